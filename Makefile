@@ -1,0 +1,43 @@
+# Two commands on a fresh machine: `make run` serves, `make test` proves it.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+export HOST PORT
+
+STAMP := $(VENV)/.install-stamp
+
+.PHONY: install run test lint format openapi clean
+
+install: $(STAMP)
+
+# Reinstall only when the project's metadata changed: `make install` is quick otherwise.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+run: install
+	$(BIN)/registry init-db
+	$(BIN)/gunicorn --config registry/gunicorn_conf.py wsgi:app
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+openapi: install
+	$(BIN)/registry openapi write --format=json openapi/openapi.json
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,63 @@
+"""Enterprise Cultivation Registry: the application factory."""
+
+import importlib
+from pathlib import Path
+
+from flask import Flask
+
+from registry.config import Config
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app; `config` overrides the environment-driven `Config` (tests use it)."""
+    from registry import auth, db
+    from registry.extensions import Api, reject_unexpected_query
+
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Config)
+    app.config.update(config or {})
+    if not app.config.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'registry.db'}"
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+
+    db.open_database(app.config["DATABASE_URL"], busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+    api = Api(app, spec_kwargs=_spec_kwargs())
+    api.spec.components.security_scheme(
+        "bearerAuth",
+        {"type": "http", "scheme": "bearer", "description": "A token from `registry create-token`"},
+    )
+    for name in importlib.import_module("registry.api").MODULES:
+        api.register_blueprint(importlib.import_module(f"registry.api.{name}").blp)
+
+    @app.before_request
+    def _connect():
+        db.database.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def _close(exc):
+        if not db.database.is_closed():
+            db.database.close()
+
+    app.before_request(auth.authorize_request)
+    app.before_request(reject_unexpected_query)
+
+    from registry.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _spec_kwargs() -> dict:
+    return {
+        "info": {
+            "description": (
+                "Register enterprises certified in each tier of the SME cultivation ladder "
+                "(创新型中小企业, 专精特新中小企业, 专精特新“小巨人”) and the Henan 头雁 title, "
+                "and measure them against the city plan's quotas. Errors are RFC 9457 "
+                "problem+json. Authenticate with `Authorization: Bearer <token>`."
+            ),
+        },
+        "servers": [{"url": "/"}],
+    }

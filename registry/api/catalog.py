@@ -1,0 +1,52 @@
+"""The seeded catalog: districts, tiers, plans."""
+
+from flask.views import MethodView
+
+from registry.extensions import Blueprint
+from registry.services import catalog
+from schemas.catalog import DistrictSchema, PlanSchema, PlanSummarySchema, TierSchema
+
+blp = Blueprint("catalog", __name__, url_prefix="/api/v1", description="Districts, tiers, plans")
+
+
+@blp.route("/districts")
+class Districts(MethodView):
+    @blp.public
+    @blp.etag
+    @blp.response(200, DistrictSchema(many=True))
+    def get(self):
+        """The 15 county-level divisions and zones of the city"""
+        return catalog.districts()
+
+
+@blp.route("/tiers")
+class Tiers(MethodView):
+    @blp.public
+    @blp.etag
+    @blp.response(200, TierSchema(many=True))
+    def get(self):
+        """Every tier (designation), by ladder and rank"""
+        return catalog.tiers()
+
+
+@blp.route("/plans")
+class Plans(MethodView):
+    @blp.public
+    @blp.etag
+    @blp.response(200, PlanSummarySchema(many=True))
+    def get(self):
+        """The loaded plans"""
+        return catalog.plans()
+
+
+@blp.route("/plans/<string:plan_id>")
+class PlanItem(MethodView):
+    @blp.public
+    @blp.etag
+    @blp.response(200, PlanSchema)
+    @blp.alt_response(404, description="No such plan")
+    def get(self, plan_id):
+        """A plan with its targets"""
+        plan = catalog.plan(plan_id)
+        plan.target_list = catalog.targets(plan)
+        return plan

@@ -1,0 +1,93 @@
+"""Enterprises: register, list, read, correct; an enterprise's own status."""
+
+from flask.views import MethodView
+
+from registry.auth import current_actor, ensure_writes_in
+from registry.extensions import Blueprint, paginate
+from registry.services import enterprises
+from registry.services.clock import today
+from schemas.enterprises import (
+    EnterpriseCreateSchema,
+    EnterprisePageSchema,
+    EnterprisePatchSchema,
+    EnterpriseQueryArgsSchema,
+    EnterpriseSchema,
+    EnterpriseStatusSchema,
+)
+
+blp = Blueprint(
+    "enterprises", __name__, url_prefix="/api/v1", description="Enterprises and their standing"
+)
+
+
+def etag_data(enterprise) -> dict:
+    # Standing is derived at today's date: the tag changes at midnight as well as on writes.
+    return {"credit_code": enterprise.credit_code, "version": enterprise.version,
+            "day": today().isoformat()}
+
+
+@blp.route("/enterprises")
+class Enterprises(MethodView):
+    @blp.access("bureau", "admin")
+    @blp.arguments(EnterpriseQueryArgsSchema, location="query")
+    @blp.response(200, EnterprisePageSchema)
+    def get(self, args):
+        """Enterprises, filtered, a page at a time (by credit code)"""
+        page, page_size = args.pop("page"), args.pop("page_size")
+        return paginate(enterprises.search(**args), page, page_size)
+
+    @blp.access("bureau", "admin")
+    @blp.arguments(EnterpriseCreateSchema)
+    @blp.response(201, EnterpriseSchema)
+    @blp.alt_response(409, description="The credit code is already registered")
+    def post(self, data):
+        """Register an enterprise (a bureau: in its own districts)"""
+        actor = current_actor()
+        ensure_writes_in(actor, data["district"])
+        enterprise = enterprises.register(actor, data)
+        location = f"/api/v1/enterprises/{enterprise.credit_code}"
+        return enterprises.profile(enterprise, today()), 201, {"Location": location}
+
+
+@blp.route("/enterprises/<string:credit_code>")
+class EnterpriseItem(MethodView):
+    @blp.access("bureau", "admin", "enterprise")
+    @blp.etag
+    @blp.response(200, EnterpriseSchema)
+    @blp.alt_response(404, description="No such enterprise")
+    def get(self, credit_code):
+        """An enterprise with its certifications and current tier"""
+        enterprise = enterprises.get(credit_code)
+        blp.set_etag(etag_data(enterprise))
+        return enterprises.profile(enterprise, today())
+
+    @blp.access("bureau", "admin")
+    @blp.etag
+    @blp.arguments(EnterprisePatchSchema)
+    @blp.response(200, EnterpriseSchema)
+    @blp.alt_response(404, description="No such enterprise")
+    def patch(self, changes, credit_code):
+        """Correct name, district or industry chain; needs If-Match with the current ETag"""
+        actor = current_actor()
+        enterprise = enterprises.get(credit_code)
+        blp.check_etag(etag_data(enterprise))
+        if "district" in changes:
+            ensure_writes_in(actor, changes["district"])
+        updated = enterprises.update(
+            actor, enterprise, changes, expected_version=enterprise.version
+        )
+        blp.set_etag(etag_data(updated))
+        return enterprises.profile(updated, today())
+
+
+@blp.route("/enterprises/<string:credit_code>/status")
+class EnterpriseStatus(MethodView):
+    @blp.access("enterprise", "bureau", "admin")
+    @blp.etag
+    @blp.response(200, EnterpriseStatusSchema)
+    @blp.alt_response(404, description="No such enterprise")
+    def get(self, credit_code):
+        """Current tier, next tier, and each certification with its validity"""
+        enterprise = enterprises.get(credit_code)
+        blp.set_etag(etag_data(enterprise))
+        return enterprises.profile(enterprise, today())

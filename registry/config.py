@@ -1,0 +1,34 @@
+"""Configuration from the environment (`REGISTRY_*`), with a subclass for tests."""
+
+import os
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+class Config:
+    """Settings read once when the app is created; every key can be set as `REGISTRY_<KEY>`."""
+
+    # None means: a SQLite file in the app's instance folder.
+    DATABASE_URL = os.environ.get("REGISTRY_DATABASE_URL")
+    SEEDS_DIR = os.environ.get("REGISTRY_SEEDS_DIR")
+    SQLITE_BUSY_TIMEOUT_MS = _int("REGISTRY_SQLITE_BUSY_TIMEOUT_MS", 10_000)
+    MAX_CONTENT_LENGTH = _int("REGISTRY_MAX_UPLOAD_BYTES", 16 * 1024 * 1024)
+    PAGE_SIZE_DEFAULT = 50
+    PAGE_SIZE_MAX = 500
+
+    # flask-smorest
+    API_TITLE = "Enterprise Cultivation Registry"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.1.0"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    JSON_SORT_KEYS = False
+
+
+class TestConfig(Config):
+    """Tests pass DATABASE_URL explicitly (a real SQLite file per test)."""
+
+    TESTING = True
+    PROPAGATE_EXCEPTIONS = False

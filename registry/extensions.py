@@ -1,0 +1,183 @@
+"""Written once for every view: the problem+json error format, auth docs, strict query
+parsing, and the peewee pager."""
+
+import http
+import logging
+import math
+
+import peewee as pw
+from flask import Response, json, request
+from flask_smorest import Api as BaseApi
+from flask_smorest import Blueprint as BaseBlueprint
+from flask_smorest.utils import prepare_response
+from marshmallow import RAISE
+from webargs.flaskparser import FlaskParser
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
+
+from registry.services import errors as domain
+from schemas.common import ProblemSchema
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+
+DOMAIN_STATUS = {
+    domain.NotFound: 404,
+    domain.Conflict: 409,
+    domain.Invalid: 422,
+    domain.Forbidden: 403,
+    domain.Stale: 412,
+}
+
+
+def problem(status: int, detail: str | None = None, *, errors=None, headers=None) -> Response:
+    """An RFC 9457 problem+json response."""
+    body = {
+        "type": "about:blank",
+        "title": http.HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail or http.HTTPStatus(status).description,
+        "instance": request.path,
+    }
+    if errors:
+        body["errors"] = errors
+    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+class StrictParser(FlaskParser):
+    """Unknown query parameters are a 422, like unknown JSON fields."""
+
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": RAISE,
+                                   "querystring": RAISE}
+
+
+class Api(BaseApi):
+    """flask-smorest's Api, answering every error as problem+json and documenting it so."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_responses(self):
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+            content_type = PROBLEM_JSON if status >= 400 else self.DEFAULT_RESPONSE_CONTENT_TYPE
+            prepare_response(response, self.spec, content_type)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_JSON)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+    def _register_error_handlers(self):
+        self._app.register_error_handler(HTTPException, self.handle_http_exception)
+        self._app.register_error_handler(domain.DomainError, self.handle_domain_error)
+        self._app.register_error_handler(pw.OperationalError, self.handle_database_error)
+
+    def handle_http_exception(self, error: HTTPException):
+        data = getattr(error, "data", None) or {}
+        errors = data.get("errors") or data.get("messages")
+        headers = dict(data.get("headers") or {})
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            headers["Allow"] = ", ".join(error.valid_methods)
+        if error.code == 401:
+            headers.setdefault("WWW-Authenticate", 'Bearer realm="registry"')
+        detail = data.get("message") or error.description
+        if isinstance(error, InternalServerError):
+            detail = "The server met an unexpected condition; the error has been logged."
+        elif error.code == 400 and errors and errors.get("json") == ["Invalid JSON body."]:
+            detail = "The request body is not valid JSON."
+        elif error.code == 422 and errors:
+            detail = _summary(errors)
+        return problem(error.code or 500, detail, errors=errors, headers=headers)
+
+    def handle_domain_error(self, error: domain.DomainError):
+        return problem(DOMAIN_STATUS.get(type(error), 400), error.detail, errors=error.errors)
+
+    def handle_database_error(self, error: pw.OperationalError):
+        log.exception("database error")
+        return problem(
+            503, "The database is not available; try again shortly.", headers={"Retry-After": "5"}
+        )
+
+
+def _summary(errors: dict) -> str:
+    """One line naming the first bad field, e.g. `json.credit_code: must be 18 characters`."""
+    for location, fields in errors.items():
+        if isinstance(fields, dict):
+            for name, messages in fields.items():
+                first = messages[0] if isinstance(messages, list) and messages else messages
+                return f"{location}.{name}: {first}"
+        return f"{location}: {fields}"
+    return "Validation failed"
+
+
+BEARER = [{"bearerAuth": []}]
+
+
+class Blueprint(BaseBlueprint):
+    """flask-smorest's Blueprint with the project's access rules declared per operation."""
+
+    ARGUMENTS_PARSER = StrictParser()
+
+    def public(self, func):
+        """Anyone may call this operation, without a token."""
+        func._access = ()
+        func = self.doc(security=[])(func)
+        return func
+
+    def access(self, *roles: str):
+        """Only tokens of these roles may call this operation (checked in registry.auth)."""
+
+        def decorator(func):
+            func._access = roles
+            func = self.doc(security=BEARER)(func)
+            func = self.alt_response(401, description="No token, or an unknown or revoked one")(
+                func
+            )
+            return self.alt_response(403, description="The token's role or scope forbids it")(
+                func
+            )
+
+        return decorator
+
+
+def paginate(query: pw.ModelSelect, page: int, page_size: int) -> dict:
+    """One page of `query` (which must have a stable order) with its pagination metadata."""
+    total = query.count()
+    return {
+        "items": list(query.paginate(page, page_size)),
+        "pagination": {
+            "total": total,
+            "page": page,
+            "page_size": page_size,
+            "total_pages": math.ceil(total / page_size) if total else 0,
+        },
+    }
+
+
+def view_method():
+    """The function serving this request (the MethodView's method), or None off the routes."""
+    from flask import current_app
+
+    if request.url_rule is None or request.routing_exception is not None:
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        return getattr(view_class, request.method.lower(), None)
+    return view
+
+
+def reject_unexpected_query():
+    """An operation that declares no query parameters takes none: anything else is a 422."""
+    method = view_method()
+    if method is None or not request.args:
+        return None
+    declared = getattr(method, "_apidoc", {}).get("arguments", {}).get("parameters", [])
+    if any(p.get("location") == "query" for p in declared):
+        return None  # the strict parser checks those
+    unknown = {name: ["Unknown field."] for name in request.args}
+    return problem(422, _summary({"query": unknown}), errors={"query": unknown})

@@ -1,0 +1,138 @@
+"""All tables of the registry, in one place."""
+
+import datetime as dt
+import json
+
+import peewee as pw
+
+from registry.db import database
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class JSONField(pw.TextField):
+    """JSON stored as text, the same on SQLite and PostgreSQL."""
+
+    def db_value(self, value):
+        return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    def python_value(self, value):
+        return None if value is None else json.loads(value)
+
+
+class BaseModel(pw.Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class District(BaseModel):
+    code = pw.CharField(primary_key=True, max_length=6)
+    name_zh = pw.CharField()
+    short_name_zh = pw.CharField(null=True)
+    name_en = pw.CharField()
+    kind = pw.CharField()  # district | county | county_city | zone
+
+
+class Ladder(BaseModel):
+    """A family of tiers; the primary ladder gives an enterprise its `current_tier`."""
+
+    key = pw.CharField(primary_key=True)
+    label_zh = pw.CharField()
+    label_en = pw.CharField()
+    primary = pw.BooleanField(default=False)
+
+
+class Tier(BaseModel):
+    key = pw.CharField(primary_key=True)
+    ladder = pw.ForeignKeyField(Ladder, column_name="ladder", backref="tiers")
+    rank = pw.IntegerField()
+    label_zh = pw.CharField()
+    label_en = pw.CharField()
+    level = pw.CharField()  # province | nation
+    validity_years = pw.IntegerField()
+    prerequisite = pw.ForeignKeyField("self", null=True, column_name="prerequisite")
+    has_quota = pw.BooleanField(default=True)
+
+    class Meta:
+        indexes = ((("ladder", "rank"), True),)
+
+
+class Plan(BaseModel):
+    id = pw.CharField(primary_key=True)
+    title_zh = pw.CharField()
+    title_en = pw.CharField()
+    issuer_zh = pw.CharField(null=True)
+    issued_on = pw.DateField(null=True)
+    first_year = pw.IntegerField()
+    last_year = pw.IntegerField()
+
+
+class Target(BaseModel):
+    plan = pw.ForeignKeyField(Plan, backref="targets", on_delete="CASCADE")
+    tier = pw.ForeignKeyField(Tier, column_name="tier")
+    kind = pw.CharField()  # annual | cumulative
+    year = pw.IntegerField()
+    value = pw.IntegerField()
+
+    class Meta:
+        indexes = ((("plan", "tier", "kind", "year"), True),)
+
+
+class Enterprise(BaseModel):
+    credit_code = pw.CharField(unique=True, max_length=18)
+    name = pw.CharField(max_length=200)
+    district = pw.ForeignKeyField(District, column_name="district", index=True)
+    industry_chain = pw.CharField(null=True, max_length=100)
+    created_at = pw.DateTimeField(default=utcnow)
+    updated_at = pw.DateTimeField(default=utcnow)
+    # Bumped by every write that changes what GET /enterprises/{code} shows: the ETag and the
+    # conditional UPDATE behind If-Match both rest on it.
+    version = pw.IntegerField(default=1)
+
+
+class Certification(BaseModel):
+    enterprise = pw.ForeignKeyField(Enterprise, backref="certifications", index=True)
+    tier = pw.ForeignKeyField(Tier, column_name="tier")
+    year = pw.IntegerField()
+    certified_on = pw.DateField()
+    valid_until = pw.DateField()
+    renewal = pw.BooleanField(default=False)
+    document_no = pw.CharField(null=True, max_length=100)
+    batch = pw.CharField(null=True, max_length=100)
+    revoked_on = pw.DateField(null=True)
+    revocation_reason = pw.TextField(null=True)
+    created_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = (
+            (("enterprise", "tier", "year"), True),
+            (("tier", "year"), False),
+        )
+
+
+class Token(BaseModel):
+    name = pw.CharField()
+    role = pw.CharField()  # admin | bureau | dashboard | enterprise
+    districts = JSONField(default=list)  # a bureau's scope
+    credit_code = pw.CharField(null=True, max_length=18)  # an enterprise's scope
+    secret_hash = pw.CharField(unique=True, max_length=64)
+    created_at = pw.DateTimeField(default=utcnow)
+    revoked_at = pw.DateTimeField(null=True)
+
+
+class Event(BaseModel):
+    """The audit trail: append-only, one row per write, written in the write's transaction."""
+
+    at = pw.DateTimeField(default=utcnow)
+    actor_name = pw.CharField()
+    actor_role = pw.CharField()
+    action = pw.CharField()
+    subject = pw.CharField()
+    district = pw.CharField(null=True, index=True)
+    data = JSONField()
+
+
+MODELS = (District, Ladder, Tier, Plan, Target, Enterprise, Certification, Token, Event)

@@ -1,0 +1,48 @@
+"""The audit trail: every write records one event in its own transaction."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from playhouse.shortcuts import model_to_dict
+
+from registry.models import Event
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is writing: a token's holder, or the operator at the command line."""
+
+    name: str
+    role: str
+    token_id: int | None = None
+    districts: tuple[str, ...] = field(default_factory=tuple)
+    credit_code: str | None = None
+
+
+CLI_ACTOR = Actor(name="cli", role="admin")
+
+
+def _plain(value):
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def snapshot(instance) -> dict:
+    """The stored columns of a model instance as JSON-ready values (foreign keys as ids)."""
+    return {k: _plain(v) for k, v in model_to_dict(instance, recurse=False).items()}
+
+
+def record(actor: Actor, action: str, subject: str, *, district: str | None, data: dict) -> Event:
+    """Append one event; call it inside the write's transaction."""
+    return Event.create(
+        actor_name=actor.name,
+        actor_role=actor.role,
+        action=action,
+        subject=subject,
+        district=district,
+        data=data,
+    )

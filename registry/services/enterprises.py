@@ -1,0 +1,151 @@
+"""Enterprises: register, correct, find."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+import peewee as pw
+
+from registry.db import write_transaction
+from registry.models import Certification, District, Enterprise, utcnow
+from registry.services.audit import Actor, record, snapshot
+from registry.services.errors import Conflict, NotFound, Stale, invalid_field
+from registry.services.standing import standing
+
+EDITABLE = ("name", "district", "industry_chain")
+
+
+def get(credit_code: str) -> Enterprise:
+    found = Enterprise.get_or_none(Enterprise.credit_code == credit_code.strip().upper())
+    if found is None:
+        raise NotFound(f"no enterprise with credit code {credit_code.strip().upper()}")
+    return found
+
+
+def _check_district(code: str) -> None:
+    if not District.select().where(District.code == code).exists():
+        raise invalid_field("district", f"unknown district code {code!r}")
+
+
+def register(actor: Actor, data: dict) -> Enterprise:
+    """Register an enterprise; its credit code is already normalized and checked."""
+    _check_district(data["district"])
+    with write_transaction():
+        if Enterprise.select().where(Enterprise.credit_code == data["credit_code"]).exists():
+            raise Conflict(f"enterprise {data['credit_code']} is already registered")
+        try:
+            enterprise = Enterprise.create(**data)
+        except pw.IntegrityError as exc:  # a concurrent registration of the same code
+            raise Conflict(f"enterprise {data['credit_code']} is already registered") from exc
+        record(
+            actor,
+            "enterprise.registered",
+            f"enterprise/{enterprise.credit_code}",
+            district=enterprise.district_id,
+            data=snapshot(enterprise),
+        )
+    return enterprise
+
+
+def update(actor: Actor, enterprise: Enterprise, changes: dict, *, expected_version: int) -> Enterprise:
+    """Apply `changes` only if the stored version is still `expected_version` (no lost update)."""
+    if "district" in changes:
+        _check_district(changes["district"])
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise invalid_field(sorted(unknown)[0], "cannot be changed")
+    with write_transaction():
+        changed = (
+            Enterprise.update(**changes, version=Enterprise.version + 1, updated_at=utcnow())
+            .where(
+                (Enterprise.id == enterprise.id) & (Enterprise.version == expected_version)
+            )
+            .execute()
+        )
+        if changed == 0:
+            raise Stale(f"enterprise {enterprise.credit_code} was changed by someone else")
+        updated = Enterprise.get_by_id(enterprise.id)
+        record(
+            actor,
+            "enterprise.updated",
+            f"enterprise/{updated.credit_code}",
+            district=updated.district_id,
+            data={"changes": changes, "previous_district": enterprise.district_id},
+        )
+    return updated
+
+
+def touch(enterprise_id: int) -> None:
+    """Mark an enterprise changed (its certifications changed): a new version, a new ETag."""
+    Enterprise.update(version=Enterprise.version + 1, updated_at=utcnow()).where(
+        Enterprise.id == enterprise_id
+    ).execute()
+
+
+def search(
+    *,
+    district: str | None = None,
+    tier: str | None = None,
+    year: int | None = None,
+    q: str | None = None,
+) -> pw.ModelSelect:
+    """Enterprises matching every filter given, ordered by credit code."""
+    query = Enterprise.select()
+    if district:
+        query = query.where(Enterprise.district == district)
+    if tier or year:
+        certified = Certification.select(Certification.enterprise)
+        if tier:
+            certified = certified.where(Certification.tier == tier)
+        if year:
+            certified = certified.where(Certification.year == year)
+        query = query.where(Enterprise.id.in_(certified))
+    if q:
+        q = q.strip()
+        query = query.where(
+            Enterprise.name.contains(q) | Enterprise.credit_code.startswith(q.upper())
+        )
+    return query.order_by(Enterprise.credit_code)
+
+
+def certifications_of(enterprise: Enterprise) -> list[Certification]:
+    return list(
+        Certification.select(Certification, Enterprise)
+        .join(Enterprise)
+        .where(Certification.enterprise == enterprise)
+        .order_by(Certification.certified_on, Certification.id)
+    )
+
+
+@dataclass(frozen=True)
+class Profile:
+    """An enterprise as its readers see it on a given day."""
+
+    credit_code: str
+    name: str
+    district_id: str
+    industry_chain: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int
+    current_tier: str | None
+    next_tier: str | None
+    designations: tuple[str, ...]
+    certifications: list[Certification]
+
+
+def profile(enterprise: Enterprise, day: dt.date) -> Profile:
+    certs = certifications_of(enterprise)
+    stand = standing(certs, day)
+    return Profile(
+        credit_code=enterprise.credit_code,
+        name=enterprise.name,
+        district_id=enterprise.district_id,
+        industry_chain=enterprise.industry_chain,
+        created_at=enterprise.created_at,
+        updated_at=enterprise.updated_at,
+        version=enterprise.version,
+        current_tier=stand.current_tier,
+        next_tier=stand.next_tier,
+        designations=stand.designations,
+        certifications=certs,
+    )

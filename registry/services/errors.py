@@ -1,0 +1,43 @@
+"""Domain errors. The web layer maps each class to one HTTP status (registry.extensions)."""
+
+
+class DomainError(Exception):
+    """A rule of the registry refused the operation; `detail` says which and why."""
+
+    title = "Request refused"
+
+    def __init__(self, detail: str, *, errors: dict | None = None):
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors
+
+
+class NotFound(DomainError):
+    title = "Not found"
+
+
+class Conflict(DomainError):
+    """The request contradicts what is stored (a duplicate, the ladder, a revocation bar)."""
+
+    title = "Conflict"
+
+
+class Invalid(DomainError):
+    """A value is wrong in itself; `errors` names the location and field."""
+
+    title = "Validation failed"
+
+
+class Forbidden(DomainError):
+    title = "Forbidden"
+
+
+class Stale(DomainError):
+    """The caller's copy (If-Match) is no longer the stored one."""
+
+    title = "Precondition failed"
+
+
+def invalid_field(field: str, message: str, *, location: str = "json") -> Invalid:
+    """An `Invalid` naming one field, shaped like the schema validation errors."""
+    return Invalid(f"{field}: {message}", errors={location: {field: [message]}})

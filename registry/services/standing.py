@@ -1,0 +1,51 @@
+"""Derived state: a certification's status at a date, an enterprise's tier on the ladder."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from registry.models import Certification, Ladder, Tier
+
+ACTIVE, EXPIRED, REVOKED = "active", "expired", "revoked"
+
+
+def status_on(cert: Certification, day: dt.date) -> str:
+    """`revoked` if revoked on or before `day`, `expired` after `valid_until`, else `active`."""
+    if cert.revoked_on is not None and cert.revoked_on <= day:
+        return REVOKED
+    if day > cert.valid_until:
+        return EXPIRED
+    return ACTIVE
+
+
+def is_active(cert: Certification, day: dt.date) -> bool:
+    return cert.certified_on <= day and status_on(cert, day) == ACTIVE
+
+
+@dataclass(frozen=True)
+class Standing:
+    current_tier: str | None
+    next_tier: str | None
+    designations: tuple[str, ...]
+
+
+def primary_ladder() -> list[Tier]:
+    """The tiers of the primary (SME) ladder, lowest first."""
+    return list(
+        Tier.select().join(Ladder).where(Ladder.primary == True).order_by(Tier.rank)  # noqa: E712
+    )
+
+
+def standing(certifications: list[Certification], day: dt.date) -> Standing:
+    """Highest active tier of the primary ladder, the one above it, and other active titles."""
+    ladder = primary_ladder()
+    rank_of = {t.key: i for i, t in enumerate(ladder)}
+    active = {c.tier_id for c in certifications if is_active(c, day)}
+    held = [rank_of[k] for k in active if k in rank_of]
+    if held:
+        top = max(held)
+        current = ladder[top].key
+        following = ladder[top + 1].key if top + 1 < len(ladder) else None
+    else:
+        current, following = None, (ladder[0].key if ladder else None)
+    others = tuple(sorted(k for k in active if k not in rank_of))
+    return Standing(current, following, others)

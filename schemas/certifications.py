@@ -1,0 +1,87 @@
+"""Certifications: recording one, revoking one, showing them."""
+
+from marshmallow import fields, validate
+
+from registry.services.clock import today
+from registry.services.standing import status_on
+from schemas import Schema
+
+STATUSES = ["active", "expired", "revoked"]
+
+
+class CertificationCreateSchema(Schema):
+    tier = fields.String(required=True, metadata={"example": "innovative_sme"})
+    year = fields.Integer(
+        load_default=None,
+        validate=validate.Range(min=2000, max=2100),
+        metadata={"description": "年度 of the published list; default: year of certified_on",
+                  "example": 2023},
+    )
+    certified_on = fields.Date(
+        required=True, metadata={"description": "Announcement date", "example": "2023-06-30"}
+    )
+    valid_until = fields.Date(
+        load_default=None,
+        metadata={"description": "Default: 31 December of year + the tier's validity"},
+    )
+    renewal = fields.Boolean(load_default=False, metadata={"description": "A 复核 renewal"})
+    document_no = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=100),
+        metadata={"example": "豫工信企业〔2023〕45号"},
+    )
+    batch = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+
+
+class RevocationSchema(Schema):
+    reason = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=2000),
+        metadata={"example": "重大安全事故 (major safety accident)"},
+    )
+    revoked_on = fields.Date(
+        load_default=None, metadata={"description": "Default: today", "example": "2024-05-10"}
+    )
+
+
+class CertificationSchema(Schema):
+    id = fields.Integer(metadata={"example": 1})
+    credit_code = fields.Function(
+        lambda c: c.enterprise.credit_code, metadata={"example": "91410702MA9F3K2L2U"}
+    )
+    tier = fields.String(attribute="tier_id", metadata={"example": "innovative_sme"})
+    year = fields.Integer(metadata={"example": 2023})
+    certified_on = fields.Date(metadata={"example": "2023-06-30"})
+    valid_until = fields.Date(metadata={"example": "2026-12-31"})
+    renewal = fields.Boolean()
+    document_no = fields.String(allow_none=True)
+    batch = fields.String(allow_none=True)
+    revoked_on = fields.Date(allow_none=True)
+    revocation_reason = fields.String(allow_none=True)
+    status = fields.Function(
+        lambda c: status_on(c, today()),
+        metadata={"enum": STATUSES, "description": "Derived at today's date"},
+    )
+
+
+class CertificationListSchema(Schema):
+    items = fields.List(fields.Nested(CertificationSchema))
+
+
+class CertificationStatusSchema(Schema):
+    """One line of an enterprise's status page."""
+
+    id = fields.Integer()
+    tier = fields.String(attribute="tier_id", metadata={"example": "innovative_sme"})
+    year = fields.Integer()
+    certified_on = fields.Date()
+    valid_until = fields.Date()
+    renewal = fields.Boolean()
+    revoked_on = fields.Date(allow_none=True)
+    status = fields.Function(lambda c: status_on(c, today()), metadata={"enum": STATUSES})
+    days_to_expiry = fields.Function(
+        lambda c: (c.valid_until - today()).days if status_on(c, today()) == "active" else None,
+        allow_none=True,
+        metadata={"description": "Days until valid_until, for an active certification"},
+    )

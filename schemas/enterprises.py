@@ -1,0 +1,106 @@
+"""Enterprises: registering, correcting, listing, and the enterprise's own status."""
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from registry.services import credit_code as credit_codes
+from schemas import Schema
+from schemas.certifications import CertificationSchema, CertificationStatusSchema
+from schemas.common import PageArgsSchema, PaginationSchema
+
+EXAMPLE_CODE = "91410702MA9F3K2L2U"
+
+
+class CreditCode(fields.String):
+    """A credit code, trimmed and upper-cased, refused with the reason if its check fails."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        raw = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return credit_codes.normalize(raw)
+        except credit_codes.CreditCodeError as exc:
+            raise ma.ValidationError(str(exc)) from exc
+
+
+def _name(**kwargs):
+    return fields.String(
+        validate=validate.Length(min=1, max=200),
+        metadata={"example": "新乡市红旗机械制造有限公司"},
+        **kwargs,
+    )
+
+
+_district = validate.Regexp(r"^\d{6}$", error="must be a 6-digit district code")
+
+
+class _Trimmed(Schema):
+    @ma.pre_load
+    def _strip(self, data, **kwargs):
+        if isinstance(data, dict):
+            return {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
+        return data
+
+
+class EnterpriseCreateSchema(_Trimmed):
+    credit_code = CreditCode(
+        required=True, metadata={"example": EXAMPLE_CODE, "minLength": 18, "maxLength": 18}
+    )
+    name = _name(required=True)
+    district = fields.String(required=True, validate=_district, metadata={"example": "410702"})
+    industry_chain = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=100),
+        metadata={"example": "装备制造"},
+    )
+
+
+class EnterprisePatchSchema(_Trimmed):
+    name = _name()
+    district = fields.String(validate=_district, metadata={"example": "410703"})
+    industry_chain = fields.String(allow_none=True, validate=validate.Length(max=100))
+
+
+class EnterpriseQueryArgsSchema(PageArgsSchema):
+    district = fields.String(validate=_district)
+    tier = fields.String(metadata={"description": "Has a certification of this tier"})
+    year = fields.Integer(
+        validate=validate.Range(min=2000, max=2100),
+        metadata={"description": "Has a certification of this year (with `tier`: the same one)"},
+    )
+    q = fields.String(
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "Part of the name, or the start of the credit code"},
+    )
+
+
+class EnterpriseSummarySchema(Schema):
+    credit_code = fields.String(metadata={"example": EXAMPLE_CODE})
+    name = fields.String(metadata={"example": "新乡市红旗机械制造有限公司"})
+    district = fields.String(attribute="district_id", metadata={"example": "410702"})
+    industry_chain = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class EnterprisePageSchema(Schema):
+    items = fields.List(fields.Nested(EnterpriseSummarySchema))
+    pagination = fields.Nested(PaginationSchema)
+
+
+class EnterpriseSchema(EnterpriseSummarySchema):
+    current_tier = fields.String(allow_none=True, metadata={"example": "innovative_sme"})
+    next_tier = fields.String(allow_none=True, metadata={"example": "specialized_sme"})
+    designations = fields.List(
+        fields.String(), metadata={"description": "Active titles off the SME ladder"}
+    )
+    certifications = fields.List(fields.Nested(CertificationSchema))
+
+
+class EnterpriseStatusSchema(Schema):
+    credit_code = fields.String(metadata={"example": EXAMPLE_CODE})
+    name = fields.String()
+    current_tier = fields.String(allow_none=True, metadata={"example": "specialized_sme"})
+    next_tier = fields.String(allow_none=True, metadata={"example": "little_giant"})
+    designations = fields.List(fields.String(), metadata={"example": ["head_goose"]})
+    certifications = fields.List(fields.Nested(CertificationStatusSchema))
