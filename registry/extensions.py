@@ -118,30 +118,52 @@ BEARER = [{"bearerAuth": []}]
 
 
 class Blueprint(BaseBlueprint):
-    """flask-smorest's Blueprint with the project's access rules declared per operation."""
+    """flask-smorest's Blueprint with the project's access rules declared per operation, and
+    every error an operation can answer documented as problem+json."""
 
     ARGUMENTS_PARSER = StrictParser()
+
+    def problem_response(self, status: int, description: str | None = None):
+        """Document one problem+json answer of an operation."""
+        return self.alt_response(
+            status,
+            schema=ProblemSchema,
+            content_type=PROBLEM_JSON,
+            description=description or http.HTTPStatus(status).phrase,
+        )
 
     def public(self, func):
         """Anyone may call this operation, without a token."""
         func._access = ()
-        func = self.doc(security=[])(func)
-        return func
+        func = self.problem_response(422, "Unknown query parameter")(func)
+        return self.doc(security=[])(func)
 
     def access(self, *roles: str):
         """Only tokens of these roles may call this operation (checked in registry.auth)."""
 
         def decorator(func):
             func._access = roles
-            func = self.doc(security=BEARER)(func)
-            func = self.alt_response(401, description="No token, or an unknown or revoked one")(
+            func = self.problem_response(422, "Invalid or unknown field or parameter")(func)
+            func = self.problem_response(401, "No token, or an unknown or revoked one")(func)
+            func = self.problem_response(403, f"Not for this token (allowed: {', '.join(roles)})")(
                 func
             )
-            return self.alt_response(403, description="The token's role or scope forbids it")(
-                func
-            )
+            return self.doc(security=BEARER)(func)
 
         return decorator
+
+    def arguments(self, schema, *, location="json", **kwargs):
+        """As flask-smorest's, and a JSON body also documents 400 (broken JSON) and 413."""
+        decorator = super().arguments(schema, location=location, **kwargs)
+        if location != "json":
+            return decorator
+
+        def with_body_errors(func):
+            func = decorator(func)
+            func = self.problem_response(400, "The body is not valid JSON")(func)
+            return self.problem_response(413, "The body is over the upload limit")(func)
+
+        return with_body_errors
 
 
 def paginate(query: pw.ModelSelect, page: int, page_size: int) -> dict:

@@ -1,5 +1,7 @@
 """Enterprises: registering, correcting, listing, and the enterprise's own status."""
 
+import datetime as dt
+
 import marshmallow as ma
 from marshmallow import fields, validate
 
@@ -79,8 +81,8 @@ class EnterpriseSummarySchema(Schema):
     name = fields.String(metadata={"example": "新乡市红旗机械制造有限公司"})
     district = fields.String(attribute="district_id", metadata={"example": "410702"})
     industry_chain = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = fields.AwareDateTime(default_timezone=dt.UTC)
+    updated_at = fields.AwareDateTime(default_timezone=dt.UTC)
 
 
 class EnterprisePageSchema(Schema):

@@ -44,7 +44,7 @@ class PlanItem(MethodView):
     @blp.public
     @blp.etag
     @blp.response(200, PlanSchema)
-    @blp.alt_response(404, description="No such plan")
+    @blp.problem_response(404, "No such plan")
     def get(self, plan_id):
         """A plan with its targets"""
         plan = catalog.plan(plan_id)

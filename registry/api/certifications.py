@@ -22,7 +22,7 @@ class EnterpriseCertifications(MethodView):
     @blp.access("bureau", "admin", "enterprise")
     @blp.etag
     @blp.response(200, CertificationListSchema)
-    @blp.alt_response(404, description="No such enterprise")
+    @blp.problem_response(404, "No such enterprise")
     def get(self, credit_code):
         """The enterprise's certifications, oldest first"""
         enterprise = enterprises.get(credit_code)
@@ -31,8 +31,8 @@ class EnterpriseCertifications(MethodView):
     @blp.access("bureau", "admin")
     @blp.arguments(CertificationCreateSchema)
     @blp.response(201, CertificationSchema)
-    @blp.alt_response(404, description="No such enterprise")
-    @blp.alt_response(409, description="A duplicate, a missing lower tier, or the revocation bar")
+    @blp.problem_response(404, "No such enterprise")
+    @blp.problem_response(409, "A duplicate, a missing lower tier, or the revocation bar")
     def post(self, data, credit_code):
         """Record a certification (a bureau: of an enterprise in its districts)"""
         enterprise = enterprises.get(credit_code)
@@ -46,8 +46,8 @@ class Revocation(MethodView):
     @blp.access("bureau", "admin")
     @blp.arguments(RevocationSchema)
     @blp.response(200, CertificationSchema)
-    @blp.alt_response(404, description="No such certification")
-    @blp.alt_response(409, description="Already revoked")
+    @blp.problem_response(404, "No such certification")
+    @blp.problem_response(409, "Already revoked")
     def post(self, data, cert_id):
         """Revoke a certification; the three-year bar on its ladder starts that day"""
         cert = certifications.get(cert_id)

@@ -39,7 +39,7 @@ class Enterprises(MethodView):
     @blp.access("bureau", "admin")
     @blp.arguments(EnterpriseCreateSchema)
     @blp.response(201, EnterpriseSchema)
-    @blp.alt_response(409, description="The credit code is already registered")
+    @blp.problem_response(409, "The credit code is already registered")
     def post(self, data):
         """Register an enterprise (a bureau: in its own districts)"""
         actor = current_actor()
@@ -54,7 +54,7 @@ class EnterpriseItem(MethodView):
     @blp.access("bureau", "admin", "enterprise")
     @blp.etag
     @blp.response(200, EnterpriseSchema)
-    @blp.alt_response(404, description="No such enterprise")
+    @blp.problem_response(404, "No such enterprise")
     def get(self, credit_code):
         """An enterprise with its certifications and current tier"""
         enterprise = enterprises.get(credit_code)
@@ -65,7 +65,7 @@ class EnterpriseItem(MethodView):
     @blp.etag
     @blp.arguments(EnterprisePatchSchema)
     @blp.response(200, EnterpriseSchema)
-    @blp.alt_response(404, description="No such enterprise")
+    @blp.problem_response(404, "No such enterprise")
     def patch(self, changes, credit_code):
         """Correct name, district or industry chain; needs If-Match with the current ETag"""
         actor = current_actor()
@@ -85,7 +85,7 @@ class EnterpriseStatus(MethodView):
     @blp.access("enterprise", "bureau", "admin")
     @blp.etag
     @blp.response(200, EnterpriseStatusSchema)
-    @blp.alt_response(404, description="No such enterprise")
+    @blp.problem_response(404, "No such enterprise")
     def get(self, credit_code):
         """Current tier, next tier, and each certification with its validity"""
         enterprise = enterprises.get(credit_code)

@@ -19,7 +19,7 @@ class HealthSchema(Schema):
 class Health(MethodView):
     @blp.public
     @blp.response(200, HealthSchema)
-    @blp.alt_response(503, description="The database does not answer")
+    @blp.problem_response(503, "The database does not answer")
     def get(self):
         """200 only when the database answers a query"""
         try:

@@ -89,7 +89,11 @@ def districts() -> list[District]:
 
 
 def tiers() -> list[Tier]:
-    return list(Tier.select().order_by(Tier.ladder, Tier.rank))
+    return list(
+        Tier.select(Tier)
+        .join(Ladder)
+        .order_by(Ladder.primary.desc(), Ladder.key, Tier.rank)
+    )
 
 
 def plans() -> list[Plan]:

@@ -1,0 +1,103 @@
+"""Fixtures: a real SQLite file per test, the seeds loaded, one token of each kind."""
+
+import random
+
+import pytest
+
+from registry import create_app
+from registry.cli import init_db
+from registry.config import TestConfig
+from registry.services import tokens
+from registry.services.credit_code import CHARSET, check_character
+
+DISTRICT = "410702"  # 红旗区: the bureau fixture's district
+OTHER_DISTRICT = "410703"  # 卫滨区: outside it
+
+
+def make_code(seed: int | str, division: str = "410702") -> str:
+    """A valid credit code, different for each seed."""
+    rng = random.Random(seed)
+    body = "91" + division + "".join(rng.choice(CHARSET) for _ in range(9))
+    return body + check_character(body)
+
+
+@pytest.fixture
+def app(tmp_path):
+    config = {k: v for k, v in vars(TestConfig).items() if k.isupper()}
+    config["DATABASE_URL"] = f"sqlite:///{tmp_path / 'registry.db'}"
+    app = create_app(config)
+    with app.app_context():
+        init_db()
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def bearer(secret: str) -> dict:
+    return {"Authorization": f"Bearer {secret}"}
+
+
+@pytest.fixture
+def enterprise_code():
+    return make_code("fixture-enterprise")
+
+
+@pytest.fixture
+def auth(app, client, enterprise_code):
+    """Headers for each role; the enterprise token belongs to `enterprise_code` (registered)."""
+    with app.app_context():
+        _, admin = tokens.create_token("admin", "city admin")
+        _, bureau = tokens.create_token("bureau", "红旗区工信局", districts=[DISTRICT])
+        _, other = tokens.create_token("bureau", "卫滨区工信局", districts=[OTHER_DISTRICT])
+        _, dashboard = tokens.create_token("dashboard", "big screen")
+    response = client.post(
+        "/api/v1/enterprises",
+        json={"credit_code": enterprise_code, "name": "新乡市红旗精密机械有限公司",
+              "district": DISTRICT},
+        headers=bearer(admin),
+    )
+    assert response.status_code == 201, response.json
+    with app.app_context():
+        _, firm = tokens.create_token("enterprise", "the firm", credit_code=enterprise_code)
+    return {
+        "admin": bearer(admin),
+        "bureau": bearer(bureau),
+        "other_bureau": bearer(other),
+        "dashboard": bearer(dashboard),
+        "enterprise": bearer(firm),
+    }
+
+
+@pytest.fixture
+def register(client, auth):
+    """Register an enterprise as the admin; returns its credit code."""
+
+    def _register(seed, *, district=DISTRICT, name=None):
+        code = make_code(seed)
+        response = client.post(
+            "/api/v1/enterprises",
+            json={"credit_code": code, "name": name or f"新乡测试企业{seed}有限公司",
+                  "district": district},
+            headers=auth["admin"],
+        )
+        assert response.status_code == 201, response.json
+        return code
+
+    return _register
+
+
+@pytest.fixture
+def certify(client, auth):
+    """Record a certification as the admin; returns the response."""
+
+    def _certify(code, tier, certified_on, *, headers=None, **extra):
+        return client.post(
+            f"/api/v1/enterprises/{code}/certifications",
+            json={"tier": tier, "certified_on": certified_on, **extra},
+            headers=headers or auth["admin"],
+        )
+
+    return _certify

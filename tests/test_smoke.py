@@ -1,0 +1,9 @@
+def test_health(client):
+    response = client.get("/api/v1/health")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok"}
+
+
+def test_fixture_tokens(client, auth, enterprise_code):
+    response = client.get(f"/api/v1/enterprises/{enterprise_code}", headers=auth["enterprise"])
+    assert response.status_code == 200
