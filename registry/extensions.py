@@ -199,7 +199,7 @@ def reject_unexpected_query():
     if method is None or not request.args:
         return None
     declared = getattr(method, "_apidoc", {}).get("arguments", {}).get("parameters", [])
-    if any(p.get("location") == "query" for p in declared):
+    if any(p.get("in") == "query" for p in declared):
         return None  # the strict parser checks those
     unknown = {name: ["Unknown field."] for name in request.args}
     return problem(422, _summary({"query": unknown}), errors={"query": unknown})

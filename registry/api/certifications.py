@@ -29,7 +29,11 @@ class EnterpriseCertifications(MethodView):
         return {"items": enterprises.certifications_of(enterprise)}
 
     @blp.access("bureau", "admin")
-    @blp.arguments(CertificationCreateSchema)
+    @blp.arguments(
+        CertificationCreateSchema,
+        example={"tier": "innovative_sme", "year": 2023, "certified_on": "2023-06-30",
+                 "document_no": "豫工信企业〔2023〕45号"},
+    )
     @blp.response(201, CertificationSchema)
     @blp.problem_response(404, "No such enterprise")
     @blp.problem_response(409, "A duplicate, a missing lower tier, or the revocation bar")
@@ -44,7 +48,9 @@ class EnterpriseCertifications(MethodView):
 @blp.route("/certifications/<int:cert_id>/revoke")
 class Revocation(MethodView):
     @blp.access("bureau", "admin")
-    @blp.arguments(RevocationSchema)
+    @blp.arguments(
+        RevocationSchema, example={"reason": "重大安全事故", "revoked_on": "2024-05-10"}
+    )
     @blp.response(200, CertificationSchema)
     @blp.problem_response(404, "No such certification")
     @blp.problem_response(409, "Already revoked")

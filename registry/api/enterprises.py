@@ -37,7 +37,11 @@ class Enterprises(MethodView):
         return paginate(enterprises.search(**args), page, page_size)
 
     @blp.access("bureau", "admin")
-    @blp.arguments(EnterpriseCreateSchema)
+    @blp.arguments(
+        EnterpriseCreateSchema,
+        example={"credit_code": "91410702MA9F3K2L2U", "name": "新乡市红旗机械制造有限公司",
+                 "district": "410702", "industry_chain": "装备制造"},
+    )
     @blp.response(201, EnterpriseSchema)
     @blp.problem_response(409, "The credit code is already registered")
     def post(self, data):
@@ -63,7 +67,7 @@ class EnterpriseItem(MethodView):
 
     @blp.access("bureau", "admin")
     @blp.etag
-    @blp.arguments(EnterprisePatchSchema)
+    @blp.arguments(EnterprisePatchSchema, example={"name": "新乡市红旗智能装备有限公司"})
     @blp.response(200, EnterpriseSchema)
     @blp.problem_response(404, "No such enterprise")
     def patch(self, changes, credit_code):

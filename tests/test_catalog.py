@@ -1,0 +1,129 @@
+"""The seeded catalog: what init-db loads and the public routes that show it."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from registry.services import catalog
+from registry.services.errors import Invalid
+
+ROOT = Path(__file__).resolve().parents[1]
+PLAN_TARGETS = ROOT.parent / "shared" / "plan" / "plan-targets.json"
+
+
+def test_fifteen_districts_of_xinxiang(client):
+    districts = client.get("/api/v1/districts").json
+    assert len(districts) == 15
+    by_code = {d["code"]: d for d in districts}
+    assert by_code["410702"]["name_zh"] == "红旗区"
+    assert by_code["410783"]["name_zh"] == "长垣市"
+    assert by_code["410771"]["short_name_zh"] == "高新区"
+    kinds = [d["kind"] for d in districts]
+    assert (kinds.count("district"), kinds.count("county"), kinds.count("county_city"),
+            kinds.count("zone")) == (4, 5, 3, 3)
+
+
+def test_tiers_with_ladder_and_prerequisites(client):
+    tiers = {t["key"]: t for t in client.get("/api/v1/tiers").json}
+    assert set(tiers) == {"innovative_sme", "specialized_sme", "little_giant", "head_goose",
+                          "head_goose_candidate", "single_champion"}
+    assert tiers["specialized_sme"]["prerequisite"] == "innovative_sme"
+    assert tiers["little_giant"]["prerequisite"] == "specialized_sme"
+    assert tiers["little_giant"]["level"] == "nation"
+    assert tiers["innovative_sme"]["label_zh"] == "创新型中小企业"
+    assert [tiers[k]["rank"] for k in ("innovative_sme", "specialized_sme", "little_giant")] == [
+        1, 2, 3]
+    assert tiers["head_goose"]["rank"] > tiers["head_goose_candidate"]["rank"]
+    assert not tiers["single_champion"]["has_quota"]
+    assert all(t["label_en"] and t["validity_years"] for t in tiers.values())
+
+
+def test_the_plan_and_its_quotas(client):
+    assert [p["id"] for p in client.get("/api/v1/plans").json] == ["xinxiang-2023-2025"]
+    plan = client.get("/api/v1/plans/xinxiang-2023-2025").json
+    assert plan["years"] == [2023, 2024, 2025]
+    targets = {(t["tier"], t["kind"], t["year"]): t["value"] for t in plan["targets"]}
+    for year in (2023, 2024, 2025):
+        assert targets[("innovative_sme", "annual", year)] == 500
+        assert targets[("specialized_sme", "annual", year)] == 50
+        assert targets[("little_giant", "annual", year)] == 5
+    assert targets[("head_goose", "cumulative", 2025)] == 10
+    assert len(targets) == 10
+
+
+def test_unknown_plan_is_a_404_problem(client):
+    response = client.get("/api/v1/plans/nowhere-2099")
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
+
+
+@pytest.mark.skipif(not PLAN_TARGETS.exists(), reason="shared/plan is beside the project")
+def test_seeded_tier_targets_match_the_published_plan():
+    published = json.loads(PLAN_TARGETS.read_text(encoding="utf-8"))
+    seeded = json.loads((ROOT / "seeds/plans/xinxiang-2023-2025.json").read_text("utf-8"))
+    expected = set()
+    for target in published["targets"]:
+        if target["kind"] == "tier" and target["value"] is not None:
+            kind = "annual" if target["mode"] == "per_year" else "cumulative"
+            years = published["plan"]["years"] if kind == "annual" else [2025]
+            expected |= {(target["tier"], kind, y, target["value"]) for y in years}
+    assert {(t["tier"], t["kind"], t["year"], t["value"]) for t in seeded["targets"]} == expected
+
+
+def test_loading_twice_changes_nothing(app):
+    with app.app_context():
+        before = (len(catalog.districts()), len(catalog.tiers()),
+                  len(catalog.targets(catalog.plan("xinxiang-2023-2025"))))
+        catalog.load_seeds()
+        catalog.load_seeds()
+        after = (len(catalog.districts()), len(catalog.tiers()),
+                 len(catalog.targets(catalog.plan("xinxiang-2023-2025"))))
+    assert before == after == (15, 6, 10)
+
+
+def _copy_seeds(tmp_path):
+    target = tmp_path / "seeds"
+    (target / "plans").mkdir(parents=True)
+    for path in (ROOT / "seeds").rglob("*.json"):
+        (target / path.relative_to(ROOT / "seeds")).write_bytes(path.read_bytes())
+    return target
+
+
+@pytest.mark.parametrize(
+    ("file", "mutate", "message"),
+    [
+        ("districts.json", lambda d: d["districts"][0].update(kind="village"), "kind"),
+        ("districts.json", lambda d: d["districts"].append(dict(d["districts"][0])), "unique"),
+        ("tiers.json", lambda d: d["tiers"][1].update(prerequisite="nothing"), "prerequisite"),
+        ("tiers.json", lambda d: d["tiers"][0].update(level="galaxy"), "level"),
+        ("plans/xinxiang-2023-2025.json", lambda d: d["targets"][0].update(year=2031), "year"),
+        ("plans/xinxiang-2023-2025.json", lambda d: d["targets"][0].update(tier="x"), "tier"),
+    ],
+)
+def test_bad_seeds_are_refused_before_anything_is_written(app, tmp_path, file, mutate, message):
+    seeds = _copy_seeds(tmp_path)
+    data = json.loads((seeds / file).read_text("utf-8"))
+    mutate(data)
+    (seeds / file).write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    with app.app_context(), pytest.raises(Invalid, match=message):
+        catalog.load_seeds(seeds)
+
+
+def test_a_new_designation_is_a_change_to_seeds_only(app, tmp_path, client):
+    seeds = _copy_seeds(tmp_path)
+    data = json.loads((seeds / "tiers.json").read_text("utf-8"))
+    data["tiers"].append({"key": "high_tech", "ladder": "single_champion", "rank": 2,
+                          "label_zh": "高新技术企业", "label_en": "High-tech enterprise",
+                          "level": "nation", "validity_years": 3})
+    (seeds / "tiers.json").write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    with app.app_context():
+        catalog.load_seeds(seeds)
+    assert "high_tech" in {t["key"] for t in client.get("/api/v1/tiers").json}
+
+
+def test_catalog_answers_carry_an_etag(client):
+    first = client.get("/api/v1/tiers")
+    assert first.headers["ETag"]
+    again = client.get("/api/v1/tiers", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
