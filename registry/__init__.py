@@ -21,7 +21,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    db.open_database(app.config["DATABASE_URL"], busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    db.open_database(
+        app.config["DATABASE_URL"], busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"]
+    )
 
     api = Api(app, spec_kwargs=_spec_kwargs())
     api.spec.components.security_scheme(

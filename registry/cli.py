@@ -86,6 +86,10 @@ def list_tokens_command():
 
 
 def register_commands(app):
-    for command in (init_db_command, create_token_command, revoke_token_command,
-                    list_tokens_command):
+    for command in (
+        init_db_command,
+        create_token_command,
+        revoke_token_command,
+        list_tokens_command,
+    ):
         app.cli.add_command(command)

@@ -4,6 +4,7 @@ parsing, and the peewee pager."""
 import http
 import logging
 import math
+from typing import ClassVar
 
 import peewee as pw
 from flask import Response, json, request
@@ -14,6 +15,7 @@ from marshmallow import RAISE
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
+from registry.services import aggregates
 from registry.services import errors as domain
 from schemas.common import ProblemSchema
 
@@ -50,8 +52,11 @@ def problem(status: int, detail: str | None = None, *, errors=None, headers=None
 class StrictParser(FlaskParser):
     """Unknown query parameters are a 422, like unknown JSON fields."""
 
-    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": RAISE,
-                                   "querystring": RAISE}
+    DEFAULT_UNKNOWN_BY_LOCATION: ClassVar = {
+        **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
+        "query": RAISE,
+        "querystring": RAISE,
+    }
 
 
 class Api(BaseApi):
@@ -151,6 +156,17 @@ class Blueprint(BaseBlueprint):
             return self.doc(security=BEARER)(func)
 
         return decorator
+
+    def cached_json(self, key: tuple, schema, compute) -> Response:
+        """An aggregate answer computed once per registry version and key, with ETag and 304.
+
+        The version is read from the database on every call, so a write in any process is seen
+        by the next poll in every other; between writes a poll costs one indexed read.
+        """
+        version = aggregates.current()
+        self.set_etag({"key": repr(key), "version": version})  # 304 if the client has it
+        body = aggregates.cache.get(key, version, lambda: json.dumps(schema().dump(compute())))
+        return Response(body, mimetype="application/json")
 
     def arguments(self, schema, *, location="json", **kwargs):
         """As flask-smorest's, and a JSON body also documents 400 (broken JSON) and 413."""

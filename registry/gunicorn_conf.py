@@ -8,3 +8,5 @@ workers = int(os.environ.get("WEB_CONCURRENCY", min(4, multiprocessing.cpu_count
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
 graceful_timeout = 30
 accesslog = "-"
+# One control socket per user by default: several servers on one machine (tests) would collide.
+control_socket_disable = True

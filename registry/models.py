@@ -135,4 +135,22 @@ class Event(BaseModel):
     data = JSONField()
 
 
-MODELS = (District, Ladder, Tier, Plan, Target, Enterprise, Certification, Token, Event)
+class RegistryVersion(BaseModel):
+    """One row: how many writes the registry has seen. Cached aggregates are keyed by it."""
+
+    id = pw.IntegerField(primary_key=True)
+    value = pw.BigIntegerField(default=0)
+
+
+MODELS = (
+    District,
+    Ladder,
+    Tier,
+    Plan,
+    Target,
+    Enterprise,
+    Certification,
+    Token,
+    Event,
+    RegistryVersion,
+)

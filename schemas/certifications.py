@@ -14,8 +14,10 @@ class CertificationCreateSchema(Schema):
     year = fields.Integer(
         load_default=None,
         validate=validate.Range(min=2000, max=2100),
-        metadata={"description": "年度 of the published list; default: year of certified_on",
-                  "example": 2023},
+        metadata={
+            "description": "年度 of the published list; default: year of certified_on",
+            "example": 2023,
+        },
     )
     certified_on = fields.Date(
         required=True, metadata={"description": "Announcement date", "example": "2023-06-30"}

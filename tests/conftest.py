@@ -55,8 +55,11 @@ def auth(app, client, enterprise_code):
         _, dashboard = tokens.create_token("dashboard", "big screen")
     response = client.post(
         "/api/v1/enterprises",
-        json={"credit_code": enterprise_code, "name": "新乡市红旗精密机械有限公司",
-              "district": DISTRICT},
+        json={
+            "credit_code": enterprise_code,
+            "name": "新乡市红旗精密机械有限公司",
+            "district": DISTRICT,
+        },
         headers=bearer(admin),
     )
     assert response.status_code == 201, response.json
@@ -79,8 +82,11 @@ def register(client, auth):
         code = make_code(seed)
         response = client.post(
             "/api/v1/enterprises",
-            json={"credit_code": code, "name": name or f"新乡测试企业{seed}有限公司",
-                  "district": district},
+            json={
+                "credit_code": code,
+                "name": name or f"新乡测试企业{seed}有限公司",
+                "district": district,
+            },
             headers=auth["admin"],
         )
         assert response.status_code == 201, response.json

@@ -20,20 +20,33 @@ def test_fifteen_districts_of_xinxiang(client):
     assert by_code["410783"]["name_zh"] == "长垣市"
     assert by_code["410771"]["short_name_zh"] == "高新区"
     kinds = [d["kind"] for d in districts]
-    assert (kinds.count("district"), kinds.count("county"), kinds.count("county_city"),
-            kinds.count("zone")) == (4, 5, 3, 3)
+    assert (
+        kinds.count("district"),
+        kinds.count("county"),
+        kinds.count("county_city"),
+        kinds.count("zone"),
+    ) == (4, 5, 3, 3)
 
 
 def test_tiers_with_ladder_and_prerequisites(client):
     tiers = {t["key"]: t for t in client.get("/api/v1/tiers").json}
-    assert set(tiers) == {"innovative_sme", "specialized_sme", "little_giant", "head_goose",
-                          "head_goose_candidate", "single_champion"}
+    assert set(tiers) == {
+        "innovative_sme",
+        "specialized_sme",
+        "little_giant",
+        "head_goose",
+        "head_goose_candidate",
+        "single_champion",
+    }
     assert tiers["specialized_sme"]["prerequisite"] == "innovative_sme"
     assert tiers["little_giant"]["prerequisite"] == "specialized_sme"
     assert tiers["little_giant"]["level"] == "nation"
     assert tiers["innovative_sme"]["label_zh"] == "创新型中小企业"
     assert [tiers[k]["rank"] for k in ("innovative_sme", "specialized_sme", "little_giant")] == [
-        1, 2, 3]
+        1,
+        2,
+        3,
+    ]
     assert tiers["head_goose"]["rank"] > tiers["head_goose_candidate"]["rank"]
     assert not tiers["single_champion"]["has_quota"]
     assert all(t["label_en"] and t["validity_years"] for t in tiers.values())
@@ -73,12 +86,18 @@ def test_seeded_tier_targets_match_the_published_plan():
 
 def test_loading_twice_changes_nothing(app):
     with app.app_context():
-        before = (len(catalog.districts()), len(catalog.tiers()),
-                  len(catalog.targets(catalog.plan("xinxiang-2023-2025"))))
+        before = (
+            len(catalog.districts()),
+            len(catalog.tiers()),
+            len(catalog.targets(catalog.plan("xinxiang-2023-2025"))),
+        )
         catalog.load_seeds()
         catalog.load_seeds()
-        after = (len(catalog.districts()), len(catalog.tiers()),
-                 len(catalog.targets(catalog.plan("xinxiang-2023-2025"))))
+        after = (
+            len(catalog.districts()),
+            len(catalog.tiers()),
+            len(catalog.targets(catalog.plan("xinxiang-2023-2025"))),
+        )
     assert before == after == (15, 6, 10)
 
 
@@ -113,9 +132,17 @@ def test_bad_seeds_are_refused_before_anything_is_written(app, tmp_path, file, m
 def test_a_new_designation_is_a_change_to_seeds_only(app, tmp_path, client):
     seeds = _copy_seeds(tmp_path)
     data = json.loads((seeds / "tiers.json").read_text("utf-8"))
-    data["tiers"].append({"key": "high_tech", "ladder": "single_champion", "rank": 2,
-                          "label_zh": "高新技术企业", "label_en": "High-tech enterprise",
-                          "level": "nation", "validity_years": 3})
+    data["tiers"].append(
+        {
+            "key": "high_tech",
+            "ladder": "single_champion",
+            "rank": 2,
+            "label_zh": "高新技术企业",
+            "label_en": "High-tech enterprise",
+            "level": "nation",
+            "validity_years": 3,
+        }
+    )
     (seeds / "tiers.json").write_text(json.dumps(data, ensure_ascii=False), "utf-8")
     with app.app_context():
         catalog.load_seeds(seeds)

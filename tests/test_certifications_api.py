@@ -8,16 +8,22 @@ from tests.conftest import make_code
 
 def test_record_and_list(client, auth, enterprise_code, certify):
     response = certify(
-        enterprise_code, "innovative_sme", "2023-03-15", year=2022,
-        document_no="豫工信企业〔2023〕45号", batch="2022年度第一批", headers=auth["bureau"],
+        enterprise_code,
+        "innovative_sme",
+        "2023-03-15",
+        year=2022,
+        document_no="豫工信企业〔2023〕45号",
+        batch="2022年度第一批",
+        headers=auth["bureau"],
     )
     assert response.status_code == 201
     cert = response.json
     assert cert["valid_until"] == "2025-12-31"
     assert cert["status"] == ("active" if today() <= dt.date(2025, 12, 31) else "expired")
     assert cert["document_no"] == "豫工信企业〔2023〕45号"
-    listed = client.get(f"/api/v1/enterprises/{enterprise_code}/certifications",
-                        headers=auth["enterprise"])
+    listed = client.get(
+        f"/api/v1/enterprises/{enterprise_code}/certifications", headers=auth["enterprise"]
+    )
     assert listed.status_code == 200
     assert [c["id"] for c in listed.json["items"]] == [cert["id"]]
 
@@ -72,8 +78,9 @@ def test_revoke_needs_a_reason_and_a_known_certification(client, auth, enterpris
     cert = certify(enterprise_code, "innovative_sme", "2023-03-01").json
     url = f"/api/v1/certifications/{cert['id']}/revoke"
     assert client.post(url, json={}, headers=auth["admin"]).status_code == 422
-    missing = client.post("/api/v1/certifications/99999/revoke", json={"reason": "x"},
-                          headers=auth["admin"])
+    missing = client.post(
+        "/api/v1/certifications/99999/revoke", json={"reason": "x"}, headers=auth["admin"]
+    )
     assert missing.status_code == 404
 
 
@@ -81,8 +88,9 @@ def test_status_page_of_the_enterprise(client, auth, enterprise_code, certify):
     certify(enterprise_code, "innovative_sme", "2024-03-01", year=2024)
     certify(enterprise_code, "specialized_sme", "2025-03-01", year=2025)
     certify(enterprise_code, "head_goose", "2025-04-01", year=2025)
-    response = client.get(f"/api/v1/enterprises/{enterprise_code}/status",
-                          headers=auth["enterprise"])
+    response = client.get(
+        f"/api/v1/enterprises/{enterprise_code}/status", headers=auth["enterprise"]
+    )
     assert response.status_code == 200
     body = response.json
     assert body["credit_code"] == enterprise_code

@@ -10,8 +10,12 @@ def test_register_and_read_back(client, auth):
     code = make_code("register")
     response = client.post(
         URL,
-        json={"credit_code": f"  {code.lower()} ", "name": " 新乡市牧野化工有限公司 ",
-              "district": DISTRICT, "industry_chain": "新材料"},
+        json={
+            "credit_code": f"  {code.lower()} ",
+            "name": " 新乡市牧野化工有限公司 ",
+            "district": DISTRICT,
+            "industry_chain": "新材料",
+        },
         headers=auth["bureau"],
     )
     assert response.status_code == 201
@@ -72,8 +76,10 @@ def test_list_filters_and_pages(client, auth, register, certify):
     assert listed == sorted(listed) and len(set(listed)) == 7  # stable, complete, no repeats
 
     def codes_for(query):
-        return [e["credit_code"] for e in client.get(f"{URL}?{query}", headers=auth["admin"]).json[
-            "items"]]
+        return [
+            e["credit_code"]
+            for e in client.get(f"{URL}?{query}", headers=auth["admin"]).json["items"]
+        ]
 
     assert codes_for(f"district={OTHER_DISTRICT}") == [far]
     assert codes_for("tier=innovative_sme") == sorted(codes[:2])
@@ -98,7 +104,8 @@ def test_patch_needs_if_match(client, auth, enterprise_code):
 
     etag = client.get(url, headers=auth["bureau"]).headers["ETag"]
     changed = client.patch(
-        url, json={"name": "新乡市红旗智能装备有限公司"},
+        url,
+        json={"name": "新乡市红旗智能装备有限公司"},
         headers={**auth["bureau"], "If-Match": etag},
     )
     assert changed.status_code == 200
@@ -112,12 +119,14 @@ def test_patch_needs_if_match(client, auth, enterprise_code):
     assert client.get(url, headers=auth["admin"]).json["name"] == "新乡市红旗智能装备有限公司"
 
 
-def test_patch_moves_a_firm_within_the_bureau_scope_and_records_it(app, client, auth,
-                                                                   enterprise_code):
+def test_patch_moves_a_firm_within_the_bureau_scope_and_records_it(
+    app, client, auth, enterprise_code
+):
     url = f"{URL}/{enterprise_code}"
     etag = client.get(url, headers=auth["admin"]).headers["ETag"]
-    moved = client.patch(url, json={"district": OTHER_DISTRICT},
-                         headers={**auth["admin"], "If-Match": etag})
+    moved = client.patch(
+        url, json={"district": OTHER_DISTRICT}, headers={**auth["admin"], "If-Match": etag}
+    )
     assert moved.status_code == 200 and moved.json["district"] == OTHER_DISTRICT
     with app.app_context():
         event = Event.select().order_by(Event.id.desc()).get()
@@ -129,10 +138,14 @@ def test_patch_moves_a_firm_within_the_bureau_scope_and_records_it(app, client, 
 def test_read_only_fields_are_refused_on_patch(client, auth, enterprise_code):
     url = f"{URL}/{enterprise_code}"
     etag = client.get(url, headers=auth["admin"]).headers["ETag"]
-    for field, value in (("credit_code", make_code("x")), ("current_tier", "little_giant"),
-                         ("version", 9)):
-        response = client.patch(url, json={field: value}, headers={**auth["admin"],
-                                                                   "If-Match": etag})
+    for field, value in (
+        ("credit_code", make_code("x")),
+        ("current_tier", "little_giant"),
+        ("version", 9),
+    ):
+        response = client.patch(
+            url, json={field: value}, headers={**auth["admin"], "If-Match": etag}
+        )
         assert response.status_code == 422, field
         assert field in response.json["errors"]["json"]
 

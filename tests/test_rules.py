@@ -24,8 +24,8 @@ def ctx(app):
 @pytest.fixture
 def firm(ctx):
     return enterprises.register(
-        ACTOR, {"credit_code": make_code("rules"), "name": "新乡市规则测试有限公司",
-                "district": "410702"}
+        ACTOR,
+        {"credit_code": make_code("rules"), "name": "新乡市规则测试有限公司", "district": "410702"},
     )
 
 

@@ -1,3 +1,3 @@
 """The HTTP API: one module per resource, registered in this order (the docs' order)."""
 
-MODULES = ("health", "catalog", "enterprises", "certifications")
+MODULES = ("health", "catalog", "dashboards", "enterprises", "certifications")

@@ -12,9 +12,7 @@ from schemas.certifications import (
     RevocationSchema,
 )
 
-blp = Blueprint(
-    "certifications", __name__, url_prefix="/api/v1", description="Tier certifications"
-)
+blp = Blueprint("certifications", __name__, url_prefix="/api/v1", description="Tier certifications")
 
 
 @blp.route("/enterprises/<string:credit_code>/certifications")
@@ -31,8 +29,12 @@ class EnterpriseCertifications(MethodView):
     @blp.access("bureau", "admin")
     @blp.arguments(
         CertificationCreateSchema,
-        example={"tier": "innovative_sme", "year": 2023, "certified_on": "2023-06-30",
-                 "document_no": "豫工信企业〔2023〕45号"},
+        example={
+            "tier": "innovative_sme",
+            "year": 2023,
+            "certified_on": "2023-06-30",
+            "document_no": "豫工信企业〔2023〕45号",
+        },
     )
     @blp.response(201, CertificationSchema)
     @blp.problem_response(404, "No such enterprise")
@@ -48,9 +50,7 @@ class EnterpriseCertifications(MethodView):
 @blp.route("/certifications/<int:cert_id>/revoke")
 class Revocation(MethodView):
     @blp.access("bureau", "admin")
-    @blp.arguments(
-        RevocationSchema, example={"reason": "重大安全事故", "revoked_on": "2024-05-10"}
-    )
+    @blp.arguments(RevocationSchema, example={"reason": "重大安全事故", "revoked_on": "2024-05-10"})
     @blp.response(200, CertificationSchema)
     @blp.problem_response(404, "No such certification")
     @blp.problem_response(409, "Already revoked")

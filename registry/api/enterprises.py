@@ -22,8 +22,11 @@ blp = Blueprint(
 
 def etag_data(enterprise) -> dict:
     # Standing is derived at today's date: the tag changes at midnight as well as on writes.
-    return {"credit_code": enterprise.credit_code, "version": enterprise.version,
-            "day": today().isoformat()}
+    return {
+        "credit_code": enterprise.credit_code,
+        "version": enterprise.version,
+        "day": today().isoformat(),
+    }
 
 
 @blp.route("/enterprises")
@@ -39,8 +42,12 @@ class Enterprises(MethodView):
     @blp.access("bureau", "admin")
     @blp.arguments(
         EnterpriseCreateSchema,
-        example={"credit_code": "91410702MA9F3K2L2U", "name": "新乡市红旗机械制造有限公司",
-                 "district": "410702", "industry_chain": "装备制造"},
+        example={
+            "credit_code": "91410702MA9F3K2L2U",
+            "name": "新乡市红旗机械制造有限公司",
+            "district": "410702",
+            "industry_chain": "装备制造",
+        },
     )
     @blp.response(201, EnterpriseSchema)
     @blp.problem_response(409, "The credit code is already registered")

@@ -7,6 +7,7 @@ from decimal import Decimal
 from playhouse.shortcuts import model_to_dict
 
 from registry.models import Event
+from registry.services import aggregates
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,8 @@ def snapshot(instance) -> dict:
 
 
 def record(actor: Actor, action: str, subject: str, *, district: str | None, data: dict) -> Event:
-    """Append one event; call it inside the write's transaction."""
+    """Append one event and bump the registry's version; call it inside the write's transaction."""
+    aggregates.bump()
     return Event.create(
         actor_name=actor.name,
         actor_role=actor.role,

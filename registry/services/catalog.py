@@ -8,6 +8,7 @@ import peewee as pw
 
 from registry.db import write_transaction
 from registry.models import District, Ladder, Plan, Target, Tier
+from registry.services.audit import CLI_ACTOR, record
 from registry.services.errors import Invalid, NotFound
 from schemas.seeds import SeedDistrictsFileSchema, SeedPlanSchema, SeedTiersFileSchema
 
@@ -28,11 +29,7 @@ def _upsert(model: type[pw.Model], rows: list[dict], conflict_target: list) -> N
     """Insert rows, or update the ones already there: repeating a load changes nothing."""
     for row in rows:
         update = {k: v for k, v in row.items() if k not in {f.name for f in conflict_target}}
-        (
-            model.insert(**row)
-            .on_conflict(conflict_target=conflict_target, update=update)
-            .execute()
-        )
+        (model.insert(**row).on_conflict(conflict_target=conflict_target, update=update).execute())
 
 
 def load_seeds(seeds_dir: Path | None = None) -> dict[str, int]:
@@ -75,13 +72,20 @@ def load_seeds(seeds_dir: Path | None = None) -> dict[str, int]:
             _upsert(
                 Target,
                 [
-                    {"plan": plan["id"], "tier": t["tier"], "kind": t["kind"],
-                     "year": t["year"], "value": t["value"]}
+                    {
+                        "plan": plan["id"],
+                        "tier": t["tier"],
+                        "kind": t["kind"],
+                        "year": t["year"],
+                        "value": t["value"],
+                    }
                     for t in plan["targets"]
                 ],
                 [Target.plan, Target.tier, Target.kind, Target.year],
             )
-    return {"districts": len(districts), "tiers": len(tiers), "plans": len(plans)}
+        counts = {"districts": len(districts), "tiers": len(tiers), "plans": len(plans)}
+        record(CLI_ACTOR, "catalog.loaded", "catalog", district=None, data=counts)
+    return counts
 
 
 def districts() -> list[District]:
@@ -90,9 +94,7 @@ def districts() -> list[District]:
 
 def tiers() -> list[Tier]:
     return list(
-        Tier.select(Tier)
-        .join(Ladder)
-        .order_by(Ladder.primary.desc(), Ladder.key, Tier.rank)
+        Tier.select(Tier).join(Ladder).order_by(Ladder.primary.desc(), Ladder.key, Tier.rank)
     )
 
 

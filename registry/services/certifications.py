@@ -65,9 +65,7 @@ def check_rules(enterprise: Enterprise, tier: Tier, fields: dict) -> None:
     if tier.prerequisite_id is not None:
         prerequisite = _tier(tier.prerequisite_id)
         # A higher tier of the ladder implies the lower one (a 小巨人 is also 专精特新).
-        satisfied = any(
-            is_active(c, on) and c.tier.rank >= prerequisite.rank for c in ladder
-        )
+        satisfied = any(is_active(c, on) and c.tier.rank >= prerequisite.rank for c in ladder)
         if not satisfied:
             raise Conflict(
                 f"{tier.key} needs an active {prerequisite.key} ({prerequisite.label_zh}) "
@@ -159,7 +157,11 @@ def revoke(
             "certification.revoked",
             f"enterprise/{enterprise.credit_code}/certification/{cert.id}",
             district=enterprise.district_id,
-            data={"id": cert.id, "revoked_on": revoked_on.isoformat(), "reason": reason,
-                  "credit_code": enterprise.credit_code},
+            data={
+                "id": cert.id,
+                "revoked_on": revoked_on.isoformat(),
+                "reason": reason,
+                "credit_code": enterprise.credit_code,
+            },
         )
     return cert

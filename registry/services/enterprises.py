@@ -46,7 +46,9 @@ def register(actor: Actor, data: dict) -> Enterprise:
     return enterprise
 
 
-def update(actor: Actor, enterprise: Enterprise, changes: dict, *, expected_version: int) -> Enterprise:
+def update(
+    actor: Actor, enterprise: Enterprise, changes: dict, *, expected_version: int
+) -> Enterprise:
     """Apply `changes` only if the stored version is still `expected_version` (no lost update)."""
     if "district" in changes:
         _check_district(changes["district"])
@@ -56,9 +58,7 @@ def update(actor: Actor, enterprise: Enterprise, changes: dict, *, expected_vers
     with write_transaction():
         changed = (
             Enterprise.update(**changes, version=Enterprise.version + 1, updated_at=utcnow())
-            .where(
-                (Enterprise.id == enterprise.id) & (Enterprise.version == expected_version)
-            )
+            .where((Enterprise.id == enterprise.id) & (Enterprise.version == expected_version))
             .execute()
         )
         if changed == 0:

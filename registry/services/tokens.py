@@ -60,8 +60,13 @@ def create_token(
             "token.created",
             f"token/{token.id}",
             district=None,
-            data={"id": token.id, "name": token.name, "role": role, "districts": districts,
-                  "credit_code": credit_code},
+            data={
+                "id": token.id,
+                "name": token.name,
+                "role": role,
+                "districts": districts,
+                "credit_code": credit_code,
+            },
         )
     return token, secret
 
@@ -75,8 +80,13 @@ def revoke_token(token_id: int) -> Token:
         if token.revoked_at is None:
             token.revoked_at = utcnow()
             token.save()
-            record(CLI_ACTOR, "token.revoked", f"token/{token.id}", district=None,
-                   data={"id": token.id, "name": token.name})
+            record(
+                CLI_ACTOR,
+                "token.revoked",
+                f"token/{token.id}",
+                district=None,
+                data={"id": token.id, "name": token.name},
+            )
     return token
 
 

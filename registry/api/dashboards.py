@@ -1,0 +1,60 @@
+"""What dashboards poll: progress against the plan and certification statistics."""
+
+from flask.views import MethodView
+
+from registry.extensions import Blueprint
+from registry.services import catalog, progress
+from registry.services.clock import today
+from schemas.dashboards import (
+    ProgressQueryArgsSchema,
+    ProgressSchema,
+    StatsQueryArgsSchema,
+    StatsSchema,
+)
+
+blp = Blueprint("dashboards", __name__, url_prefix="/api/v1", description="Progress and statistics")
+
+
+@blp.route("/plans/<string:plan_id>/progress")
+class Progress(MethodView):
+    @blp.access("dashboard", "bureau", "admin")
+    @blp.etag
+    @blp.arguments(ProgressQueryArgsSchema, location="query")
+    @blp.response(200, ProgressSchema)
+    @blp.problem_response(404, "No such plan")
+    def get(self, args, plan_id):
+        """Each target of a plan year: achieved, expected by now, and the pace"""
+        as_of = args.get("as_of") or today()
+        year, district = args.get("year"), args.get("district")
+
+        def compute():
+            plan = catalog.plan(plan_id)
+            return progress.progress(
+                plan,
+                year=year or progress.default_year(plan, as_of),
+                as_of=as_of,
+                district=district,
+            )
+
+        return blp.cached_json(
+            ("progress", plan_id, year, district, as_of), ProgressSchema, compute
+        )
+
+
+@blp.route("/stats/certifications")
+class CertificationStats(MethodView):
+    @blp.access("dashboard", "bureau", "admin")
+    @blp.etag
+    @blp.arguments(StatsQueryArgsSchema, location="query")
+    @blp.response(200, StatsSchema)
+    def get(self, args):
+        """Certification counts grouped by any of year, tier, district, status"""
+        as_of = args.pop("as_of", None) or today()
+        group_by = list(dict.fromkeys(args.pop("group_by")))
+        filters = {k: args.get(k) for k in ("year", "tier", "district", "status")}
+        key = ("stats", tuple(group_by), tuple(sorted(filters.items())), as_of)
+        return blp.cached_json(
+            key,
+            StatsSchema,
+            lambda: progress.certification_stats(group_by=group_by, as_of=as_of, filters=filters),
+        )

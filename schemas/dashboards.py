@@ -1,0 +1,68 @@
+"""Progress against the plan, and certification statistics: what dashboards poll."""
+
+from marshmallow import fields, validate
+from webargs.fields import DelimitedList
+
+from registry.services.progress import STATS_KEYS
+from schemas import Schema
+from schemas.certifications import STATUSES
+
+_district = validate.Regexp(r"^\d{6}$", error="must be a 6-digit district code")
+PACES = ["achieved", "ahead", "on_track", "behind"]
+
+
+class ProgressQueryArgsSchema(Schema):
+    year = fields.Integer(
+        validate=validate.Range(min=2000, max=2100),
+        metadata={"description": "A year of the plan; default: this year, within the plan"},
+    )
+    district = fields.String(validate=_district, metadata={"description": "Count one district"})
+    as_of = fields.Date(metadata={"description": "Count what was true on that day; default today"})
+
+
+class ProgressRowSchema(Schema):
+    tier = fields.String(metadata={"example": "innovative_sme"})
+    kind = fields.String(metadata={"enum": ["annual", "cumulative"], "example": "annual"})
+    target = fields.Integer(metadata={"example": 500})
+    achieved = fields.Integer(metadata={"example": 212})
+    remaining = fields.Integer(metadata={"example": 288})
+    completion = fields.Float(metadata={"description": "achieved / target", "example": 0.424})
+    expected = fields.Float(
+        metadata={"description": "Pro-rata share of the target at as_of", "example": 250.68}
+    )
+    pace = fields.String(metadata={"enum": PACES, "example": "behind"})
+
+
+class ProgressSchema(Schema):
+    plan_id = fields.String(metadata={"example": "xinxiang-2023-2025"})
+    year = fields.Integer(metadata={"example": 2024})
+    as_of = fields.Date()
+    district = fields.String(allow_none=True)
+    targets = fields.List(fields.Nested(ProgressRowSchema))
+
+
+class StatsQueryArgsSchema(Schema):
+    group_by = DelimitedList(
+        fields.String(validate=validate.OneOf(STATS_KEYS)),
+        load_default=list,
+        metadata={"description": "Comma-separated: any of year, tier, district, status"},
+    )
+    year = fields.Integer(validate=validate.Range(min=2000, max=2100))
+    tier = fields.String()
+    district = fields.String(validate=_district)
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    as_of = fields.Date(metadata={"description": "Status and counts on that day; default today"})
+
+
+class StatsRowSchema(Schema):
+    year = fields.Integer()
+    tier = fields.String()
+    district = fields.String()
+    status = fields.String(metadata={"enum": STATUSES})
+    count = fields.Integer(metadata={"example": 42})
+
+
+class StatsSchema(Schema):
+    group_by = fields.List(fields.String(), metadata={"example": ["year", "tier"]})
+    as_of = fields.Date()
+    rows = fields.List(fields.Nested(StatsRowSchema))
