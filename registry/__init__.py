@@ -12,6 +12,7 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the app; `config` overrides the environment-driven `Config` (tests use it)."""
     from registry import auth, db
     from registry.extensions import Api, reject_unexpected_query
+    from registry.services.aggregates import VersionedCache
 
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(Config)
@@ -25,6 +26,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["DATABASE_URL"], busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"]
     )
 
+    app.extensions["registry.aggregates"] = VersionedCache()
     api = Api(app, spec_kwargs=_spec_kwargs())
     api.spec.components.security_scheme(
         "bearerAuth",

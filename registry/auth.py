@@ -18,6 +18,7 @@ from registry.services.audit import Actor
 from registry.services.errors import Forbidden
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+PUBLIC_BLUEPRINTS = {"api-docs"}  # flask-smorest's OpenAPI document and interactive docs
 UNAUTHORIZED_HEADERS = {"WWW-Authenticate": 'Bearer realm="registry"'}
 
 
@@ -37,9 +38,9 @@ def authorize_request():
     """before_request hook: 401, 403 or 404 before the view, or None to go on."""
     method = view_method()
     if method is None:
-        return None  # 404/405 and non-API routes (the spec, static files)
+        return None  # 404, 405 and automatic OPTIONS: nothing is served
     roles = getattr(method, "_access", None)
-    if roles == ():
+    if roles == () or request.blueprint in PUBLIC_BLUEPRINTS:
         return None
     secret = _bearer()
     actor = tokens.authenticate(secret) if secret else None

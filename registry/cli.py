@@ -2,7 +2,7 @@
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 
 from registry.db import database
 from registry.models import MODELS
@@ -29,6 +29,7 @@ def init_db() -> dict[str, int]:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command():
     """Create or upgrade the database and load the seeds (safe to repeat)."""
     try:
@@ -42,6 +43,7 @@ def init_db_command():
 
 
 @click.command("create-token")
+@with_appcontext
 @click.option(
     "--role", required=True, type=click.Choice(tokens.ROLES), help="What the token may do."
 )
@@ -64,6 +66,7 @@ def create_token_command(role, name, districts, credit_code):
 
 
 @click.command("revoke-token")
+@with_appcontext
 @click.argument("token_id", type=int)
 def revoke_token_command(token_id):
     """Revoke the token with this id (see `registry list-tokens`)."""
@@ -76,6 +79,7 @@ def revoke_token_command(token_id):
 
 
 @click.command("list-tokens")
+@with_appcontext
 def list_tokens_command():
     """Tokens with their role, scope and state (never their secret)."""
     with database.connection_context():
@@ -91,5 +95,33 @@ def register_commands(app):
         create_token_command,
         revoke_token_command,
         list_tokens_command,
+        demo_data_command,
     ):
         app.cli.add_command(command)
+
+
+@click.command("demo-data")
+@with_appcontext
+@click.option(
+    "--enterprises",
+    "count",
+    type=click.IntRange(1),
+    default=1000,
+    show_default=True,
+    help="How many fake enterprises to add.",
+)
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same data.")
+def demo_data_command(count, seed):
+    """Add realistic fake enterprises and certifications (for trying and benchmarking)."""
+    from registry.services import demo
+
+    with (
+        database.connection_context(),
+        click.progressbar(
+            length=count, label="Generating enterprises", file=click.get_text_stream("stderr")
+        ) as bar,
+    ):
+        written = demo.generate(count, seed=seed, on_progress=bar.update)
+    click.echo(
+        f"Added {written['enterprises']} enterprises, {written['certifications']} certifications."
+    )

@@ -7,7 +7,7 @@ import math
 from typing import ClassVar
 
 import peewee as pw
-from flask import Response, json, request
+from flask import Response, current_app, json, request
 from flask_smorest import Api as BaseApi
 from flask_smorest import Blueprint as BaseBlueprint
 from flask_smorest.utils import prepare_response
@@ -165,7 +165,8 @@ class Blueprint(BaseBlueprint):
         """
         version = aggregates.current()
         self.set_etag({"key": repr(key), "version": version})  # 304 if the client has it
-        body = aggregates.cache.get(key, version, lambda: json.dumps(schema().dump(compute())))
+        cache = current_app.extensions["registry.aggregates"]
+        body = cache.get(key, version, lambda: json.dumps(schema().dump(compute())))
         return Response(body, mimetype="application/json")
 
     def arguments(self, schema, *, location="json", **kwargs):
@@ -198,15 +199,16 @@ def paginate(query: pw.ModelSelect, page: int, page_size: int) -> dict:
 
 def view_method():
     """The function serving this request (the MethodView's method), or None off the routes."""
-    from flask import current_app
-
     if request.url_rule is None or request.routing_exception is not None:
         return None
     view = current_app.view_functions.get(request.endpoint)
     view_class = getattr(view, "view_class", None)
-    if view_class is not None:
-        return getattr(view_class, request.method.lower(), None)
-    return view
+    if view_class is None:
+        return view
+    name = request.method.lower()
+    if name == "head" and not hasattr(view_class, "head"):
+        name = "get"  # Flask serves HEAD with the GET method: same rules, same answer
+    return getattr(view_class, name, None)
 
 
 def reject_unexpected_query():

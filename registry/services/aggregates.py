@@ -59,6 +59,3 @@ class VersionedCache:
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
-
-
-cache = VersionedCache()
