@@ -8,7 +8,7 @@ export HOST PORT
 
 STAMP := $(VENV)/.install-stamp
 
-.PHONY: install run test lint format openapi clean
+.PHONY: install run test lint format openapi clean bench
 
 install: $(STAMP)
 
@@ -41,3 +41,8 @@ openapi: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+
+# Dashboard polling against a bare Flask route; writes bench/RESULTS.md. BENCH_SIZES=10000 for a quick run.
+bench: install
+	bench/ensure-wrk.sh
+	$(BIN)/python bench/run.py

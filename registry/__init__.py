@@ -26,7 +26,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["DATABASE_URL"], busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"]
     )
 
-    app.extensions["registry.aggregates"] = VersionedCache()
+    app.extensions["registry.cache"] = VersionedCache()
     api = Api(app, spec_kwargs=_spec_kwargs())
     api.spec.components.security_scheme(
         "bearerAuth",
@@ -41,7 +41,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     @app.teardown_request
     def _close(exc):
-        if not db.database.is_closed():
+        # The connection stays open for the worker's next request (no reconnect, no pragmas);
+        # after a failure it is dropped, so the next request starts on a fresh one.
+        if exc is not None and not db.database.is_closed():
             db.database.close()
 
     app.before_request(auth.authorize_request)

@@ -9,11 +9,11 @@ authenticates the bearer token and applies the roles and the scopes:
 
 import hmac
 
-from flask import g, request
+from flask import current_app, g, request
 
 from registry.extensions import problem, view_method
 from registry.models import Certification, Enterprise
-from registry.services import tokens
+from registry.services import aggregates, tokens
 from registry.services.audit import Actor
 from registry.services.errors import Forbidden
 
@@ -43,7 +43,7 @@ def authorize_request():
     if roles == () or request.blueprint in PUBLIC_BLUEPRINTS:
         return None
     secret = _bearer()
-    actor = tokens.authenticate(secret) if secret else None
+    actor = _authenticate(secret) if secret else None
     if actor is None:
         detail = "A bearer token is required." if secret is None else "The token is not valid."
         return problem(401, detail, headers=UNAUTHORIZED_HEADERS)
@@ -54,6 +54,16 @@ def authorize_request():
     if actor.role == "dashboard" and request.method in WRITE_METHODS:
         return problem(403, "A dashboard token never writes.")
     return _check_scope(actor, request.view_args or {})
+
+
+def _authenticate(secret: str) -> Actor | None:
+    """The token's actor, cached per registry version: revoking a token is a write, so a
+    revoked token is refused from the next request on, in every process."""
+    version = g.registry_version = aggregates.current()
+    cache = current_app.extensions["registry.cache"]
+    return cache.get(
+        ("token", tokens.hash_secret(secret)), version, lambda: tokens.authenticate(secret)
+    )
 
 
 def _check_scope(actor: Actor, view_args: dict):

@@ -16,6 +16,8 @@ def open_database(url: str, *, busy_timeout_ms: int = 10_000) -> peewee.Database
     transactions that begin IMMEDIATE: a deferred transaction that later wants to write
     fails with "database is locked" instead of waiting its turn.
     """
+    if database.obj is not None and not database.obj.is_closed():
+        database.obj.close()  # rebinding (a new app in the same process): release the old file
     if url.startswith("sqlite:///"):
         path = url.removeprefix("sqlite:///")
         if path and path != ":memory:":

@@ -1,13 +1,13 @@
 """The Unified Social Credit Code check (GB 32100-2015; DOMAIN.md §5, SPEC.md §3 rule 1)."""
 
 import pytest
-from tests.conftest import DISTRICT
 from hypothesis import given
 from hypothesis import strategies as st
 
 from registry.models import Event
 from registry.services import credit_code
 from registry.services.credit_code import CreditCodeError, is_valid, normalize
+from tests.conftest import DISTRICT
 
 # Written out from DOMAIN.md §5, not imported: the test is an independent oracle.
 SPEC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -40,7 +40,7 @@ def test_charset_and_weights_are_the_standards():
     assert len(set(SPEC_CHARSET)) == 31
     assert not set("IOSVZ") & set(SPEC_CHARSET)
     assert tuple(credit_code.WEIGHTS) == SPEC_WEIGHTS
-    assert SPEC_WEIGHTS == tuple(3**i % 31 for i in range(17))
+    assert tuple(3**i % 31 for i in range(17)) == SPEC_WEIGHTS
 
 
 @pytest.mark.parametrize("code", VALID)
@@ -194,8 +194,11 @@ def test_api_bad_credit_code_with_a_bureau_token_is_also_refused(client, auth):
 def test_api_trims_and_upper_cases_the_credit_code(client, auth):
     response = client.post(
         "/api/v1/enterprises",
-        json={"credit_code": "  91410702ma9f3k2l2u ", "name": "新乡市大小写有限公司",
-              "district": DISTRICT},
+        json={
+            "credit_code": "  91410702ma9f3k2l2u ",
+            "name": "新乡市大小写有限公司",
+            "district": DISTRICT,
+        },
         headers=auth["admin"],
     )
     assert response.status_code == 201, response.json

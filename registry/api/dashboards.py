@@ -18,9 +18,9 @@ blp = Blueprint("dashboards", __name__, url_prefix="/api/v1", description="Progr
 @blp.route("/plans/<string:plan_id>/progress")
 class Progress(MethodView):
     @blp.access("dashboard", "bureau", "admin")
-    @blp.etag
+    @blp.polled
     @blp.arguments(ProgressQueryArgsSchema, location="query")
-    @blp.response(200, ProgressSchema)
+    @blp.response(200, ProgressSchema, headers={"ETag": {"$ref": "#/components/headers/ETAG"}})
     @blp.problem_response(404, "No such plan")
     def get(self, args, plan_id):
         """Each target of a plan year: achieved, expected by now, and the pace"""
@@ -44,9 +44,9 @@ class Progress(MethodView):
 @blp.route("/stats/certifications")
 class CertificationStats(MethodView):
     @blp.access("dashboard", "bureau", "admin")
-    @blp.etag
+    @blp.polled
     @blp.arguments(StatsQueryArgsSchema, location="query")
-    @blp.response(200, StatsSchema)
+    @blp.response(200, StatsSchema, headers={"ETag": {"$ref": "#/components/headers/ETAG"}})
     def get(self, args):
         """Certification counts grouped by any of year, tier, district, status"""
         as_of = args.pop("as_of", None) or today()

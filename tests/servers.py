@@ -1,0 +1,188 @@
+"""Real processes for end-to-end tests: the `registry` command and gunicorn, spoken to with urllib.
+
+The venv's `bin/` is found from `sys.executable`, so this works from a fresh clone wherever its
+`.venv` is; gunicorn runs from the project root with the project's own `registry/gunicorn_conf.py`.
+"""
+
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent  # not resolved: a venv's python is a symlink
+STARTUP_SECONDS = 20
+
+
+def env_for(database_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a child process: ours without REGISTRY_*, plus the database URL."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REGISTRY_")}
+    env["REGISTRY_DATABASE_URL"] = database_url
+    env["PYTHONUNBUFFERED"] = "1"  # combined output in the order it was written
+    env.update(extra)
+    return env
+
+
+def run_registry(database_url: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """Run `.venv/bin/registry ARGS`; stdout and stderr combined in `.stdout`."""
+    result = subprocess.run(
+        [str(BIN / "registry"), *args],
+        cwd=ROOT,
+        env=env_for(database_url),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=60,
+    )
+    if check:
+        assert result.returncode == 0, f"registry {' '.join(args)}:\n{result.stdout}"
+    return result
+
+
+def create_token(database_url: str, *args: str) -> str:
+    """`registry create-token ARGS`; returns the secret (the last line)."""
+    return run_registry(database_url, "create-token", *args).stdout.splitlines()[-1]
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]  # names lower-cased
+    body: bytes
+
+    @property
+    def json(self):
+        return json.loads(self.body)
+
+    @property
+    def mimetype(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip()
+
+
+def call(
+    method: str,
+    url: str,
+    *,
+    json_body=None,
+    token: str | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 30,
+) -> Reply:
+    """One HTTP request; 4xx and 5xx are returned, not raised."""
+    headers = dict(headers or {})
+    data = None
+    if json_body is not None:
+        data = json.dumps(json_body).encode()
+        headers["Content-Type"] = "application/json"
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(url, data=data, headers=headers, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return Reply(
+                response.status,
+                {k.lower(): v for k, v in response.headers.items()},
+                response.read(),
+            )
+    except urllib.error.HTTPError as error:
+        with error:
+            return Reply(error.code, {k.lower(): v for k, v in error.headers.items()}, error.read())
+
+
+@dataclass
+class Server:
+    base_url: str  # http://127.0.0.1:PORT/api/v1
+    database_url: str
+    database_path: Path
+    admin_token: str
+    log_path: Path
+    process: subprocess.Popen
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def call(self, method: str, path: str, **kwargs) -> Reply:
+        kwargs.setdefault("token", self.admin_token)
+        return call(method, self.url(path), **kwargs)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+@contextlib.contextmanager
+def gunicorn_server(tmp_path: Path, *, workers: int, name: str = "e2e") -> Iterator[Server]:
+    """A fresh database (`registry init-db`), an admin token, and gunicorn serving the app on a
+    free port with `workers` processes; gunicorn is stopped on the way out, whatever happened."""
+    database_path = tmp_path / f"{name}.db"
+    database_url = f"sqlite:///{database_path}"
+    run_registry(database_url, "init-db")
+    admin = create_token(database_url, "--role", "admin", "--name", f"{name} admin")
+    port = free_port()
+    log_path = tmp_path / f"{name}-gunicorn.log"
+    env = env_for(database_url, HOST="127.0.0.1", PORT=str(port), WEB_CONCURRENCY=str(workers))
+    with open(log_path, "wb") as log:  # a file, not a pipe: a full pipe would stall the server
+        process = subprocess.Popen(
+            [str(BIN / "gunicorn"), "--config", "registry/gunicorn_conf.py", "wsgi:app"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    server = Server(
+        base_url=f"http://127.0.0.1:{port}/api/v1",
+        database_url=database_url,
+        database_path=database_path,
+        admin_token=admin,
+        log_path=log_path,
+        process=process,
+    )
+    try:
+        _wait_until_healthy(server)
+        yield server
+    finally:
+        _stop(process)
+
+
+def _wait_until_healthy(server: Server) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    last = None
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise AssertionError(
+                f"gunicorn exited with {server.process.returncode}:\n{server.log()}"
+            )
+        try:
+            reply = call("GET", server.url("/health"), timeout=2)
+            if reply.status == 200:
+                return
+            last = f"{reply.status} {reply.body[:200]!r}"
+        except OSError as exc:  # not listening yet
+            last = repr(exc)
+        time.sleep(0.1)
+    raise AssertionError(
+        f"gunicorn not healthy after {STARTUP_SECONDS} s (last: {last}):\n{server.log()}"
+    )
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()  # the master stops its workers
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)

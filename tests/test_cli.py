@@ -1,0 +1,305 @@
+"""The `registry` command (SPEC.md §5): init-db, create-token, revoke-token.
+
+The console script runs as a subprocess where what matters is the real process (repeating
+init-db on a file, the combined output, the bytes on disk); the rest goes through
+`app.test_cli_runner()` against the `app` fixture's database.
+"""
+
+import contextlib
+import hashlib
+import re
+import sqlite3
+
+import pytest
+
+from registry import create_app
+from registry.config import TestConfig
+from registry.models import Event, Token
+from tests.conftest import DISTRICT, OTHER_DISTRICT, bearer, make_code
+from tests.servers import run_registry
+
+SEEDED = {"district": 15, "tier": 6, "plan": 1, "target": 10}
+
+
+def counts(path, tables) -> dict[str, int]:
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        return {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables}
+
+
+def app_on(database_url: str):
+    config = {k: v for k, v in vars(TestConfig).items() if k.isupper()}
+    config["DATABASE_URL"] = database_url
+    return create_app(config)
+
+
+def invoke(app, *args: str):
+    """`registry ARGS` in-process; `result.output` has stdout and stderr, as a terminal shows."""
+    with app.app_context():
+        return app.test_cli_runner().invoke(args=list(args))
+
+
+def token_count(app) -> int:
+    with app.app_context():
+        return Token.select().count()
+
+
+def test_init_db_is_safe_to_repeat(tmp_path):
+    path = tmp_path / "cli.db"
+    url = f"sqlite:///{path}"
+    first = run_registry(url, "init-db")
+    assert "15 districts" in first.stdout
+    assert counts(path, SEEDED) == SEEDED
+
+    # Data written between runs: a token (CLI), an enterprise and a certification (API).
+    secret = run_registry(url, "create-token", "--role", "admin", "--name", "ops").stdout
+    secret = secret.splitlines()[-1]
+    app = app_on(url)
+    client = app.test_client()
+    code = make_code("kept-across-init-db")
+    response = client.post(
+        "/api/v1/enterprises",
+        json={"credit_code": code, "name": "新乡市重复初始化有限公司", "district": DISTRICT},
+        headers=bearer(secret),
+    )
+    assert response.status_code == 201, response.json
+    response = client.post(
+        f"/api/v1/enterprises/{code}/certifications",
+        json={"tier": "innovative_sme", "certified_on": "2024-03-15"},
+        headers=bearer(secret),
+    )
+    assert response.status_code == 201, response.json
+    kept = counts(path, ["token", "enterprise", "certification"])
+    assert kept == {"token": 1, "enterprise": 1, "certification": 1}
+
+    for _ in range(2):
+        again = run_registry(url, "init-db")
+        assert again.returncode == 0
+        assert counts(path, SEEDED) == SEEDED
+        assert counts(path, kept) == kept
+    # Still usable afterwards: the token authenticates, the firm keeps its tier.
+    response = client.get(f"/api/v1/enterprises/{code}/status", headers=bearer(secret))
+    assert response.status_code == 200, response.json
+    assert response.json["current_tier"] == "innovative_sme"
+
+
+def test_create_token_prints_the_secret_alone_on_the_last_line(tmp_path):
+    path = tmp_path / "cli.db"
+    url = f"sqlite:///{path}"
+    run_registry(url, "init-db")
+    result = run_registry(url, "create-token", "--role", "admin", "--name", "市工信局")
+    lines = result.stdout.splitlines()  # stdout and stderr combined, in the order written
+    secret = lines[-1]
+    assert re.fullmatch(r"\S{32,}", secret), result.stdout  # the secret alone, at least 32 chars
+    assert result.stdout.count(secret) == 1  # shown once
+    assert len(lines) > 1 and all(secret not in line for line in lines[:-1])
+
+    # Only its SHA-256 is stored; the secret itself is in no byte of the database files.
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        rows = conn.execute("SELECT * FROM token").fetchall()
+        stored = conn.execute("SELECT secret_hash FROM token").fetchall()
+    assert stored == [(hashlib.sha256(secret.encode()).hexdigest(),)]
+    assert all(secret not in str(value) for value in rows[0])
+    files = sorted(tmp_path.glob("cli.db*"))  # the file, its -wal and -shm if any
+    assert path in files
+    for file in files:
+        assert secret.encode() not in file.read_bytes(), file
+
+    # And it authenticates.
+    client = app_on(url).test_client()
+    assert client.get("/api/v1/enterprises", headers=bearer(secret)).status_code == 200
+    assert client.get("/api/v1/enterprises", headers=bearer(secret + "x")).status_code == 401
+
+
+def test_create_token_in_process_last_line_and_hash(app, client):
+    result = invoke(app, "create-token", "--role", "dashboard", "--name", "大屏")
+    assert result.exit_code == 0, result.output
+    secret = result.output.splitlines()[-1]
+    assert result.output.count(secret) == 1
+    with app.app_context():
+        token = Token.get(Token.name == "大屏")
+        assert token.role == "dashboard"
+        assert token.secret_hash == hashlib.sha256(secret.encode()).hexdigest()
+    assert client.get("/api/v1/districts", headers=bearer(secret)).status_code == 200
+
+
+def test_revoke_token_makes_it_401_at_once(app, client):
+    secrets = {}
+    for name in ("to be revoked", "kept"):
+        result = invoke(app, "create-token", "--role", "admin", "--name", name)
+        assert result.exit_code == 0, result.output
+        secrets[name] = result.output.splitlines()[-1]
+    with app.app_context():
+        doomed = Token.get(Token.name == "to be revoked")
+    assert (
+        client.get("/api/v1/enterprises", headers=bearer(secrets["to be revoked"])).status_code
+        == 200
+    )
+
+    result = invoke(app, "revoke-token", str(doomed.id))
+    assert result.exit_code == 0, result.output
+    response = client.get("/api/v1/enterprises", headers=bearer(secrets["to be revoked"]))
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert response.mimetype == "application/problem+json"
+    # Only that one: the other token still works.
+    assert client.get("/api/v1/enterprises", headers=bearer(secrets["kept"])).status_code == 200
+    with app.app_context():
+        assert Token.get_by_id(doomed.id).revoked_at is not None
+        assert Token.select().count() == 2  # revoked, not deleted
+        assert Event.select().where(Event.action == "token.revoked").count() == 1
+
+    # list-tokens shows the state, never a secret.
+    listing = invoke(app, "list-tokens")
+    assert listing.exit_code == 0, listing.output
+    assert all(secret not in listing.output for secret in secrets.values())
+    [doomed_line] = [line for line in listing.output.splitlines() if "to be revoked" in line]
+    assert "revoked" in doomed_line.replace("to be revoked", "")
+
+    # Revoking again changes nothing; an unknown id is an error.
+    assert invoke(app, "revoke-token", str(doomed.id)).exit_code == 0
+    unknown = invoke(app, "revoke-token", "9999")
+    assert unknown.exit_code != 0
+    assert "9999" in unknown.output
+
+
+def _refused(app, args, *words):
+    before = token_count(app)
+    result = invoke(app, "create-token", *args)
+    assert result.exit_code != 0, result.output
+    for word in words:
+        assert word in result.output, result.output
+    assert "Traceback" not in result.output
+    assert token_count(app) == before  # nothing created
+    return result
+
+
+def test_bureau_token_without_district_fails(app):
+    result = _refused(app, ["--role", "bureau", "--name", "县工信局"], "--district")
+    assert result.output.startswith("Error:")
+
+
+def test_bureau_token_without_district_fails_in_the_real_command(app):
+    result = run_registry(
+        app.config["DATABASE_URL"], "create-token", "--role", "bureau", "--name", "x", check=False
+    )
+    assert result.returncode != 0
+    assert "--district" in result.stdout
+    assert token_count(app) == 0
+
+
+@pytest.mark.parametrize(
+    "district",
+    [
+        "999999",
+        "410728",  # 长垣县 until 2019, now 长垣市 410783
+        "410700",  # the city itself is not one of the 15
+    ],
+)
+def test_unknown_district_fails(app, district):
+    _refused(
+        app,
+        ["--role", "bureau", "--name", "x", "--district", DISTRICT, "--district", district],
+        district,
+        "unknown district",
+    )
+
+
+def test_bureau_token_is_scoped_to_its_districts(app, client):
+    result = invoke(
+        app,
+        "create-token",
+        "--role",
+        "bureau",
+        "--name",
+        "卫滨区工信局",
+        "--district",
+        OTHER_DISTRICT,
+    )
+    assert result.exit_code == 0, result.output
+    secret = result.output.splitlines()[-1]
+
+    def register(seed, district):
+        return client.post(
+            "/api/v1/enterprises",
+            json={"credit_code": make_code(seed), "name": f"企业{seed}", "district": district},
+            headers=bearer(secret),
+        )
+
+    assert register("in-scope", OTHER_DISTRICT).status_code == 201
+    assert register("out-of-scope", DISTRICT).status_code == 403
+
+
+def test_enterprise_token_for_an_unregistered_code_fails(app, client, auth):
+    code = make_code("not-registered-yet")
+    _refused(
+        app,
+        ["--role", "enterprise", "--name", "the firm", "--credit-code", code],
+        code,
+        "no enterprise",
+    )
+    # Registered, the same command works, and the token reads its own firm only.
+    response = client.post(
+        "/api/v1/enterprises",
+        json={"credit_code": code, "name": "新乡市后注册有限公司", "district": DISTRICT},
+        headers=auth["admin"],
+    )
+    assert response.status_code == 201
+    result = invoke(
+        app,
+        "create-token",
+        "--role",
+        "enterprise",
+        "--name",
+        "the firm",
+        "--credit-code",
+        f" {code.lower()} ",
+    )
+    assert result.exit_code == 0, result.output
+    secret = result.output.splitlines()[-1]
+    with app.app_context():
+        assert (
+            Token.get(Token.secret_hash == hashlib.sha256(secret.encode()).hexdigest()).credit_code
+            == code
+        )
+    own = client.get(f"/api/v1/enterprises/{code}/status", headers=bearer(secret))
+    assert own.status_code == 200
+    other = client.get(
+        f"/api/v1/enterprises/{make_code('fixture-enterprise')}/status", headers=bearer(secret)
+    )
+    assert other.status_code in (403, 404)
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (
+            ["--role", "enterprise", "--name", "x", "--credit-code", "91410702MA9F3K2L20"],
+            ["check character"],
+        ),
+        (["--role", "enterprise", "--name", "x"], ["--credit-code"]),
+        (["--role", "admin", "--name", "x", "--district", DISTRICT], ["--district"]),
+        (
+            ["--role", "dashboard", "--name", "x", "--credit-code", "91410702MA9F3K2L2U"],
+            ["--credit-code"],
+        ),
+        (["--role", "admin", "--name", "   "], ["name"]),
+        (["--role", "root", "--name", "x"], ["root"]),
+        (["--role", "admin"], ["--name"]),
+    ],
+)
+def test_create_token_refuses_misuse(app, args, words):
+    _refused(app, args, *words)
+
+
+def test_commands_run_under_flasks_test_cli_runner(app):
+    """Each command pushes its own app context (with_appcontext), so Flask's own test runner,
+    which unlike the `registry` script pushes none, runs them as they are."""
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["init-db"])
+    assert result.exit_code == 0, result.output
+    assert "15 districts" in result.output
+    result = runner.invoke(args=["create-token", "--role", "admin", "--name", "runner"])
+    assert result.exit_code == 0, result.output
+    listing = runner.invoke(args=["list-tokens"])
+    assert listing.exit_code == 0, listing.output
+    assert "runner" in listing.output
