@@ -234,6 +234,18 @@ def measure_size(size: int, args, baseline: dict) -> dict:
     }
 
 
+def time_demo_data(size: int, seed: int) -> float:
+    """`registry demo-data --enterprises size` into an empty registry, end to end."""
+    scratch = WORK / "demo-timing.db"
+    for old in WORK.glob("demo-timing.db*"):
+        old.unlink()
+    registry(scratch, "init-db")
+    log(f"(f) demo-data --enterprises {size}")
+    started = time.perf_counter()
+    registry(scratch, "demo-data", "--enterprises", str(size), "--seed", str(seed))
+    return time.perf_counter() - started
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
@@ -255,7 +267,7 @@ def machine() -> str:
     )
 
 
-def write_results(args, baseline: dict, rows: list[dict], command: str) -> str:
+def write_results(args, baseline: dict, rows: list[dict], command: str, extra: dict) -> str:
     lines = [
         "# Benchmark results",
         "",
@@ -331,7 +343,8 @@ def main() -> None:
     finally:
         bare.stop()
     rows = [measure_size(size, args, baseline) for size in sizes]
-    print(write_results(args, baseline, rows, command))
+    extra = {"demo_100k_s": time_demo_data(100_000, args.seed)}
+    print(write_results(args, baseline, rows, command, extra))
 
 
 if __name__ == "__main__":

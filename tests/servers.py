@@ -124,13 +124,20 @@ class Server:
 
 
 @contextlib.contextmanager
-def gunicorn_server(tmp_path: Path, *, workers: int, name: str = "e2e") -> Iterator[Server]:
+def gunicorn_server(
+    tmp_path: Path, *, workers: int, name: str = "e2e", share: "Server | None" = None
+) -> Iterator[Server]:
     """A fresh database (`registry init-db`), an admin token, and gunicorn serving the app on a
-    free port with `workers` processes; gunicorn is stopped on the way out, whatever happened."""
-    database_path = tmp_path / f"{name}.db"
-    database_url = f"sqlite:///{database_path}"
-    run_registry(database_url, "init-db")
-    admin = create_token(database_url, "--role", "admin", "--name", f"{name} admin")
+    free port with `workers` processes; gunicorn is stopped on the way out, whatever happened.
+    With `share`, serve that server's database (and token) instead: a second host, say."""
+    if share is None:
+        database_path = tmp_path / f"{name}.db"
+        database_url = f"sqlite:///{database_path}"
+        run_registry(database_url, "init-db")
+        admin = create_token(database_url, "--role", "admin", "--name", f"{name} admin")
+    else:
+        database_path, database_url = share.database_path, share.database_url
+        admin = share.admin_token
     port = free_port()
     log_path = tmp_path / f"{name}-gunicorn.log"
     env = env_for(database_url, HOST="127.0.0.1", PORT=str(port), WEB_CONCURRENCY=str(workers))

@@ -19,7 +19,7 @@ blp = Blueprint("dashboards", __name__, url_prefix="/api/v1", description="Progr
 class Progress(MethodView):
     @blp.access("dashboard", "bureau", "admin")
     @blp.polled
-    @blp.arguments(ProgressQueryArgsSchema, location="query")
+    @blp.arguments(ProgressQueryArgsSchema(), location="query")
     @blp.response(200, ProgressSchema, headers={"ETag": {"$ref": "#/components/headers/ETAG"}})
     @blp.problem_response(404, "No such plan")
     def get(self, args, plan_id):
@@ -45,7 +45,7 @@ class Progress(MethodView):
 class CertificationStats(MethodView):
     @blp.access("dashboard", "bureau", "admin")
     @blp.polled
-    @blp.arguments(StatsQueryArgsSchema, location="query")
+    @blp.arguments(StatsQueryArgsSchema(), location="query")
     @blp.response(200, StatsSchema, headers={"ETag": {"$ref": "#/components/headers/ETAG"}})
     def get(self, args):
         """Certification counts grouped by any of year, tier, district, status"""

@@ -41,86 +41,87 @@ def _tier(key: str) -> Tier:
     return tier
 
 
-def _ladder_certs(enterprise: Enterprise, tier: Tier) -> list[Certification]:
-    return list(
-        Certification.select(Certification, Tier)
-        .join(Tier)
-        .where((Certification.enterprise == enterprise) & (Tier.ladder == tier.ladder_id))
-    )
+def tiers_by_key() -> dict[str, Tier]:
+    return {t.key: t for t in Tier.select()}
 
 
-def check_rules(enterprise: Enterprise, tier: Tier, fields: dict) -> None:
-    """Refuse (409) what the ladder and the revocation bar forbid; SPEC §3 rules 2 and 3."""
+def violation(tier: Tier, fields: dict, history: list, tiers: dict[str, Tier]) -> str | None:
+    """Why SPEC §3 rules 2 and 3 refuse this certification, or None if they allow it.
+
+    `history` is the firm's other certifications (anything with tier_id, certified_on,
+    valid_until and revoked_on): the stored ones, and for an import the rows before it.
+    """
     on = fields["certified_on"]
-    ladder = _ladder_certs(enterprise, tier)
+    ladder = [c for c in history if tiers[c.tier_id].ladder_id == tier.ladder_id]
     for cert in ladder:
-        if cert.revoked_on is not None and cert.revoked_on <= on < add_years(
-            cert.revoked_on, REVOCATION_BAR_YEARS
-        ):
-            raise Conflict(
-                f"{cert.tier_id} was revoked on {cert.revoked_on.isoformat()}: no certification "
-                f"in the {tier.ladder_id} ladder before "
-                f"{add_years(cert.revoked_on, REVOCATION_BAR_YEARS).isoformat()}"
-            )
+        if cert.revoked_on is not None:
+            bar_ends = add_years(cert.revoked_on, REVOCATION_BAR_YEARS)
+            if cert.revoked_on <= on < bar_ends:
+                return (
+                    f"{cert.tier_id} was revoked on {cert.revoked_on.isoformat()}: no "
+                    f"certification in the {tier.ladder_id} ladder before {bar_ends.isoformat()}"
+                )
     if tier.prerequisite_id is not None:
-        prerequisite = _tier(tier.prerequisite_id)
+        prerequisite = tiers[tier.prerequisite_id]
         # A higher tier of the ladder implies the lower one (a 小巨人 is also 专精特新).
-        satisfied = any(is_active(c, on) and c.tier.rank >= prerequisite.rank for c in ladder)
-        if not satisfied:
-            raise Conflict(
+        if not any(is_active(c, on) and tiers[c.tier_id].rank >= prerequisite.rank for c in ladder):
+            return (
                 f"{tier.key} needs an active {prerequisite.key} ({prerequisite.label_zh}) "
                 f"on {on.isoformat()}"
             )
     if not fields["renewal"]:
-        higher = [c for c in ladder if c.tier.rank > tier.rank and is_active(c, on)]
+        higher = [c for c in ladder if tiers[c.tier_id].rank > tier.rank and is_active(c, on)]
         if higher:
-            raise Conflict(
+            return (
                 f"the enterprise already holds {higher[0].tier_id}, above {tier.key}: "
                 "a firm holding a higher tier is not certified again for a lower one"
             )
+    return None
+
+
+def prepare(tier: Tier, data: dict, *, location: str = "json") -> dict:
+    """Check the dates and fill the defaults (year, valid_until, renewal); raises Invalid."""
+    fields = dict(data)
+    on = fields["certified_on"]
+    if on > today():
+        raise invalid_field("certified_on", "must not be in the future", location=location)
+    if fields.get("year") is None:
+        fields["year"] = on.year
+    if not on.year - 2 <= fields["year"] <= on.year:
+        raise invalid_field(
+            "year",
+            f"the list's year must be at most two years before {on.year}, not after it",
+            location=location,
+        )
+    if fields.get("valid_until") is None:
+        fields["valid_until"] = default_valid_until(tier, fields["year"])
+    if fields["valid_until"] < on:
+        raise invalid_field("valid_until", "must not be before certified_on", location=location)
+    if fields.get("renewal") is None:
+        fields["renewal"] = False
+    fields["tier"] = tier.key
+    return fields
+
+
+def _duplicate(enterprise: Enterprise, tier: Tier, year: int) -> Conflict:
+    return Conflict(f"{enterprise.credit_code} already has a {tier.key} certification for {year}")
 
 
 def certify(actor: Actor, enterprise: Enterprise, data: dict) -> Certification:
     """Record a certification of `enterprise` after checking every rule; one audit event."""
     tier = _tier(data["tier"])
-    fields = dict(data)
-    on = fields["certified_on"]
-    if on > today():
-        raise invalid_field("certified_on", "must not be in the future")
-    if fields.get("year") is None:
-        fields["year"] = on.year
-    if not on.year - 2 <= fields["year"] <= on.year:
-        raise invalid_field(
-            "year", f"the list's year must be at most two years before {on.year}, not after it"
-        )
-    if fields.get("valid_until") is None:
-        fields["valid_until"] = default_valid_until(tier, fields["year"])
-    if fields["valid_until"] < on:
-        raise invalid_field("valid_until", "must not be before certified_on")
-    fields.setdefault("renewal", False)
+    fields = prepare(tier, data)
     with write_transaction():
-        if (
-            Certification.select()
-            .where(
-                (Certification.enterprise == enterprise)
-                & (Certification.tier == tier.key)
-                & (Certification.year == fields["year"])
-            )
-            .exists()
-        ):
-            raise Conflict(
-                f"{enterprise.credit_code} already has a {tier.key} certification for "
-                f"{fields['year']}"
-            )
-        check_rules(enterprise, tier, fields)
-        fields["tier"] = tier.key
+        history = enterprises.certifications_of(enterprise)
+        if any(c.tier_id == tier.key and c.year == fields["year"] for c in history):
+            raise _duplicate(enterprise, tier, fields["year"])
+        reason = violation(tier, fields, history, tiers_by_key())
+        if reason:
+            raise Conflict(reason)
         try:
             cert = Certification.create(enterprise=enterprise, **fields)
-        except pw.IntegrityError as exc:
-            raise Conflict(
-                f"{enterprise.credit_code} already has a {tier.key} certification for "
-                f"{fields['year']}"
-            ) from exc
+        except pw.IntegrityError as exc:  # a concurrent certification of the same year
+            raise _duplicate(enterprise, tier, fields["year"]) from exc
         enterprises.touch(enterprise.id)
         record(
             actor,
