@@ -7,6 +7,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from registry.db import database
 from registry.models import MODELS
 from registry.services import catalog, tokens
+from registry.services.audit import CLI_ACTOR
 from registry.services.errors import DomainError
 
 
@@ -89,6 +90,135 @@ def list_tokens_command():
             click.echo(f"{token.id}\t{token.role}\t{token.name}\t{scope}\t{state}")
 
 
+@click.command("import")
+@with_appcontext
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check and count; write nothing.")
+def import_command(path, dry_run):
+    """Load a published list (CSV in UTF-8 or GBK, XLSX, or JSON), all of it or none of it."""
+    import os
+
+    from registry.services import imports, lists
+
+    size = os.path.getsize(path)
+    with open(path, "rb") as file, database.connection_context():
+        head = file.read(8)
+        file.seek(0)
+        kind = lists.kind_of(path, None, head)
+        with _ByteProgress(file, size, "Importing") as tracked:
+            try:
+                result = imports.run_import(
+                    CLI_ACTOR,
+                    lists.read_list(tracked, kind),
+                    dry_run=dry_run,
+                    max_rows=current_app.config["IMPORT_MAX_ROWS"],
+                )
+            except imports.ImportRejected as exc:
+                for error in exc.result["errors"][:200]:
+                    click.echo(
+                        f"row {error['row']}: {error['field']}: {error['message']}", err=True
+                    )
+                if len(exc.result["errors"]) > 200:
+                    click.echo(f"… and {len(exc.result['errors']) - 200} more", err=True)
+                raise click.ClickException(exc.detail) from exc
+            except DomainError as exc:
+                _fail(exc)
+    for conflict in result["conflicts"]:
+        click.echo(
+            f"conflict, row {conflict['row']}: {conflict['field']} is "
+            f"{conflict['stored']!r}, the list says {conflict['given']!r}",
+            err=True,
+        )
+    verb = "would create" if dry_run else "created"
+    click.echo(
+        f"{result['rows']} rows: {verb} {result['created_enterprises']} enterprises and "
+        f"{result['created_certifications']} certifications; {result['unchanged']} unchanged, "
+        f"{len(result['conflicts'])} conflicts."
+    )
+
+
+class _ByteProgress:
+    """A file whose reads move a progress bar (the list is read as a stream)."""
+
+    def __init__(self, file, size: int, label: str):
+        self._file = file
+        self._bar = click.progressbar(
+            length=size, label=label, file=click.get_text_stream("stderr")
+        )
+
+    def __enter__(self):
+        self._bar.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self._bar.__exit__(*exc)
+
+    def read(self, size=-1):
+        data = self._file.read(size)
+        self._bar.update(len(data))
+        return data
+
+    def readinto(self, buffer):
+        n = self._file.readinto(buffer)
+        self._bar.update(n or 0)
+        return n
+
+    def __getattr__(self, name):  # seek, tell, readable… for openpyxl's zip reader
+        return getattr(self._file, name)
+
+
+@click.command("export")
+@with_appcontext
+@click.option(
+    "--format", "kind", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write here (default: standard output for CSV).",
+)
+def export_command(kind, output):
+    """Every certification with its enterprise, as CSV (with BOM) or XLSX."""
+    import shutil
+    import sys
+
+    from registry.db import read_snapshot
+    from registry.services import exports
+
+    if kind == "xlsx" and not output:
+        raise click.UsageError("XLSX needs -o FILE")
+    with database.connection_context(), read_snapshot():
+        last_event = exports.last_event_id()
+        if kind == "csv":
+            target = open(output, "wb") if output else sys.stdout.buffer  # noqa: SIM115
+            try:
+                for chunk in exports.csv_chunks(exports.rows({})):
+                    target.write(chunk)
+            finally:
+                if output:
+                    target.close()
+        else:
+            workbook = exports.write_xlsx(exports.rows({}), last_event)
+            with open(output, "wb") as target:
+                shutil.copyfileobj(workbook, target)
+    click.echo(f"Exported through audit event {last_event}.", err=True)
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def backup_command(path):
+    """A consistent copy of the SQLite database, taken while the server runs."""
+    from registry.db import backup_sqlite
+
+    try:
+        backup_sqlite(path)
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backed up {current_app.config['DATABASE_URL']} to {path}.")
+
+
 def register_commands(app):
     for command in (
         init_db_command,
@@ -96,6 +226,9 @@ def register_commands(app):
         revoke_token_command,
         list_tokens_command,
         demo_data_command,
+        import_command,
+        export_command,
+        backup_command,
     ):
         app.cli.add_command(command)
 

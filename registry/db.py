@@ -1,15 +1,21 @@
 """The database handle: one proxy, bound at start-up from `REGISTRY_DATABASE_URL`."""
 
+import datetime as dt
+import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 
-import peewee
+import peewee as pw
 from playhouse.db_url import connect
 
-database = peewee.DatabaseProxy()
+# Dates as peewee writes them (and as Python 3.12 no longer adapts by default).
+sqlite3.register_adapter(dt.date, lambda day: day.isoformat())
+sqlite3.register_adapter(dt.datetime, lambda moment: moment.isoformat(" "))
+
+database = pw.DatabaseProxy()
 
 
-def open_database(url: str, *, busy_timeout_ms: int = 10_000) -> peewee.Database:
+def open_database(url: str, *, busy_timeout_ms: int = 10_000) -> pw.Database:
     """Bind the proxy to the database at `url` and return it.
 
     SQLite gets WAL (readers never block the writer), foreign keys, a busy timeout, and
@@ -29,6 +35,7 @@ def open_database(url: str, *, busy_timeout_ms: int = 10_000) -> peewee.Database
                 "foreign_keys": 1,
                 "busy_timeout": busy_timeout_ms,
                 "synchronous": "normal",
+                "cache_size": -64_000,  # 64 MB: bulk loads touch indexes all over
             },
             timeout=busy_timeout_ms / 1000,
             lock_type="IMMEDIATE",
@@ -40,7 +47,7 @@ def open_database(url: str, *, busy_timeout_ms: int = 10_000) -> peewee.Database
 
 
 def is_sqlite() -> bool:
-    return isinstance(database.obj, peewee.SqliteDatabase)
+    return isinstance(database.obj, pw.SqliteDatabase)
 
 
 @contextmanager
@@ -59,14 +66,92 @@ def bulk_insert(model, fields: list, rows: list[tuple]) -> None:
     if not rows:
         return
     db = database.obj
-    open_quote, close_quote = db.quote[0], db.quote[1]
-
-    def quoted(name: str) -> str:
-        return f"{open_quote}{name}{close_quote}"
-
-    columns = ", ".join(quoted(f.column_name) for f in fields)
+    columns = ", ".join(_quoted(f.column_name) for f in fields)
     marks = ", ".join([db.param] * len(fields))
-    sql = f"INSERT INTO {quoted(model._meta.table_name)} ({columns}) VALUES ({marks})"
-    converters = [f.db_value for f in fields]
-    values = [tuple(c(v) for c, v in zip(converters, row, strict=True)) for row in rows]
-    db.cursor().executemany(sql, values)
+    sql = f"INSERT INTO {_quoted(model._meta.table_name)} ({columns}) VALUES ({marks})"
+    # Only fields of our own types need converting (JSON); the drivers take the rest as is.
+    custom = [i for i, f in enumerate(fields) if type(f).__module__ != "peewee"]
+    if custom:
+        rows = [list(row) for row in rows]
+        for row in rows:
+            for i in custom:
+                row[i] = fields[i].db_value(row[i])
+    db.cursor().executemany(sql, rows)
+
+
+def _quoted(name: str) -> str:
+    quotes = database.obj.quote
+    return f"{quotes[0]}{name}{quotes[1]}"
+
+
+def _in(key, values: list) -> str:
+    marks = ", ".join([database.obj.param] * len(values))
+    return f"{_quoted(key.column_name)} IN ({marks})"
+
+
+def bump_versions(model, ids: list, moment) -> None:
+    """`version = version + 1` (and `updated_at`) for many rows at once, by primary key."""
+    if ids:
+        sql = (
+            f"UPDATE {_quoted(model._meta.table_name)} SET {_quoted('version')} = "
+            f"{_quoted('version')} + 1, {_quoted('updated_at')} = {database.obj.param} "
+            f"WHERE {_in(model._meta.primary_key, ids)}"
+        )
+        database.execute_sql(sql, [moment, *ids])
+
+
+def rows_where_in(fields: list, key, values: list) -> list[tuple]:
+    """`SELECT fields FROM table WHERE key IN (values)` as tuples, for thousands of values.
+
+    peewee builds SQL for each value of an IN list, which costs more than the query itself
+    at bulk sizes; here the values go to the driver as parameters.
+    """
+    if not values:
+        return []
+    table = _quoted(key.model._meta.table_name)
+    columns = ", ".join(_quoted(f.column_name) for f in fields)
+    sql = f"SELECT {columns} FROM {table} WHERE {_in(key, values)}"
+    rows = database.execute_sql(sql, list(values)).fetchall()
+    typed = [
+        (i, f.python_value)
+        for i, f in enumerate(fields)
+        if isinstance(f, pw.DateField | pw.DateTimeField | pw.BooleanField)
+    ]
+    if not typed:
+        return rows
+    converted = []
+    for row in rows:
+        row = list(row)
+        for i, convert in typed:
+            row[i] = convert(row[i])
+        converted.append(tuple(row))
+    return converted
+
+
+@contextmanager
+def read_snapshot():
+    """A read-only transaction: every query inside sees the same committed state.
+
+    SQLite in WAL mode gives a deferred transaction a snapshot at its first read; PostgreSQL
+    needs REPEATABLE READ for the same.
+    """
+    if is_sqlite():
+        with database.atomic(lock_type="DEFERRED"):
+            yield
+    else:
+        with database.atomic(isolation_level="REPEATABLE READ"):
+            yield
+
+
+def backup_sqlite(target: str) -> None:
+    """A consistent copy of the live SQLite database into `target` (SQLite's online backup)."""
+    if not is_sqlite():
+        raise RuntimeError("backup copies a SQLite database; use pg_dump for PostgreSQL")
+    source = sqlite3.connect(database.obj.database)
+    destination = sqlite3.connect(target)
+    try:
+        with destination:
+            source.backup(destination)
+    finally:
+        destination.close()
+        source.close()

@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAll
 
 from registry.services import aggregates
 from registry.services import errors as domain
+from registry.services.imports import ImportRejected
 from schemas.common import ProblemSchema
 
 log = logging.getLogger(__name__)
@@ -33,8 +34,10 @@ DOMAIN_STATUS = {
 }
 
 
-def problem(status: int, detail: str | None = None, *, errors=None, headers=None) -> Response:
-    """An RFC 9457 problem+json response."""
+def problem(
+    status: int, detail: str | None = None, *, errors=None, headers=None, extra=None
+) -> Response:
+    """An RFC 9457 problem+json response (`extra`: members added to the problem)."""
     body = {
         "type": "about:blank",
         "title": http.HTTPStatus(status).phrase,
@@ -44,6 +47,7 @@ def problem(status: int, detail: str | None = None, *, errors=None, headers=None
     }
     if errors:
         body["errors"] = errors
+    body.update(extra or {})
     response = Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
     for name, value in (headers or {}).items():
         response.headers[name] = value
@@ -100,6 +104,8 @@ class Api(BaseApi):
         return problem(error.code or 500, detail, errors=errors, headers=headers)
 
     def handle_domain_error(self, error: domain.DomainError):
+        if isinstance(error, ImportRejected):  # the import's counts and every bad row
+            return problem(422, error.detail, extra=error.result)
         return problem(DOMAIN_STATUS.get(type(error), 400), error.detail, errors=error.errors)
 
     def handle_database_error(self, error: pw.OperationalError):

@@ -16,7 +16,8 @@ class JSONField(pw.TextField):
     """JSON stored as text, the same on SQLite and PostgreSQL."""
 
     def db_value(self, value):
-        return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+        # Dates as ISO text (str() of a date or datetime is its ISO form).
+        return None if value is None else json.dumps(value, ensure_ascii=False, default=str)
 
     def python_value(self, value):
         return None if value is None else json.loads(value)

@@ -1,3 +1,11 @@
 """The HTTP API: one module per resource, registered in this order (the docs' order)."""
 
-MODULES = ("health", "catalog", "dashboards", "enterprises", "certifications")
+MODULES = (
+    "health",
+    "catalog",
+    "dashboards",
+    "enterprises",
+    "certifications",
+    "imports",
+    "events",
+)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from playhouse.shortcuts import model_to_dict
 
+from registry.db import bulk_insert
 from registry.models import Event
 from registry.services import aggregates
 
@@ -35,6 +36,30 @@ def _plain(value):
 def snapshot(instance) -> dict:
     """The stored columns of a model instance as JSON-ready values (foreign keys as ids)."""
     return {k: _plain(v) for k, v in model_to_dict(instance, recurse=False).items()}
+
+
+def record_many(actor: Actor, events: list[tuple[str, str, str | None, dict]]) -> None:
+    """Append many events (action, subject, district, data) in one insert; one version bump."""
+    if not events:
+        return
+    aggregates.bump()
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    bulk_insert(
+        Event,
+        [
+            Event.at,
+            Event.actor_name,
+            Event.actor_role,
+            Event.action,
+            Event.subject,
+            Event.district,
+            Event.data,
+        ],
+        [
+            (now, actor.name, actor.role, action, subject, district, data)
+            for action, subject, district, data in events
+        ],
+    )
 
 
 def record(actor: Actor, action: str, subject: str, *, district: str | None, data: dict) -> Event:

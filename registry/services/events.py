@@ -1,0 +1,11 @@
+"""The audit trail as a feed: oldest first, resumable from the last id a reader saw."""
+
+from registry.models import Event
+
+
+def feed(*, after: int = 0, limit: int = 100, districts: tuple[str, ...] | None = None) -> list:
+    """Events with an id above `after`; with `districts`, only the events of those districts."""
+    query = Event.select().where(Event.id > after)
+    if districts is not None:
+        query = query.where(Event.district.in_(list(districts)))
+    return list(query.order_by(Event.id).limit(limit))

@@ -1,0 +1,34 @@
+"""The audit trail."""
+
+import datetime as dt
+
+from marshmallow import fields, validate
+
+from schemas import Schema
+
+
+class EventQueryArgsSchema(Schema):
+    after = fields.Integer(
+        load_default=0,
+        validate=validate.Range(min=0),
+        metadata={"description": "Only events with a larger id (the last id you saw)"},
+    )
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+
+
+class EventSchema(Schema):
+    id = fields.Integer(metadata={"example": 42})
+    at = fields.AwareDateTime(default_timezone=dt.UTC)
+    actor_name = fields.String(metadata={"example": "红旗区工信局"})
+    actor_role = fields.String(metadata={"example": "bureau"})
+    action = fields.String(metadata={"example": "certification.recorded"})
+    subject = fields.String(metadata={"example": "enterprise/91410702MA9F3K2L2U/certification/7"})
+    district = fields.String(allow_none=True, metadata={"example": "410702"})
+    data = fields.Dict(metadata={"description": "What was written"})
+
+
+class EventPageSchema(Schema):
+    items = fields.List(fields.Nested(EventSchema))
+    next_after = fields.Integer(
+        metadata={"description": "Pass as `after` for the next events (the last id here)"}
+    )
