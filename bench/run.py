@@ -32,6 +32,11 @@ CONFIG = ROOT / "registry" / "gunicorn_conf.py"
 PLAN, YEAR = "xinxiang-2023-2025", 2025
 sys.path.insert(0, str(ROOT))
 
+sys.path.insert(0, str(ROOT / "bench"))
+
+from imports_bench import lines as import_lines  # noqa: E402
+from imports_bench import measure_imports  # noqa: E402
+
 from registry.services.credit_code import CHARSET, check_character  # noqa: E402
 
 
@@ -322,6 +327,7 @@ def write_results(args, baseline: dict, rows: list[dict], command: str, extra: d
         + "; ".join(f"{r['size']:,}: {r['numbers']}" for r in rows),
         "",
     ]
+    lines += import_lines(extra["imports"])
     text = "\n".join(lines)
     (ROOT / "bench" / "RESULTS.md").write_text(text, encoding="utf-8")
     return text
@@ -348,7 +354,16 @@ def main() -> None:
         bare.stop()
     rows = [measure_size(size, args, baseline) for size in sizes]
     extra = {"demo_100k_s": time_demo_data(100_000, args.seed)}
+    extra["imports"] = measure_imports(
+        WORK, ROOT, registry, lambda db: _serving(db, args.workers), get, log, env_for
+    )
     print(write_results(args, baseline, rows, command, extra))
+
+
+def _serving(database: Path, workers: int) -> "Server":
+    server = Server("wsgi:app", database, workers)
+    server.wait("/api/v1/health")
+    return server
 
 
 if __name__ == "__main__":

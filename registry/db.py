@@ -100,6 +100,22 @@ def bump_versions(model, ids: list, moment) -> None:
         database.execute_sql(sql, [moment, *ids])
 
 
+def _as_date(value):
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _fast_python_value(field):
+    """The conversion a raw row needs for `field`: dates come back from SQLite as ISO text
+    (peewee's own parser tries several formats, slow at bulk sizes), booleans as 0 and 1."""
+    if isinstance(field, pw.DateTimeField):
+        return field.python_value
+    if isinstance(field, pw.DateField):
+        return _as_date
+    if isinstance(field, pw.BooleanField):
+        return bool
+    return None
+
+
 def rows_where_in(fields: list, key, values: list) -> list[tuple]:
     """`SELECT fields FROM table WHERE key IN (values)` as tuples, for thousands of values.
 
@@ -112,11 +128,8 @@ def rows_where_in(fields: list, key, values: list) -> list[tuple]:
     columns = ", ".join(_quoted(f.column_name) for f in fields)
     sql = f"SELECT {columns} FROM {table} WHERE {_in(key, values)}"
     rows = database.execute_sql(sql, list(values)).fetchall()
-    typed = [
-        (i, f.python_value)
-        for i, f in enumerate(fields)
-        if isinstance(f, pw.DateField | pw.DateTimeField | pw.BooleanField)
-    ]
+    typed = [(i, _fast_python_value(f)) for i, f in enumerate(fields)]
+    typed = [(i, convert) for i, convert in typed if convert is not None]
     if not typed:
         return rows
     converted = []

@@ -43,7 +43,7 @@ def record_many(actor: Actor, events: list[tuple[str, str, str | None, dict]]) -
     if not events:
         return
     aggregates.bump()
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(" ")
     bulk_insert(
         Event,
         [

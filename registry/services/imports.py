@@ -159,7 +159,7 @@ class Normalizer:
         for column, value in raw.items():
             if value is None or column not in COLUMNS:
                 continue
-            text = _plain(value)
+            text = value.strip() if type(value) is str else _plain(value)
             if not text:
                 continue
             try:
@@ -255,6 +255,7 @@ class _State:
         self.normalizer = Normalizer()
         self.tiers = tiers_by_key()
         self.now = utcnow()
+        self.stamp = self.now.isoformat(" ")  # as the column stores it, converted once
 
     def _conflict(self, number: int, field: str, stored, given) -> None:
         self.result["conflicts"].append(
@@ -363,7 +364,7 @@ class _State:
                     Enterprise.version,
                 ],
                 [
-                    (code, f["name"], f["district"], f["industry_chain"], self.now, self.now, 1)
+                    (code, f["name"], f["district"], f["industry_chain"], self.stamp, self.stamp, 1)
                     for code, f in new_firms.items()
                 ],
             )
@@ -384,7 +385,7 @@ class _State:
                 *(getattr(Certification, c) for c in WRITTEN),
                 Certification.created_at,
             ],
-            [(ids[code], *(f.get(c) for c in WRITTEN), self.now) for _, code, f in new_certs],
+            [(ids[code], *(f.get(c) for c in WRITTEN), self.stamp) for _, code, f in new_certs],
         )
         touched = list({ids[code] for _, code, _ in new_certs})
         # New firms start at version 1; known ones changed (a new certification): a new ETag.
