@@ -45,7 +45,10 @@ class StatsQueryArgsSchema(Schema):
     group_by = DelimitedList(
         fields.String(validate=validate.OneOf(STATS_KEYS)),
         load_default=list,
-        metadata={"description": "Comma-separated: any of year, tier, district, status"},
+        metadata={
+            "description": "Comma-separated: any of year, tier, district, status, month "
+            "(YYYY-MM of certified_on)"
+        },
     )
     year = fields.Integer(validate=validate.Range(min=2000, max=2100))
     tier = fields.String()
@@ -59,6 +62,7 @@ class StatsRowSchema(Schema):
     tier = fields.String()
     district = fields.String()
     status = fields.String(metadata={"enum": STATUSES})
+    month = fields.String(metadata={"description": "YYYY-MM of certified_on", "example": "2024-06"})
     count = fields.Integer(metadata={"example": 42})
 
 

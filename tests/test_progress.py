@@ -318,3 +318,50 @@ def test_a_write_through_one_app_is_seen_by_the_next_poll_of_another(
 def test_progress_is_not_for_enterprises(client, auth):
     response = client.get(f"{PLAN}/progress", headers=auth["enterprise"])
     assert response.status_code == 403
+
+
+def test_stats_by_month_of_certified_on(client, auth, register, certify):
+    certify(register("m1"), "innovative_sme", "2024-03-15", year=2024)
+    certify(register("m2"), "innovative_sme", "2024-03-28", year=2024)
+    certify(register("m3", district=OTHER_DISTRICT), "innovative_sme", "2024-10-20", year=2024)
+    certify(register("m4"), "innovative_sme", "2025-02-10", year=2024)  # a 2024 list, in 2025
+    certify(register("m5"), "innovative_sme", "2023-06-28", year=2023)
+
+    def stats(query):
+        response = client.get(f"{STATS}?{query}", headers=auth["dashboard"])
+        assert response.status_code == 200, response.json
+        return response.json["rows"]
+
+    assert stats("group_by=month&year=2024") == [
+        {"month": "2024-03", "count": 2},
+        {"month": "2024-10", "count": 1},
+        {"month": "2025-02", "count": 1},
+    ]
+    assert stats("group_by=month,district&year=2024&as_of=2024-12-31") == [
+        {"month": "2024-03", "district": DISTRICT, "count": 2},
+        {"month": "2024-10", "district": OTHER_DISTRICT, "count": 1},
+    ]
+    assert stats("group_by=year,month") == [
+        {"year": 2023, "month": "2023-06", "count": 1},
+        {"year": 2024, "month": "2024-03", "count": 2},
+        {"year": 2024, "month": "2024-10", "count": 1},
+        {"year": 2024, "month": "2025-02", "count": 1},
+    ]
+
+
+def test_monthly_counts_add_up_to_the_total(app, register, certify):
+    for i, day in enumerate(["2024-01-01", "2024-01-31", "2024-02-29", "2024-12-31"]):
+        certify(register(f"edge{i}"), "innovative_sme", day, year=2024)
+    with app.app_context():
+        by_month = progress_service.certification_stats(
+            group_by=["month"], as_of=dt.date(2025, 1, 1), filters={}
+        )["rows"]
+        total = progress_service.certification_stats(
+            group_by=[], as_of=dt.date(2025, 1, 1), filters={}
+        )["rows"]
+    assert by_month == [
+        {"month": "2024-01", "count": 2},
+        {"month": "2024-02", "count": 1},
+        {"month": "2024-12", "count": 1},
+    ]
+    assert sum(row["count"] for row in by_month) == total[0]["count"] == 4

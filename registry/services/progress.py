@@ -10,11 +10,12 @@ import datetime as dt
 
 import peewee as pw
 
+from registry.db import is_sqlite
 from registry.models import Certification, District, Enterprise, Ladder, Plan, Target, Tier
 from registry.services.errors import invalid_field
 
 PACE_TOLERANCE = 0.10  # within 10 % of the expected count is on track
-STATS_KEYS = ("year", "tier", "district", "status")
+STATS_KEYS = ("year", "tier", "district", "status", "month")
 
 
 def default_year(plan: Plan, as_of: dt.date) -> int:
@@ -139,14 +140,25 @@ def _status_on(day: dt.date):
     )
 
 
+def _month_of(day: pw.Field):
+    """`YYYY-MM` of a date column, in each engine's SQL. The format is a literal, not a
+    parameter: PostgreSQL sees two parameters as two expressions, and refuses to GROUP BY one
+    while selecting the other."""
+    if is_sqlite():
+        return pw.fn.strftime(pw.SQL("'%Y-%m'"), day)
+    return pw.fn.to_char(day, pw.SQL("'YYYY-MM'"))
+
+
 def certification_stats(*, group_by: list[str], as_of: dt.date, filters: dict) -> dict:
-    """Certification counts grouped by any of year, tier, district and status (at as_of)."""
+    """Certification counts grouped by any of year, tier, district, status (at as_of) and
+    month (`YYYY-MM` of certified_on)."""
     _check_district(filters.get("district"))
     columns = {
         "year": Certification.year,
         "tier": Certification.tier,
         "district": Enterprise.district,
         "status": _status_on(as_of),
+        "month": _month_of(Certification.certified_on),
     }
     selected = [columns[key].alias(key) for key in group_by]
     query = (
