@@ -166,10 +166,10 @@ class Blueprint(BaseBlueprint):
 
     def polled(self, func):
         """Document what `cached_json` does: an ETag on 200, If-None-Match, and 304."""
-        return self.doc(
-            parameters=["IF_NONE_MATCH"],
-            responses={"304": {"$ref": "#/components/responses/NOT_MODIFIED"}},
-        )(func)
+        # flask-smorest's own ETag documentation: `doc(parameters=…)` would replace, not extend,
+        # the query parameters that `@arguments` documents.
+        func._apidoc = {**getattr(func, "_apidoc", {}), "etag": True}
+        return func
 
     def cached_json(self, key: tuple, schema, compute) -> Response:
         """An aggregate answer computed once per registry version and key, with ETag and 304.

@@ -213,3 +213,34 @@ def test_interactive_docs_are_served_without_a_cdn(client):
     assert response.mimetype == "text/html"
     html = response.get_data(as_text=True)
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html), "assets from a CDN"
+
+
+@pytest.mark.parametrize(("method", "path", "operation"), OPERATIONS, ids=IDS)
+def test_every_query_argument_is_documented(method, path, operation):
+    """Swagger UI can only send the parameters the document declares."""
+    view = VIEWS[(method, path)]
+    arguments = getattr(view, "_apidoc", {}).get("arguments", {}).get("parameters", [])
+    schemas = [a["schema"] for a in arguments if a["in"] == "query"]
+    schemas = [schema() if isinstance(schema, type) else schema for schema in schemas]
+    expected = {
+        field.data_key or name
+        for schema in schemas
+        for name, field in schema.fields.items()
+        if not field.dump_only
+    }
+    documented = {
+        resolve(p)["name"] for p in operation.get("parameters", []) if resolve(p)["in"] == "query"
+    }
+    assert expected <= documented
+
+
+def test_polled_operations_document_query_and_etag():
+    for path in (f"{API}/plans/{{plan_id}}/progress", f"{API}/stats/certifications"):
+        operation = SPEC["paths"][path]["get"]
+        names = {resolve(p)["name"] for p in operation["parameters"]}
+        assert {"year", "district", "as_of", "If-None-Match"} <= names, path
+        assert "304" in operation["responses"]
+        assert "ETag" in operation["responses"]["200"]["headers"]
+    stats = SPEC["paths"][f"{API}/stats/certifications"]["get"]
+    (group_by,) = [p for p in stats["parameters"] if resolve(p)["name"] == "group_by"]
+    assert "month" in group_by["schema"]["items"]["enum"]
