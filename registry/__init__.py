@@ -11,7 +11,14 @@ from registry.config import Config
 def create_app(config: dict | None = None) -> Flask:
     """Build the app; `config` overrides the environment-driven `Config` (tests use it)."""
     from registry import auth, db
-    from registry.extensions import Api, reject_unexpected_query
+    from registry.extensions import (
+        Api,
+        assign_request_id,
+        drop_connection,
+        echo_request_id,
+        limiter,
+        reject_unexpected_query,
+    )
     from registry.services.aggregates import VersionedCache
 
     app = Flask(__name__, instance_relative_config=True)
@@ -35,6 +42,10 @@ def create_app(config: dict | None = None) -> Flask:
     for name in importlib.import_module("registry.api").MODULES:
         api.register_blueprint(importlib.import_module(f"registry.api.{name}").blp)
 
+    app.before_request(assign_request_id)
+    app.after_request(echo_request_id)
+    limiter.init_app(app)  # before the database and auth hooks: a flood costs no query
+
     @app.before_request
     def _connect():
         db.database.connect(reuse_if_open=True)
@@ -43,8 +54,8 @@ def create_app(config: dict | None = None) -> Flask:
     def _close(exc):
         # The connection stays open for the worker's next request (no reconnect, no pragmas);
         # after a failure it is dropped, so the next request starts on a fresh one.
-        if exc is not None and not db.database.is_closed():
-            db.database.close()
+        if exc is not None:
+            drop_connection()
 
     app.before_request(auth.authorize_request)
     app.before_request(reject_unexpected_query)

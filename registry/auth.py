@@ -8,6 +8,7 @@ authenticates the bearer token and applies the roles and the scopes:
 """
 
 import hmac
+from dataclasses import replace
 
 from flask import current_app, g, request
 
@@ -47,7 +48,7 @@ def authorize_request():
     if actor is None:
         detail = "A bearer token is required." if secret is None else "The token is not valid."
         return problem(401, detail, headers=UNAUTHORIZED_HEADERS)
-    g.actor = actor
+    g.actor = replace(actor, request_id=g.get("request_id"))
     # An operation that declared nothing is closed to all but the admin.
     if actor.role not in (roles or ("admin",)):
         return problem(403, f"A {actor.role} token may not {request.method} {request.path}.")

@@ -4,8 +4,8 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from registry import migrations
 from registry.db import database
-from registry.models import MODELS
 from registry.services import catalog, tokens
 from registry.services.audit import CLI_ACTOR
 from registry.services.errors import DomainError
@@ -23,9 +23,9 @@ def _fail(exc: DomainError):
 
 
 def init_db() -> dict[str, int]:
-    """Create missing tables and (re)load the seeds; never drops or duplicates anything."""
+    """Create or upgrade the tables, then (re)load the seeds; never drops or duplicates anything."""
     with database.connection_context():
-        database.create_tables(MODELS, safe=True)
+        migrations.upgrade()
         return catalog.load_seeds(current_app.config.get("SEEDS_DIR"))
 
 

@@ -16,6 +16,14 @@ class Config:
     SQLITE_BUSY_TIMEOUT_MS = _int("REGISTRY_SQLITE_BUSY_TIMEOUT_MS", 10_000)
     MAX_CONTENT_LENGTH = _int("REGISTRY_MAX_UPLOAD_BYTES", 16 * 1024 * 1024)
     IMPORT_MAX_ROWS = _int("REGISTRY_IMPORT_MAX_ROWS", 200_000)
+
+    # Rate limits per token (per address without one); flask-limiter syntax, ";" between limits.
+    # The default storage counts per process: with several workers or hosts, point it at a
+    # shared store (e.g. redis://) for one count.
+    RATELIMIT_ENABLED = os.environ.get("REGISTRY_RATE_LIMIT_ENABLED", "1") not in ("0", "false")
+    RATELIMIT_DEFAULT = os.environ.get("REGISTRY_RATE_LIMIT", "1200 per minute;60 per second")
+    RATELIMIT_STORAGE_URI = os.environ.get("REGISTRY_RATE_LIMIT_STORAGE", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
     PAGE_SIZE_DEFAULT = 50
     PAGE_SIZE_MAX = 500
 
@@ -33,3 +41,4 @@ class TestConfig(Config):
 
     TESTING = True
     PROPAGATE_EXCEPTIONS = False
+    RATELIMIT_ENABLED = False  # one test turns it on with a small limit

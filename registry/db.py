@@ -116,7 +116,7 @@ def _fast_python_value(field):
     return None
 
 
-def rows_where_in(fields: list, key, values: list) -> list[tuple]:
+def rows_where_in(fields: list, key, values: list, *, lock: bool = False) -> list[tuple]:
     """`SELECT fields FROM table WHERE key IN (values)` as tuples, for thousands of values.
 
     peewee builds SQL for each value of an IN list, which costs more than the query itself
@@ -127,6 +127,8 @@ def rows_where_in(fields: list, key, values: list) -> list[tuple]:
     table = _quoted(key.model._meta.table_name)
     columns = ", ".join(_quoted(f.column_name) for f in fields)
     sql = f"SELECT {columns} FROM {table} WHERE {_in(key, values)}"
+    if lock and not is_sqlite():
+        sql += " FOR UPDATE"  # SQLite's IMMEDIATE transaction holds the whole database already
     rows = database.execute_sql(sql, list(values)).fetchall()
     typed = [(i, _fast_python_value(f)) for i, f in enumerate(fields)]
     typed = [(i, convert) for i, convert in typed if convert is not None]

@@ -5,10 +5,13 @@ import hashlib
 import http
 import logging
 import math
+import re
+import uuid
 from typing import ClassVar
 
 import peewee as pw
 from flask import Response, current_app, g, json, request
+from flask_limiter import Limiter
 from flask_smorest import Api as BaseApi
 from flask_smorest import Blueprint as BaseBlueprint
 from flask_smorest.utils import prepare_response
@@ -16,6 +19,7 @@ from marshmallow import RAISE
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
+from registry.db import database
 from registry.services import aggregates
 from registry.services import errors as domain
 from registry.services.imports import ImportRejected
@@ -85,6 +89,8 @@ class Api(BaseApi):
         self._app.register_error_handler(HTTPException, self.handle_http_exception)
         self._app.register_error_handler(domain.DomainError, self.handle_domain_error)
         self._app.register_error_handler(pw.OperationalError, self.handle_database_error)
+        self._app.register_error_handler(pw.InterfaceError, self.handle_database_error)
+        self._app.register_error_handler(pw.IntegrityError, self.handle_integrity_error)
 
     def handle_http_exception(self, error: HTTPException):
         data = getattr(error, "data", None) or {}
@@ -108,11 +114,28 @@ class Api(BaseApi):
             return problem(422, error.detail, extra=error.result)
         return problem(DOMAIN_STATUS.get(type(error), 400), error.detail, errors=error.errors)
 
-    def handle_database_error(self, error: pw.OperationalError):
-        log.exception("database error")
+    def handle_integrity_error(self, error: pw.IntegrityError):
+        """A constraint the services did not foresee (a concurrent write won the race): 409."""
+        log.warning("integrity error: %s", error)
+        return problem(409, "The request conflicts with a concurrent change; read and retry.")
+
+    def handle_database_error(self, error: pw.OperationalError | pw.InterfaceError):
+        """503: the database is down, restarting or locked. The connection is dropped, so the
+        next request opens a new one: the service recovers by itself when the database does."""
+        log.error("database unavailable: %s", error)
+        drop_connection()
         return problem(
             503, "The database is not available; try again shortly.", headers={"Retry-After": "5"}
         )
+
+
+def drop_connection() -> None:
+    """Close this worker's connection (it may be broken); the next request reconnects."""
+    try:
+        if not database.is_closed():
+            database.close()
+    except Exception:  # a broken connection may fail to close: forget it all the same
+        database.obj._state.reset()
 
 
 def _summary(errors: dict) -> str:
@@ -144,10 +167,16 @@ class Blueprint(BaseBlueprint):
             description=description or http.HTTPStatus(status).phrase,
         )
 
+    def _operational(self, func):
+        """What any operation may answer when the service is busy or its database is away."""
+        func = self.problem_response(429, "Over the rate limit (see Retry-After)")(func)
+        return self.problem_response(503, "The database is not available (see Retry-After)")(func)
+
     def public(self, func):
         """Anyone may call this operation, without a token."""
         func._access = ()
         func = self.problem_response(422, "Unknown query parameter")(func)
+        func = self._operational(func)
         return self.doc(security=[])(func)
 
     def access(self, *roles: str):
@@ -160,6 +189,7 @@ class Blueprint(BaseBlueprint):
             func = self.problem_response(403, f"Not for this token (allowed: {', '.join(roles)})")(
                 func
             )
+            func = self._operational(func)
             return self.doc(security=BEARER)(func)
 
         return decorator
@@ -243,3 +273,38 @@ def reject_unexpected_query():
         return None  # the strict parser checks those
     unknown = {name: ["Unknown field."] for name in request.args}
     return problem(422, _summary({"query": unknown}), errors={"query": unknown})
+
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def assign_request_id() -> None:
+    """before_request: the caller's X-Request-ID if it is sane, else a new one."""
+    given = request.headers.get("X-Request-ID", "")
+    g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+
+
+def echo_request_id(response: Response) -> Response:
+    """after_request: every answer names its request (the access log and the audit trail too)."""
+    response.headers["X-Request-ID"] = g.get("request_id") or uuid.uuid4().hex
+    return response
+
+
+def rate_limit_key() -> str:
+    """Who a rate limit counts: the token (by a digest, never the secret), else the address."""
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer ") and header[7:].strip():
+        return "token:" + hashlib.sha256(header[7:].strip().encode()).hexdigest()[:32]
+    return "address:" + (request.remote_addr or "unknown")
+
+
+def _not_limited() -> bool:
+    """The health check, the docs and the pages are not rate-limited."""
+    return (
+        request.path == "/api/v1/health"
+        or not request.path.startswith("/api/v1/")
+        or (request.blueprint == "api-docs")
+    )
+
+
+limiter = Limiter(key_func=rate_limit_key, default_limits_exempt_when=_not_limited)

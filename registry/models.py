@@ -134,6 +134,7 @@ class Event(BaseModel):
     subject = pw.CharField()
     district = pw.CharField(null=True, index=True)
     data = JSONField()
+    request_id = pw.CharField(null=True, max_length=64)  # X-Request-ID of the writing request
 
 
 class RegistryVersion(BaseModel):

@@ -9,6 +9,7 @@ from registry.cli import init_db
 from registry.config import TestConfig
 from registry.services import tokens
 from registry.services.credit_code import CHARSET, check_character
+from tests.databases import ENGINE, drop_created, fresh_url
 
 DISTRICT = "410702"  # 红旗区: the bureau fixture's district
 OTHER_DISTRICT = "410703"  # 卫滨区: outside it
@@ -24,7 +25,7 @@ def make_code(seed: int | str, division: str = "410702") -> str:
 @pytest.fixture
 def app(tmp_path):
     config = {k: v for k, v in vars(TestConfig).items() if k.isupper()}
-    config["DATABASE_URL"] = f"sqlite:///{tmp_path / 'registry.db'}"
+    config["DATABASE_URL"] = fresh_url(tmp_path)
     app = create_app(config)
     with app.app_context():
         init_db()
@@ -107,3 +108,13 @@ def certify(client, auth):
         )
 
     return _certify
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_test_databases():
+    yield
+    drop_created()
+
+
+def pytest_report_header(config):
+    return f"database engine: {ENGINE}"

@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.databases import fresh_url
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent  # not resolved: a venv's python is a symlink
 STARTUP_SECONDS = 20
@@ -131,8 +133,8 @@ def gunicorn_server(
     free port with `workers` processes; gunicorn is stopped on the way out, whatever happened.
     With `share`, serve that server's database (and token) instead: a second host, say."""
     if share is None:
-        database_path = tmp_path / f"{name}.db"
-        database_url = f"sqlite:///{database_path}"
+        database_url = fresh_url(tmp_path, name)
+        database_path = tmp_path / f"{name}.db"  # the file, on SQLite
         run_registry(database_url, "init-db")
         admin = create_token(database_url, "--role", "admin", "--name", f"{name} admin")
     else:

@@ -12,6 +12,7 @@ import pytest
 from registry import db
 from registry.models import District, Enterprise
 from tests.conftest import DISTRICT, make_code
+from tests.databases import query, sqlite_only
 from tests.servers import gunicorn_server
 
 THREADS = 8
@@ -19,11 +20,8 @@ PER_THREAD = 25
 
 
 def _read(server, sql: str) -> list[tuple]:
-    """Rows from the server's database file, read-only, on a connection of our own."""
-    with contextlib.closing(
-        sqlite3.connect(f"file:{server.database_path}?mode=ro", uri=True)
-    ) as conn:
-        return conn.execute(sql).fetchall()
+    """Rows from the server's database, on a connection of our own."""
+    return query(server.database_url, sql)
 
 
 def _events(server) -> int:
@@ -189,6 +187,7 @@ def _can_begin_immediate(conn: sqlite3.Connection) -> bool:
     return True
 
 
+@sqlite_only
 def test_a_write_transaction_begins_immediate(connected, other):
     assert _can_begin_immediate(other)  # free outside a write transaction
     with db.write_transaction():
@@ -197,6 +196,7 @@ def test_a_write_transaction_begins_immediate(connected, other):
     assert _can_begin_immediate(other)  # committed: free again
 
 
+@sqlite_only
 def test_a_read_inside_a_write_transaction_already_holds_the_write_lock(connected, other):
     """A deferred BEGIN would read first and fail on its first write with "database is locked"
     (no busy wait can help an upgrade); IMMEDIATE takes the write lock before the read."""
@@ -205,6 +205,7 @@ def test_a_read_inside_a_write_transaction_already_holds_the_write_lock(connecte
         assert not _can_begin_immediate(other)
 
 
+@sqlite_only
 def test_sqlite_pragmas_wal_and_foreign_keys(connected, tmp_path):
     assert db.is_sqlite()
     assert connected.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"

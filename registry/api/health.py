@@ -4,7 +4,7 @@ from flask.views import MethodView
 from marshmallow import fields
 
 from registry.db import database
-from registry.extensions import Blueprint, problem
+from registry.extensions import Blueprint, drop_connection, problem
 from schemas import Schema
 
 blp = Blueprint("health", __name__, url_prefix="/api/v1", description="Service health")
@@ -25,5 +25,6 @@ class Health(MethodView):
         try:
             database.execute_sql("SELECT 1")
         except Exception:
+            drop_connection()
             return problem(503, "The database does not answer.", headers={"Retry-After": "5"})
         return {"status": "ok", "database": "ok"}

@@ -20,6 +20,7 @@ class Actor:
     token_id: int | None = None
     districts: tuple[str, ...] = field(default_factory=tuple)
     credit_code: str | None = None
+    request_id: str | None = None  # of the HTTP request writing, for the audit trail
 
 
 CLI_ACTOR = Actor(name="cli", role="admin")
@@ -54,9 +55,10 @@ def record_many(actor: Actor, events: list[tuple[str, str, str | None, dict]]) -
             Event.subject,
             Event.district,
             Event.data,
+            Event.request_id,
         ],
         [
-            (now, actor.name, actor.role, action, subject, district, data)
+            (now, actor.name, actor.role, action, subject, district, data, actor.request_id)
             for action, subject, district, data in events
         ],
     )
@@ -72,4 +74,5 @@ def record(actor: Actor, action: str, subject: str, *, district: str | None, dat
         subject=subject,
         district=district,
         data=data,
+        request_id=actor.request_id,
     )

@@ -112,6 +112,7 @@ def certify(actor: Actor, enterprise: Enterprise, data: dict) -> Certification:
     tier = _tier(data["tier"])
     fields = prepare(tier, data)
     with write_transaction():
+        enterprises.lock(enterprise.id)
         history = enterprises.certifications_of(enterprise)
         if any(c.tier_id == tier.key and c.year == fields["year"] for c in history):
             raise _duplicate(enterprise, tier, fields["year"])
@@ -143,6 +144,7 @@ def revoke(
     if revoked_on < cert.certified_on:
         raise invalid_field("revoked_on", "must not be before the certification's certified_on")
     with write_transaction():
+        enterprises.lock(cert.enterprise_id)
         updated = (
             Certification.update(revoked_on=revoked_on, revocation_reason=reason)
             .where((Certification.id == cert.id) & Certification.revoked_on.is_null())

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-from registry.db import write_transaction
+from registry.db import is_sqlite, write_transaction
 from registry.models import Certification, District, Enterprise, utcnow
 from registry.services.audit import Actor, record, snapshot
 from registry.services.errors import Conflict, NotFound, Stale, invalid_field
@@ -72,6 +72,16 @@ def update(
             data={"changes": changes, "previous_district": enterprise.district_id},
         )
     return updated
+
+
+def lock(enterprise_id: int) -> None:
+    """Serialize writes to one enterprise (call inside the write transaction). SQLite's
+    IMMEDIATE transactions already serialize all writers; PostgreSQL locks the firm's row, so
+    two certifications of one firm cannot both pass the ladder checks."""
+    if not is_sqlite():
+        Enterprise.select(Enterprise.id).where(
+            Enterprise.id == enterprise_id
+        ).for_update().execute()
 
 
 def touch(enterprise_id: int) -> None:

@@ -273,6 +273,7 @@ class _State:
                 [Enterprise.id, Enterprise.credit_code, Enterprise.name, Enterprise.district],
                 Enterprise.credit_code,
                 codes,
+                lock=True,
             )
         }
         history: dict[str, list[Facts]] = {code: [] for code in codes}

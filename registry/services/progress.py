@@ -170,8 +170,9 @@ def certification_stats(*, group_by: list[str], as_of: dt.date, filters: dict) -
         if value is not None:
             query = query.where(columns[key] == value)
     if group_by:
-        query = query.group_by(*[columns[key] for key in group_by]).order_by(
-            *[columns[key] for key in group_by]
-        )
+        # By position: the status CASE carries a bound date, and PostgreSQL would not see two
+        # copies of it (in SELECT and GROUP BY) as the same expression.
+        positions = [pw.SQL(str(i)) for i in range(1, len(group_by) + 1)]
+        query = query.group_by(*positions).order_by(*positions)
     rows = [{**{key: row[key] for key in group_by}, "count": row["count"]} for row in query.dicts()]
     return {"group_by": group_by, "as_of": as_of, "rows": rows}

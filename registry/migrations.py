@@ -1,0 +1,66 @@
+"""Schema changes, applied in order by `registry init-db` (peewee's own migrator).
+
+A new database gets the current tables at once. An existing one is upgraded in place: each step
+whose number is above the stored schema version runs in its own transaction, and the version is
+stored with it, so an interrupted upgrade resumes where it stopped. A database from before this
+module (tables, no `schema_version`) is version 1.
+"""
+
+from collections.abc import Callable
+
+import peewee as pw
+from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
+
+from registry.db import database, is_sqlite
+from registry.models import MODELS, BaseModel, Event
+
+
+class SchemaVersion(BaseModel):
+    """One row: the number of the last migration applied."""
+
+    id = pw.IntegerField(primary_key=True)
+    version = pw.IntegerField()
+
+
+def _migrator():
+    return SqliteMigrator(database.obj) if is_sqlite() else PostgresqlMigrator(database.obj)
+
+
+def _event_request_id() -> None:
+    """2: each audit event names the request that wrote it (X-Request-ID)."""
+    migrate(_migrator().add_column("event", "request_id", Event.request_id))
+
+
+STEPS: list[tuple[int, Callable[[], None]]] = [(2, _event_request_id)]
+LATEST = max(number for number, _ in STEPS)
+
+
+def current_version() -> int | None:
+    """The stored schema version; None for an empty database."""
+    tables = set(database.get_tables())
+    if SchemaVersion._meta.table_name in tables:
+        return SchemaVersion.get_by_id(1).version
+    return 1 if Event._meta.table_name in tables else None
+
+
+def upgrade() -> list[int]:
+    """Bring the schema to LATEST; returns the steps applied."""
+    version = current_version()
+    if version is None:
+        with database.atomic():
+            database.create_tables([*MODELS, SchemaVersion])
+            SchemaVersion.create(id=1, version=LATEST)
+        return []
+    applied = []
+    database.create_tables([SchemaVersion], safe=True)
+    for number, step in STEPS:
+        if number <= version:
+            continue
+        with database.atomic():
+            step()
+            SchemaVersion.insert(id=1, version=number).on_conflict(
+                conflict_target=[SchemaVersion.id], update={SchemaVersion.version: number}
+            ).execute()
+        applied.append(number)
+    database.create_tables(MODELS, safe=True)  # tables added since: created whole
+    return applied

@@ -1,0 +1,262 @@
+"""Running it for real: schema upgrades, request ids, rate limits, the database going away."""
+
+import contextlib
+import hashlib
+import json
+import socket
+import threading
+
+import pytest
+
+from registry import create_app, migrations
+from registry.cli import init_db
+from registry.config import TestConfig
+from registry.db import database
+from registry.models import Enterprise, Event
+from tests.conftest import DISTRICT, bearer, make_code
+from tests.databases import ON_POSTGRES, SERVER_URL, fresh_url, query
+from tests.servers import gunicorn_server
+
+
+def config(url: str, **overrides) -> dict:
+    return {
+        **{k: v for k, v in vars(TestConfig).items() if k.isupper()},
+        "DATABASE_URL": url,
+        **overrides,
+    }
+
+
+# Schema upgrades ---------------------------------------------------------------------------
+
+
+def test_init_db_upgrades_the_previous_schema_in_place(tmp_path):
+    """Build the schema as release 1 had it (no event.request_id, no schema_version), fill
+    it, and upgrade: the column appears, nothing is lost, and init-db is a no-op afterwards."""
+    url = fresh_url(tmp_path, "upgrade")
+    app = create_app(config(url))
+    with app.app_context(), database.connection_context():
+        init_db()
+        database.execute_sql('ALTER TABLE "event" DROP COLUMN "request_id"')
+        database.execute_sql('DROP TABLE "schema_version"')
+        assert migrations.current_version() == 1
+    client = app.test_client()
+    secret = "ecr_made-before-the-upgrade-0123456789abcdef"
+    # Release-1 rows, written with release-1 SQL (the models have the new column already).
+    with app.app_context(), database.connection_context():
+        mark = database.obj.param
+        database.execute_sql(
+            'INSERT INTO "enterprise" (credit_code, name, district, created_at, updated_at, '
+            f"version) VALUES ({mark}, '旧版本企业有限公司', '410702', '2024-01-02 03:04:05', "
+            "'2024-01-02 03:04:05', 1)",
+            (make_code("old"),),
+        )
+        database.execute_sql(
+            'INSERT INTO "token" (name, role, districts, secret_hash, created_at) '
+            f"VALUES ('ops', 'admin', '[]', {mark}, '2024-01-02 03:04:05')",
+            (hashlib.sha256(secret.encode()).hexdigest(),),
+        )
+        database.execute_sql(
+            'INSERT INTO "event" (at, actor_name, actor_role, action, subject, data) '
+            "VALUES ('2024-01-02 03:04:05', 'cli', 'admin', 'token.created', 'token/1', '{}')"
+        )
+    with app.app_context():
+        assert migrations.upgrade() == [2]
+        assert migrations.current_version() == migrations.LATEST
+        assert migrations.upgrade() == []  # safe to repeat
+        init_db()
+        assert Enterprise.select().count() == 1
+        assert Event.select().where(Event.action == "token.created").count() == 1
+        columns = {c.name for c in database.get_columns("event")}
+    assert "request_id" in columns
+    # The token made before the upgrade still works, and new events carry the request id.
+    response = client.post(
+        "/api/v1/enterprises",
+        json={"credit_code": make_code("new"), "name": "新版本企业有限公司", "district": DISTRICT},
+        headers={**bearer(secret), "X-Request-ID": "after-upgrade-1"},
+    )
+    assert response.status_code == 201, response.json
+    with app.app_context():
+        assert Event.select().order_by(Event.id.desc()).get().request_id == "after-upgrade-1"
+
+
+def test_a_new_database_starts_at_the_latest_schema(tmp_path):
+    app = create_app(config(fresh_url(tmp_path, "new")))
+    with app.app_context(), database.connection_context():
+        init_db()
+        assert migrations.current_version() == migrations.LATEST
+
+
+# Request ids --------------------------------------------------------------------------------
+
+
+def test_every_answer_carries_a_request_id_and_the_audit_trail_keeps_it(app, client, auth):
+    generated = client.get("/api/v1/tiers").headers["X-Request-ID"]
+    assert len(generated) == 32
+    assert client.get("/api/v1/nowhere").headers["X-Request-ID"]  # errors too
+    echoed = client.get("/api/v1/tiers", headers={"X-Request-ID": "lb-7f3a.1"})
+    assert echoed.headers["X-Request-ID"] == "lb-7f3a.1"
+    unsafe = client.get("/api/v1/tiers", headers={"X-Request-ID": 'a b"<script>'})
+    assert unsafe.headers["X-Request-ID"] != 'a b"<script>'
+    response = client.post(
+        "/api/v1/enterprises",
+        json={"credit_code": make_code("rid"), "name": "请求编号企业", "district": DISTRICT},
+        headers={**auth["bureau"], "X-Request-ID": "req-42"},
+    )
+    assert response.headers["X-Request-ID"] == "req-42"
+    with app.app_context():
+        event = Event.select().order_by(Event.id.desc()).get()
+    assert (event.action, event.request_id) == ("enterprise.registered", "req-42")
+
+
+def test_gunicorn_writes_json_access_lines_with_the_request_id(tmp_path):
+    with gunicorn_server(tmp_path, workers=1, name="access-log") as server:
+        reply = server.call("GET", "/tiers?x=1", headers={"X-Request-ID": "log-me-1"})
+        assert reply.status == 422
+        server.call("GET", "/health")
+        lines = [json.loads(line) for line in server.log().splitlines() if line.startswith("{")]
+    mine = [line for line in lines if line["request_id"] == "log-me-1"]
+    assert mine, server.log()
+    assert mine[0]["path"] == "/api/v1/tiers" and mine[0]["status"] == 422
+    assert mine[0]["query"] == "x=1" and mine[0]["method"] == "GET"
+    assert isinstance(mine[0]["duration_ms"], float)
+
+
+# Rate limits ---------------------------------------------------------------------------------
+
+
+def test_rate_limit_per_token_is_a_429_problem_with_retry_after(tmp_path):
+    limited = create_app(
+        config(
+            fresh_url(tmp_path, "limited"), RATELIMIT_ENABLED=True, RATELIMIT_DEFAULT="3 per minute"
+        )
+    )
+    with limited.app_context():
+        init_db()
+        from registry.services import tokens
+
+        _, first = tokens.create_token("dashboard", "screen one")
+        _, second = tokens.create_token("dashboard", "screen two")
+    client = limited.test_client()
+    url = "/api/v1/plans/xinxiang-2023-2025/progress"
+    assert [client.get(url, headers=bearer(first)).status_code for _ in range(3)] == [200] * 3
+    refused = client.get(url, headers=bearer(first))
+    assert refused.status_code == 429
+    assert refused.mimetype == "application/problem+json"
+    assert int(refused.headers["Retry-After"]) > 0
+    assert refused.json["status"] == 429
+    assert client.get(url, headers=bearer(second)).status_code == 200  # per token
+    assert all(client.get("/api/v1/health").status_code == 200 for _ in range(5))
+
+
+# The database going away ----------------------------------------------------------------------
+
+
+class Relay:
+    """A TCP relay in front of the database server: `cut()` drops every connection and refuses
+    new ones (the database is unreachable); `mend()` serves again."""
+
+    def __init__(self, host: str, port: int):
+        self.target = (host, port)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.open = threading.Event()
+        self.open.set()
+        self.sockets: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            if not self.open.is_set():
+                client.close()
+                continue
+            server = socket.create_connection(self.target)
+            self.sockets += [client, server]
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                with contextlib.suppress(OSError):
+                    end.close()
+
+    def cut(self):
+        self.open.clear()
+        for sock in self.sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+            except OSError:
+                pass
+        self.sockets.clear()
+
+    def mend(self):
+        self.open.set()
+
+    def close(self):
+        self.cut()
+        self.listener.close()
+
+
+def _assert_503(response):
+    assert response.status_code == 503, response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"
+    assert int(response.headers["Retry-After"]) > 0
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="a database server to lose (PostgreSQL)")
+def test_an_unreachable_database_is_a_503_and_the_service_recovers_by_itself(tmp_path, auth):
+    from urllib.parse import urlsplit, urlunsplit
+
+    url = urlsplit(fresh_url(tmp_path, "relay"))
+    relay = Relay(url.hostname, url.port)
+    try:
+        relayed = urlunsplit(url._replace(netloc=f"{url.username}@127.0.0.1:{relay.port}"))
+        app = create_app(config(relayed))
+        with app.app_context():
+            init_db()
+        client = app.test_client()
+        assert client.get("/api/v1/health").status_code == 200
+        assert client.get("/api/v1/districts").status_code == 200
+        relay.cut()
+        _assert_503(client.get("/api/v1/districts"))  # the open connection breaks
+        _assert_503(client.get("/api/v1/health"))  # and new ones are refused
+        _assert_503(client.get("/api/v1/districts"))
+        relay.mend()
+        assert client.get("/api/v1/health").status_code == 200  # no restart needed
+        assert len(client.get("/api/v1/districts").json) == 15
+    finally:
+        relay.close()
+    assert SERVER_URL
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="the SQLite form of an unreachable database")
+def test_a_missing_database_file_is_a_503_until_it_is_back(tmp_path):
+    """SQLite's "unreachable": the volume holding the file is gone (unmounted, say)."""
+    volume = tmp_path / "volume"
+    volume.mkdir()
+    url = f"sqlite:///{volume / 'registry.db'}"
+    app = create_app(config(url))
+    with app.app_context():
+        init_db()
+    client = app.test_client()
+    assert client.get("/api/v1/districts").status_code == 200
+    moved = tmp_path / "elsewhere"
+    database.close()
+    volume.rename(moved)
+    _assert_503(client.get("/api/v1/health"))
+    _assert_503(client.get("/api/v1/districts"))
+    moved.rename(volume)
+    assert client.get("/api/v1/health").status_code == 200
+    assert len(client.get("/api/v1/districts").json) == 15
+    assert query(url, "SELECT COUNT(*) FROM district") == [(15,)]
