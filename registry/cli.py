@@ -1,5 +1,7 @@
 """The `registry` command: the app's Flask CLI with the registry's own commands."""
 
+import sys
+
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
@@ -101,28 +103,26 @@ def import_command(path, dry_run):
     from registry.services import imports, lists
 
     size = os.path.getsize(path)
-    with open(path, "rb") as file, database.connection_context():
-        head = file.read(8)
-        file.seek(0)
-        kind = lists.kind_of(path, None, head)
-        with _ByteProgress(file, size, "Importing") as tracked:
-            try:
-                result = imports.run_import(
-                    CLI_ACTOR,
-                    lists.read_list(tracked, kind),
-                    dry_run=dry_run,
-                    max_rows=current_app.config["IMPORT_MAX_ROWS"],
-                )
-            except imports.ImportRejected as exc:
-                for error in exc.result["errors"][:200]:
-                    click.echo(
-                        f"row {error['row']}: {error['field']}: {error['message']}", err=True
-                    )
-                if len(exc.result["errors"]) > 200:
-                    click.echo(f"… and {len(exc.result['errors']) - 200} more", err=True)
-                raise click.ClickException(exc.detail) from exc
-            except DomainError as exc:
-                _fail(exc)
+    with (
+        open(path, "rb") as file,
+        database.connection_context(),
+        _ByteProgress(file, size, "Importing") as tracked,
+    ):
+        try:
+            result = imports.run_import(
+                CLI_ACTOR,
+                lists.open_list(tracked, path),
+                dry_run=dry_run,
+                max_rows=current_app.config["IMPORT_MAX_ROWS"],
+            )
+        except imports.ImportRejected as exc:
+            for error in exc.result["errors"][:200]:
+                click.echo(f"row {error['row']}: {error['field']}: {error['message']}", err=True)
+            if len(exc.result["errors"]) > 200:
+                click.echo(f"… and {len(exc.result['errors']) - 200} more", err=True)
+            raise click.ClickException(exc.detail) from exc
+        except DomainError as exc:
+            _fail(exc)
     for conflict in result["conflicts"]:
         click.echo(
             f"conflict, row {conflict['row']}: {conflict['field']} is "
@@ -142,9 +142,7 @@ class _ByteProgress:
 
     def __init__(self, file, size: int, label: str):
         self._file = file
-        self._bar = click.progressbar(
-            length=size, label=label, file=click.get_text_stream("stderr")
-        )
+        self._bar = click.progressbar(length=size, label=label, file=sys.stderr)
 
     def __enter__(self):
         self._bar.__enter__()
@@ -250,9 +248,7 @@ def demo_data_command(count, seed):
 
     with (
         database.connection_context(),
-        click.progressbar(
-            length=count, label="Generating enterprises", file=click.get_text_stream("stderr")
-        ) as bar,
+        click.progressbar(length=count, label="Generating enterprises", file=sys.stderr) as bar,
     ):
         written = demo.generate(count, seed=seed, on_progress=bar.update)
     click.echo(

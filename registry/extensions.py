@@ -35,6 +35,7 @@ DOMAIN_STATUS = {
     domain.Invalid: 422,
     domain.Forbidden: 403,
     domain.Stale: 412,
+    domain.Malformed: 400,
 }
 
 

@@ -1,12 +1,10 @@
 """Enterprises: registering, correcting, listing, and the enterprise's own status."""
 
-import datetime as dt
-
 import marshmallow as ma
 from marshmallow import fields, validate
 
 from registry.services import credit_code as credit_codes
-from schemas import Schema
+from schemas import Schema, UtcDateTime
 from schemas.certifications import CertificationSchema, CertificationStatusSchema
 from schemas.common import PageArgsSchema, PaginationSchema
 
@@ -45,7 +43,13 @@ class _Trimmed(Schema):
 
 class EnterpriseCreateSchema(_Trimmed):
     credit_code = CreditCode(
-        required=True, metadata={"example": EXAMPLE_CODE, "minLength": 18, "maxLength": 18}
+        required=True,
+        metadata={
+            "example": EXAMPLE_CODE,
+            "description": "18 characters of GB 32100-2015, the last a mod-31 check "
+            "character; trimmed and upper-cased first",
+            "pattern": r"^\s*[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{18}\s*$",
+        },
     )
     name = _name(required=True)
     district = fields.String(required=True, validate=_district, metadata={"example": "410702"})
@@ -81,8 +85,8 @@ class EnterpriseSummarySchema(Schema):
     name = fields.String(metadata={"example": "新乡市红旗机械制造有限公司"})
     district = fields.String(attribute="district_id", metadata={"example": "410702"})
     industry_chain = fields.String(allow_none=True)
-    created_at = fields.AwareDateTime(default_timezone=dt.UTC)
-    updated_at = fields.AwareDateTime(default_timezone=dt.UTC)
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
 
 
 class EnterprisePageSchema(Schema):

@@ -1,10 +1,8 @@
 """The audit trail."""
 
-import datetime as dt
-
 from marshmallow import fields, validate
 
-from schemas import Schema
+from schemas import Schema, UtcDateTime
 
 
 class EventQueryArgsSchema(Schema):
@@ -18,7 +16,7 @@ class EventQueryArgsSchema(Schema):
 
 class EventSchema(Schema):
     id = fields.Integer(metadata={"example": 42})
-    at = fields.AwareDateTime(default_timezone=dt.UTC)
+    at = UtcDateTime()
     actor_name = fields.String(metadata={"example": "红旗区工信局"})
     actor_role = fields.String(metadata={"example": "bureau"})
     action = fields.String(metadata={"example": "certification.recorded"})

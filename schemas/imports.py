@@ -38,7 +38,10 @@ class ImportRowsSchema(Schema):
 
 
 class RowErrorSchema(Schema):
-    row = fields.Integer(metadata={"description": "As numbered in the file", "example": 7})
+    row = fields.Integer(
+        allow_none=True,
+        metadata={"description": "As numbered in the file; null for the file itself", "example": 7},
+    )
     field = fields.String(metadata={"example": "credit_code"})
     message = fields.String(metadata={"example": "check character should be 'U', got '0'"})
 

@@ -28,6 +28,7 @@ def env_for(database_url: str, **extra: str) -> dict[str, str]:
     """The environment of a child process: ours without REGISTRY_*, plus the database URL."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("REGISTRY_")}
     env["REGISTRY_DATABASE_URL"] = database_url
+    env["REGISTRY_RATE_LIMIT_ENABLED"] = "0"  # load tests are not floods (test_operations checks)
     env["PYTHONUNBUFFERED"] = "1"  # combined output in the order it was written
     env.update(extra)
     return env
@@ -83,10 +84,10 @@ def call(
     token: str | None = None,
     headers: dict[str, str] | None = None,
     timeout: float = 30,
+    data: bytes | None = None,
 ) -> Reply:
-    """One HTTP request; 4xx and 5xx are returned, not raised."""
+    """One HTTP request (a JSON body, or raw `data`); 4xx and 5xx are returned, not raised."""
     headers = dict(headers or {})
-    data = None
     if json_body is not None:
         data = json.dumps(json_body).encode()
         headers["Content-Type"] = "application/json"
@@ -127,7 +128,12 @@ class Server:
 
 @contextlib.contextmanager
 def gunicorn_server(
-    tmp_path: Path, *, workers: int, name: str = "e2e", share: "Server | None" = None
+    tmp_path: Path,
+    *,
+    workers: int,
+    name: str = "e2e",
+    share: "Server | None" = None,
+    extra_env: dict[str, str] | None = None,
 ) -> Iterator[Server]:
     """A fresh database (`registry init-db`), an admin token, and gunicorn serving the app on a
     free port with `workers` processes; gunicorn is stopped on the way out, whatever happened.
@@ -142,7 +148,13 @@ def gunicorn_server(
         admin = share.admin_token
     port = free_port()
     log_path = tmp_path / f"{name}-gunicorn.log"
-    env = env_for(database_url, HOST="127.0.0.1", PORT=str(port), WEB_CONCURRENCY=str(workers))
+    env = env_for(
+        database_url,
+        HOST="127.0.0.1",
+        PORT=str(port),
+        WEB_CONCURRENCY=str(workers),
+        **(extra_env or {}),
+    )
     with open(log_path, "wb") as log:  # a file, not a pipe: a full pipe would stall the server
         process = subprocess.Popen(
             [str(BIN / "gunicorn"), "--config", "registry/gunicorn_conf.py", "wsgi:app"],
@@ -150,6 +162,7 @@ def gunicorn_server(
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: a test may kill it whole
         )
     server = Server(
         base_url=f"http://127.0.0.1:{port}/api/v1",
@@ -195,3 +208,8 @@ def _stop(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
+
+
+def load_demo_data(database_url: str, enterprises: int, seed: int = 1) -> None:
+    """`registry demo-data`: fake firms and certifications (a running server sees them at once)."""
+    run_registry(database_url, "demo-data", "--enterprises", str(enterprises), "--seed", str(seed))

@@ -1,7 +1,5 @@
 """Published lists in (imports) and certifications out (exports)."""
 
-import tempfile
-
 from flask import Response, current_app, request, send_file, stream_with_context
 from flask.views import MethodView
 
@@ -63,7 +61,7 @@ LIST_BODY = {
 
 
 def _uploaded_list() -> lists.ListFile:
-    """The list in the request body, streamed (XLSX spooled to a temporary file to be read)."""
+    """The list in the request body (or its `file` form field), streamed."""
     if request.mimetype == "multipart/form-data":
         upload = request.files.get("file")
         if upload is None:
@@ -71,17 +69,8 @@ def _uploaded_list() -> lists.ListFile:
                 "the form has no `file` field",
                 errors={"form": {"file": ["Missing data for required field."]}},
             )
-        stream, name, content_type = upload.stream, upload.filename, upload.mimetype
-    else:
-        stream, name, content_type = request.stream, None, request.mimetype
-    kind = lists.kind_of(name, content_type)
-    if kind == "xlsx":
-        spooled = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)  # noqa: SIM115
-        while chunk := stream.read(64 * 1024):
-            spooled.write(chunk)
-        spooled.seek(0)
-        stream = spooled
-    return lists.read_list(stream, kind)
+        return lists.open_list(upload.stream, upload.filename, upload.mimetype)
+    return lists.open_list(request.stream, None, request.mimetype)
 
 
 @blp.route("/imports")
@@ -100,9 +89,13 @@ class Imports(MethodView):
     @blp.problem_response(413, "The body is over the upload limit")
     def post(self, args):
         """Load a published list: all of it, or (any bad row) none of it; repeats change nothing"""
+        try:
+            listing = _uploaded_list()
+        except Invalid as exc:  # the file as a whole: no header, not XLSX, not JSON…
+            raise imports.ImportRejected.of_file(exc, dry_run=args["dry_run"]) from exc
         return imports.run_import(
             current_actor(),
-            _uploaded_list(),
+            listing,
             dry_run=args["dry_run"],
             max_rows=current_app.config["IMPORT_MAX_ROWS"],
         )

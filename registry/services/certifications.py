@@ -129,7 +129,12 @@ def certify(actor: Actor, enterprise: Enterprise, data: dict) -> Certification:
             "certification.recorded",
             f"enterprise/{enterprise.credit_code}/certification/{cert.id}",
             district=enterprise.district_id,
-            data={**snapshot(cert), "credit_code": enterprise.credit_code},
+            data={
+                **snapshot(cert),
+                "credit_code": enterprise.credit_code,
+                # The firm as it stands, so the trail alone can place the certification.
+                "enterprise": {"name": enterprise.name, "district": enterprise.district_id},
+            },
         )
     return cert
 

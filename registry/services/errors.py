@@ -28,6 +28,12 @@ class Invalid(DomainError):
     title = "Validation failed"
 
 
+class Malformed(DomainError):
+    """The request body cannot be read at all (broken JSON, say): 400."""
+
+    title = "Bad request"
+
+
 class Forbidden(DomainError):
     title = "Forbidden"
 

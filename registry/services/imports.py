@@ -32,10 +32,31 @@ class ImportRejected(DomainError):
 
     title = "The list has errors"
 
-    def __init__(self, result: dict):
+    def __init__(self, result: dict, detail: str | None = None):
         bad = len({e["row"] for e in result["errors"]})
-        super().__init__(f"{bad} row(s) have errors; nothing was written")
+        super().__init__(detail or f"{bad} row(s) have errors; nothing was written")
         self.result = result
+
+    @classmethod
+    def of_file(cls, error: Invalid, *, dry_run: bool) -> "ImportRejected":
+        """The file itself is unreadable (no header, not XLSX…): one error, for no row."""
+        errors = [
+            {"row": None, "field": field, "message": messages[0]}
+            for location in (error.errors or {}).values()
+            if isinstance(location, dict)
+            for field, messages in location.items()
+        ] or [{"row": None, "field": "file", "message": error.detail}]
+        result = {
+            "dry_run": dry_run,
+            "rows": 0,
+            "created_enterprises": 0,
+            "created_certifications": 0,
+            "unchanged": 0,
+            "conflicts": [],
+            "errors": errors,
+            "ignored_columns": [],
+        }
+        return cls(result, error.detail)
 
 
 WRITTEN = ("tier", "year", "certified_on", "valid_until", "renewal", "document_no", "batch")
@@ -213,9 +234,12 @@ def run_import(
             for chunk in _chunks(iter(list_file.rows), CHUNK):
                 result["rows"] += len(chunk)
                 if result["rows"] > max_rows:
-                    raise Invalid(
-                        f"the list has more than {max_rows} rows, the limit of one import",
-                        errors={"file": {"rows": [f"at most {max_rows}"]}},
+                    raise ImportRejected.of_file(
+                        Invalid(
+                            f"the list has more than {max_rows} rows, the limit of one import",
+                            errors={"file": {"rows": [f"at most {max_rows}"]}},
+                        ),
+                        dry_run=dry_run,
                     )
                 clean = []
                 for number, raw in chunk:
@@ -407,15 +431,23 @@ class _State:
         events, introduced = [], set()
         for number, code, f in new_certs:
             cert_id = cert_ids[(ids[code], f["tier"], f["year"])]
+            firm = firms.get(code) or new_firms[code]
+            registered = code in new_firms and code not in introduced  # this row made the firm
+            introduced.add(code)
             data = {
                 "row": number,
                 "credit_code": code,
+                "registered": registered,
+                # The firm as it stands, so the trail alone can place the certification.
+                "enterprise": {
+                    "id": ids[code],
+                    "name": firm["name"],
+                    "district": firm["district"],
+                    "industry_chain": firm.get("industry_chain"),
+                },
                 "certification": {"id": cert_id, **f},  # dates become ISO text in JSONField
             }
-            if code in new_firms and code not in introduced:  # the row that registered it
-                introduced.add(code)
-                data["enterprise"] = {"id": ids[code], **new_firms[code]}
-            district = (firms.get(code) or new_firms[code])["district"]
+            district = firm["district"]
             events.append(
                 ("import.row", f"enterprise/{code}/certification/{cert_id}", district, data)
             )

@@ -11,10 +11,11 @@ import csv
 import io
 import json
 import re
+import tempfile
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from registry.services.errors import Invalid
+from registry.services.errors import Invalid, Malformed
 
 COLUMNS = (
     "credit_code",
@@ -210,8 +211,8 @@ def read_json(stream: BinaryIO) -> ListFile:
     try:
         document = json.load(stream)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise Invalid(
-            "the body is not valid JSON", errors={"json": ["Invalid JSON body."]}
+        raise Malformed(
+            "The request body is not valid JSON.", errors={"json": ["Invalid JSON body."]}
         ) from exc
     if not isinstance(document, dict) or not isinstance(document.get("rows"), list):
         raise Invalid('expected {"rows": [...]}', errors={"json": {"rows": ["a list is required"]}})
@@ -241,3 +242,21 @@ def kind_of(filename: str | None, content_type: str | None, head: bytes = b"") -
     if name.endswith(".json") or content_type.endswith("json"):
         return "json"
     return "csv"
+
+
+def open_list(stream: BinaryIO, filename: str | None = None, content_type: str | None = None):
+    """Read a list from a stream of unknown format: by its name, its type, or its first bytes.
+
+    An XLSX workbook is a zip file and must be read with seeks: it is spooled to a temporary
+    file first (in memory up to 4 MiB, on disk above).
+    """
+    head = stream.read(8)
+    kind = kind_of(filename, content_type, head)
+    rest = io.BufferedReader(_Prefixed(head, stream))
+    if kind == "xlsx":
+        spooled = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)  # noqa: SIM115
+        while chunk := rest.read(CHUNK):
+            spooled.write(chunk)
+        spooled.seek(0)
+        return read_xlsx(spooled)
+    return read_list(rest, kind)

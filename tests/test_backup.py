@@ -1,0 +1,172 @@
+"""`registry backup FILE`: a consistent online copy of the SQLite database, and restoring it.
+
+The copy is taken while gunicorn serves and a writer keeps registering enterprises over HTTP;
+restoring is what an operator does: stop the server, copy the file over the database (without
+the old -wal and -shm), start it again.
+"""
+
+import contextlib
+import shutil
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+from registry.models import Enterprise
+from tests.conftest import DISTRICT, make_code
+from tests.databases import postgres_only, sqlite_only
+from tests.servers import gunicorn_server, run_registry
+
+TABLES = {"district", "tier", "plan", "target", "enterprise", "certification", "token", "event"}
+
+
+def read_only(path: Path) -> sqlite3.Connection:
+    return contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
+
+
+def wait_for(condition, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+class Writer(threading.Thread):
+    """Registers and certifies firms one after another; `committed` lists the acknowledged."""
+
+    def __init__(self, server):
+        super().__init__(daemon=True)
+        self.server = server
+        self.committed: list[str] = []
+        self.failures: list = []
+        self.stop = threading.Event()
+
+    def run(self):
+        number = 0
+        while not self.stop.is_set():
+            code = make_code(f"backup-writer-{number}")
+            number += 1
+            registered = self.server.call(
+                "POST",
+                "/enterprises",
+                json_body={
+                    "credit_code": code,
+                    "name": f"新乡市备份{number}有限公司",
+                    "district": DISTRICT,
+                },
+            )
+            certified = self.server.call(
+                "POST",
+                f"/enterprises/{code}/certifications",
+                json_body={"tier": "innovative_sme", "certified_on": "2024-06-28"},
+            )
+            if (registered.status, certified.status) != (201, 201):
+                self.failures.append((registered.status, certified.status, certified.body[:300]))
+                return
+            self.committed.append(code)
+
+
+@sqlite_only
+def test_backup_while_serving_and_restore(tmp_path):
+    backup = tmp_path / "copy-of-live.db"
+    with gunicorn_server(tmp_path, workers=2, name="live") as server:
+        writer = Writer(server)
+        writer.start()
+        try:
+            wait_for(lambda: len(writer.committed) >= 15 or writer.failures)
+            before = list(writer.committed)  # acknowledged before the backup began
+
+            result = run_registry(server.database_url, "backup", str(backup))
+
+            at_end = len(writer.committed)
+            wait_for(lambda: len(writer.committed) >= at_end + 5 or writer.failures)
+        finally:
+            writer.stop.set()
+            writer.join(timeout=15)
+        assert not writer.failures, writer.failures  # the server kept serving during the copy
+        assert "Backed up" in result.stdout
+        # One self-contained file: nothing left in a -wal beside it.
+        assert not Path(f"{backup}-wal").exists()
+        committed = list(writer.committed)
+
+    # The copy: a sound database with every table and the rows committed before the backup.
+    with read_only(backup) as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert copy.execute("PRAGMA foreign_key_check").fetchall() == []
+        tables = {r[0] for r in copy.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert tables >= TABLES
+        codes = {r[0] for r in copy.execute("SELECT credit_code FROM enterprise")}
+        certified = copy.execute(
+            "SELECT COUNT(*) FROM certification JOIN enterprise ON enterprise.id = enterprise_id"
+        ).fetchone()[0]
+        registered_events = copy.execute(
+            "SELECT COUNT(*) FROM event WHERE action = 'enterprise.registered'"
+        ).fetchone()[0]
+        assert copy.execute("SELECT COUNT(*) FROM district").fetchone()[0] == 15
+    assert set(before) <= codes
+    # A point in time: each write with its audit event, nothing from after the copy finished
+    # (one request may have been in flight when `registry backup` returned).
+    assert codes <= set(committed)
+    assert codes.isdisjoint(committed[at_end + 1 :]) and committed[at_end + 1 :]
+    assert registered_events == len(codes)
+    assert certified in (len(codes) - 1, len(codes))  # the last firm's certification may follow
+
+    # Restore: the server is stopped; the copy replaces the database, old -wal/-shm removed.
+    database = server.database_path
+    shutil.copyfile(backup, database)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    with gunicorn_server(tmp_path, workers=2, name="restored", share=server) as restored:
+        listed = restored.call("GET", "/enterprises?page_size=500")
+        assert listed.status == 200, listed.body
+        assert {e["credit_code"] for e in listed.json["items"]} == codes
+        for code in before[:: max(1, len(before) // 5)]:
+            firm = restored.call("GET", f"/enterprises/{code}")
+            assert firm.status == 200, firm.body
+            assert firm.json["current_tier"] == "innovative_sme"
+        for code in committed[at_end + 1 :][:3]:  # written after the copy: gone
+            assert restored.call("GET", f"/enterprises/{code}").status == 404
+        # The restored registry takes writes again, and the audit trail goes on from the copy.
+        code = make_code("after-restore")
+        again = restored.call(
+            "POST",
+            "/enterprises",
+            json_body={"credit_code": code, "name": "新乡市恢复后有限公司", "district": DISTRICT},
+        )
+        assert again.status == 201, again.body
+        events = restored.call("GET", "/events?limit=1000").json["items"]
+        assert events[-1]["action"] == "enterprise.registered"
+        assert events[-1]["subject"] == f"enterprise/{code}"
+        assert sum(e["action"] == "enterprise.registered" for e in events) == len(codes) + 1
+
+
+@sqlite_only
+def test_backup_leaves_out_an_uncommitted_write(app, tmp_path):
+    """The copy is a committed state: a write transaction open during the backup is not in it."""
+    database = Path(app.config["DATABASE_URL"].removeprefix("sqlite:///"))
+    target = tmp_path / "copy.db"
+    with contextlib.closing(sqlite3.connect(database, isolation_level=None)) as other:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute(
+            "INSERT INTO enterprise (credit_code, name, district, created_at, updated_at, version)"
+            " VALUES (?, ?, ?, '2024-01-01', '2024-01-01', 1)",
+            (make_code("uncommitted"), "新乡市未提交有限公司", DISTRICT),
+        )
+        with app.app_context():
+            result = app.test_cli_runner().invoke(args=["backup", str(target)])
+        other.execute("COMMIT")
+    assert result.exit_code == 0, result.output
+    with read_only(target) as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert copy.execute("SELECT COUNT(*) FROM enterprise").fetchone()[0] == 0
+    with app.app_context():
+        assert Enterprise.select().count() == 1  # committed after the copy
+
+
+@postgres_only
+def test_backup_on_postgresql_points_to_pg_dump(app, tmp_path):
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "copy.db")])
+    assert result.exit_code == 1
+    assert "pg_dump" in result.output
+    assert not (tmp_path / "copy.db").exists()
