@@ -21,7 +21,8 @@ def create_app(config: dict | None = None) -> Flask:
     )
     from registry.services.aggregates import VersionedCache
 
-    app = Flask(__name__, instance_relative_config=True)
+    # registry/static is served by the pages blueprint, at /assets
+    app = Flask(__name__, instance_relative_config=True, static_folder=None)
     app.config.from_object(Config)
     app.config.update(config or {})
     if not app.config.get("DATABASE_URL"):
@@ -41,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     for name in importlib.import_module("registry.api").MODULES:
         api.register_blueprint(importlib.import_module(f"registry.api.{name}").blp)
+    app.register_blueprint(importlib.import_module("registry.pages").blp)  # not in the spec
 
     app.before_request(assign_request_id)
     app.after_request(echo_request_id)

@@ -19,7 +19,9 @@ from registry.services.audit import Actor
 from registry.services.errors import Forbidden
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-PUBLIC_BLUEPRINTS = {"api-docs"}  # flask-smorest's OpenAPI document and interactive docs
+# flask-smorest's OpenAPI document and interactive docs; the HTML pages (their data calls carry
+# the token)
+PUBLIC_BLUEPRINTS = {"api-docs", "pages"}
 UNAUTHORIZED_HEADERS = {"WWW-Authenticate": 'Bearer realm="registry"'}
 
 

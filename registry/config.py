@@ -33,6 +33,9 @@ class Config:
     OPENAPI_VERSION = "3.1.0"
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "docs"
+    OPENAPI_SWAGGER_UI_URL = "/vendor/swagger-ui/"  # local assets (registry.pages), no CDN
+    OPENAPI_SWAGGER_UI_CONFIG = {"validatorUrl": None, "deepLinking": True}  # noqa: RUF012
     JSON_SORT_KEYS = False
 
 

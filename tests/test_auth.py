@@ -82,8 +82,9 @@ def _config(database_url: str) -> dict:
 
 
 def is_doc_route(endpoint: str) -> bool:
-    """Flask's static files and flask-smorest's own docs blueprint: not API operations."""
-    return endpoint == "static" or endpoint.startswith("api-docs.")
+    """Flask's static files, flask-smorest's own docs blueprint and the HTML pages (public by
+    auth.PUBLIC_BLUEPRINTS; tests/test_pages.py): not API operations."""
+    return endpoint == "static" or endpoint.startswith(("api-docs.", "pages."))
 
 
 def operations(app) -> list[Operation]:

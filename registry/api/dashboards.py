@@ -48,7 +48,7 @@ class CertificationStats(MethodView):
     @blp.arguments(StatsQueryArgsSchema(), location="query")
     @blp.response(200, StatsSchema, headers={"ETag": {"$ref": "#/components/headers/ETAG"}})
     def get(self, args):
-        """Certification counts grouped by any of year, tier, district, status"""
+        """Certification counts grouped by any of year, tier, district, status, month"""
         as_of = args.pop("as_of", None) or today()
         group_by = list(dict.fromkeys(args.pop("group_by")))
         filters = {k: args.get(k) for k in ("year", "tier", "district", "status")}

@@ -1,0 +1,48 @@
+"""The pages people look at: the progress dashboard, an enterprise's status, and the assets of
+the interactive API docs (`/api/v1/docs`, served by flask-smorest with our template).
+
+The pages themselves are public and carry no data: their scripts call the API with the token
+the viewer gives (from the URL fragment or a form), so no token ever reaches a server log.
+Everything is served from here: the screens that show them may have no internet.
+"""
+
+from importlib.resources import files
+
+from flask import Blueprint, Response, render_template, send_from_directory
+
+blp = Blueprint("pages", __name__, static_folder="static", static_url_path="/assets")
+
+SWAGGER_UI_DIST = str(files("flask_swagger_ui") / "dist")  # Swagger UI 5, from a pip package
+
+# Only this origin's scripts, styles and API: a page that tried to load a CDN would fail here
+# the way it would on a screen without internet.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'"
+)
+
+
+def _page(template: str) -> Response:
+    response = Response(render_template(template), mimetype="text/html")
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@blp.get("/dashboard")
+def dashboard() -> Response:
+    """Progress against the plan for a screen: `/dashboard#token=…&year=2024`."""
+    return _page("dashboard.html")
+
+
+@blp.get("/status")
+def status() -> Response:
+    """An enterprise's own standing: its tier, certifications, expiry, next tier."""
+    return _page("status.html")
+
+
+@blp.get("/vendor/swagger-ui/<path:filename>")
+def swagger_ui_asset(filename: str) -> Response:
+    """Swagger UI's scripts and styles (OPENAPI_SWAGGER_UI_URL points here)."""
+    return send_from_directory(SWAGGER_UI_DIST, filename)

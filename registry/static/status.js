@@ -1,0 +1,290 @@
+/* An enterprise's own status: /status, or /status#code=…&token=… (the fragment never reaches
+   the server). Current tier, the ladder and the next tier, each certification with its
+   validity and the days left. */
+"use strict";
+
+(() => {
+  const R = Registry;
+  const API = "/api/v1";
+  const TOKEN_KEY = "registry.status.token";
+  const CODE_KEY = "registry.status.code";
+  const SOON_DAYS = 180; // an active certification this close to its end is flagged
+  const STATUS_SYMBOL = { active: "✓", expired: "○", revoked: "✕" };
+
+  R.addStrings({
+    zh: {
+      "status.title": "企业梯度培育状态",
+      "status.heading": "企业梯度培育状态",
+      "status.signin": "查询本企业状态",
+      "status.signin.hint": "令牌由所在县（市、区）工信部门发放，只能查看本企业。",
+      "status.code": "统一社会信用代码",
+      "status.token": "企业令牌",
+      "status.submit": "查询",
+      "status.signout": "退出",
+      "status.current": "当前层级",
+      "status.next": "下一层级",
+      "status.designations": "其他称号",
+      "status.ladder": "培育梯度",
+      "status.certifications": "认定记录",
+      "status.col.tier": "层级",
+      "status.col.year": "年度",
+      "status.col.certified_on": "公布日期",
+      "status.col.valid_until": "有效期至",
+      "status.col.status": "状态",
+      "status.col.days": "距到期",
+      "status.none": "尚未认定",
+      "status.no_designations": "无",
+      "status.top": "已是梯度最高层级",
+      "status.next.requirement": "申报条件：持有有效的“{tier}”认定",
+      "status.expires": "当前层级认定 {days} 天后到期（{date}）",
+      "status.renewal": "复核",
+      "status.status.active": "有效",
+      "status.status.expired": "已过期",
+      "status.status.revoked": "已撤销",
+      "status.days": "{days} 天",
+      "status.soon": "即将到期",
+      "status.step.held": "✓ 已达到",
+      "status.step.current": "★ 当前",
+      "status.step.next": "→ 下一步",
+      "status.step.later": "未达到",
+      "status.empty": "暂无认定记录。",
+      "status.error.required": "请填写统一社会信用代码和企业令牌。",
+      "status.error.forbidden": "此令牌不属于该企业。",
+      "status.error.not_found": "未找到该企业。",
+      "status.error.invalid": "信用代码格式不正确：{detail}",
+    },
+    en: {
+      "status.title": "Enterprise cultivation status",
+      "status.heading": "Enterprise cultivation status",
+      "status.signin": "Look up your enterprise",
+      "status.signin.hint":
+        "Your district's industry bureau issues the token; it reads your own enterprise only.",
+      "status.code": "Unified social credit code",
+      "status.token": "Enterprise token",
+      "status.submit": "Look up",
+      "status.signout": "Sign out",
+      "status.current": "Current tier",
+      "status.next": "Next tier",
+      "status.designations": "Other titles",
+      "status.ladder": "Cultivation ladder",
+      "status.certifications": "Certifications",
+      "status.col.tier": "Tier",
+      "status.col.year": "Year",
+      "status.col.certified_on": "Announced",
+      "status.col.valid_until": "Valid until",
+      "status.col.status": "Status",
+      "status.col.days": "Days left",
+      "status.none": "Not yet certified",
+      "status.no_designations": "None",
+      "status.top": "The top of the ladder",
+      "status.next.requirement": "Requires an active “{tier}” certification",
+      "status.expires": "The current tier expires in {days} days ({date})",
+      "status.renewal": "renewal",
+      "status.status.active": "Active",
+      "status.status.expired": "Expired",
+      "status.status.revoked": "Revoked",
+      "status.days": "{days} days",
+      "status.soon": "expires soon",
+      "status.step.held": "✓ held",
+      "status.step.current": "★ current",
+      "status.step.next": "→ next",
+      "status.step.later": "not yet",
+      "status.empty": "No certifications yet.",
+      "status.error.required": "Enter the credit code and the enterprise token.",
+      "status.error.forbidden": "This token belongs to another enterprise.",
+      "status.error.not_found": "No such enterprise.",
+      "status.error.invalid": "The credit code is not valid: {detail}",
+    },
+  });
+
+  const $ = (id) => document.getElementById(id);
+  const h = R.h;
+  const t = R.t;
+  const state = { tiers: new Map(), status: null };
+
+  function label(key) {
+    return R.tierLabel(state.tiers.get(key)) || key;
+  }
+
+  function ladder() {
+    return [...state.tiers.values()]
+      .filter((tier) => tier.ladder === "sme")
+      .sort((a, b) => a.rank - b.rank);
+  }
+
+  async function lookUp(code, token) {
+    const url = `${API}/enterprises/${encodeURIComponent(code)}/status`;
+    try {
+      const { body } = await R.getJSON(url, { token });
+      sessionStorage.setItem(CODE_KEY, code);
+      sessionStorage.setItem(TOKEN_KEY, token);
+      state.status = body;
+      render();
+      $("signin").hidden = true;
+      $("result").hidden = false;
+      $("firm-name").setAttribute("tabindex", "-1");
+      $("firm-name").focus();
+    } catch (error) {
+      const messages = {
+        401: () => t("common.error.token"),
+        403: () => t("status.error.forbidden"),
+        404: () => t("status.error.not_found"),
+        422: () => t("status.error.invalid", { detail: (error.problem && error.problem.detail) || "" }),
+      };
+      const message = (messages[error.status] || (() => t("common.error.network")))();
+      showForm(message, error.status === 401 ? "token-input" : "code-input");
+    }
+  }
+
+  function showForm(message, invalidField) {
+    state.status = null;
+    $("result").hidden = true;
+    $("signin").hidden = false;
+    $("form-error").textContent = message || "";
+    for (const id of ["code-input", "token-input"]) {
+      $(id).setAttribute("aria-invalid", id === invalidField ? "true" : "false");
+    }
+    if (invalidField) $(invalidField).focus();
+  }
+
+  function render() {
+    const status = state.status;
+    if (!status) return;
+    $("firm-name").textContent = status.name;
+    $("firm-code").textContent = status.credit_code;
+
+    const current = $("current-tier");
+    const held = lastingActive(status.certifications, status.current_tier);
+    current.replaceChildren(
+      h("strong", { class: "tier-name" }, status.current_tier ? label(status.current_tier) : t("status.none")),
+      held && held.days_to_expiry !== null && held.days_to_expiry <= SOON_DAYS
+        ? h("span", { class: "note warning" }, "⚠ ", t("status.expires", { days: held.days_to_expiry, date: held.valid_until }))
+        : null,
+    );
+
+    const next = status.next_tier ? state.tiers.get(status.next_tier) : null;
+    $("next-tier").replaceChildren(
+      status.next_tier
+        ? h("strong", { class: "tier-name" }, label(status.next_tier))
+        : h("span", {}, t("status.top")),
+      next && next.prerequisite
+        ? h("span", { class: "note" }, t("status.next.requirement", { tier: label(next.prerequisite) }))
+        : null,
+    );
+
+    $("designations").textContent = status.designations.length
+      ? status.designations.map(label).join(R.language() === "zh" ? "、" : ", ")
+      : t("status.no_designations");
+
+    renderLadder(status);
+    renderCertifications(status);
+  }
+
+  function renderLadder(status) {
+    const steps = ladder();
+    const currentRank = status.current_tier ? state.tiers.get(status.current_tier).rank : 0;
+    $("ladder").replaceChildren(
+      ...steps.map((tier) => {
+        let step = "later";
+        if (tier.key === status.current_tier) step = "current";
+        else if (tier.key === status.next_tier) step = "next";
+        else if (tier.rank < currentRank) step = "held";
+        return h(
+          "li",
+          {
+            class: `step step-${step}`,
+            dataset: { tier: tier.key, step },
+            "aria-current": step === "current" ? "step" : null,
+          },
+          h("span", { class: "step-name" }, label(tier.key)),
+          h("span", { class: "step-state" }, t(`status.step.${step}`)),
+        );
+      }),
+    );
+  }
+
+  /** The active certification of `tier` that lasts longest (a renewal outlasts the first). */
+  function lastingActive(certifications, tier) {
+    const active = certifications.filter((c) => c.tier === tier && c.status === "active");
+    active.sort((a, b) => (a.valid_until < b.valid_until ? 1 : -1));
+    return active[0] || null;
+  }
+
+  function renderCertifications(status) {
+    const body = $("certs").tBodies[0];
+    if (!status.certifications.length) {
+      body.replaceChildren(h("tr", {}, h("td", { colspan: "6" }, t("status.empty"))));
+      return;
+    }
+    body.replaceChildren(
+      ...status.certifications.map((c) => {
+        // Flagged only when nothing later of the same tier takes over.
+        const soon =
+          c.status === "active" &&
+          c.days_to_expiry !== null &&
+          c.days_to_expiry <= SOON_DAYS &&
+          lastingActive(status.certifications, c.tier) === c;
+        return h(
+          "tr",
+          { dataset: { tier: c.tier, status: c.status } },
+          h(
+            "th",
+            { scope: "row" },
+            label(c.tier),
+            c.renewal ? h("span", { class: "tag" }, t("status.renewal")) : null,
+          ),
+          h(
+            "td",
+            { class: `cert-status status-${c.status}` },
+            `${STATUS_SYMBOL[c.status]} ${t(`status.status.${c.status}`)}`,
+          ),
+          h("td", {}, c.valid_until),
+          h(
+            "td",
+            { class: soon ? "days warning" : "days" },
+            c.days_to_expiry === null
+              ? "—"
+              : t("status.days", { days: R.number(c.days_to_expiry) }),
+            soon ? h("span", { class: "note" }, `⚠ ${t("status.soon")}`) : null,
+          ),
+          h("td", {}, String(c.year)),
+          h("td", {}, c.certified_on),
+        );
+      }),
+    );
+  }
+
+  async function main() {
+    R.onLanguageChange(render);
+    R.start();
+    const taken = R.takeFromFragment({ token: TOKEN_KEY, code: CODE_KEY });
+    try {
+      const tiers = await R.getJSON(`${API}/tiers`);
+      for (const tier of tiers.body) state.tiers.set(tier.key, tier);
+    } catch (_) {
+      showForm(t("common.error.network"), null);
+    }
+    $("status-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const code = $("code-input").value.trim().toUpperCase();
+      const token = $("token-input").value.trim();
+      if (!code || !token) {
+        showForm(t("status.error.required"), code ? "token-input" : "code-input");
+        return;
+      }
+      lookUp(code, token);
+    });
+    $("signout").addEventListener("click", () => {
+      sessionStorage.removeItem(TOKEN_KEY);
+      $("token-input").value = "";
+      showForm("", "token-input");
+    });
+    const code = taken.code || sessionStorage.getItem(CODE_KEY);
+    const token = taken.token || sessionStorage.getItem(TOKEN_KEY);
+    if (code) $("code-input").value = code;
+    if (code && token) lookUp(code, token);
+    else showForm("", null);
+  }
+
+  main();
+})();
