@@ -4,7 +4,7 @@ from marshmallow import fields, validate
 
 from registry.services.clock import today
 from registry.services.standing import status_on
-from schemas import Schema
+from schemas import Schema, Text
 
 STATUSES = ["active", "expired", "revoked"]
 
@@ -27,19 +27,20 @@ class CertificationCreateSchema(Schema):
         metadata={"description": "Default: 31 December of year + the tier's validity"},
     )
     renewal = fields.Boolean(load_default=False, metadata={"description": "A 复核 renewal"})
-    document_no = fields.String(
+    document_no = Text(
+        max_length=100,
         load_default=None,
         allow_none=True,
-        validate=validate.Length(max=100),
         metadata={"example": "豫工信企业〔2023〕45号"},
     )
-    batch = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    batch = Text(max_length=100, load_default=None, allow_none=True)
 
 
 class RevocationSchema(Schema):
-    reason = fields.String(
+    reason = Text(
+        min_length=1,
+        max_length=2000,
         required=True,
-        validate=validate.Length(min=1, max=2000),
         metadata={"example": "重大安全事故 (major safety accident)"},
     )
     revoked_on = fields.Date(

@@ -22,7 +22,7 @@ class ProblemSchema(Schema):
 
 
 class PageArgsSchema(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
 
 

@@ -4,7 +4,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from registry.services import credit_code as credit_codes
-from schemas import Schema, UtcDateTime
+from schemas import Schema, Text, UtcDateTime
 from schemas.certifications import CertificationSchema, CertificationStatusSchema
 from schemas.common import PageArgsSchema, PaginationSchema
 
@@ -23,8 +23,9 @@ class CreditCode(fields.String):
 
 
 def _name(**kwargs):
-    return fields.String(
-        validate=validate.Length(min=1, max=200),
+    return Text(
+        min_length=1,
+        max_length=200,
         metadata={"example": "新乡市红旗机械制造有限公司"},
         **kwargs,
     )
@@ -53,10 +54,10 @@ class EnterpriseCreateSchema(_Trimmed):
     )
     name = _name(required=True)
     district = fields.String(required=True, validate=_district, metadata={"example": "410702"})
-    industry_chain = fields.String(
+    industry_chain = Text(
+        max_length=100,
         load_default=None,
         allow_none=True,
-        validate=validate.Length(max=100),
         metadata={"example": "装备制造"},
     )
 
@@ -64,7 +65,7 @@ class EnterpriseCreateSchema(_Trimmed):
 class EnterprisePatchSchema(_Trimmed):
     name = _name()
     district = fields.String(validate=_district, metadata={"example": "410703"})
-    industry_chain = fields.String(allow_none=True, validate=validate.Length(max=100))
+    industry_chain = Text(max_length=100, allow_none=True)
 
 
 class EnterpriseQueryArgsSchema(PageArgsSchema):
@@ -74,8 +75,9 @@ class EnterpriseQueryArgsSchema(PageArgsSchema):
         validate=validate.Range(min=2000, max=2100),
         metadata={"description": "Has a certification of this year (with `tier`: the same one)"},
     )
-    q = fields.String(
-        validate=validate.Length(min=1, max=200),
+    q = Text(
+        min_length=1,
+        max_length=200,
         metadata={"description": "Part of the name, or the start of the credit code"},
     )
 

@@ -8,7 +8,7 @@ from schemas import Schema, UtcDateTime
 class EventQueryArgsSchema(Schema):
     after = fields.Integer(
         load_default=0,
-        validate=validate.Range(min=0),
+        validate=validate.Range(min=0, max=2**63 - 1),
         metadata={"description": "Only events with a larger id (the last id you saw)"},
     )
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))

@@ -69,13 +69,23 @@ class ImportResultSchema(Schema):
 class ImportProblemSchema(ProblemSchema):
     """422: the problem, with the counts and every bad row; nothing was written."""
 
+    errors = fields.Raw(
+        metadata={
+            "description": "Every bad row; for a bad query parameter, the usual "
+            "{location: {field: [messages]}}",
+            "anyOf": [
+                {"type": "array", "items": {"$ref": "#/components/schemas/RowError"}},
+                {"type": "object", "additionalProperties": True},
+            ],
+        }
+    )
+
     dry_run = fields.Boolean()
     rows = fields.Integer()
     created_enterprises = fields.Integer()
     created_certifications = fields.Integer()
     unchanged = fields.Integer()
     conflicts = fields.List(fields.Nested(RowConflictSchema))
-    errors = fields.List(fields.Nested(RowErrorSchema))
     ignored_columns = fields.List(fields.String())
 
 

@@ -10,6 +10,8 @@ import io
 import tempfile
 from collections.abc import Iterator
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
 from registry.models import Certification, District, Enterprise, Event, Tier
 from registry.services import enterprises
 from registry.services.clock import today
@@ -100,6 +102,14 @@ def csv_chunks(records: Iterator[tuple], batch: int = 500) -> Iterator[bytes]:
         yield buffer.getvalue().encode()
 
 
+def _xlsx_cell(value):
+    if isinstance(value, bool) or value is None:
+        return _cell(value)
+    if isinstance(value, str):  # control characters cannot be stored in a worksheet
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
 def write_xlsx(records: Iterator[tuple], last_event: int) -> tempfile.SpooledTemporaryFile:
     """An XLSX workbook (openpyxl write-only mode) in a temporary file, rewound."""
     from openpyxl import Workbook
@@ -108,7 +118,7 @@ def write_xlsx(records: Iterator[tuple], last_event: int) -> tempfile.SpooledTem
     sheet = workbook.create_sheet("certifications")
     sheet.append(list(COLUMNS))
     for record in records:
-        sheet.append([_cell(v) if isinstance(v, bool) or v is None else v for v in record])
+        sheet.append([_xlsx_cell(v) for v in record])
     about = workbook.create_sheet("export")
     about.append(["last_event_id", last_event])
     about.append(["exported_on", today().isoformat()])

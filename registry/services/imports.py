@@ -88,6 +88,7 @@ _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*�
 _YEAR = re.compile(r"^(\d{4})\s*(年度?)?$")
 _TRUE = {"true", "1", "yes", "y", "是", "复核", "t"}
 _FALSE = {"false", "0", "no", "n", "否", "", "f"}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _TYPED = {"certified_on", "valid_until", "renewal"}  # XLSX and JSON may give dates, booleans
 _LABEL_NOISE = re.compile(r"[\s\"'“”‘’「」《》]|^(国家级|省级|河南省|国家)")
 
@@ -189,6 +190,8 @@ class Normalizer:
                     clean[column] = parse(value if column in _TYPED else text)
                 elif len(text) > MAX_TEXT[column]:
                     raise ValueError(f"longer than {MAX_TEXT[column]} characters")
+                elif _CONTROL.search(text):
+                    raise ValueError("must not contain control characters")
                 else:
                     clean[column] = text
             except ValueError as exc:  # CreditCodeError is a ValueError too
