@@ -8,7 +8,7 @@ export HOST PORT
 
 STAMP := $(VENV)/.install-stamp
 
-.PHONY: install run test lint format openapi clean bench
+.PHONY: install run test browser lint format openapi clean bench
 
 install: $(STAMP)
 
@@ -23,10 +23,16 @@ run: install
 	$(BIN)/registry init-db
 	$(BIN)/gunicorn --config registry/gunicorn_conf.py wsgi:app
 
-test: install
+test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -q
+
+# The browser tests' chromium (Debian's: Playwright downloads none), and a Chinese font for the
+# screenshots; installed when missing (as root; otherwise the script says what to install).
+browser:
+	.ci/ensure-debian-packages.sh chromium=chromium fc-list=fontconfig
+	fc-list :lang=zh | grep -q . || .ci/ensure-debian-packages.sh __no_cjk_font__=fonts-wqy-microhei
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,0 +1,85 @@
+"""What the browser tests share besides fixtures: the browser's settings, the live site, a guard
+against requests to other hosts, screenshots."""
+
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from registry.services.credit_code import CHARSET, check_character
+from tests.servers import ROOT, Server
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+DESKTOP = {"width": 1920, "height": 1080}
+PHONE = {"width": 390, "height": 844}
+DEMO_ENTERPRISES = 2000
+PLAN = "xinxiang-2023-2025"
+
+
+@dataclass
+class Site:
+    server: Server
+    origin: str  # http://127.0.0.1:PORT
+    dashboard_token: str
+    enterprise_code: str
+    enterprise_token: str
+    status: dict  # the enterprise's status, as the API answered it
+    tiers: dict[str, dict] = field(default_factory=dict)
+
+    def api(self, path: str, token: str | None = None):
+        reply = self.server.call("GET", path, token=token or self.dashboard_token)
+        assert reply.status == 200, (path, reply.status, reply.body[:300])
+        return reply.json
+
+
+def valid_code(seed: str, division: str = "410702") -> str:
+    rng = random.Random(seed)
+    body = "91" + division + "".join(rng.choice(CHARSET) for _ in range(9))
+    return body + check_character(body)
+
+
+@dataclass
+class Guard:
+    """What a page did that it must not: reach another host, throw, break the CSP."""
+
+    origin: str
+    foreign: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def route(self, route):
+        url = route.request.url
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https", "ws", "wss") and (
+            f"{parts.scheme}://{parts.netloc}" != self.origin
+        ):
+            self.foreign.append(url)
+            route.abort()
+        else:
+            route.continue_()
+
+    def console(self, message):
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.errors.append(message.text)
+
+    def check(self):
+        assert not self.foreign, f"requests to other hosts: {self.foreign}"
+        assert not self.errors, f"errors in the page: {self.errors}"
+
+
+def screenshot(page, name: str, *, full_page: bool = False) -> Path:
+    """Write tests/artifacts/<name>-<width>x<height>.png and return its path."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size
+    path = ARTIFACTS / f"{name}-{size['width']}x{size['height']}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
