@@ -157,9 +157,9 @@
     const held = lastingActive(status.certifications, status.current_tier);
     current.replaceChildren(
       h("strong", { class: "tier-name" }, status.current_tier ? label(status.current_tier) : t("status.none")),
-      held && held.days_to_expiry !== null && held.days_to_expiry <= SOON_DAYS
-        ? h("span", { class: "note warning" }, "⚠ ", t("status.expires", { days: held.days_to_expiry, date: held.valid_until }))
-        : null,
+      ...(held && held.days_to_expiry !== null && held.days_to_expiry <= SOON_DAYS
+        ? [h("span", { class: "note warning" }, "⚠ ", t("status.expires", { days: held.days_to_expiry, date: held.valid_until }))]
+        : []),
     );
 
     const next = status.next_tier ? state.tiers.get(status.next_tier) : null;
@@ -167,9 +167,9 @@
       status.next_tier
         ? h("strong", { class: "tier-name" }, label(status.next_tier))
         : h("span", {}, t("status.top")),
-      next && next.prerequisite
-        ? h("span", { class: "note" }, t("status.next.requirement", { tier: label(next.prerequisite) }))
-        : null,
+      ...(next && next.prerequisite
+        ? [h("span", { class: "note" }, t("status.next.requirement", { tier: label(next.prerequisite) }))]
+        : []),
     );
 
     $("designations").textContent = status.designations.length
@@ -210,6 +210,19 @@
     return active[0] || null;
   }
 
+  /** Whether the firm holds an active certification higher in the same ladder: then the end
+      of this one changes nothing (a 专精特新 firm needs no 创新型 title any more). */
+  function outranked(certification, certifications) {
+    const tier = state.tiers.get(certification.tier);
+    return certifications.some((other) => {
+      const higher = state.tiers.get(other.tier);
+      return (
+        other.status === "active" &&
+        tier && higher && higher.ladder === tier.ladder && higher.rank > tier.rank
+      );
+    });
+  }
+
   function renderCertifications(status) {
     const body = $("certs").tBodies[0];
     if (!status.certifications.length) {
@@ -218,12 +231,13 @@
     }
     body.replaceChildren(
       ...status.certifications.map((c) => {
-        // Flagged only when nothing later of the same tier takes over.
+        // Flagged only when nothing later of the same tier, nor a higher tier, takes over.
         const soon =
           c.status === "active" &&
           c.days_to_expiry !== null &&
           c.days_to_expiry <= SOON_DAYS &&
-          lastingActive(status.certifications, c.tier) === c;
+          lastingActive(status.certifications, c.tier) === c &&
+          !outranked(c, status.certifications);
         return h(
           "tr",
           { dataset: { tier: c.tier, status: c.status } },

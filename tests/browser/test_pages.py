@@ -18,6 +18,12 @@ def number(text: str) -> float:
     return float(text.replace(",", "").strip())
 
 
+def assert_no_missing_values(page) -> None:
+    """A value the script failed to fill shows as null, undefined or NaN."""
+    text = page.locator("body").inner_text()
+    assert not re.search(r"(?<![A-Za-z])(null|undefined|NaN)(?![A-Za-z])", text), text
+
+
 def open_dashboard(open_page, site, *, viewport=DESKTOP, extra: str = ""):
     page = open_page(f"/dashboard#token={site.dashboard_token}&year={YEAR}{extra}", viewport)
     page.wait_for_selector("#targets .target")
@@ -76,6 +82,7 @@ def test_the_dashboard_shows_the_apis_numbers(open_page, site):
         assert float(seen["mark"].rstrip("%")) == pytest.approx(mark)
     assert page.locator("#year-select").input_value() == str(YEAR)
     assert "token" not in page.url, "the token stays out of the address bar"
+    assert_no_missing_values(page)
     screenshot(page, "dashboard")
 
 
@@ -178,6 +185,7 @@ def test_the_dashboard_asks_for_a_token_and_works_by_keyboard(open_page, site):
     page.select_option("#year-select", "2025")
     page.wait_for_selector('#targets .target[data-tier="head_goose"]')
     assert "year=2025" in page.url
+    assert_no_missing_values(page)
     screenshot(page, "dashboard-en")
 
 
@@ -185,6 +193,7 @@ def test_the_dashboard_on_a_phone(open_page, site):
     page = open_dashboard(open_page, site, viewport=PHONE)
     width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert width[0] <= width[1], "nothing wider than the phone (tables scroll in their box)"
+    assert_no_missing_values(page)
     screenshot(page, "dashboard", full_page=True)
 
 
@@ -217,6 +226,7 @@ def test_the_status_page_shows_the_firms_tier(open_page, site):
         assert STATUS_ZH[cert["status"]] in text  # the status in words, not only colour
         if cert["days_to_expiry"] is not None:
             assert f"{cert['days_to_expiry']:,} 天" in text
+    assert_no_missing_values(page)
     screenshot(page, "status")
     assert "token" not in page.url
 
@@ -233,6 +243,7 @@ def test_the_status_page_on_a_phone(open_page, site):
     page.wait_for_selector("#result:not([hidden])")
     width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert width[0] <= width[1]
+    assert_no_missing_values(page)
     screenshot(page, "status", full_page=True)
 
 
