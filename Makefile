@@ -8,7 +8,7 @@ export HOST PORT
 
 STAMP := $(VENV)/.install-stamp
 
-.PHONY: install run test browser lint format openapi clean bench
+.PHONY: install run test browser test-postgres fuzz lint format openapi clean bench
 
 install: $(STAMP)
 
@@ -33,6 +33,18 @@ test: install browser
 browser:
 	.ci/ensure-debian-packages.sh chromium=chromium fc-list=fontconfig
 	fc-list :lang=zh | grep -q . || .ci/ensure-debian-packages.sh __no_cjk_font__=fonts-wqy-microhei
+
+# The same suite on PostgreSQL: a throwaway cluster on 127.0.0.1:54329, stopped afterwards.
+PG_DIR ?= /tmp/registry-pg
+PG_PORT ?= 54329
+test-postgres: install browser
+	url=$$(.ci/postgres.sh start $(PG_DIR) $(PG_PORT)) && \
+	  trap '.ci/postgres.sh stop $(PG_DIR)' EXIT && \
+	  REGISTRY_TEST_DATABASE_URL="$$url" REGISTRY_TEST_THROWAWAY_SERVER=1 $(BIN)/pytest -q
+
+# schemathesis (all checks, stateful phase) against a live server, for each kind of token.
+fuzz: install
+	$(BIN)/python .ci/fuzz.py
 
 lint: install
 	$(BIN)/ruff check .

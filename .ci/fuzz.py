@@ -152,6 +152,8 @@ def main() -> int:
         server.wait(timeout=30)
         log.close()
     print("\nschemathesis exit codes:", results, "(the bureau run decides)")
+    passed = results["bureau"] == 0
+    print(f"fuzz: {int(passed)} passed, {int(not passed)} failed")
     return results["bureau"]
 
 

@@ -42,8 +42,9 @@ def fresh_url(directory: Path, name: str = "registry") -> str:
 
 
 def drop_created() -> None:
-    """Drop the databases the tests made (at the end of the session)."""
-    if not _created:
+    """Drop the databases the tests made (at the end of the session), unless the whole server
+    is thrown away next (REGISTRY_TEST_THROWAWAY_SERVER=1, as `make test-postgres` says)."""
+    if not _created or os.environ.get("REGISTRY_TEST_THROWAWAY_SERVER") == "1":
         return
     with _admin() as connection:
         while _created:
