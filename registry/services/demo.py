@@ -15,6 +15,7 @@ from registry.models import Certification, District, Enterprise
 from registry.services.audit import Actor, record
 from registry.services.clock import today
 from registry.services.credit_code import CHARSET, check_character
+from registry.services.enterprises import register_many
 
 FIRST_YEAR, LAST_YEAR = 2019, 2026
 CHUNK = 500
@@ -145,15 +146,6 @@ def generate(
         taken = {row[0] for row in Enterprise.select(Enterprise.credit_code).tuples()}
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         written = {"enterprises": 0, "certifications": 0}
-        firm_fields = [
-            Enterprise.credit_code,
-            Enterprise.name,
-            Enterprise.district,
-            Enterprise.industry_chain,
-            Enterprise.created_at,
-            Enterprise.updated_at,
-            Enterprise.version,
-        ]
         cert_fields = [
             Certification.enterprise,
             Certification.tier,
@@ -186,7 +178,7 @@ def generate(
                     )
                 )
                 histories.append(_certifications(rng, day_limit))
-            bulk_insert(Enterprise, firm_fields, firms)
+            register_many(firms)
             codes = [firm[0] for firm in firms]
             id_of = {}
             for start in range(0, size, CHUNK):

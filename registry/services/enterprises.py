@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-from registry.db import is_sqlite, write_transaction
+from registry.db import bulk_insert, is_sqlite, write_transaction
 from registry.models import Certification, District, Enterprise, utcnow
 from registry.services.audit import Actor, record, snapshot
 from registry.services.errors import Conflict, NotFound, Stale, invalid_field
@@ -82,6 +82,23 @@ def lock(enterprise_id: int) -> None:
         Enterprise.select(Enterprise.id).where(
             Enterprise.id == enterprise_id
         ).for_update().execute()
+
+
+BULK_FIELDS = (
+    Enterprise.credit_code,
+    Enterprise.name,
+    Enterprise.district,
+    Enterprise.industry_chain,
+    Enterprise.created_at,
+    Enterprise.updated_at,
+    Enterprise.version,
+)
+
+
+def register_many(rows: list[tuple]) -> None:
+    """Bulk registration (imports, demo data): rows in the order of BULK_FIELDS, each already
+    checked; the caller records the audit events."""
+    bulk_insert(Enterprise, list(BULK_FIELDS), rows)
 
 
 def touch(enterprise_id: int) -> None:

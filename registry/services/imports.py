@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from registry.db import bulk_insert, bump_versions, rows_where_in, write_transaction
 from registry.models import Certification, District, Enterprise, Tier, utcnow
-from registry.services import audit
+from registry.services import audit, enterprises
 from registry.services import credit_code as credit_codes
 from registry.services.audit import Actor
 from registry.services.certifications import prepare, tiers_by_key, violation
@@ -25,6 +25,20 @@ from registry.services.lists import COLUMNS, REQUIRED, ListFile
 
 CHUNK = 2000
 MAX_TEXT = {"name": 200, "document_no": 100, "batch": 100, "industry_chain": 100}
+
+
+def empty_result(dry_run: bool, ignored_columns: list[str]) -> dict:
+    """An import's answer before any row: what it counts and reports."""
+    return {
+        "dry_run": dry_run,
+        "rows": 0,
+        "created_enterprises": 0,
+        "created_certifications": 0,
+        "unchanged": 0,
+        "conflicts": [],
+        "errors": [],
+        "ignored_columns": ignored_columns,
+    }
 
 
 class ImportRejected(DomainError):
@@ -46,16 +60,7 @@ class ImportRejected(DomainError):
             if isinstance(location, dict)
             for field, messages in location.items()
         ] or [{"row": None, "field": "file", "message": error.detail}]
-        result = {
-            "dry_run": dry_run,
-            "rows": 0,
-            "created_enterprises": 0,
-            "created_certifications": 0,
-            "unchanged": 0,
-            "conflicts": [],
-            "errors": errors,
-            "ignored_columns": [],
-        }
+        result = {**empty_result(dry_run, []), "errors": errors}
         return cls(result, error.detail)
 
 
@@ -220,16 +225,7 @@ def run_import(
     on_progress: Callable[[int], None] | None = None,
 ) -> dict:
     """Apply a list; the answer counts what was (or, dry, would be) created and unchanged."""
-    result = {
-        "dry_run": dry_run,
-        "rows": 0,
-        "created_enterprises": 0,
-        "created_certifications": 0,
-        "unchanged": 0,
-        "conflicts": [],
-        "errors": [],
-        "ignored_columns": list_file.ignored_columns,
-    }
+    result = empty_result(dry_run, list_file.ignored_columns)
     forbidden: list[int] = []
     state = _State(actor, result)
     try:
@@ -380,17 +376,7 @@ class _State:
     def _write(self, firms, new_firms: dict[str, dict], new_certs: list) -> None:
         """Insert the chunk's new firms and certifications, and one audit event per row."""
         if new_firms:
-            bulk_insert(
-                Enterprise,
-                [
-                    Enterprise.credit_code,
-                    Enterprise.name,
-                    Enterprise.district,
-                    Enterprise.industry_chain,
-                    Enterprise.created_at,
-                    Enterprise.updated_at,
-                    Enterprise.version,
-                ],
+            enterprises.register_many(
                 [
                     (code, f["name"], f["district"], f["industry_chain"], self.stamp, self.stamp, 1)
                     for code, f in new_firms.items()
