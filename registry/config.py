@@ -23,7 +23,9 @@ class Config:
     RATELIMIT_ENABLED = os.environ.get("REGISTRY_RATE_LIMIT_ENABLED", "1") not in ("0", "false")
     RATELIMIT_DEFAULT = os.environ.get("REGISTRY_RATE_LIMIT", "1200 per minute;60 per second")
     RATELIMIT_STORAGE_URI = os.environ.get("REGISTRY_RATE_LIMIT_STORAGE", "memory://")
-    RATELIMIT_HEADERS_ENABLED = True
+    # No X-RateLimit-* headers on every answer (they cost more than the check); a 429 carries
+    # Retry-After (registry.extensions).
+    RATELIMIT_HEADERS_ENABLED = False
     PAGE_SIZE_DEFAULT = 50
     PAGE_SIZE_MAX = 500
 

@@ -6,6 +6,7 @@ import http
 import logging
 import math
 import re
+import time
 import uuid
 from typing import ClassVar
 
@@ -101,6 +102,8 @@ class Api(BaseApi):
             headers["Allow"] = ", ".join(error.valid_methods)
         if error.code == 401:
             headers.setdefault("WWW-Authenticate", 'Bearer realm="registry"')
+        if error.code == 429:
+            headers.setdefault("Retry-After", str(_retry_after()))
         detail = data.get("message") or error.description
         if isinstance(error, InternalServerError):
             detail = "The server met an unexpected condition; the error has been logged."
@@ -128,6 +131,13 @@ class Api(BaseApi):
         return problem(
             503, "The database is not available; try again shortly.", headers={"Retry-After": "5"}
         )
+
+
+def _retry_after() -> int:
+    """Seconds until the breached rate-limit window resets (at least 1)."""
+    current = limiter.current_limit
+    reset_at = current.reset_at if current is not None else time.time() + 1
+    return max(1, math.ceil(reset_at - time.time()))
 
 
 def drop_connection() -> None:
