@@ -45,6 +45,24 @@ def init_db_command():
     )
 
 
+@click.command("load-plan")
+@with_appcontext
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def load_plan_command(path):
+    """Validate and load a plan file (another city's or county's, the next three years');
+    loading it again changes nothing."""
+    try:
+        with database.connection_context():
+            migrations.upgrade()  # a plan needs the current tables
+            loaded = catalog.load_plan(CLI_ACTOR, path)
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(
+        f"Plan {loaded['id']} loaded: {loaded['targets']} targets, "
+        f"{loaded['allocations']} district allocations."
+    )
+
+
 @click.command("create-token")
 @with_appcontext
 @click.option(
@@ -220,6 +238,7 @@ def backup_command(path):
 def register_commands(app):
     for command in (
         init_db_command,
+        load_plan_command,
         create_token_command,
         revoke_token_command,
         list_tokens_command,

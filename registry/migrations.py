@@ -12,7 +12,7 @@ import peewee as pw
 from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
 from registry.db import database, is_sqlite
-from registry.models import MODELS, BaseModel, Event
+from registry.models import MODELS, BaseModel, Event, Measure, Target
 
 
 class SchemaVersion(BaseModel):
@@ -31,7 +31,34 @@ def _event_request_id() -> None:
     migrate(_migrator().add_column("event", "request_id", Event.request_id))
 
 
-STEPS: list[tuple[int, Callable[[], None]]] = [(2, _event_request_id)]
+def _targets_of_any_plan() -> None:
+    """3: targets name a tier or a measure, with a key, comparator and order of their own.
+
+    Existing targets get the key `<tier>_<kind>`; `init-db` then reloads the plans, which
+    replaces them with the keys of the plan files."""
+    database.create_tables([Measure], safe=True)
+    for index in database.get_indexes("target"):
+        if index.unique and "tier" in index.columns:
+            migrate(_migrator().drop_index("target", index.name))
+    migrator = _migrator()
+    migrate(
+        migrator.drop_not_null("target", "tier"),
+        migrator.add_column("target", "key", pw.CharField(default="")),
+        migrator.add_column("target", "position", Target.position),
+        migrator.add_column("target", "measure", Target.measure),
+        migrator.add_column("target", "comparator", Target.comparator),
+        migrator.add_column("target", "label_zh", Target.label_zh),
+        migrator.add_column("target", "label_en", Target.label_en),
+        migrator.add_column("target", "quote_zh", Target.quote_zh),
+    )
+    Target.update(key=Target.tier.concat("_").concat(Target.kind)).execute()
+    migrate(_migrator().add_index("target", ("plan_id", "key", "year"), unique=True))
+
+
+STEPS: list[tuple[int, Callable[[], None]]] = [
+    (2, _event_request_id),
+    (3, _targets_of_any_plan),
+]
 LATEST = max(number for number, _ in STEPS)
 
 

@@ -71,15 +71,46 @@ class Plan(BaseModel):
     last_year = pw.IntegerField()
 
 
+class Measure(BaseModel):
+    """A countable figure that is not a title of a firm (trainings, projects, money, platforms):
+    bureaus record it per year and district (Figure)."""
+
+    key = pw.CharField(primary_key=True)
+    label_zh = pw.CharField()
+    label_en = pw.CharField()
+    unit_zh = pw.CharField()
+    unit_en = pw.CharField()
+    # flow: a year's figure is what happened in that year; level: the stock at its end
+    tally = pw.CharField()
+
+
 class Target(BaseModel):
     plan = pw.ForeignKeyField(Plan, backref="targets", on_delete="CASCADE")
-    tier = pw.ForeignKeyField(Tier, column_name="tier")
-    kind = pw.CharField()  # annual | cumulative
+    key = pw.CharField()  # the plan's name for it, e.g. innovative_sme_new
+    position = pw.IntegerField(default=0)  # order in the plan file: the dashboards' order
+    tier = pw.ForeignKeyField(Tier, column_name="tier", null=True)
+    measure = pw.ForeignKeyField(Measure, column_name="measure", null=True)
+    kind = pw.CharField()  # annual | cumulative | by_plan_end
+    comparator = pw.CharField(default="at_least")  # at_least | more_than | about
     year = pw.IntegerField()
+    value = pw.IntegerField()
+    label_zh = pw.CharField(null=True)  # the plan's wording; default: the tier's or measure's
+    label_en = pw.CharField(null=True)
+    quote_zh = pw.TextField(null=True)
+
+    class Meta:
+        indexes = ((("plan", "key", "year"), True),)
+
+
+class TargetAllocation(BaseModel):
+    """A district's share of a city target, as the plan divides it."""
+
+    target = pw.ForeignKeyField(Target, backref="allocations", on_delete="CASCADE")
+    district = pw.ForeignKeyField(District, column_name="district")
     value = pw.IntegerField()
 
     class Meta:
-        indexes = ((("plan", "tier", "kind", "year"), True),)
+        indexes = ((("target", "district"), True),)
 
 
 class Enterprise(BaseModel):
@@ -112,6 +143,25 @@ class Certification(BaseModel):
             (("enterprise", "tier", "year"), True),
             (("tier", "year"), False),
         )
+
+
+CITY_WIDE = ""
+
+
+class Figure(BaseModel):
+    """A bureau's yearly figure of a measure in a district, or city-wide."""
+
+    measure = pw.ForeignKeyField(Measure, column_name="measure")
+    year = pw.IntegerField()
+    # A district code, or CITY_WIDE: not null, so that the unique index holds on every engine.
+    district = pw.CharField(max_length=6, default="")
+    value = pw.DecimalField(max_digits=16, decimal_places=2)
+    note = pw.TextField(null=True)
+    recorded_at = pw.DateTimeField(default=utcnow)
+    recorded_by = pw.CharField()
+
+    class Meta:
+        indexes = ((("measure", "year", "district"), True),)
 
 
 class Token(BaseModel):
@@ -149,9 +199,12 @@ MODELS = (
     Ladder,
     Tier,
     Plan,
+    Measure,
     Target,
+    TargetAllocation,
     Enterprise,
     Certification,
+    Figure,
     Token,
     Event,
     RegistryVersion,

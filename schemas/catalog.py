@@ -3,6 +3,7 @@
 from marshmallow import fields
 
 from schemas import Schema
+from schemas.seeds import COMPARATORS, TALLIES, TARGET_KINDS
 
 
 class DistrictSchema(Schema):
@@ -27,11 +28,42 @@ class TierSchema(Schema):
     has_quota = fields.Boolean()
 
 
+class MeasureSchema(Schema):
+    key = fields.String(metadata={"example": "entrepreneur_training"})
+    label_zh = fields.String(metadata={"example": "企业家培训"})
+    label_en = fields.String(metadata={"example": "Entrepreneur training"})
+    unit_zh = fields.String(metadata={"example": "人次"})
+    unit_en = fields.String(metadata={"example": "person-times"})
+    tally = fields.String(
+        metadata={
+            "enum": list(TALLIES),
+            "description": "flow: a year's figure is what happened in it; level: the stock at "
+            "the year's end",
+        }
+    )
+
+
 class TargetSchema(Schema):
-    tier = fields.String(attribute="tier_id", metadata={"example": "innovative_sme"})
-    kind = fields.String(metadata={"example": "annual", "enum": ["annual", "cumulative"]})
+    key = fields.String(metadata={"example": "innovative_sme_new"})
+    tier = fields.String(
+        attribute="tier_id", allow_none=True, metadata={"example": "innovative_sme"}
+    )
+    measure = fields.String(attribute="measure_id", allow_none=True, metadata={"example": None})
+    kind = fields.String(metadata={"example": "annual", "enum": list(TARGET_KINDS)})
+    comparator = fields.String(metadata={"example": "at_least", "enum": list(COMPARATORS)})
     year = fields.Integer(metadata={"example": 2024})
     value = fields.Integer(metadata={"example": 500})
+    label_zh = fields.String(allow_none=True, metadata={"example": "创新型中小企业"})
+    label_en = fields.String(allow_none=True)
+    allocations = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        attribute="allocation_map",
+        metadata={
+            "description": "The target divided among districts (code: value), if the plan does",
+            "example": {},
+        },
+    )
 
 
 class PlanSummarySchema(Schema):

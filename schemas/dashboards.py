@@ -6,6 +6,7 @@ from webargs.fields import DelimitedList
 from registry.services.progress import STATS_KEYS
 from schemas import Schema
 from schemas.certifications import STATUSES
+from schemas.seeds import COMPARATORS, TARGET_KINDS
 
 _district = validate.Regexp(r"^\d{6}$", error="must be a 6-digit district code")
 PACES = ["achieved", "ahead", "on_track", "behind"]
@@ -20,12 +21,40 @@ class ProgressQueryArgsSchema(Schema):
     as_of = fields.Date(metadata={"description": "Count what was true on that day; default today"})
 
 
+class Quantity(fields.Number):
+    """A count or an amount: integral values as JSON integers (3, not 3.0), others as decimals."""
+
+    num_type = float
+
+    def _format_num(self, value):
+        return int(value) if float(value).is_integer() else float(value)
+
+
 class ProgressRowSchema(Schema):
-    tier = fields.String(metadata={"example": "innovative_sme"})
-    kind = fields.String(metadata={"enum": ["annual", "cumulative"], "example": "annual"})
+    key = fields.String(metadata={"description": "The plan's key of the target"})
+    tier = fields.String(
+        allow_none=True,
+        metadata={"description": "The designation counted (or null)", "example": "innovative_sme"},
+    )
+    measure = fields.String(
+        allow_none=True,
+        metadata={"description": "The measure summed from bureaus' figures (or null)"},
+    )
+    kind = fields.String(metadata={"enum": list(TARGET_KINDS), "example": "annual"})
+    comparator = fields.String(metadata={"enum": list(COMPARATORS), "example": "at_least"})
+    year = fields.Integer(
+        metadata={"description": "The target's year (a by_plan_end target: the plan's last)"}
+    )
+    label_zh = fields.String(metadata={"example": "创新型中小企业"})
+    label_en = fields.String(metadata={"example": "innovative SME (newly certified)"})
+    unit_zh = fields.String(metadata={"example": "家"})
+    city_target = fields.Integer(metadata={"description": "The plan's city-wide value"})
+    allocated = fields.Boolean(
+        metadata={"description": "true: `target` is the district's allocation by the plan"}
+    )
     target = fields.Integer(metadata={"example": 500})
-    achieved = fields.Integer(metadata={"example": 212})
-    remaining = fields.Integer(metadata={"example": 288})
+    achieved = Quantity(metadata={"example": 212})
+    remaining = Quantity(metadata={"example": 288})
     completion = fields.Float(metadata={"description": "achieved / target", "example": 0.424})
     expected = fields.Float(
         metadata={"description": "Pro-rata share of the target at as_of", "example": 250.68}

@@ -6,8 +6,10 @@ from marshmallow import fields, validate
 from schemas import Schema
 
 DISTRICT_KINDS = ("district", "county", "county_city", "zone")
-LEVELS = ("province", "nation")
-TARGET_KINDS = ("annual", "cumulative")
+LEVELS = ("city", "province", "nation")
+TARGET_KINDS = ("annual", "cumulative", "by_plan_end")
+COMPARATORS = ("at_least", "more_than", "about")
+TALLIES = ("flow", "level")
 _six_digits = validate.Regexp(r"^\d{6}$", error="must be a 6-digit division code")
 
 
@@ -55,7 +57,8 @@ class SeedTierSchema(Schema):
     label_zh = fields.String(required=True)
     label_en = fields.String(required=True)
     level = fields.String(required=True, validate=validate.OneOf(LEVELS))
-    validity_years = fields.Integer(required=True, validate=validate.Range(min=1, max=10))
+    # 99: a title held until revoked (a listing)
+    validity_years = fields.Integer(required=True, validate=validate.Range(min=1, max=99))
     prerequisite = fields.String(load_default=None, allow_none=True)
     has_quota = fields.Boolean(load_default=True)
 
@@ -86,13 +89,55 @@ class SeedTiersFileSchema(Schema):
                 )
 
 
+class SeedMeasureSchema(Schema):
+    key = fields.String(required=True, validate=_key)
+    label_zh = fields.String(required=True, validate=validate.Length(min=1))
+    label_en = fields.String(required=True, validate=validate.Length(min=1))
+    unit_zh = fields.String(required=True)
+    unit_en = fields.String(required=True)
+    tally = fields.String(required=True, validate=validate.OneOf(TALLIES))
+
+
+class SeedMeasuresFileSchema(Schema):
+    measures = fields.List(fields.Nested(SeedMeasureSchema), required=True)
+
+    @ma.validates_schema
+    def _unique_keys(self, data, **kwargs):
+        keys = [m["key"] for m in data["measures"]]
+        if len(keys) != len(set(keys)):
+            raise ma.ValidationError("measure keys must be unique", "measures")
+
+
 class SeedTargetSchema(Schema):
-    tier = fields.String(required=True)
-    kind = fields.String(required=True, validate=validate.OneOf(TARGET_KINDS))
-    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
-    value = fields.Integer(required=True, validate=validate.Range(min=0))
+    key = fields.String(load_default=None, validate=_key)
     source_key = fields.String(load_default=None)
+    tier = fields.String(load_default=None)
+    measure = fields.String(load_default=None)
+    kind = fields.String(required=True, validate=validate.OneOf(TARGET_KINDS))
+    comparator = fields.String(load_default="at_least", validate=validate.OneOf(COMPARATORS))
+    year = fields.Integer(load_default=None, validate=validate.Range(min=2000, max=2100))
+    value = fields.Integer(required=True, validate=validate.Range(min=0))
+    label_zh = fields.String(load_default=None)
+    label_en = fields.String(load_default=None)
     quote_zh = fields.String(load_default=None)
+    allocations = fields.Dict(
+        keys=fields.String(validate=_six_digits),
+        values=fields.Integer(validate=validate.Range(min=0)),
+        load_default=dict,
+    )
+
+    @ma.validates_schema
+    def _one_subject(self, data, **kwargs):
+        if (data["tier"] is None) == (data["measure"] is None):
+            raise ma.ValidationError("a target names either a tier or a measure", "tier")
+        if data["year"] is None and data["kind"] != "by_plan_end":
+            raise ma.ValidationError("required for annual and cumulative targets", "year")
+
+
+class SeedNotTrackedSchema(Schema):
+    key = fields.String(required=True)
+    label_zh = fields.String(load_default=None)
+    reason = fields.String(required=True)
 
 
 class SeedPlanSchema(Schema):
@@ -101,18 +146,54 @@ class SeedPlanSchema(Schema):
     title_en = fields.String(required=True)
     issuer_zh = fields.String(load_default=None)
     issued_on = fields.Date(load_default=None)
-    years = fields.List(fields.Integer(), required=True, validate=validate.Length(min=1))
+    years = fields.List(
+        fields.Integer(validate=validate.Range(min=2000, max=2100)),
+        required=True,
+        validate=validate.Length(min=1),
+    )
     source = fields.String(load_default=None)
     targets = fields.List(fields.Nested(SeedTargetSchema), required=True)
+    not_tracked = fields.List(fields.Nested(SeedNotTrackedSchema), load_default=list)
+
+    @ma.post_load
+    def _defaults(self, data, **kwargs):
+        """A by_plan_end target's year is the plan's last; a key defaults to source_key, else
+        to the tier or measure and the kind (files written before keys existed)."""
+        for target in data["targets"]:
+            if target["year"] is None:
+                target["year"] = max(data["years"])
+            if target["key"] is None:
+                subject = target["tier"] or target["measure"]
+                target["key"] = target["source_key"] or f"{subject}_{target['kind']}"
+        return data
 
     @ma.validates_schema
     def _targets_in_plan(self, data, **kwargs):
-        years = set(data["years"])
+        years = sorted(data["years"])
+        if years != list(range(years[0], years[-1] + 1)):
+            raise ma.ValidationError("must be consecutive years, each once", "years")
         seen = set()
         for target in data["targets"]:
-            if target["year"] not in years:
-                raise ma.ValidationError(f"target year {target['year']} outside plan", "targets")
-            key = (target["tier"], target["kind"], target["year"])
+            year = target["year"]
+            if year is not None and year not in years:
+                raise ma.ValidationError(f"target year {year} outside plan", "targets")
+            if target["kind"] == "by_plan_end" and year not in (None, years[-1]):
+                raise ma.ValidationError(
+                    f"a by_plan_end target's year is the plan's last ({years[-1]}), not {year}",
+                    "targets",
+                )
+            subject = target["tier"] or target["measure"]
+            key = (
+                target["key"] or target["source_key"] or f"{subject}_{target['kind']}",
+                year or years[-1],
+            )
             if key in seen:
                 raise ma.ValidationError(f"duplicate target {key}", "targets")
             seen.add(key)
+            allocated = sum(target["allocations"].values())
+            if target["allocations"] and allocated != target["value"]:
+                raise ma.ValidationError(
+                    f"target {key[0]} ({key[1]}): the district allocations sum to {allocated}, "
+                    f"not the city target {target['value']}",
+                    "targets",
+                )

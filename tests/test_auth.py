@@ -48,6 +48,9 @@ POLICY = {
     ("GET", f"{API}/exports/certifications.csv"): CITY,
     ("GET", f"{API}/exports/certifications.xlsx"): CITY,
     ("GET", f"{API}/events"): CITY,
+    ("GET", f"{API}/measures"): PUBLIC,
+    ("GET", f"{API}/figures"): STATS,
+    ("POST", f"{API}/figures"): CITY,
 }
 SPEC_PUBLIC = [key for key, rule in POLICY.items() if rule == PUBLIC]
 

@@ -37,6 +37,21 @@ def test_tiers_with_ladder_and_prerequisites(client):
         "head_goose",
         "head_goose_candidate",
         "single_champion",
+        # designations beyond the four tiers: the plan's other titles and attributes of a firm
+        "above_scale",
+        "revenue_10bn",
+        "listed",
+        "high_tech",
+        "service_manufacturing",
+        "green_factory",
+        "green_factory_national",
+        "green_supply_chain",
+        "digital_navigator",
+        "sme_digital_benchmark",
+        "smart_factory",
+        "cloud_enterprise",
+        "industrial_design_centre",
+        "industrial_design_centre_national",
     }
     assert tiers["specialized_sme"]["prerequisite"] == "innovative_sme"
     assert tiers["little_giant"]["prerequisite"] == "specialized_sme"
@@ -56,13 +71,15 @@ def test_the_plan_and_its_quotas(client):
     assert [p["id"] for p in client.get("/api/v1/plans").json] == ["xinxiang-2023-2025"]
     plan = client.get("/api/v1/plans/xinxiang-2023-2025").json
     assert plan["years"] == [2023, 2024, 2025]
-    targets = {(t["tier"], t["kind"], t["year"]): t["value"] for t in plan["targets"]}
+    targets = {(t["tier"], t["kind"], t["year"]): t["value"] for t in plan["targets"] if t["tier"]}
     for year in (2023, 2024, 2025):
         assert targets[("innovative_sme", "annual", year)] == 500
         assert targets[("specialized_sme", "annual", year)] == 50
         assert targets[("little_giant", "annual", year)] == 5
+        assert targets[("listed", "annual", year)] == 2
     assert targets[("head_goose", "cumulative", 2025)] == 10
-    assert len(targets) == 10
+    assert targets[("high_tech", "by_plan_end", 2025)] == 800
+    assert len(plan["targets"]) == 47  # 8 annual targets × 3 years, 23 stocks at the plan's end
 
 
 def test_unknown_plan_is_a_404_problem(client):
@@ -71,17 +88,62 @@ def test_unknown_plan_is_a_404_problem(client):
     assert response.mimetype == "application/problem+json"
 
 
+# What the plan's registry_fit says a target is: a title of a firm, a measure, or neither.
+FIRM_TITLES = {"tier", "certification", "enterprise_attribute"}
+MEASURES = {"event_counter", "project", "amount", "platform", "cluster", "region", "infrastructure"}
+COMPARATORS = {">=": "at_least", ">": "more_than", "about": "about"}
+
+
 @pytest.mark.skipif(not PLAN_TARGETS.exists(), reason="shared/plan is beside the project")
-def test_seeded_tier_targets_match_the_published_plan():
+def test_every_countable_target_of_the_published_plan_is_seeded(client):
+    """Each target of plan-targets.json with a number and a count (not a ratio) is a target of
+    the seeded plan after init-db, with its value, years, kind and comparator; the firms'
+    titles count a designation, the rest a measure."""
     published = json.loads(PLAN_TARGETS.read_text(encoding="utf-8"))
+    plan = client.get("/api/v1/plans/xinxiang-2023-2025").json
+    tiers = {t["key"] for t in client.get("/api/v1/tiers").json}
+    measures = {m["key"] for m in client.get("/api/v1/measures").json}
     seeded = json.loads((ROOT / "seeds/plans/xinxiang-2023-2025.json").read_text("utf-8"))
-    expected = set()
-    for target in published["targets"]:
-        if target["kind"] == "tier" and target["value"] is not None:
-            kind = "annual" if target["mode"] == "per_year" else "cumulative"
-            years = published["plan"]["years"] if kind == "annual" else [2025]
-            expected |= {(target["tier"], kind, y, target["value"]) for y in years}
-    assert {(t["tier"], t["kind"], t["year"], t["value"]) for t in seeded["targets"]} == expected
+    source_of = {t["key"]: t["source_key"] for t in seeded["targets"]}
+    by_source: dict[str, list[dict]] = {}
+    for target in plan["targets"]:
+        by_source.setdefault(source_of[target["key"]], []).append(target)
+    not_tracked = {n["key"] for n in seeded["not_tracked"]}
+    assert len(published["targets"]) == 34
+    for source in published["targets"]:
+        key, fit = source["key"], source["registry_fit"]
+        if fit == "out_of_scope" or source["value"] is None:
+            assert key in not_tracked, key
+            assert key not in by_source, key
+            continue
+        rows = by_source[key]
+        years = [row["year"] for row in rows]
+        if source["mode"] == "per_year":
+            assert years == [2023, 2024, 2025], key
+            assert {row["kind"] for row in rows} == {"annual"}, key
+        else:
+            assert set(years) == {2025}, key
+            assert {row["kind"] for row in rows} <= {"by_plan_end", "cumulative"}, key
+        assert {row["comparator"] for row in rows} == {COMPARATORS[source["comparator"]]}, key
+        values = source["value"] if isinstance(source["value"], dict) else {"": source["value"]}
+        numbers = [v for part, v in values.items() if not part.endswith("_pct")]
+        assert sorted({row["value"] for row in rows}) == sorted(set(numbers)), key
+        # 上市挂牌 is an event_counter there, but a listing is held by a firm: a designation
+        if fit in FIRM_TITLES or key == "listed_companies_new":
+            assert all(row["tier"] in tiers and row["measure"] is None for row in rows), key
+        else:
+            assert fit in MEASURES, key
+            assert all(row["measure"] in measures and row["tier"] is None for row in rows), key
+    # 单项冠军 has no number, yet it is a designation a firm can hold
+    assert "single_champion" in tiers
+
+
+def test_every_designation_with_a_quota_has_a_target(client):
+    tiers = client.get("/api/v1/tiers").json
+    targeted = {t["tier"] for t in client.get("/api/v1/plans/xinxiang-2023-2025").json["targets"]}
+    for tier in tiers:
+        if tier["has_quota"]:
+            assert tier["key"] in targeted, tier["key"]
 
 
 def test_loading_twice_changes_nothing(app):
@@ -98,7 +160,7 @@ def test_loading_twice_changes_nothing(app):
             len(catalog.tiers()),
             len(catalog.targets(catalog.plan("xinxiang-2023-2025"))),
         )
-    assert before == after == (15, 6, 10)
+    assert before == after == (15, 20, 47)
 
 
 def _copy_seeds(tmp_path):
@@ -134,11 +196,11 @@ def test_a_new_designation_is_a_change_to_seeds_only(app, tmp_path, client):
     data = json.loads((seeds / "tiers.json").read_text("utf-8"))
     data["tiers"].append(
         {
-            "key": "high_tech",
+            "key": "quality_benchmark",
             "ladder": "single_champion",
             "rank": 2,
-            "label_zh": "高新技术企业",
-            "label_en": "High-tech enterprise",
+            "label_zh": "质量标杆企业",
+            "label_en": "Quality benchmark enterprise",
             "level": "nation",
             "validity_years": 3,
         }
@@ -146,7 +208,7 @@ def test_a_new_designation_is_a_change_to_seeds_only(app, tmp_path, client):
     (seeds / "tiers.json").write_text(json.dumps(data, ensure_ascii=False), "utf-8")
     with app.app_context():
         catalog.load_seeds(seeds)
-    assert "high_tech" in {t["key"] for t in client.get("/api/v1/tiers").json}
+    assert "quality_benchmark" in {t["key"] for t in client.get("/api/v1/tiers").json}
 
 
 def test_catalog_answers_carry_an_etag(client):

@@ -17,7 +17,7 @@ from tests.conftest import DISTRICT, OTHER_DISTRICT, bearer, make_code
 from tests.databases import ON_POSTGRES, fresh_url, query
 from tests.servers import run_registry
 
-SEEDED = {"district": 15, "tier": 6, "plan": 1, "target": 10}
+SEEDED = {"district": 15, "tier": 20, "measure": 15, "plan": 1, "target": 47}
 
 
 def counts(url, tables) -> dict[str, int]:

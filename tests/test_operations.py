@@ -6,13 +6,15 @@ import json
 import socket
 import threading
 
+import peewee as pw
 import pytest
 
 from registry import create_app, migrations
 from registry.cli import init_db
 from registry.config import TestConfig
 from registry.db import database
-from registry.models import Enterprise, Event
+from registry.migrations import SchemaVersion
+from registry.models import BaseModel, Enterprise, Event, Plan, Target, Tier
 from tests.conftest import DISTRICT, bearer, make_code
 from tests.databases import ON_POSTGRES, SERVER_URL, fresh_url, query
 from tests.servers import gunicorn_server
@@ -38,6 +40,7 @@ def test_init_db_upgrades_the_previous_schema_in_place(tmp_path):
         init_db()
         database.execute_sql('ALTER TABLE "event" DROP COLUMN "request_id"')
         database.execute_sql('DROP TABLE "schema_version"')
+        _rewind_targets_to_release_2()
         assert migrations.current_version() == 1
     client = app.test_client()
     secret = "ecr_made-before-the-upgrade-0123456789abcdef"
@@ -60,7 +63,7 @@ def test_init_db_upgrades_the_previous_schema_in_place(tmp_path):
             "VALUES ('2024-01-02 03:04:05', 'cli', 'admin', 'token.created', 'token/1', '{}')"
         )
     with app.app_context():
-        assert migrations.upgrade() == [2]
+        assert migrations.upgrade() == [2, 3]
         assert migrations.current_version() == migrations.LATEST
         assert migrations.upgrade() == []  # safe to repeat
         init_db()
@@ -77,6 +80,68 @@ def test_init_db_upgrades_the_previous_schema_in_place(tmp_path):
     assert response.status_code == 201, response.json
     with app.app_context():
         assert Event.select().order_by(Event.id.desc()).get().request_id == "after-upgrade-1"
+
+
+class _ReleaseTwoTarget(BaseModel):
+    """The target table as releases 1 and 2 had it: a tier, a kind, a year, a value."""
+
+    plan = pw.ForeignKeyField(Plan, on_delete="CASCADE")
+    tier = pw.ForeignKeyField(Tier, column_name="tier")
+    kind = pw.CharField()
+    year = pw.IntegerField()
+    value = pw.IntegerField()
+
+    class Meta:
+        table_name = "target"
+        indexes = ((("plan", "tier", "kind", "year"), True),)
+
+
+def _rewind_targets_to_release_2() -> None:
+    """Replace the current target tables with release 2's, holding release 2's seeded rows."""
+    for table in ("target_allocation", "figure", "target", "measure"):
+        database.execute_sql(f'DROP TABLE "{table}"')
+    database.create_tables([_ReleaseTwoTarget])
+    for tier, value in (("innovative_sme", 500), ("specialized_sme", 50), ("little_giant", 5)):
+        for year in (2023, 2024, 2025):
+            _ReleaseTwoTarget.create(
+                plan="xinxiang-2023-2025", tier=tier, kind="annual", year=year, value=value
+            )
+    _ReleaseTwoTarget.create(
+        plan="xinxiang-2023-2025", tier="head_goose", kind="cumulative", year=2025, value=10
+    )
+
+
+def test_init_db_upgrades_release_2_targets_to_targets_of_any_plan(tmp_path):
+    """Release 2's targets (a tier each, no key): the upgrade keys them, makes room for
+    measures and allocations, and init-db then replaces them with the plan file's targets."""
+    url = fresh_url(tmp_path, "targets")
+    app = create_app(config(url))
+    with app.app_context(), database.connection_context():
+        init_db()
+        SchemaVersion.update(version=2).execute()
+        _rewind_targets_to_release_2()
+    with app.app_context(), database.connection_context():
+        assert migrations.upgrade() == [3]
+        keys = {(t.key, t.year) for t in Target.select()}
+        assert ("innovative_sme_annual", 2024) in keys and len(keys) == 10
+        init_db()
+        assert migrations.upgrade() == []
+        targets = list(Target.select().where(Target.plan == "xinxiang-2023-2025"))
+        assert len(targets) == 47
+        assert not any(t.key.endswith("_annual") for t in targets)  # release 2's keys are gone
+        by_key = {(t.key, t.year): t for t in targets}
+        assert by_key[("innovative_sme_new", 2024)].value == 500
+        assert by_key[("entrepreneur_training", 2024)].measure_id == "entrepreneur_training"
+    client = app.test_client()
+    with app.app_context():
+        from registry.services import tokens
+
+        _, secret = tokens.create_token("dashboard", "screen")
+    reply = client.get(
+        "/api/v1/plans/xinxiang-2023-2025/progress?year=2024", headers=bearer(secret)
+    )
+    assert reply.status_code == 200
+    assert len(reply.json["targets"]) == 30
 
 
 def test_a_new_database_starts_at_the_latest_schema(tmp_path):

@@ -151,8 +151,17 @@ def test_a_cumulative_target_of_a_lower_tier_counts_higher_tiers(
     ).json["targets"]
     assert rows == [
         {
+            "key": "specialized_sme_cumulative",  # a plan file without keys: tier and kind
             "tier": "specialized_sme",
+            "measure": None,
             "kind": "cumulative",
+            "comparator": "at_least",
+            "year": 2024,
+            "label_zh": "专精特新中小企业",
+            "label_en": "Specialized, refined, distinctive and novel SME (provincial)",
+            "unit_zh": "家",
+            "city_target": 4,
+            "allocated": False,
             "target": 4,
             "achieved": 1,
             "remaining": 3,
@@ -185,18 +194,49 @@ def test_expected_is_the_pro_rata_share_of_the_year(progress):
     assert progress(year=2024, as_of="2025-03-01")["innovative_sme"]["expected"] == 500
 
 
-def test_only_the_targets_of_the_year(progress):
-    assert set(progress(year=2024, as_of="2024-12-31")) == {
-        "innovative_sme",
-        "specialized_sme",
-        "little_giant",
+def test_only_the_targets_of_the_year_and_those_of_the_plan_end(client, auth):
+    def keys(year):
+        reply = client.get(
+            f"{PLAN}/progress", query_string={"year": year}, headers=auth["dashboard"]
+        )
+        return {row["key"] for row in reply.json["targets"]}
+
+    annual = {
+        "innovative_sme_new",
+        "zjtx_sme_new",
+        "little_giant_new",
+        "listed_companies_new",
+        "service_mfg_demo",
+        "entrepreneur_training",
+        "three_transformation_projects",
+        "signed_projects_value",
     }
-    assert set(progress(year=2025, as_of="2025-12-31")) == {
-        "innovative_sme",
-        "specialized_sme",
-        "little_giant",
-        "head_goose",
+    by_plan_end = {
+        "hundred_billion_mfg_2025",
+        "above_scale_industrial",
+        "high_tech_enterprises",
+        "green_parks_factories",
+        "green_supply_chain",
+        "digital_navigator",
+        "sme_digital_benchmark",
+        "smart_factories",
+        "cloud_enterprises",
+        "industrial_design_centres",
+        "national_innovation_platforms",
+        "digital_demo_zone",
+        "digital_enablement_centres",
+        "provincial_innovation_platforms",
+        "county_clusters",
+        "hundred_billion_chains",
+        "clusters_100bn",
+        "clusters_50bn",
+        "basic_reengineering_projects",
+        "five_basics_technologies",
+        "base_stations_5g",
+        "high_end_equipment_output",
     }
+    assert keys(2023) == keys(2024) == annual | by_plan_end
+    assert keys(2025) == annual | by_plan_end | {"toupyan_total_2025"}
 
 
 def test_the_default_year_is_this_one_within_the_plan(client, auth):

@@ -7,5 +7,6 @@ MODULES = (
     "enterprises",
     "certifications",
     "imports",
+    "figures",
     "events",
 )

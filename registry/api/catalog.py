@@ -4,9 +4,17 @@ from flask.views import MethodView
 
 from registry.extensions import Blueprint
 from registry.services import catalog
-from schemas.catalog import DistrictSchema, PlanSchema, PlanSummarySchema, TierSchema
+from schemas.catalog import (
+    DistrictSchema,
+    MeasureSchema,
+    PlanSchema,
+    PlanSummarySchema,
+    TierSchema,
+)
 
-blp = Blueprint("catalog", __name__, url_prefix="/api/v1", description="Districts, tiers, plans")
+blp = Blueprint(
+    "catalog", __name__, url_prefix="/api/v1", description="Districts, tiers, measures, plans"
+)
 
 
 @blp.route("/districts")
@@ -27,6 +35,16 @@ class Tiers(MethodView):
     def get(self):
         """Every tier (designation), by ladder and rank"""
         return catalog.tiers()
+
+
+@blp.route("/measures")
+class Measures(MethodView):
+    @blp.public
+    @blp.etag
+    @blp.response(200, MeasureSchema(many=True))
+    def get(self):
+        """Measures that are not titles of a firm: bureaus record their yearly figures"""
+        return catalog.measures()
 
 
 @blp.route("/plans")

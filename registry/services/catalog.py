@@ -7,10 +7,15 @@ import marshmallow as ma
 import peewee as pw
 
 from registry.db import write_transaction
-from registry.models import District, Ladder, Plan, Target, Tier
-from registry.services.audit import CLI_ACTOR, record
+from registry.models import District, Ladder, Measure, Plan, Target, TargetAllocation, Tier
+from registry.services.audit import CLI_ACTOR, Actor, record
 from registry.services.errors import Invalid, NotFound
-from schemas.seeds import SeedDistrictsFileSchema, SeedPlanSchema, SeedTiersFileSchema
+from schemas.seeds import (
+    SeedDistrictsFileSchema,
+    SeedMeasuresFileSchema,
+    SeedPlanSchema,
+    SeedTiersFileSchema,
+)
 
 DEFAULT_SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -22,7 +27,20 @@ def _read(path: Path, schema: ma.Schema) -> dict:
     except (OSError, json.JSONDecodeError) as exc:
         raise Invalid(f"{path}: {exc}") from exc
     except ma.ValidationError as exc:
-        raise Invalid(f"{path}: {exc.messages}") from exc
+        raise Invalid(f"{path}: {'; '.join(_flatten(exc.messages))}") from exc
+
+
+def _flatten(messages, where: str = "") -> list[str]:
+    """Marshmallow's nested messages as `targets.3.year: message` lines."""
+    if isinstance(messages, dict):
+        return [
+            line
+            for key, inner in messages.items()
+            for line in _flatten(inner, f"{where}.{key}" if where else str(key))
+        ]
+    if isinstance(messages, list):
+        return [line for inner in messages for line in _flatten(inner, where)]
+    return [f"{where}: {messages}" if where else str(messages)]
 
 
 def _upsert(model: type[pw.Model], rows: list[dict], conflict_target: list) -> None:
@@ -32,17 +50,99 @@ def _upsert(model: type[pw.Model], rows: list[dict], conflict_target: list) -> N
         (model.insert(**row).on_conflict(conflict_target=conflict_target, update=update).execute())
 
 
+def _check_references(plan: dict, tiers: set[str], measures: set[str], districts: set[str]):
+    """What a plan names must exist: its tiers, measures and districts."""
+    problems = []
+    for target in plan["targets"]:
+        where = f"target {target['key']} ({target['year']})"
+        if target["tier"] is not None and target["tier"] not in tiers:
+            problems.append(f"{where}: unknown tier {target['tier']}")
+        if target["measure"] is not None and target["measure"] not in measures:
+            problems.append(f"{where}: unknown measure {target['measure']}")
+        unknown = sorted(set(target["allocations"]) - districts)
+        if unknown:
+            problems.append(f"{where}: unknown district {', '.join(unknown)} in allocations")
+    if problems:
+        raise Invalid(f"plan {plan['id']}: " + "; ".join(problems))
+
+
+def _store_plan(plan: dict) -> dict[str, int]:
+    """Write one validated plan: the plan row, its targets and allocations. Targets and
+    allocations the file no longer has are removed (a plan file is the whole plan)."""
+    years = plan["years"]
+    _upsert(
+        Plan,
+        [
+            {
+                "id": plan["id"],
+                "title_zh": plan["title_zh"],
+                "title_en": plan["title_en"],
+                "issuer_zh": plan["issuer_zh"],
+                "issued_on": plan["issued_on"],
+                "first_year": min(years),
+                "last_year": max(years),
+            }
+        ],
+        [Plan.id],
+    )
+    kept, allocations = [], 0
+    for position, t in enumerate(plan["targets"]):
+        row = {
+            "plan": plan["id"],
+            "key": t["key"],
+            "position": position,
+            "tier": t["tier"],
+            "measure": t["measure"],
+            "kind": t["kind"],
+            "comparator": t["comparator"],
+            "year": t["year"],
+            "value": t["value"],
+            "label_zh": t["label_zh"],
+            "label_en": t["label_en"],
+            "quote_zh": t["quote_zh"],
+        }
+        _upsert(Target, [row], [Target.plan, Target.key, Target.year])
+        target = Target.get(
+            (Target.plan == plan["id"]) & (Target.key == t["key"]) & (Target.year == t["year"])
+        )
+        kept.append(target.id)
+        TargetAllocation.delete().where(
+            (TargetAllocation.target == target)
+            & TargetAllocation.district.not_in(list(t["allocations"]) or [""])
+        ).execute()
+        _upsert(
+            TargetAllocation,
+            [
+                {"target": target.id, "district": code, "value": value}
+                for code, value in t["allocations"].items()
+            ],
+            [TargetAllocation.target, TargetAllocation.district],
+        )
+        allocations += len(t["allocations"])
+    gone = Target.select(Target.id).where((Target.plan == plan["id"]) & Target.id.not_in(kept))
+    TargetAllocation.delete().where(TargetAllocation.target.in_(gone)).execute()
+    Target.delete().where((Target.plan == plan["id"]) & Target.id.not_in(kept)).execute()
+    return {"targets": len(kept), "allocations": allocations}
+
+
 def load_seeds(seeds_dir: Path | None = None) -> dict[str, int]:
     """Validate every file of seeds/ first, then load them all in one transaction."""
     seeds_dir = Path(seeds_dir or DEFAULT_SEEDS_DIR)
-    districts = _read(seeds_dir / "districts.json", SeedDistrictsFileSchema())["districts"]
+    districts_file = _read(seeds_dir / "districts.json", SeedDistrictsFileSchema())
+    districts = districts_file["districts"]
     tiers_file = _read(seeds_dir / "tiers.json", SeedTiersFileSchema())
+    measures_path = seeds_dir / "measures.json"
+    measures = (
+        _read(measures_path, SeedMeasuresFileSchema())["measures"] if measures_path.exists() else []
+    )
     plans = [_read(p, SeedPlanSchema()) for p in sorted((seeds_dir / "plans").glob("*.json"))]
-    tier_keys = {t["key"] for t in tiers_file["tiers"]}
     for plan in plans:
-        for target in plan["targets"]:
-            if target["tier"] not in tier_keys:
-                raise Invalid(f"plan {plan['id']}: unknown tier {target['tier']}")
+        _check_references(
+            plan,
+            {t["key"] for t in tiers_file["tiers"]},
+            {m["key"] for m in measures},
+            {d["code"] for d in districts},
+        )
 
     with write_transaction():
         _upsert(District, districts, [District.code])
@@ -52,40 +152,44 @@ def load_seeds(seeds_dir: Path | None = None) -> dict[str, int]:
         _upsert(Tier, tiers, [Tier.key])
         for tier in tiers_file["tiers"]:
             Tier.update(prerequisite=tier["prerequisite"]).where(Tier.key == tier["key"]).execute()
+        _upsert(Measure, measures, [Measure.key])
         for plan in plans:
-            years = plan["years"]
-            _upsert(
-                Plan,
-                [
-                    {
-                        "id": plan["id"],
-                        "title_zh": plan["title_zh"],
-                        "title_en": plan["title_en"],
-                        "issuer_zh": plan["issuer_zh"],
-                        "issued_on": plan["issued_on"],
-                        "first_year": min(years),
-                        "last_year": max(years),
-                    }
-                ],
-                [Plan.id],
-            )
-            _upsert(
-                Target,
-                [
-                    {
-                        "plan": plan["id"],
-                        "tier": t["tier"],
-                        "kind": t["kind"],
-                        "year": t["year"],
-                        "value": t["value"],
-                    }
-                    for t in plan["targets"]
-                ],
-                [Target.plan, Target.tier, Target.kind, Target.year],
-            )
-        counts = {"districts": len(districts), "tiers": len(tiers), "plans": len(plans)}
+            _store_plan(plan)
+        counts = {
+            "districts": len(districts),
+            "tiers": len(tiers),
+            "measures": len(measures),
+            "plans": len(plans),
+        }
         record(CLI_ACTOR, "catalog.loaded", "catalog", district=None, data=counts)
     return counts
+
+
+def read_plan(path: Path) -> dict:
+    """A plan file, validated against its schema and the loaded catalog; raises Invalid."""
+    plan = _read(Path(path), SeedPlanSchema())
+    _check_references(
+        plan,
+        {t.key for t in Tier.select(Tier.key)},
+        {m.key for m in Measure.select(Measure.key)},
+        district_codes(),
+    )
+    return plan
+
+
+def load_plan(actor: Actor, path: Path) -> dict:
+    """Validate and load one plan file (`registry load-plan`); repeating it changes nothing."""
+    plan = read_plan(path)
+    with write_transaction():
+        counts = _store_plan(plan)
+        record(
+            actor,
+            "plan.loaded",
+            f"plan/{plan['id']}",
+            district=None,
+            data={"id": plan["id"], "file": Path(path).name, **counts},
+        )
+    return {"id": plan["id"], **counts}
 
 
 def districts() -> list[District]:
@@ -110,9 +214,18 @@ def plan(plan_id: str) -> Plan:
 
 
 def targets(plan: Plan) -> list[Target]:
-    return list(
-        Target.select().where(Target.plan == plan).order_by(Target.year, Target.kind, Target.tier)
-    )
+    """A plan's targets by year, in the plan's order, each with its `allocation_list`."""
+    found = list(Target.select().where(Target.plan == plan).order_by(Target.year, Target.position))
+    shares: dict[int, dict[str, int]] = {}
+    for allocation in TargetAllocation.select().join(Target).where(Target.plan == plan):
+        shares.setdefault(allocation.target_id, {})[allocation.district_id] = allocation.value
+    for target in found:
+        target.allocation_map = shares.get(target.id, {})
+    return found
+
+
+def measures() -> list[Measure]:
+    return list(Measure.select().order_by(Measure.key))
 
 
 def district_codes() -> set[str]:

@@ -7,11 +7,22 @@ two writes never touches the certifications table.
 
 import calendar
 import datetime as dt
+from decimal import Decimal
 
 import peewee as pw
 
 from registry.db import is_sqlite
-from registry.models import Certification, District, Enterprise, Ladder, Plan, Target, Tier
+from registry.models import (
+    Certification,
+    District,
+    Enterprise,
+    Figure,
+    Measure,
+    Plan,
+    Target,
+    TargetAllocation,
+    Tier,
+)
 from registry.services.errors import invalid_field
 
 PACE_TOLERANCE = 0.10  # within 10 % of the expected count is on track
@@ -73,48 +84,130 @@ def _elapsed_share(year: int, as_of: dt.date) -> float:
     return elapsed / days
 
 
-def pace(achieved: int, target: int, expected: float) -> str:
-    if achieved >= target:
+def _plan_share(plan: Plan, day: dt.date) -> float:
+    """The share of the plan's whole span elapsed at `day` (for by_plan_end targets)."""
+    start, end = dt.date(plan.first_year, 1, 1), dt.date(plan.last_year, 12, 31)
+    days = (end - start).days + 1
+    return min(max((day - start).days + 1, 0), days) / days
+
+
+def met(achieved: float, target: float, comparator: str = "at_least") -> bool:
+    """Whether `achieved` meets the target as the plan words it (以上, 突破, 左右)."""
+    if comparator == "more_than":
+        return achieved > target
+    if comparator == "about":  # 左右: within 10 % below counts, and more is no failure
+        return achieved >= target * (1 - PACE_TOLERANCE)
+    return achieved >= target
+
+
+def remaining(achieved: float, target: float, comparator: str = "at_least") -> float:
+    """How much is still missing: for `more_than`, up to one unit above the target."""
+    goal = target + 1 if comparator == "more_than" else target
+    return max(goal - achieved, 0)
+
+
+def pace(achieved: float, target: float, expected: float, comparator: str = "at_least") -> str:
+    if met(achieved, target, comparator):
         return "achieved"
     if abs(achieved - expected) <= PACE_TOLERANCE * expected or achieved == expected:
         return "on_track"
     return "ahead" if achieved > expected else "behind"
 
 
+def figure_sums(years: range | list[int], district: str | None) -> dict[tuple[str, int], Decimal]:
+    """Recorded figures summed per (measure, year), all districts or one."""
+    query = Figure.select(Figure.measure, Figure.year, pw.fn.SUM(Figure.value).alias("total"))
+    query = query.where(Figure.year.in_(list(years)))
+    if district:
+        query = query.where(Figure.district == district)
+    query = query.group_by(Figure.measure, Figure.year)
+    return {(row.measure_id, row.year): Decimal(str(row.total or 0)) for row in query}
+
+
+def _measure_achieved(target, measure: Measure, year: int, plan: Plan, sums: dict) -> Decimal:
+    """A measure's figure for a target: one year's for annual targets and for levels (the
+    year-end stock); for flows toward a stock, every plan year up to `year`."""
+    if target.kind == "annual" or measure.tally == "level":
+        return sums.get((measure.key, year), Decimal(0))
+    return sum(
+        (sums.get((measure.key, y), Decimal(0)) for y in range(plan.first_year, year + 1)),
+        Decimal(0),
+    )
+
+
+def _number(value):
+    """An integral value as an int (counts stay 3, not 3.0); others as a float."""
+    value = Decimal(str(value))
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
 def progress(plan: Plan, *, year: int, as_of: dt.date, district: str | None = None) -> dict:
-    """Each target of `year`: target, achieved, remaining, completion, expected, pace."""
+    """Each target of `year` (and each by_plan_end target of the plan): target, achieved,
+    remaining, completion, expected, pace. With a district, a target the plan allocates among
+    districts shows the district's allocation."""
     if not plan.first_year <= year <= plan.last_year:
         raise invalid_field(
             "year", f"plan {plan.id} covers {plan.first_year}–{plan.last_year}", location="query"
         )
     _check_district(district)
     targets = list(
-        Target.select(Target, Tier)
-        .join(Tier)
-        .join(Ladder)
-        .where((Target.plan == plan) & (Target.year == year))
-        .order_by(Target.kind, Ladder.primary.desc(), Ladder.key, Tier.rank)
+        Target.select(Target, Tier, Measure)
+        .join(Tier, pw.JOIN.LEFT_OUTER)
+        .switch(Target)
+        .join(Measure, pw.JOIN.LEFT_OUTER)
+        .where((Target.plan == plan) & ((Target.year == year) | (Target.kind == "by_plan_end")))
+        .order_by(Target.position, Target.id)
     )
+    allocations: dict[int, int] = {}
+    if district:
+        allocated = TargetAllocation.select(TargetAllocation.target).where(
+            TargetAllocation.target.in_([t.id for t in targets])
+        )
+        allocations = {a.target_id: 0 for a in allocated}
+        for a in TargetAllocation.select().where(
+            TargetAllocation.target.in_([t.id for t in targets])
+            & (TargetAllocation.district == district)
+        ):
+            allocations[a.target_id] = a.value
     flows = annual_counts(year, as_of, district)
+    sums = figure_sums(range(plan.first_year, year + 1), district) if targets else {}
     stock_day = min(as_of, dt.date(year, 12, 31))
-    share = _elapsed_share(year, as_of)
     rows = []
     for target in targets:
-        if target.kind == "annual":
+        tier = target.tier if target.tier_id else None
+        measure = target.measure if target.measure_id else None
+        if measure is not None:
+            achieved = _measure_achieved(target, measure, year, plan, sums)
+        elif target.kind == "annual":
             achieved = flows.get(target.tier_id, 0)
         else:
-            achieved = stock_count(target.tier, stock_day, district)
-        expected = round(target.value * share, 2)
+            achieved = stock_count(tier, stock_day, district)
+        if target.kind == "by_plan_end":
+            share = _plan_share(plan, stock_day)
+        else:
+            share = _elapsed_share(year, as_of)
+        value = allocations.get(target.id, target.value)
+        expected = round(value * share, 2)
+        subject = tier or measure
         rows.append(
             {
+                "key": target.key,
                 "tier": target.tier_id,
+                "measure": target.measure_id,
                 "kind": target.kind,
-                "target": target.value,
-                "achieved": achieved,
-                "remaining": max(target.value - achieved, 0),
-                "completion": round(achieved / target.value, 4) if target.value else 1.0,
+                "comparator": target.comparator,
+                "year": target.year,
+                "label_zh": target.label_zh or subject.label_zh,
+                "label_en": target.label_en or subject.label_en,
+                "unit_zh": measure.unit_zh if measure else "家",
+                "city_target": target.value,
+                "allocated": target.id in allocations,
+                "target": value,
+                "achieved": _number(achieved),
+                "remaining": _number(remaining(achieved, value, target.comparator)),
+                "completion": round(float(achieved) / value, 4) if value else 1.0,
                 "expected": expected,
-                "pace": pace(achieved, target.value, expected),
+                "pace": pace(float(achieved), value, expected, target.comparator),
             }
         )
     return {

@@ -28,6 +28,7 @@
       "dashboard.legend.pace": "✓ 已完成 · ▲ 超前 · ● 正常（与应完成相差 10% 以内）· ▼ 落后",
       "dashboard.kind.annual": "{year} 年新增",
       "dashboard.kind.cumulative": "{year} 年末累计",
+      "dashboard.kind.by_plan_end": "到 {end} 年末",
       "dashboard.pace.achieved": "已完成",
       "dashboard.pace.ahead": "超前",
       "dashboard.pace.on_track": "正常",
@@ -71,6 +72,7 @@
       "dashboard.legend.pace": "✓ achieved · ▲ ahead · ● on track (within 10 % of expected) · ▼ behind",
       "dashboard.kind.annual": "new in {year}",
       "dashboard.kind.cumulative": "held at the end of {year}",
+      "dashboard.kind.by_plan_end": "by the end of {end}",
       "dashboard.pace.achieved": "Achieved",
       "dashboard.pace.ahead": "Ahead",
       "dashboard.pace.on_track": "On track",
@@ -254,11 +256,23 @@
   }
 
   function targetKey(row) {
-    return `${row.kind}:${row.tier}`;
+    return row.key || `${row.kind}:${row.tier}`;
+  }
+
+  // A designation by its catalog label; a measure by the plan's wording.
+  function rowLabel(row) {
+    const tier = state.tiers.get(row.tier);
+    if (tier) return R.tierLabel(tier);
+    return (R.language() === "zh" ? row.label_zh : row.label_en) || row.label_zh || row.key;
+  }
+
+  function unitText(row) {
+    if (!row.measure) return t("dashboard.unit");
+    return R.language() === "zh" ? row.unit_zh : "";
   }
 
   function kindText(row) {
-    return t(`dashboard.kind.${row.kind}`, { year: state.city.year });
+    return t(`dashboard.kind.${row.kind}`, { year: state.city.year, end: row.year });
   }
 
   function paceText(pace) {
@@ -300,19 +314,18 @@
     const items = state.city.targets.map((row) => {
       const key = targetKey(row);
       const item = existing.get(key) || newTargetItem(key);
-      const tier = state.tiers.get(row.tier);
       const q = (selector) => item.querySelector(selector);
-      item.dataset.tier = row.tier;
+      item.dataset.tier = row.tier || "";
       item.dataset.kind = row.kind;
       item.dataset.pace = row.pace;
-      q(".tier").textContent = R.tierLabel(tier) || row.tier;
+      q(".tier").textContent = rowLabel(row);
       q(".kind").textContent = kindText(row);
       const pace = q(".pace");
       pace.className = `pace pace-${row.pace}`;
       pace.textContent = paceText(row.pace);
       q(".achieved").textContent = R.number(row.achieved);
       q(".target-value").textContent = R.number(row.target);
-      q(".unit").textContent = t("dashboard.unit") ? ` ${t("dashboard.unit")}` : "";
+      q(".unit").textContent = unitText(row) ? ` ${unitText(row)}` : "";
       q(".completion-label").textContent = t("dashboard.figures.completion");
       q(".completion").textContent = R.percent(row.completion);
       q(".expected-label").textContent = t("dashboard.figures.expected");
@@ -326,7 +339,7 @@
       bar.setAttribute(
         "aria-valuetext",
         t("dashboard.meter", {
-          tier: R.tierLabel(tier),
+          tier: rowLabel(row),
           achieved: R.number(row.achieved),
           target: R.number(row.target),
           completion: R.percent(row.completion),
@@ -346,7 +359,7 @@
     if (!row) return h("td", {}, "–");
     return h(
       "td",
-      { dataset: { tier: row.tier, kind: row.kind, achieved: row.achieved } },
+      { dataset: { key: targetKey(row), tier: row.tier, kind: row.kind, achieved: row.achieved } },
       h("span", { class: "count" }, R.number(row.achieved)),
       " ",
       h("span", { class: "share" }, `(${R.percent(row.completion)})`),
@@ -355,7 +368,8 @@
 
   function renderDistricts() {
     const table = $("district-table");
-    const targets = state.city.targets;
+    // Designations only: figures of other measures are mostly the city's own.
+    const targets = state.city.targets.filter((row) => row.tier);
     table.tHead.replaceChildren(
       h(
         "tr",
@@ -364,8 +378,8 @@
         targets.map((row) =>
           h(
             "th",
-            { scope: "col", dataset: { tier: row.tier, kind: row.kind } },
-            R.tierLabel(state.tiers.get(row.tier)) || row.tier,
+            { scope: "col", dataset: { key: targetKey(row), tier: row.tier, kind: row.kind } },
+            rowLabel(row),
             h("span", { class: "col-kind" }, kindText(row)),
           ),
         ),

@@ -1,0 +1,89 @@
+"""Yearly figures of the measures that are not titles of a firm (trainings, projects, money,
+platforms): a bureau records one per measure, year and district; progress sums them."""
+
+from decimal import Decimal
+
+import peewee as pw
+
+from registry.db import write_transaction
+from registry.models import CITY_WIDE, Figure, Measure
+from registry.services.audit import Actor, record
+from registry.services.catalog import district_codes
+from registry.services.clock import today
+from registry.services.errors import Forbidden, invalid_field
+
+
+def _cents(value) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def _measure(key: str, location: str = "json") -> Measure:
+    found = Measure.get_or_none(Measure.key == key)
+    if found is None:
+        raise invalid_field("measure", f"unknown measure {key!r}", location=location)
+    return found
+
+
+def _check_district(district: str | None, location: str = "json") -> None:
+    if district is not None and district not in district_codes():
+        raise invalid_field("district", f"unknown district code {district!r}", location=location)
+
+
+def search(*, measure: str | None, year: int | None, district: str | None) -> pw.ModelSelect:
+    """Figures in a stable order (measure, year, district), filtered by any of those."""
+    if measure is not None:
+        _measure(measure, location="query")
+    _check_district(district, location="query")
+    query = Figure.select().order_by(Figure.measure, Figure.year, Figure.district)
+    if measure is not None:
+        query = query.where(Figure.measure == measure)
+    if year is not None:
+        query = query.where(Figure.year == year)
+    if district is not None:
+        query = query.where(Figure.district == district)
+    return query
+
+
+def record_figure(actor: Actor, data: dict) -> Figure:
+    """Record a measure's figure for a year and district (None: city-wide, the admin's), or
+    replace the one recorded before; one audit event with the previous value."""
+    measure = _measure(data["measure"])
+    district = data.get("district")
+    _check_district(district)
+    if actor.role == "bureau" and (district is None or district not in actor.districts):
+        where = f"district {district}" if district else "city-wide"
+        raise Forbidden(f"This bureau token does not record figures {where}.")
+    if data["year"] > today().year:
+        raise invalid_field("year", "must not be in the future")
+    value = _cents(data["value"])
+    scope = district or CITY_WIDE
+    with write_transaction():
+        before = Figure.get_or_none(
+            (Figure.measure == measure) & (Figure.year == data["year"]) & (Figure.district == scope)
+        )
+        fields = {
+            "value": value,
+            "note": data.get("note"),
+            "recorded_at": Figure.recorded_at.default(),
+            "recorded_by": actor.name,
+        }
+        if before is None:
+            figure = Figure.create(measure=measure, year=data["year"], district=scope, **fields)
+        else:
+            Figure.update(**fields).where(Figure.id == before.id).execute()
+            figure = Figure.get_by_id(before.id)
+        record(
+            actor,
+            "figure.recorded",
+            f"figure/{measure.key}/{data['year']}/{district or 'city'}",
+            district=district,
+            data={
+                "measure": measure.key,
+                "year": data["year"],
+                "district": district,
+                "value": str(value),
+                "previous": None if before is None else str(_cents(before.value)),
+                "note": data.get("note"),
+            },
+        )
+    return figure

@@ -1,0 +1,62 @@
+"""Yearly figures of measures that are not titles of a firm."""
+
+from marshmallow import ValidationError, fields, validate
+
+from schemas import Schema, Text, UtcDateTime
+from schemas.common import PageArgsSchema, PaginationSchema
+
+_district = validate.Regexp(r"^\d{6}$", error="must be a 6-digit district code")
+
+
+def _in_range(value) -> None:
+    # Not validate.Range: on a Decimal field it puts Decimals into the OpenAPI document.
+    if not 0 <= value < 10**13:
+        raise ValidationError("must be at least 0 and below 10^13")
+
+
+class FigureRecordSchema(Schema):
+    measure = fields.String(required=True, metadata={"example": "entrepreneur_training"})
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    district = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=_district,
+        metadata={"description": "A district code; null: city-wide (admin only)"},
+    )
+    value = fields.Decimal(
+        required=True,
+        places=2,
+        as_string=False,
+        validate=_in_range,
+        metadata={"example": 120, "minimum": 0, "maximum": 10**13},
+    )
+    note = Text(max_length=500, load_default=None, allow_none=True)
+
+
+class FigureSchema(Schema):
+    measure = fields.String(attribute="measure_id", metadata={"example": "entrepreneur_training"})
+    year = fields.Integer(metadata={"example": 2024})
+    district = fields.Function(
+        lambda figure: figure.district or None,
+        metadata={"type": "string", "nullable": True, "example": "410702"},
+    )
+    value = fields.Function(
+        lambda figure: (
+            int(figure.value) if figure.value == int(figure.value) else float(figure.value)
+        ),
+        metadata={"type": "number", "example": 120},
+    )
+    note = fields.String(allow_none=True)
+    recorded_at = UtcDateTime()
+    recorded_by = fields.String(metadata={"example": "红旗区工信局"})
+
+
+class FigureQueryArgsSchema(PageArgsSchema):
+    measure = fields.String()
+    year = fields.Integer(validate=validate.Range(min=2000, max=2100))
+    district = fields.String(validate=_district)
+
+
+class FigurePageSchema(Schema):
+    items = fields.List(fields.Nested(FigureSchema))
+    pagination = fields.Nested(PaginationSchema)
