@@ -13,24 +13,83 @@ class ImportQueryArgsSchema(Schema):
     )
 
 
+DATE_TEXT = r"^\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*$"
+_TEXT_OR_NUMBER = [{"type": "string"}, {"type": "number"}]  # a spreadsheet may give a number
+
+
+def _column(*choices: dict, description: str, example=None, nullable: bool = True) -> fields.Raw:
+    """A list column as the importer reads it: what the published lists write, typed or not."""
+    # An empty cell is no value, as null is.
+    empty = [{"type": "null"}, {"type": "string", "maxLength": 0}]
+    alternatives = [*choices, *empty] if nullable else list(choices)
+    metadata = {"anyOf": alternatives, "description": description}
+    if example is not None:
+        metadata["example"] = example
+    return fields.Raw(required=not nullable, metadata=metadata)
+
+
 class ImportRowSchema(Schema):
-    """One row of a JSON list (CSV and XLSX lists have the same columns, or Chinese headers)."""
+    """One row of a JSON list (CSV and XLSX lists have the same columns, or Chinese headers).
+    Values are read as a published list writes them: dates as 2023-06-28, 2023/6/28 or
+    2023年6月28日, years as 2023 or "2023年度", renewal as true/false, 是/否 or 1/0."""
 
     credit_code = fields.String(required=True, metadata={"example": "91410702MA9F3K2L2U"})
-    name = fields.String(required=True, metadata={"example": "新乡市红旗机械制造有限公司"})
-    district = fields.String(
-        required=True, metadata={"description": "Code or name", "example": "红旗区"}
+    name = _column(
+        *_TEXT_OR_NUMBER,
+        description="The firm's name",
+        nullable=False,
+        example="新乡市红旗机械制造有限公司",
+    )
+    district = _column(
+        {"type": "string"},
+        {"type": "integer"},
+        nullable=False,
+        description="A district code or name",
+        example="红旗区",
     )
     tier = fields.String(
         required=True, metadata={"description": "Key or Chinese label", "example": "创新型中小企业"}
     )
-    year = fields.Integer(metadata={"example": 2023})
-    certified_on = fields.Date(required=True, metadata={"example": "2023-06-28"})
-    document_no = fields.String(metadata={"example": "豫工信企业〔2023〕45号"})
-    valid_until = fields.Date()
-    renewal = fields.Boolean()
-    batch = fields.String()
-    industry_chain = fields.String()
+    year = _column(
+        {"type": "integer", "minimum": 2000, "maximum": 2100},
+        {"type": "string", "pattern": r"^\s*\d{4}\s*(年度?)?\s*$"},
+        description="年度 of the list; default: the year of certified_on",
+        example=2023,
+    )
+    certified_on = _column(
+        {"type": "string", "pattern": DATE_TEXT},
+        nullable=False,
+        description="认定日期 / 公告日期",
+        example="2023-06-28",
+    )
+    document_no = _column(*_TEXT_OR_NUMBER, description="文号", example="豫工信企业〔2023〕45号")
+    valid_until = _column({"type": "string", "pattern": DATE_TEXT}, description="有效期至")
+    renewal = _column(
+        {"type": "boolean"},
+        {"type": "integer", "enum": [0, 1]},
+        {
+            "type": "string",
+            "enum": [
+                "true",
+                "false",
+                "yes",
+                "no",
+                "是",
+                "否",
+                "复核",
+                "1",
+                "0",
+                "t",
+                "f",
+                "y",
+                "n",
+                "",
+            ],
+        },
+        description="A 复核 renewal",
+    )
+    batch = _column(*_TEXT_OR_NUMBER, description="批次")
+    industry_chain = _column(*_TEXT_OR_NUMBER, description="产业链")
 
 
 class ImportRowsSchema(Schema):

@@ -186,6 +186,9 @@ class Normalizer:
         for column, value in raw.items():
             if value is None or column not in COLUMNS:
                 continue
+            if isinstance(value, list | dict) or (isinstance(value, bool) and column != "renewal"):
+                errors.append((column, "must be text, a number or a date"))
+                continue
             text = value.strip() if type(value) is str else _plain(value)
             if not text:
                 continue
