@@ -210,6 +210,7 @@ class Blueprint(BaseBlueprint):
         # flask-smorest's own ETag documentation: `doc(parameters=…)` would replace, not extend,
         # the query parameters that `@arguments` documents.
         func._apidoc = {**getattr(func, "_apidoc", {}), "etag": True}
+        func._polled = True  # served from the cache: not rate-limited (see _not_limited)
         return func
 
     def cached_json(self, key: tuple, schema, compute) -> Response:
@@ -310,12 +311,17 @@ def rate_limit_key() -> str:
 
 
 def _not_limited() -> bool:
-    """The health check, the docs and the pages are not rate-limited."""
+    """Not rate-limited: the health check, the docs, the pages, and the polled aggregates.
+
+    A polled answer comes from the versioned cache (one primary-key read, or a 304): counting
+    it against a limit costs as much as serving it, so dashboards poll freely."""
     return (
         request.path == "/api/v1/health"
         or not request.path.startswith("/api/v1/")
-        or (request.blueprint == "api-docs")
+        or request.blueprint == "api-docs"
+        or getattr(view_method(), "_polled", False)
     )
 
 
-limiter = Limiter(key_func=rate_limit_key, default_limits_exempt_when=_not_limited)
+limiter = Limiter(key_func=rate_limit_key)
+limiter.request_filter(_not_limited)  # checked first: an exempt request costs no counting
