@@ -62,7 +62,8 @@ def authorize_request():
 def _authenticate(secret: str) -> Actor | None:
     """The token's actor, cached per registry version: revoking a token is a write, so a
     revoked token is refused from the next request on, in every process."""
-    version = g.registry_version = aggregates.current()
+    # Kept with the request for the cached answers that read it next (registry.extensions).
+    version = request.environ["registry.version"] = aggregates.current()
     cache = current_app.extensions["registry.cache"]
     return cache.get(
         ("token", tokens.hash_secret(secret)), version, lambda: tokens.authenticate(secret)

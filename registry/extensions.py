@@ -118,7 +118,8 @@ class Api(BaseApi):
     def handle_domain_error(self, error: domain.DomainError):
         if isinstance(error, ImportRejected):  # the import's counts and every bad row
             return problem(422, error.detail, extra=error.result)
-        return problem(DOMAIN_STATUS.get(type(error), 400), error.detail, errors=error.errors)
+        status = next((DOMAIN_STATUS[c] for c in type(error).__mro__ if c in DOMAIN_STATUS), 400)
+        return problem(status, error.detail, errors=error.errors)
 
     def handle_integrity_error(self, error: pw.IntegrityError):
         """A constraint the services did not foresee (a concurrent write won the race): 409."""
@@ -222,7 +223,7 @@ class Blueprint(BaseBlueprint):
         in any process is seen by the next poll in every other; between writes, a poll costs
         one primary-key read and no query of the certifications.
         """
-        version = g.get("registry_version")
+        version = request.environ.get("registry.version")
         if version is None:
             version = aggregates.current()
         etag = hashlib.sha1(repr((key, version)).encode()).hexdigest()
@@ -264,7 +265,17 @@ def paginate(query: pw.ModelSelect, page: int, page_size: int) -> dict:
 
 
 def view_method():
-    """The function serving this request (the MethodView's method), or None off the routes."""
+    """The function serving this request (the MethodView's method), or None off the routes.
+
+    Asked by the auth, query and rate-limit hooks of every request: found once, kept with the
+    request (not in `g`, which an app context held open by a caller may carry across requests)."""
+    environ = request.environ
+    if "registry.view_method" not in environ:
+        environ["registry.view_method"] = _find_view_method()
+    return environ["registry.view_method"]
+
+
+def _find_view_method():
     if request.url_rule is None or request.routing_exception is not None:
         return None
     view = current_app.view_functions.get(request.endpoint)

@@ -4,8 +4,6 @@
 class DomainError(Exception):
     """A rule of the registry refused the operation; `detail` says which and why."""
 
-    title = "Request refused"
-
     def __init__(self, detail: str, *, errors: dict | None = None):
         super().__init__(detail)
         self.detail = detail
@@ -13,35 +11,27 @@ class DomainError(Exception):
 
 
 class NotFound(DomainError):
-    title = "Not found"
+    """No such thing is registered."""
 
 
 class Conflict(DomainError):
     """The request contradicts what is stored (a duplicate, the ladder, a revocation bar)."""
 
-    title = "Conflict"
-
 
 class Invalid(DomainError):
     """A value is wrong in itself; `errors` names the location and field."""
-
-    title = "Validation failed"
 
 
 class Malformed(DomainError):
     """The request body cannot be read at all (broken JSON, say): 400."""
 
-    title = "Bad request"
-
 
 class Forbidden(DomainError):
-    title = "Forbidden"
+    """The caller's scope does not reach the district named in the request."""
 
 
 class Stale(DomainError):
     """The caller's copy (If-Match) is no longer the stored one."""
-
-    title = "Precondition failed"
 
 
 def invalid_field(field: str, message: str, *, location: str = "json") -> Invalid:

@@ -44,8 +44,6 @@ def empty_result(dry_run: bool, ignored_columns: list[str]) -> dict:
 class ImportRejected(DomainError):
     """Some rows are bad: nothing was written. `result` carries every row's errors."""
 
-    title = "The list has errors"
-
     def __init__(self, result: dict, detail: str | None = None):
         bad = len({e["row"] for e in result["errors"]})
         super().__init__(detail or f"{bad} row(s) have errors; nothing was written")
