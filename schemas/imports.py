@@ -4,7 +4,6 @@ from marshmallow import fields
 
 from schemas import Schema
 from schemas.common import ProblemSchema
-from schemas.enterprises import EnterpriseQueryArgsSchema
 
 
 class ImportQueryArgsSchema(Schema):
@@ -146,10 +145,3 @@ class ImportProblemSchema(ProblemSchema):
     unchanged = fields.Integer()
     conflicts = fields.List(fields.Nested(RowConflictSchema))
     ignored_columns = fields.List(fields.String())
-
-
-class ExportQueryArgsSchema(EnterpriseQueryArgsSchema):
-    """The list's filters, without paging: an export has every matching certification."""
-
-    class Meta(EnterpriseQueryArgsSchema.Meta):
-        exclude = ("page", "page_size")

@@ -7,6 +7,7 @@ MODULES = (
     "enterprises",
     "certifications",
     "imports",
+    "exports",
     "figures",
     "events",
 )

@@ -1,23 +1,20 @@
-"""Published lists in (imports) and certifications out (exports)."""
+"""Published lists in: the imports."""
 
-from flask import Response, current_app, request, send_file, stream_with_context
+from flask import current_app, request
 from flask.views import MethodView
 
 from registry.auth import current_actor
-from registry.db import read_snapshot
 from registry.extensions import PROBLEM_JSON, Blueprint
-from registry.services import exports, imports, lists
-from registry.services.clock import today
+from registry.services import imports, lists
 from registry.services.errors import Invalid
 from schemas.imports import (
-    ExportQueryArgsSchema,
     ImportProblemSchema,
     ImportQueryArgsSchema,
     ImportResultSchema,
     ImportRowsSchema,
 )
 
-blp = Blueprint("imports", __name__, url_prefix="/api/v1", description="Lists in and out")
+blp = Blueprint("imports", __name__, url_prefix="/api/v1", description="Published lists in")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LIST_BODY = {
@@ -99,73 +96,3 @@ class Imports(MethodView):
             dry_run=args["dry_run"],
             max_rows=current_app.config["IMPORT_MAX_ROWS"],
         )
-
-
-def _export_headers(last_event: int, filename: str) -> dict:
-    return {
-        "X-Last-Event-Id": str(last_event),
-        "Content-Disposition": f'attachment; filename="{filename}"',
-    }
-
-
-@blp.route("/exports/certifications.csv")
-class CsvExport(MethodView):
-    @blp.access("bureau", "admin")
-    @blp.arguments(ExportQueryArgsSchema(), location="query")
-    @blp.response(
-        200,
-        {"type": "string"},
-        content_type="text/csv",
-        headers={
-            "X-Last-Event-Id": {
-                "description": "The last audit event included",
-                "schema": {"type": "integer"},
-            }
-        },
-    )
-    def get(self, filters):
-        """Every matching certification with its enterprise, as CSV (UTF-8 with BOM)"""
-
-        def generate():
-            with read_snapshot():
-                yield from exports.csv_chunks(exports.rows(filters))
-
-        with read_snapshot():
-            last_event = exports.last_event_id()
-        # The snapshot of the rows is taken after the event id: events after it may be in the
-        # rows already, and replaying an event twice is harmless (they carry final values).
-        return Response(
-            stream_with_context(generate()),
-            mimetype="text/csv",
-            headers=_export_headers(last_event, f"certifications-{today()}.csv"),
-        )
-
-
-@blp.route("/exports/certifications.xlsx")
-class XlsxExport(MethodView):
-    @blp.access("bureau", "admin")
-    @blp.arguments(ExportQueryArgsSchema(), location="query")
-    @blp.response(
-        200,
-        {"type": "string", "format": "binary"},
-        content_type=XLSX,
-        headers={
-            "X-Last-Event-Id": {
-                "description": "The last audit event included",
-                "schema": {"type": "integer"},
-            }
-        },
-    )
-    def get(self, filters):
-        """Every matching certification with its enterprise, as an XLSX workbook"""
-        with read_snapshot():
-            last_event = exports.last_event_id()
-            workbook = exports.write_xlsx(exports.rows(filters), last_event)
-        response = send_file(
-            workbook,
-            mimetype=XLSX,
-            as_attachment=True,
-            download_name=f"certifications-{today()}.xlsx",
-        )
-        response.headers["X-Last-Event-Id"] = str(last_event)
-        return response
