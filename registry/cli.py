@@ -10,7 +10,7 @@ from registry import migrations
 from registry.db import database
 from registry.services import catalog, tokens
 from registry.services.audit import CLI_ACTOR
-from registry.services.errors import DomainError
+from registry.services.errors import DomainError, ImportRejected
 
 
 def main():
@@ -133,7 +133,7 @@ def import_command(path, dry_run):
                 dry_run=dry_run,
                 max_rows=current_app.config["IMPORT_MAX_ROWS"],
             )
-        except imports.ImportRejected as exc:
+        except ImportRejected as exc:
             for error in exc.result["errors"][:200]:
                 click.echo(f"row {error['row']}: {error['field']}: {error['message']}", err=True)
             if len(exc.result["errors"]) > 200:

@@ -25,7 +25,6 @@ from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAll
 from registry.db import database
 from registry.services import aggregates
 from registry.services import errors as domain
-from registry.services.imports import ImportRejected
 from schemas.common import ProblemSchema
 
 log = logging.getLogger(__name__)
@@ -116,7 +115,7 @@ class Api(BaseApi):
         return problem(error.code or 500, detail, errors=errors, headers=headers)
 
     def handle_domain_error(self, error: domain.DomainError):
-        if isinstance(error, ImportRejected):  # the import's counts and every bad row
+        if isinstance(error, domain.ImportRejected):  # the import's counts and every bad row
             return problem(422, error.detail, extra=error.result)
         status = next((DOMAIN_STATUS[c] for c in type(error).__mro__ if c in DOMAIN_STATUS), 400)
         return problem(status, error.detail, errors=error.errors)

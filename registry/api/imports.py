@@ -89,7 +89,7 @@ class Imports(MethodView):
         try:
             listing = _uploaded_list()
         except Invalid as exc:  # the file as a whole: no header, not XLSX, not JSON…
-            raise imports.ImportRejected.of_file(exc, dry_run=args["dry_run"]) from exc
+            raise imports.rejected_file(exc, dry_run=args["dry_run"]) from exc
         return imports.run_import(
             current_actor(),
             listing,

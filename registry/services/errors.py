@@ -34,6 +34,15 @@ class Stale(DomainError):
     """The caller's copy (If-Match) is no longer the stored one."""
 
 
+class ImportRejected(DomainError):
+    """A list was refused (bad rows, unresolved names, a missing fact): nothing was written.
+    `result` is the import's answer: its counts and every row's errors."""
+
+    def __init__(self, detail: str, result: dict):
+        super().__init__(detail)
+        self.result = result
+
+
 def invalid_field(field: str, message: str, *, location: str = "json") -> Invalid:
     """An `Invalid` naming one field, shaped like the schema validation errors."""
     return Invalid(f"{field}: {message}", errors={location: {field: [message]}})

@@ -20,7 +20,7 @@ from registry.services import audit, enterprises
 from registry.services import credit_code as credit_codes
 from registry.services.audit import Actor
 from registry.services.certifications import prepare, tiers_by_key, violation
-from registry.services.errors import DomainError, Forbidden, Invalid
+from registry.services.errors import Forbidden, ImportRejected, Invalid
 from registry.services.lists import COLUMNS, REQUIRED, ListFile
 
 CHUNK = 2000
@@ -41,25 +41,21 @@ def empty_result(dry_run: bool, ignored_columns: list[str]) -> dict:
     }
 
 
-class ImportRejected(DomainError):
-    """Some rows are bad: nothing was written. `result` carries every row's errors."""
+def rejected(result: dict, detail: str | None = None) -> ImportRejected:
+    """The import refused: nothing written; `result` carries every row's errors."""
+    bad = len({e["row"] for e in result["errors"]})
+    return ImportRejected(detail or f"{bad} row(s) have errors; nothing was written", result)
 
-    def __init__(self, result: dict, detail: str | None = None):
-        bad = len({e["row"] for e in result["errors"]})
-        super().__init__(detail or f"{bad} row(s) have errors; nothing was written")
-        self.result = result
 
-    @classmethod
-    def of_file(cls, error: Invalid, *, dry_run: bool) -> "ImportRejected":
-        """The file itself is unreadable (no header, not XLSX…): one error, for no row."""
-        errors = [
-            {"row": None, "field": field, "message": messages[0]}
-            for location in (error.errors or {}).values()
-            if isinstance(location, dict)
-            for field, messages in location.items()
-        ] or [{"row": None, "field": "file", "message": error.detail}]
-        result = {**empty_result(dry_run, []), "errors": errors}
-        return cls(result, error.detail)
+def rejected_file(error: Invalid, *, dry_run: bool) -> ImportRejected:
+    """The file itself is unreadable (no header, not XLSX…): one error, for no row."""
+    errors = [
+        {"row": None, "field": field, "message": messages[0]}
+        for location in (error.errors or {}).values()
+        if isinstance(location, dict)
+        for field, messages in location.items()
+    ] or [{"row": None, "field": "file", "message": error.detail}]
+    return ImportRejected(error.detail, {**empty_result(dry_run, []), "errors": errors})
 
 
 WRITTEN = ("tier", "year", "certified_on", "valid_until", "renewal", "document_no", "batch")
@@ -234,7 +230,7 @@ def run_import(
             for chunk in _chunks(iter(list_file.rows), CHUNK):
                 result["rows"] += len(chunk)
                 if result["rows"] > max_rows:
-                    raise ImportRejected.of_file(
+                    raise rejected_file(
                         Invalid(
                             f"the list has more than {max_rows} rows, the limit of one import",
                             errors={"file": {"rows": [f"at most {max_rows}"]}},
@@ -266,7 +262,7 @@ def run_import(
             f"({', '.join(actor.districts)}); rows {shown} are elsewhere"
         )
     if result["errors"]:
-        raise ImportRejected(result)
+        raise rejected(result)
     return result
 
 
