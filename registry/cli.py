@@ -110,48 +110,119 @@ def list_tokens_command():
             click.echo(f"{token.id}\t{token.role}\t{token.name}\t{scope}\t{state}")
 
 
-@click.command("import")
-@with_appcontext
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--dry-run", is_flag=True, help="Check and count; write nothing.")
-def import_command(path, dry_run):
-    """Load a published list (CSV in UTF-8 or GBK, XLSX, or JSON), all of it or none of it."""
-    import os
+def _cli_option(name: str, example: str) -> str:
+    """How the command line gives a fact for the whole list."""
+    return f"add --{name.replace('_', '-')} {example}"
 
-    from registry.services import imports, lists
 
-    size = os.path.getsize(path)
-    with (
-        open(path, "rb") as file,
-        database.connection_context(),
-        _ByteProgress(file, size, "Importing") as tracked,
-    ):
-        try:
-            result = imports.run_import(
-                CLI_ACTOR,
-                lists.open_list(tracked, path),
-                dry_run=dry_run,
-                max_rows=current_app.config["IMPORT_MAX_ROWS"],
+def _report_import(result: dict) -> None:
+    """Every row the clerk must look at: errors, unresolved names, conflicts, warnings."""
+    for error in result["errors"][:200]:
+        where = f"row {error['row']}" if error["row"] is not None else "list"
+        click.echo(
+            f"{where}: {error.get('column') or error['field']}: {error['message']}", err=True
+        )
+    if len(result["errors"]) > 200:
+        click.echo(f"… and {len(result['errors']) - 200} more", err=True)
+    for entry in result["unresolved"]:
+        click.echo(f"unresolved, row {entry['row']}: {entry['name']}: {entry['reason']}", err=True)
+        for candidate in entry["candidates"]:
+            click.echo(
+                f"    {candidate['credit_code']}  {candidate['name']}  ({candidate['district']}, "
+                f"similarity {candidate['score']})",
+                err=True,
             )
-        except ImportRejected as exc:
-            for error in exc.result["errors"][:200]:
-                click.echo(f"row {error['row']}: {error['field']}: {error['message']}", err=True)
-            if len(exc.result["errors"]) > 200:
-                click.echo(f"… and {len(exc.result['errors']) - 200} more", err=True)
-            raise click.ClickException(exc.detail) from exc
-        except DomainError as exc:
-            _fail(exc)
     for conflict in result["conflicts"]:
         click.echo(
             f"conflict, row {conflict['row']}: {conflict['field']} is "
             f"{conflict['stored']!r}, the list says {conflict['given']!r}",
             err=True,
         )
+    for warning in result["warnings"]:
+        where = f"row {warning['row']}" if warning["row"] is not None else "list"
+        click.echo(f"warning, {where}: {warning['message']}", err=True)
+
+
+@click.command("import")
+@with_appcontext
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check and count; write nothing.")
+@click.option("--tier", help="类别 of the whole list: key, label or published wording.")
+@click.option("--year", help="年度 of the list (default: the title's, else the announcement's).")
+@click.option("--certified-on", help="公告日期: the announcement's date.")
+@click.option("--document-no", help="文号 of the notice.")
+@click.option("--batch", help="批次 (default: the title's).")
+@click.option("--renewal/--no-renewal", default=None, help="A 复核 list (default: the title's).")
+@click.option("--valid-until", help="有效期至, or the span the notice prints.")
+@click.option(
+    "--resolve",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Names → credit codes: a CSV/XLSX of 企业名称, 统一社会信用代码 [, 县（市、区）].",
+)
+@click.option("--skip-unresolved", is_flag=True, help="Skip names that match no single firm.")
+@click.option(
+    "--district",
+    "districts",
+    multiple=True,
+    help="Load only this district's rows (repeat); the others are skipped.",
+)
+def import_command(path, dry_run, resolve, skip_unresolved, districts, **given):
+    """Load a published list as it is (CSV in UTF-8 or GBK, XLSX, or JSON): all or nothing."""
+    import os
+
+    from registry.services import imports
+
+    unknown = sorted(set(districts) - catalog.district_codes()) if districts else []
+    if unknown:
+        raise click.BadParameter(f"unknown district {unknown[0]}", param_hint="--district")
+    options = imports.ImportOptions(
+        dry_run=dry_run,
+        skip_unresolved=skip_unresolved,
+        only_districts=frozenset(districts) if districts else None,
+        max_rows=current_app.config["IMPORT_MAX_ROWS"],
+        upload_limit=current_app.config["MAX_CONTENT_LENGTH"],
+    )
+    with (
+        open(path, "rb") as file,
+        _ByteProgress(file, os.path.getsize(path), "Reading") as tracked,
+    ):
+        upload = imports.Upload(imports.spool(tracked), path)
+    resolution = None
+    if resolve:
+        with open(resolve, "rb") as file:
+            resolution = imports.Upload(imports.spool(file), resolve)
+    with (
+        database.connection_context(),
+        click.progressbar(length=1, label="Applying", file=sys.stderr) as bar,
+    ):
+
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        try:
+            result = imports.run_import(
+                CLI_ACTOR,
+                upload,
+                given={k: v for k, v in given.items() if v is not None},
+                resolve=resolution,
+                options=options,
+                how=_cli_option,
+                on_progress=progress,
+            )
+        except ImportRejected as exc:
+            _report_import(exc.result)
+            raise click.ClickException(exc.detail) from exc
+        except DomainError as exc:
+            _fail(exc)
+    _report_import(result)
     verb = "would create" if dry_run else "created"
     click.echo(
         f"{result['rows']} rows: {verb} {result['created_enterprises']} enterprises and "
         f"{result['created_certifications']} certifications; {result['unchanged']} unchanged, "
-        f"{len(result['conflicts'])} conflicts."
+        f"{result['matched_by_name']} matched by name, {result['resolved']} resolved, "
+        f"{len(result['skipped'])} skipped, {len(result['conflicts'])} conflicts, "
+        f"{len(result['warnings'])} warnings."
     )
 
 

@@ -12,7 +12,8 @@ import peewee as pw
 from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
 from registry.db import database, is_sqlite
-from registry.models import MODELS, BaseModel, Event, Measure, Target
+from registry.models import MODELS, BaseModel, Enterprise, Event, Ladder, Measure, Target
+from registry.services.names import name_key
 
 
 class SchemaVersion(BaseModel):
@@ -55,9 +56,34 @@ def _targets_of_any_plan() -> None:
     migrate(_migrator().add_index("target", ("plan_id", "key", "year"), unique=True))
 
 
+def _names_for_matching() -> None:
+    """4: names-only lists: each firm's folded name (the migrator indexes it as the model
+    does), former names and aliases (new tables, created whole), the ladder's start."""
+    migrator = _migrator()
+    migrate(
+        migrator.add_column("enterprise", "name_key", Enterprise.name_key),
+        migrator.add_column("ladder", "starts_on", Ladder.starts_on),
+    )
+    last = 0
+    while batch := list(
+        Enterprise.select(Enterprise.id, Enterprise.name)
+        .where(Enterprise.id > last)
+        .order_by(Enterprise.id)
+        .limit(5000)
+        .tuples()
+    ):
+        mark = database.obj.param
+        database.cursor().executemany(
+            f"UPDATE enterprise SET name_key = {mark} WHERE id = {mark}",
+            [(name_key(name), id_) for id_, name in batch],
+        )
+        last = batch[-1][0]
+
+
 STEPS: list[tuple[int, Callable[[], None]]] = [
     (2, _event_request_id),
     (3, _targets_of_any_plan),
+    (4, _names_for_matching),
 ]
 LATEST = max(number for number, _ in STEPS)
 

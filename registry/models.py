@@ -44,6 +44,9 @@ class Ladder(BaseModel):
     label_zh = pw.CharField()
     label_en = pw.CharField()
     primary = pw.BooleanField(default=False)
+    # Prerequisites apply to certifications announced on or after this day (the SME ladder
+    # began with MIIT's 办法 on 2022-08-01); None: always.
+    starts_on = pw.DateField(null=True)
 
 
 class Tier(BaseModel):
@@ -113,9 +116,25 @@ class TargetAllocation(BaseModel):
         indexes = ((("target", "district"), True),)
 
 
+class Alias(BaseModel):
+    """How published lists print a header, tier, district, region or yes/no (seeds/aliases.json)."""
+
+    kind = pw.CharField()  # header | tier | district | region | answer
+    name = pw.CharField()  # as printed
+    value = pw.CharField()  # a column, tier key, district code, region kind, yes or no
+
+    class Meta:
+        indexes = ((("kind", "name"), True),)
+
+
 class Enterprise(BaseModel):
     credit_code = pw.CharField(unique=True, max_length=18)
     name = pw.CharField(max_length=200)
+    # The name folded for matching (services.names.name_key): lists print brackets and spaces
+    # in several widths, and name firms without their credit code.
+    name_key = pw.CharField(
+        max_length=200, index=True, default="", constraints=[pw.SQL("DEFAULT ''")]
+    )
     district = pw.ForeignKeyField(District, column_name="district", index=True)
     industry_chain = pw.CharField(null=True, max_length=100)
     created_at = pw.DateTimeField(default=utcnow)
@@ -123,6 +142,15 @@ class Enterprise(BaseModel):
     # Bumped by every write that changes what GET /enterprises/{code} shows: the ETag and the
     # conditional UPDATE behind If-Match both rest on it.
     version = pw.IntegerField(default=1)
+
+
+class FormerName(BaseModel):
+    """A name an enterprise had before a correction: lists published earlier still print it."""
+
+    enterprise = pw.ForeignKeyField(Enterprise, backref="former_names", index=True)
+    name = pw.CharField(max_length=200)
+    name_key = pw.CharField(max_length=200, index=True)
+    replaced_at = pw.DateTimeField(default=utcnow)
 
 
 class Certification(BaseModel):
@@ -198,11 +226,13 @@ MODELS = (
     District,
     Ladder,
     Tier,
+    Alias,
     Plan,
     Measure,
     Target,
     TargetAllocation,
     Enterprise,
+    FormerName,
     Certification,
     Figure,
     Token,

@@ -1,53 +1,109 @@
-"""Imports of published lists and exports of certifications."""
+"""Imports of published lists: the list's facts as parameters, its rows, the answer."""
 
-from marshmallow import fields
+from marshmallow import fields, validate
 
-from schemas import Schema
+from schemas import Schema, Text
 from schemas.common import ProblemSchema
-
-
-class ImportQueryArgsSchema(Schema):
-    dry_run = fields.Boolean(
-        load_default=False, metadata={"description": "Check and count, write nothing"}
-    )
-
 
 DATE_TEXT = r"^\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*$"
 _TEXT_OR_NUMBER = [{"type": "string"}, {"type": "number"}]  # a spreadsheet may give a number
+FACT_SOURCES = ("parameter", "title", "default")
 
 
-def _column(*choices: dict, description: str, example=None, nullable: bool = True) -> fields.Raw:
+class ImportQueryArgsSchema(Schema):
+    """What the notice says of the whole list (its rows rarely do), and how to load it."""
+
+    dry_run = fields.Boolean(
+        load_default=False, metadata={"description": "Check and count, write nothing"}
+    )
+    tier = Text(
+        max_length=60,
+        metadata={
+            "description": "类别: a tier key, its Chinese label or a published wording "
+            "(制造业头雁企业…); default: the title's",
+            "example": "specialized_sme",
+        },
+    )
+    year = fields.Integer(
+        strict=True,
+        validate=validate.Range(min=2000, max=2100),
+        metadata={"description": "年度 of the list; default: the title's, else the announcement's"},
+    )
+    certified_on = fields.String(
+        validate=validate.Regexp(DATE_TEXT, error="a date: 2023-05-30 or 2023年5月30日"),
+        metadata={"description": "公告日期, the announcement's date", "example": "2023-05-30"},
+    )
+    document_no = Text(
+        max_length=100, metadata={"description": "文号", "example": "豫工信企业〔2023〕45号"}
+    )
+    batch = Text(max_length=100, metadata={"description": "批次; default: the title's"})
+    renewal = fields.Boolean(
+        metadata={"description": "A 复核 renewal list; default: 复核 in the title"}
+    )
+    valid_until = Text(
+        max_length=60,
+        metadata={
+            "description": "有效期至: a date, or the span the notice prints "
+            "(2023年1月1日至2025年12月31日); default: 31 December of the announcement's year "
+            "+ the tier's validity − 1",
+            "example": "2025-12-31",
+        },
+    )
+    skip_unresolved = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Apply the list without the names-only rows that match no single "
+            "firm (they are listed as skipped); by default they refuse the import"
+        },
+    )
+    own_districts_only = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "For a bureau: load its districts' rows and skip the others "
+            "(a city-wide list); by default a row elsewhere refuses the import (403)"
+        },
+    )
+
+
+def _column(*choices: dict, description: str, example=None) -> fields.Raw:
     """A list column as the importer reads it: what the published lists write, typed or not."""
     # An empty cell is no value, as null is.
-    empty = [{"type": "null"}, {"type": "string", "maxLength": 0}]
-    alternatives = [*choices, *empty] if nullable else list(choices)
+    alternatives = [*choices, {"type": "null"}, {"type": "string", "maxLength": 0}]
     metadata = {"anyOf": alternatives, "description": description}
     if example is not None:
         metadata["example"] = example
-    return fields.Raw(required=not nullable, metadata=metadata)
+    return fields.Raw(metadata=metadata)
+
+
+_DATE = {"type": "string", "pattern": DATE_TEXT}
 
 
 class ImportRowSchema(Schema):
     """One row of a JSON list (CSV and XLSX lists have the same columns, or Chinese headers).
-    Values are read as a published list writes them: dates as 2023-06-28, 2023/6/28 or
-    2023年6月28日, years as 2023 or "2023年度", renewal as true/false, 是/否 or 1/0."""
+    A row names its firm by credit code or by name; the list's facts given as parameters (or
+    in `title`) fill what a row leaves out. Values are read as a published list writes them:
+    dates as 2023-06-28, 2023/6/28 or 2023年6月28日, years as 2023 or "2023年度", renewal as
+    true/false, 是/否 or 1/0."""
 
-    credit_code = fields.String(required=True, metadata={"example": "91410702MA9F3K2L2U"})
+    credit_code = _column(
+        {"type": "string"}, description="统一社会信用代码", example="91410702MA9F3K2L2U"
+    )
     name = _column(
-        *_TEXT_OR_NUMBER,
-        description="The firm's name",
-        nullable=False,
-        example="新乡市红旗机械制造有限公司",
+        *_TEXT_OR_NUMBER, description="The firm's name", example="新乡市红旗机械制造有限公司"
     )
     district = _column(
         {"type": "string"},
         {"type": "integer"},
-        nullable=False,
-        description="A district code or name",
+        description="县（市、区）: a district code or name as lists print it",
         example="红旗区",
     )
-    tier = fields.String(
-        required=True, metadata={"description": "Key or Chinese label", "example": "创新型中小企业"}
+    region = _column(
+        {"type": "string"},
+        description="所属地市/所属地区: the city, a city or province elsewhere (skipped)",
+        example="新乡市",
+    )
+    tier = _column(
+        {"type": "string"}, description="Key, label or published wording", example="创新型中小企业"
     )
     year = _column(
         {"type": "integer", "minimum": 2000, "maximum": 2100},
@@ -55,44 +111,50 @@ class ImportRowSchema(Schema):
         description="年度 of the list; default: the year of certified_on",
         example=2023,
     )
-    certified_on = _column(
-        {"type": "string", "pattern": DATE_TEXT},
-        nullable=False,
-        description="认定日期 / 公告日期",
-        example="2023-06-28",
-    )
+    certified_on = _column(_DATE, description="认定日期 / 公告日期", example="2023-06-28")
     document_no = _column(*_TEXT_OR_NUMBER, description="文号", example="豫工信企业〔2023〕45号")
-    valid_until = _column({"type": "string", "pattern": DATE_TEXT}, description="有效期至")
+    valid_until = _column(_DATE, {"type": "string"}, description="有效期至, or the span printed")
     renewal = _column(
         {"type": "boolean"},
         {"type": "integer", "enum": [0, 1]},
-        {
-            "type": "string",
-            "enum": [
-                "true",
-                "false",
-                "yes",
-                "no",
-                "是",
-                "否",
-                "复核",
-                "1",
-                "0",
-                "t",
-                "f",
-                "y",
-                "n",
-                "",
-            ],
-        },
-        description="A 复核 renewal",
+        {"type": "string"},
+        description="A 复核 renewal: true/false, 是/否, 复核/新认定",
     )
     batch = _column(*_TEXT_OR_NUMBER, description="批次")
     industry_chain = _column(*_TEXT_OR_NUMBER, description="产业链")
 
 
+_RESOLVE = {
+    "type": "object",
+    "description": "Names-only rows resolved by the clerk: the list's name → a credit code "
+    "(or {credit_code, district}); a firm not registered yet is registered from its row",
+    "additionalProperties": {
+        "anyOf": [
+            {"type": "string"},
+            {
+                "type": "object",
+                "properties": {
+                    "credit_code": {"type": "string"},
+                    "district": {"type": "string", "description": "For a firm not registered"},
+                },
+                "required": ["credit_code"],
+                "additionalProperties": False,
+            },
+        ]
+    },
+    "example": {"瑞德（长垣）机械有限公司": "91410783MA45BC0D8Q"},
+}
+
+
 class ImportRowsSchema(Schema):
     rows = fields.List(fields.Nested(ImportRowSchema), required=True)
+    title = fields.String(
+        metadata={
+            "description": "The list's title, read for its facts as a sheet's title is",
+            "example": "2023年度第一批河南省专精特新中小企业名单",
+        }
+    )
+    resolve = fields.Dict(metadata=_RESOLVE)
 
 
 class RowErrorSchema(Schema):
@@ -101,6 +163,10 @@ class RowErrorSchema(Schema):
         metadata={"description": "As numbered in the file; null for the file itself", "example": 7},
     )
     field = fields.String(metadata={"example": "credit_code"})
+    column = fields.String(
+        allow_none=True,
+        metadata={"description": "The column as the file prints it", "example": "统一社会信用代码"},
+    )
     message = fields.String(metadata={"example": "check character should be 'U', got '0'"})
 
 
@@ -111,21 +177,100 @@ class RowConflictSchema(Schema):
     given = fields.Raw(metadata={"example": "新乡市红旗机械制造有限公司"})
 
 
+class SkippedRowSchema(Schema):
+    row = fields.Integer(metadata={"example": 4})
+    name = fields.String(metadata={"example": "郑州宇通客车股份有限公司"})
+    region = fields.String(metadata={"description": "As the row prints it", "example": "郑州市"})
+    reason = fields.String(metadata={"example": "outside the city: 郑州市"})
+
+
+class CandidateSchema(Schema):
+    credit_code = fields.String(metadata={"example": "91410783MA45BC0D8Q"})
+    name = fields.String(metadata={"example": "瑞德（长垣）机械有限公司"})
+    district = fields.String(metadata={"example": "410783"})
+    score = fields.Integer(metadata={"description": "Similarity, 0 to 100", "example": 92})
+
+
+class UnresolvedRowSchema(SkippedRowSchema):
+    candidates = fields.List(
+        fields.Nested(CandidateSchema),
+        metadata={"description": "Up to three registered firms, the likeliest first"},
+    )
+
+
+class WarningSchema(Schema):
+    row = fields.Integer(allow_none=True, metadata={"example": 9})
+    message = fields.String(
+        metadata={
+            "example": "recorded as the list publishes it: specialized_sme needs an active "
+            "innovative_sme (创新型中小企业) on 2023-05-30"
+        }
+    )
+
+
+class ListFactSchema(Schema):
+    value = fields.Raw(metadata={"description": "The value for the whole list, if any"})
+    source = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(FACT_SOURCES),
+        metadata={"description": "parameter, title or default; null: not given for the list"},
+    )
+    column = fields.String(
+        allow_none=True,
+        metadata={"description": "The column (as printed) that gives it row by row, and wins"},
+    )
+
+
+class ListFactsSchema(Schema):
+    tier = fields.Nested(ListFactSchema)
+    year = fields.Nested(ListFactSchema)
+    certified_on = fields.Nested(ListFactSchema)
+    valid_until = fields.Nested(ListFactSchema)
+    renewal = fields.Nested(ListFactSchema)
+    document_no = fields.Nested(ListFactSchema)
+    batch = fields.Nested(ListFactSchema)
+
+
+class ListSchema(Schema):
+    title = fields.String(
+        allow_none=True, metadata={"example": "2023年度第一批河南省专精特新中小企业名单"}
+    )
+    header_row = fields.Integer(allow_none=True, metadata={"example": 3})
+    renews_year = fields.Integer(
+        allow_none=True, metadata={"description": "A renewal list's 年度 (of the titles renewed)"}
+    )
+    facts = fields.Nested(ListFactsSchema)
+
+
 class ImportResultSchema(Schema):
     dry_run = fields.Boolean()
-    rows = fields.Integer(metadata={"example": 120})
+    rows = fields.Integer(metadata={"description": "Firms' rows read", "example": 120})
     created_enterprises = fields.Integer(metadata={"example": 80})
     created_certifications = fields.Integer(metadata={"example": 118})
     unchanged = fields.Integer(metadata={"example": 1})
+    matched_by_name = fields.Integer(
+        metadata={"description": "Names-only rows matched to a registered firm", "example": 31}
+    )
+    resolved = fields.Integer(
+        metadata={"description": "Names-only rows resolved by the request", "example": 2}
+    )
+    list = fields.Nested(
+        ListSchema,
+        allow_none=True,
+        metadata={"description": "The list's facts used, and where each came from"},
+    )
     conflicts = fields.List(fields.Nested(RowConflictSchema))
+    skipped = fields.List(fields.Nested(SkippedRowSchema))
+    unresolved = fields.List(fields.Nested(UnresolvedRowSchema))
+    warnings = fields.List(fields.Nested(WarningSchema))
     errors = fields.List(fields.Nested(RowErrorSchema))
     ignored_columns = fields.List(
         fields.String(), metadata={"description": "Headers not used", "example": ["序号"]}
     )
 
 
-class ImportProblemSchema(ProblemSchema):
-    """422: the problem, with the counts and every bad row; nothing was written."""
+class ImportProblemSchema(ProblemSchema, ImportResultSchema):
+    """422: the problem, with the answer so far and every bad row; nothing was written."""
 
     errors = fields.Raw(
         metadata={
@@ -137,11 +282,3 @@ class ImportProblemSchema(ProblemSchema):
             ],
         }
     )
-
-    dry_run = fields.Boolean()
-    rows = fields.Integer()
-    created_enterprises = fields.Integer()
-    created_certifications = fields.Integer()
-    unchanged = fields.Integer()
-    conflicts = fields.List(fields.Nested(RowConflictSchema))
-    ignored_columns = fields.List(fields.String())

@@ -48,6 +48,9 @@ class SeedLadderSchema(Schema):
     label_zh = fields.String(required=True)
     label_en = fields.String(required=True)
     primary = fields.Boolean(load_default=False)
+    starts_on = fields.Date(
+        load_default=None, metadata={"description": "Prerequisites apply from this day on"}
+    )
 
 
 class SeedTierSchema(Schema):
@@ -197,3 +200,27 @@ class SeedPlanSchema(Schema):
                     f"not the city target {target['value']}",
                     "targets",
                 )
+
+
+_wordings = fields.List(fields.String(validate=validate.Length(min=1)), required=True)
+REGION_KINDS = ("city", "wider", "outside")
+
+
+class SeedAnswersSchema(Schema):
+    yes = _wordings
+    no = _wordings
+
+
+class SeedAliasesFileSchema(Schema):
+    """seeds/aliases.json: how published lists print headers, tiers, districts and regions.
+    What the names point at (columns, tier keys, district codes) is checked against the
+    catalog when it is loaded."""
+
+    headers = fields.Dict(keys=fields.String(), values=_wordings, required=True)
+    tiers = fields.Dict(keys=fields.String(), values=_wordings, required=True)
+    districts = fields.Dict(keys=fields.String(validate=_six_digits), values=_wordings)
+    regions = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(REGION_KINDS)), values=_wordings, required=True
+    )
+    answers = fields.Nested(SeedAnswersSchema, required=True)
+    comment = fields.String(data_key="_comment", load_default=None)

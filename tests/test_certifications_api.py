@@ -85,9 +85,11 @@ def test_revoke_needs_a_reason_and_a_known_certification(client, auth, enterpris
 
 
 def test_status_page_of_the_enterprise(client, auth, enterprise_code, certify):
-    certify(enterprise_code, "innovative_sme", "2024-03-01", year=2024)
-    certify(enterprise_code, "specialized_sme", "2025-03-01", year=2025)
-    certify(enterprise_code, "head_goose", "2025-04-01", year=2025)
+    day = today()  # titles of this year and last: still valid whenever the test runs
+    earlier = day - dt.timedelta(days=365)
+    certify(enterprise_code, "innovative_sme", earlier.isoformat(), year=earlier.year)
+    certify(enterprise_code, "specialized_sme", day.isoformat(), year=day.year)
+    certify(enterprise_code, "head_goose", day.isoformat(), year=day.year)
     response = client.get(
         f"/api/v1/enterprises/{enterprise_code}/status", headers=auth["enterprise"]
     )
@@ -97,9 +99,10 @@ def test_status_page_of_the_enterprise(client, auth, enterprise_code, certify):
     assert (body["current_tier"], body["next_tier"]) == ("specialized_sme", "little_giant")
     assert body["designations"] == ["head_goose"]
     lines = {c["tier"]: c for c in body["certifications"]}
-    assert lines["specialized_sme"]["valid_until"] == "2028-12-31"
+    runs_to = dt.date(day.year + 2, 12, 31)  # the announcement's year + 3 − 1 (DOMAIN.md §1)
+    assert lines["specialized_sme"]["valid_until"] == runs_to.isoformat()
     assert lines["specialized_sme"]["status"] == "active"
-    assert lines["specialized_sme"]["days_to_expiry"] == (dt.date(2028, 12, 31) - today()).days
+    assert lines["specialized_sme"]["days_to_expiry"] == (runs_to - today()).days
     assert response.headers["ETag"]
 
 

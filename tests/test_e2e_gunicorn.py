@@ -51,7 +51,8 @@ def test_register_certify_and_read_status_over_http(server):
     )
     assert certified.status == 201, certified.body
     assert certified.json["tier"] == "innovative_sme"
-    assert certified.json["valid_until"] == f"{certified_on.year + 3}-12-31"
+    # 31 December of (the announcement's year + 3 − 1): DOMAIN.md §1
+    assert certified.json["valid_until"] == f"{certified_on.year + 2}-12-31"
 
     # Read it back several times: with two workers, at least one read is likely served by a
     # process other than the one that wrote.

@@ -125,9 +125,11 @@ def test_gbk_sample_with_chinese_headers_and_a_title_row(app, client, auth):
         stored = firm(client, auth, code)
         assert (stored["name"], stored["district"]) == (name, district), code
     # The ladder climb inside one list: the lower tier (row 3) before the higher (row 11).
+    assert result["warnings"] == []  # the specialized row finds the innovative one above it
     climber = firm(client, auth, CLIMBER)
-    assert climber["current_tier"] == "specialized_sme"
     certs = {c["tier"]: c for c in climber["certifications"]}
+    # Announced in 2023: valid through 2025-12-31 (DOMAIN.md §1), not 2026-12-31.
+    assert {c["valid_until"] for c in certs.values()} == {"2025-12-31"}
     assert certs["innovative_sme"]["certified_on"] == "2023-06-28"
     assert certs["innovative_sme"]["year"] == 2023  # 年度 "2023年度"
     assert certs["specialized_sme"]["certified_on"] == "2023-12-05"  # "2023/12/5"
@@ -428,13 +430,14 @@ def test_every_bad_row_is_listed_and_nothing_is_written(app, client, auth):
         (5, "tier"),
         (6, "certified_on"),
         (7, "name"),
-        (8, "tier"),
     ]
     messages = {(e["row"], e["field"]): e["message"] for e in problem["errors"]}
     assert "check" in messages[(3, "credit_code")]
     assert "火星区" in messages[(4, "district")]
     assert "future" in messages[(6, "certified_on")]
-    assert "innovative_sme" in messages[(8, "tier")]
+    # The list is the province's decision: a missing prerequisite is a warning, not an error.
+    assert [w["row"] for w in problem["warnings"]] == [8]
+    assert "innovative_sme" in problem["warnings"][0]["message"]
     assert written(app) == before  # not even the good rows 2 and 9
     assert client.get(f"/api/v1/enterprises/{good}", headers=auth["admin"]).status_code == 404
 
@@ -538,27 +541,28 @@ def test_the_upload_limit_comes_from_the_environment(tmp_path):
     assert result.stdout.split() == ["1048576", "500"]
 
 
-def test_a_csv_without_a_credit_code_header_is_a_422(app, client, auth):
+def test_a_sheet_naming_no_firm_column_is_a_422(app, client, auth):
     before = written(app)
-    no_code = csv_text(
-        ["企业名称", "县（市、区）", "类别", "公告日期"],
-        [["某企业", "红旗区", "创新型中小企业", "2023-06-28"]],
+    no_firm = csv_text(
+        ["序号", "县（市、区）", "类别", "公告日期"],
+        [["1", "红旗区", "创新型中小企业", "2023-06-28"]],
     )
 
-    response = post_list(client, auth["admin"], no_code.encode())
+    response = post_list(client, auth["admin"], no_firm.encode())
 
     assert response.status_code == 422, response.json
     assert response.mimetype == PROBLEM
-    assert "统一社会信用代码" in response.json["detail"]
+    assert "企业名称" in response.json["detail"] and "统一社会信用代码" in response.json["detail"]
+    assert [(e["row"], e["field"]) for e in response.json["errors"]] == [(None, "header")]
 
-    # A credit-code column but no name column: the missing column is named.
+    # Codes without names: a registered firm needs none, a new one cannot be registered.
     no_name = csv_text(
         ["统一社会信用代码", "县（市、区）", "类别", "公告日期"],
         [[make_code("nn"), "红旗区", "创新型中小企业", "2023-06-28"]],
     )
     response = post_list(client, auth["admin"], no_name.encode())
     assert response.status_code == 422, response.json
-    assert {(e["row"], e["field"]) for e in response.json["errors"]} == {(None, "name")}
+    assert [(e["row"], e["field"]) for e in response.json["errors"]] == [(2, "name")]
     assert written(app) == before
 
 
@@ -603,7 +607,7 @@ def test_cli_import_dry_run_then_for_real(app, client, auth):
     with app.app_context():
         dry = runner.invoke(args=["import", str(SAMPLE), "--dry-run"])
     assert dry.exit_code == 0, dry.output
-    assert "Importing" in dry.output  # the progress bar's label
+    assert "Reading" in dry.output and "Applying" in dry.output  # the progress bars' labels
     assert "9 rows: would create 8 enterprises and 9 certifications; 0 unchanged" in dry.output
     assert written(app) == before
 

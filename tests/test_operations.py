@@ -1,6 +1,7 @@
 """Running it for real: schema upgrades, request ids, rate limits, the database going away."""
 
 import contextlib
+import datetime as dt
 import hashlib
 import json
 import socket
@@ -14,7 +15,17 @@ from registry.cli import init_db
 from registry.config import TestConfig
 from registry.db import database
 from registry.migrations import SchemaVersion
-from registry.models import BaseModel, Enterprise, Event, Plan, Target, Tier
+from registry.models import (
+    Alias,
+    BaseModel,
+    Enterprise,
+    Event,
+    FormerName,
+    Ladder,
+    Plan,
+    Target,
+    Tier,
+)
 from tests.conftest import DISTRICT, bearer, make_code
 from tests.databases import ON_POSTGRES, SERVER_URL, fresh_url, query
 from tests.servers import gunicorn_server
@@ -41,6 +52,7 @@ def test_init_db_upgrades_the_previous_schema_in_place(tmp_path):
         database.execute_sql('ALTER TABLE "event" DROP COLUMN "request_id"')
         database.execute_sql('DROP TABLE "schema_version"')
         _rewind_targets_to_release_2()
+        _rewind_names_to_release_3()
         assert migrations.current_version() == 1
     client = app.test_client()
     secret = "ecr_made-before-the-upgrade-0123456789abcdef"
@@ -63,7 +75,7 @@ def test_init_db_upgrades_the_previous_schema_in_place(tmp_path):
             "VALUES ('2024-01-02 03:04:05', 'cli', 'admin', 'token.created', 'token/1', '{}')"
         )
     with app.app_context():
-        assert migrations.upgrade() == [2, 3]
+        assert migrations.upgrade() == [2, 3, 4]
         assert migrations.current_version() == migrations.LATEST
         assert migrations.upgrade() == []  # safe to repeat
         init_db()
@@ -111,6 +123,43 @@ def _rewind_targets_to_release_2() -> None:
     )
 
 
+def _rewind_names_to_release_3() -> None:
+    """Remove what release 4 added for names-only lists: folded names, former names, aliases,
+    the ladder's start."""
+    database.execute_sql('DROP INDEX "enterprise_name_key"')
+    database.execute_sql('ALTER TABLE "enterprise" DROP COLUMN "name_key"')
+    database.execute_sql('ALTER TABLE "ladder" DROP COLUMN "starts_on"')
+    database.execute_sql('DROP TABLE "former_name"')
+    database.execute_sql('DROP TABLE "alias"')
+
+
+def test_init_db_upgrades_release_3_for_names_only_lists(tmp_path):
+    """Release 3's firms get their folded names (a names-only list finds them at once), the
+    aliases and the ladder's start are loaded, former names have a table."""
+    app = create_app(config(fresh_url(tmp_path, "names")))
+    with app.app_context(), database.connection_context():
+        init_db()
+        SchemaVersion.update(version=3).execute()
+        _rewind_names_to_release_3()
+        mark = database.obj.param
+        for seed, name in (("a", "瑞德（长垣）机械 有限公司"), ("b", "新乡市华瑞机械制造有限公司")):
+            database.execute_sql(
+                'INSERT INTO "enterprise" (credit_code, name, district, created_at, updated_at, '
+                f"version) VALUES ({mark}, {mark}, '410783', '2024-01-02', '2024-01-02', 1)",
+                (make_code(seed), name),
+            )
+    with app.app_context(), database.connection_context():
+        assert migrations.upgrade() == [4]
+        init_db()
+        keys = {e.credit_code: e.name_key for e in Enterprise.select()}
+        assert keys[make_code("a")] == "瑞德(长垣)机械有限公司"
+        assert keys[make_code("b")] == "新乡市华瑞机械制造有限公司"
+        assert Ladder.get_by_id("sme").starts_on == dt.date(2022, 8, 1)
+        assert Alias.select().where(Alias.kind == "tier").count() > 10
+        assert FormerName.select().count() == 0
+        assert migrations.upgrade() == []
+
+
 def test_init_db_upgrades_release_2_targets_to_targets_of_any_plan(tmp_path):
     """Release 2's targets (a tier each, no key): the upgrade keys them, makes room for
     measures and allocations, and init-db then replaces them with the plan file's targets."""
@@ -120,8 +169,9 @@ def test_init_db_upgrades_release_2_targets_to_targets_of_any_plan(tmp_path):
         init_db()
         SchemaVersion.update(version=2).execute()
         _rewind_targets_to_release_2()
+        _rewind_names_to_release_3()
     with app.app_context(), database.connection_context():
-        assert migrations.upgrade() == [3]
+        assert migrations.upgrade() == [3, 4]
         keys = {(t.key, t.year) for t in Target.select()}
         assert ("innovative_sme_annual", 2024) in keys and len(keys) == 10
         init_db()

@@ -10,6 +10,7 @@ import pytest
 from registry.models import Event, Target, TargetAllocation
 from registry.services import catalog
 from registry.services import progress as progress_service
+from registry.services.clock import today
 from registry.services.errors import Invalid
 from tests.conftest import DISTRICT, OTHER_DISTRICT
 
@@ -234,7 +235,7 @@ def test_remaining_for_more_than_is_one_above_the_target():
 def test_designations_count_in_the_seeded_plan(client, auth, register, certify):
     for i in range(2):
         assert certify(register(f"ht-{i}"), "high_tech", "2023-11-20", year=2023).status_code == 201
-    certify(register("ht-expired"), "high_tech", "2021-11-20", year=2021)  # to 2024-12-31
+    certify(register("ht-expired"), "high_tech", "2022-11-20", year=2022)  # to 2024-12-31
     assert (
         certify(register("svc"), "service_manufacturing", "2024-08-01", year=2024).status_code
         == 201
@@ -268,7 +269,13 @@ def test_designations_count_in_the_seeded_plan(client, auth, register, certify):
     )
     assert y2024["service_mfg_demo"]["achieved"] == 1
     assert y2024["service_mfg_demo"]["comparator"] == "about"
-    assert y2024["high_tech_enterprises"]["achieved"] == 3  # the 2021 one is valid to 2024-12-31
-    status = client.get(f"/api/v1/enterprises/{big}/status", headers=auth["admin"]).json
+    assert y2024["high_tech_enterprises"]["achieved"] == 3  # the 2022 one is valid to 2024-12-31
+    # Designations stand beside the tier: this year's 百亿 title, not last year's 规上 (a
+    # one-year title ends with its announcement's year).
+    day = today()
+    now_big = register("big-now")
+    certify(now_big, "above_scale", f"{day.year - 1}-03-01", year=day.year - 1)
+    certify(now_big, "revenue_10bn", day.isoformat(), year=day.year)
+    status = client.get(f"/api/v1/enterprises/{now_big}/status", headers=auth["admin"]).json
     assert status["current_tier"] is None
-    assert status["designations"] == ["revenue_10bn"]  # 规上 of 2024 expired at the end of 2025
+    assert status["designations"] == ["revenue_10bn"]

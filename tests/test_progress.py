@@ -92,15 +92,16 @@ def test_by_district(register, certify, progress):
 def test_head_goose_stock_counts_holders_at_the_year_end_and_not_candidates(
     register, certify, progress
 ):
-    certify(register("goose-2024"), "head_goose", "2024-04-12", year=2024)  # valid to 2025-12-31
+    # A 头雁 title runs to the end of its list's year (validity 1: DOMAIN.md §1).
+    certify(register("goose-2024"), "head_goose", "2024-04-12", year=2024)  # to 2024-12-31
     certify(register("goose-2025"), "head_goose", "2025-04-12", year=2025)
-    certify(register("goose-old"), "head_goose", "2023-04-12", year=2023)  # expired 2024-12-31
+    certify(register("goose-old"), "head_goose", "2023-04-12", year=2023)  # to 2023-12-31
     certify(register("candidate"), "head_goose_candidate", "2025-04-12", year=2025)
     rows = progress(year=2025, as_of="2026-03-01")
     assert rows["head_goose"]["kind"] == "cumulative"
     assert rows["head_goose"]["target"] == 10
-    assert rows["head_goose"]["achieved"] == 2
-    assert progress(year=2025, as_of="2025-02-01")["head_goose"]["achieved"] == 1
+    assert rows["head_goose"]["achieved"] == 1
+    assert progress(year=2025, as_of="2025-02-01")["head_goose"]["achieved"] == 0  # no list yet
 
 
 def test_a_higher_tier_counts_in_the_stock_of_a_lower_one(app, register, certify):

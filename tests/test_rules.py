@@ -67,10 +67,10 @@ def test_prerequisite_certified_later_does_not_count(firm):
 
 
 def test_a_higher_tier_satisfies_the_prerequisite_for_a_renewal(firm):
-    certify(firm, "innovative_sme", D(2020, 3, 1), year=2020)
-    certify(firm, "specialized_sme", D(2021, 3, 1), year=2021)
-    # innovative lapsed end of 2023; the 复核 renewal rests on the specialized title itself
-    renewal = certify(firm, "specialized_sme", D(2024, 3, 1), year=2024, renewal=True)
+    certify(firm, "innovative_sme", D(2022, 9, 1), year=2022)  # to 2024-12-31
+    certify(firm, "specialized_sme", D(2023, 5, 30), year=2023)  # to 2025-12-31
+    # innovative lapsed at the end of 2024; the 复核 renewal rests on the specialized title
+    renewal = certify(firm, "specialized_sme", D(2025, 6, 1), year=2025, renewal=True)
     assert renewal.renewal is True
 
 
@@ -168,10 +168,10 @@ def test_invalid_certifications_name_the_field(firm, extra, field):
 
 
 def test_status_at_a_date(firm):
-    cert = certify(firm, "innovative_sme", D(2022, 3, 1), year=2022)  # to 2025-12-31
+    cert = certify(firm, "innovative_sme", D(2022, 3, 1), year=2022)  # to 2024-12-31
     assert status_on(cert, D(2024, 1, 1)) == "active"
-    assert status_on(cert, D(2025, 12, 31)) == "active"
-    assert status_on(cert, D(2026, 1, 1)) == "expired"
+    assert status_on(cert, D(2024, 12, 31)) == "active"
+    assert status_on(cert, D(2025, 1, 1)) == "expired"
     certifications.revoke(ACTOR, cert, reason="x", revoked_on=D(2024, 6, 1))
     cert = Certification.get_by_id(cert.id)
     assert status_on(cert, D(2024, 5, 31)) == "active"

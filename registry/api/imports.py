@@ -1,11 +1,13 @@
 """Published lists in: the imports."""
 
+import json
+
 from flask import current_app, request
 from flask.views import MethodView
 
 from registry.auth import current_actor
 from registry.extensions import PROBLEM_JSON, Blueprint
-from registry.services import imports, lists
+from registry.services import imports
 from registry.services.errors import Invalid
 from schemas.imports import (
     ImportProblemSchema,
@@ -19,55 +21,88 @@ blp = Blueprint("imports", __name__, url_prefix="/api/v1", description="Publishe
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LIST_BODY = {
     "required": True,
-    "description": "The list: CSV (UTF-8 with or without BOM, or GBK/GB18030), XLSX, JSON "
-    "`{rows: [...]}`, or any of these as the `file` field of a multipart form. Chinese headers "
-    "of published lists are accepted (统一社会信用代码, 企业名称, 县(市、区), 类别, 年度, "
-    "认定日期/公告日期, 文号).",
+    "description": "The list as published: CSV (UTF-8 with or without BOM, or GBK as Excel "
+    "saves it), XLSX, JSON `{rows: [...]}`, or any of these as the `file` part of a multipart "
+    "form. Title and 附件 rows above the header, wrapped header cells, a 序号 column, merged "
+    "region cells, blank rows and footnotes are read as published; headers in their published "
+    "wordings (统一社会信用代码, 企业名称, 所属地市, 县（市、区）, 类别, 年度, 公告日期, 文号). "
+    "Names-only lists are matched to registered firms by name; the multipart part `resolve` "
+    "(a CSV/XLSX of 企业名称, 统一社会信用代码 and optionally 县（市、区）, or JSON text "
+    "`{name: credit_code}`) resolves the names that match no single firm.",
     "content": {
         "text/csv": {
             "schema": {"type": "string"},
-            "example": "统一社会信用代码,企业名称,县(市、区),类别,年度,公告日期,文号\n"
-            "91410702MA9F3K2L2U,新乡市红旗机械制造有限公司,红旗区,创新型中小企业,"
-            "2023,2023-06-28,豫工信企业〔2023〕45号\n",
+            "example": "附件1\n2023年度第一批河南省专精特新中小企业名单（新乡市）\n"
+            "序号,县（市、区）,企业名称,统一社会信用代码\n"
+            "1,红旗区,新乡市红旗机械制造有限公司,91410702MA9F3K2L2U\n",
         },
         XLSX: {"schema": {"type": "string", "format": "binary"}},
         "application/json": {
             "schema": ImportRowsSchema,
             "example": {
+                "title": "2023年度河南省创新型中小企业名单",
                 "rows": [
                     {
                         "credit_code": "91410702MA9F3K2L2U",
                         "name": "新乡市红旗机械制造有限公司",
-                        "district": "410702",
-                        "tier": "innovative_sme",
-                        "year": 2023,
-                        "certified_on": "2023-06-28",
-                        "document_no": "豫工信企业〔2023〕45号",
+                        "district": "红旗区",
                     }
-                ]
+                ],
             },
         },
         "multipart/form-data": {
             "schema": {
                 "type": "object",
-                "properties": {"file": {"type": "string", "format": "binary"}},
+                "properties": {
+                    "file": {"type": "string", "format": "binary"},
+                    "resolve": {
+                        "description": "Names → credit codes: a CSV or XLSX file, or JSON text",
+                        "anyOf": [{"type": "string", "format": "binary"}, {"type": "string"}],
+                    },
+                },
+                "required": ["file"],
             }
         },
     },
 }
 
 
-def _uploaded_list() -> lists.ListFile:
-    """The list in the request body (or its `file` form field), streamed."""
+def _upload(storage) -> imports.Upload:
+    return imports.Upload(imports.spool(storage.stream), storage.filename, storage.mimetype)
+
+
+def _form_resolution() -> imports.Upload | dict | None:
+    """The `resolve` part of a multipart form: a file, or JSON text."""
+    if "resolve" in request.files:
+        return _upload(request.files["resolve"])
+    text = request.form.get("resolve")
+    if text is None:
+        return None
+    try:
+        mapping = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise Invalid(
+            "resolve: not JSON text", errors={"form": {"resolve": ["Not valid JSON."]}}
+        ) from exc
+    if not isinstance(mapping, dict):
+        raise Invalid(
+            "resolve: must be a JSON object of names and credit codes",
+            errors={"form": {"resolve": ["Not an object."]}},
+        )
+    return mapping
+
+
+def _uploaded_list() -> tuple[imports.Upload, imports.Upload | dict | None]:
+    """The list in the request body (or its form's `file` part), read whole before any
+    write begins, and the form's resolution if any."""
     if request.mimetype == "multipart/form-data":
-        upload = request.files.get("file")
-        if upload is None:
+        if "file" not in request.files:
             raise Invalid(
-                "the form has no `file` field",
+                "the form has no `file` part",
                 errors={"form": {"file": ["Missing data for required field."]}},
             )
-        return lists.open_list(upload.stream, upload.filename, upload.mimetype)
-    return lists.open_list(request.stream, None, request.mimetype)
+        return _upload(request.files["file"]), _form_resolution()
+    return imports.Upload(imports.spool(request.stream), None, request.mimetype), None
 
 
 @blp.route("/imports")
@@ -80,19 +115,26 @@ class Imports(MethodView):
         422,
         schema=ImportProblemSchema,
         content_type=PROBLEM_JSON,
-        description="Bad rows (every one listed) or a bad file; nothing written",
+        description="Bad rows (every one listed), names left unresolved, a fact the list does "
+        "not state, or a bad file; nothing written",
     )
     @blp.problem_response(400, "The body is not valid JSON")
     @blp.problem_response(413, "The body is over the upload limit")
     def post(self, args):
-        """Load a published list: all of it, or (any bad row) none of it; repeats change nothing"""
+        """Load a published list as it is: all of it, or (any bad row) none of it; repeats
+        change nothing"""
         try:
-            listing = _uploaded_list()
-        except Invalid as exc:  # the file as a whole: no header, not XLSX, not JSON…
+            upload, resolve = _uploaded_list()
+        except Invalid as exc:  # no file part, a resolution that is not JSON
             raise imports.rejected_file(exc, dry_run=args["dry_run"]) from exc
-        return imports.run_import(
-            current_actor(),
-            listing,
-            dry_run=args["dry_run"],
+        options = imports.ImportOptions(
+            dry_run=args.pop("dry_run"),
+            skip_unresolved=args.pop("skip_unresolved"),
+            own_districts_only=args.pop("own_districts_only"),
             max_rows=current_app.config["IMPORT_MAX_ROWS"],
+            upload_limit=current_app.config["MAX_CONTENT_LENGTH"],
         )
+        with upload.file:
+            return imports.run_import(
+                current_actor(), upload, given=args, resolve=resolve, options=options
+            )

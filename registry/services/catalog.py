@@ -7,10 +7,21 @@ import marshmallow as ma
 import peewee as pw
 
 from registry.db import write_transaction
-from registry.models import District, Ladder, Measure, Plan, Target, TargetAllocation, Tier
+from registry.models import (
+    Alias,
+    District,
+    Ladder,
+    Measure,
+    Plan,
+    Target,
+    TargetAllocation,
+    Tier,
+)
 from registry.services.audit import CLI_ACTOR, Actor, record
 from registry.services.errors import Invalid, NotFound
+from registry.services.imports.vocabulary import COLUMNS
 from schemas.seeds import (
+    SeedAliasesFileSchema,
     SeedDistrictsFileSchema,
     SeedMeasuresFileSchema,
     SeedPlanSchema,
@@ -125,6 +136,35 @@ def _store_plan(plan: dict) -> dict[str, int]:
     return {"targets": len(kept), "allocations": allocations}
 
 
+def _aliases(found: dict, tiers: set[str], districts: set[str]) -> list[dict]:
+    """seeds/aliases.json as Alias rows, each checked against what it names."""
+    rows, problems = [], []
+
+    def add(kind: str, value: str, names: list[str], known) -> None:
+        if value not in known:
+            problems.append(f"{kind} aliases: unknown {kind} {value!r}")
+        rows.extend({"kind": kind, "name": name, "value": value} for name in names)
+
+    for column, names in found["headers"].items():
+        add("header", column, names, COLUMNS)
+    for tier, names in found["tiers"].items():
+        add("tier", tier, names, tiers)
+    for code, names in found.get("districts", {}).items():
+        add("district", code, names, districts)
+    for kind, names in found["regions"].items():
+        add("region", kind, names, (kind,))
+    for answer in ("yes", "no"):
+        add("answer", answer, found["answers"][answer], (answer,))
+    seen = {}
+    for row in rows:
+        key = (row["kind"], row["name"])
+        if seen.setdefault(key, row["value"]) != row["value"]:
+            problems.append(f"{row['kind']} alias {row['name']!r} names two things")
+    if problems:
+        raise Invalid("seeds/aliases.json: " + "; ".join(problems))
+    return list({(r["kind"], r["name"]): r for r in rows}.values())
+
+
 def load_seeds(seeds_dir: Path | None = None) -> dict[str, int]:
     """Validate every file of seeds/ first, then load them all in one transaction."""
     seeds_dir = Path(seeds_dir or DEFAULT_SEEDS_DIR)
@@ -136,6 +176,16 @@ def load_seeds(seeds_dir: Path | None = None) -> dict[str, int]:
         _read(measures_path, SeedMeasuresFileSchema())["measures"] if measures_path.exists() else []
     )
     plans = [_read(p, SeedPlanSchema()) for p in sorted((seeds_dir / "plans").glob("*.json"))]
+    aliases_path = seeds_dir / "aliases.json"
+    aliases = (
+        _aliases(
+            _read(aliases_path, SeedAliasesFileSchema()),
+            {t["key"] for t in tiers_file["tiers"]},
+            {d["code"] for d in districts},
+        )
+        if aliases_path.exists()
+        else []
+    )
     for plan in plans:
         _check_references(
             plan,
@@ -153,6 +203,9 @@ def load_seeds(seeds_dir: Path | None = None) -> dict[str, int]:
         for tier in tiers_file["tiers"]:
             Tier.update(prerequisite=tier["prerequisite"]).where(Tier.key == tier["key"]).execute()
         _upsert(Measure, measures, [Measure.key])
+        Alias.delete().execute()  # the file is the whole set: a wording removed there is gone
+        if aliases:
+            Alias.insert_many(aliases).execute()
         for plan in plans:
             _store_plan(plan)
         counts = {
@@ -160,6 +213,7 @@ def load_seeds(seeds_dir: Path | None = None) -> dict[str, int]:
             "tiers": len(tiers),
             "measures": len(measures),
             "plans": len(plans),
+            "aliases": len(aliases),
         }
         record(CLI_ACTOR, "catalog.loaded", "catalog", district=None, data=counts)
     return counts

@@ -5,7 +5,7 @@ import datetime as dt
 import peewee as pw
 
 from registry.db import write_transaction
-from registry.models import Certification, Enterprise, Tier
+from registry.models import Certification, Enterprise, Ladder, Tier
 from registry.services import enterprises
 from registry.services.audit import Actor, record, snapshot
 from registry.services.clock import today
@@ -15,9 +15,11 @@ from registry.services.standing import is_active
 REVOCATION_BAR_YEARS = 3
 
 
-def default_valid_until(tier: Tier, year: int) -> dt.date:
-    """Henan aligns validity to calendar years: the 2022 list is valid through 2025-12-31."""
-    return dt.date(year + tier.validity_years, 12, 31)
+def default_valid_until(tier: Tier, certified_on: dt.date) -> dt.date:
+    """Henan aligns validity to calendar years from the year of the announcement: the 2022年度
+    list announced in March 2023 and the 2023年度第一批 announced in May 2023 both run through
+    2025-12-31 (DOMAIN.md §1), whatever their 年度."""
+    return dt.date(certified_on.year + tier.validity_years - 1, 12, 31)
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -34,15 +36,9 @@ def get(cert_id: int) -> Certification:
     return found
 
 
-def _tier(key: str) -> Tier:
-    tier = Tier.get_or_none(Tier.key == key)
-    if tier is None:
-        raise invalid_field("tier", f"unknown tier {key!r}")
-    return tier
-
-
 def tiers_by_key() -> dict[str, Tier]:
-    return {t.key: t for t in Tier.select()}
+    """Every tier with its ladder (whose start date the prerequisite rule needs)."""
+    return {t.key: t for t in Tier.select(Tier, Ladder).join(Ladder)}
 
 
 def violation(tier: Tier, fields: dict, history: list, tiers: dict[str, Tier]) -> str | None:
@@ -61,7 +57,9 @@ def violation(tier: Tier, fields: dict, history: list, tiers: dict[str, Tier]) -
                     f"{cert.tier_id} was revoked on {cert.revoked_on.isoformat()}: no "
                     f"certification in the {tier.ladder_id} ladder before {bar_ends.isoformat()}"
                 )
-    if tier.prerequisite_id is not None:
+    starts_on = tier.ladder.starts_on
+    # Titles granted before the ladder began were granted without its lower tiers.
+    if tier.prerequisite_id is not None and (starts_on is None or on >= starts_on):
         prerequisite = tiers[tier.prerequisite_id]
         # A higher tier of the ladder implies the lower one (a 小巨人 is also 专精特新).
         if not any(is_active(c, on) and tiers[c.tier_id].rank >= prerequisite.rank for c in ladder):
@@ -94,7 +92,7 @@ def prepare(tier: Tier, data: dict, *, location: str = "json") -> dict:
             location=location,
         )
     if fields.get("valid_until") is None:
-        fields["valid_until"] = default_valid_until(tier, fields["year"])
+        fields["valid_until"] = default_valid_until(tier, on)
     if fields["valid_until"] < on:
         raise invalid_field("valid_until", "must not be before certified_on", location=location)
     if fields.get("renewal") is None:
@@ -109,14 +107,17 @@ def _duplicate(enterprise: Enterprise, tier: Tier, year: int) -> Conflict:
 
 def certify(actor: Actor, enterprise: Enterprise, data: dict) -> Certification:
     """Record a certification of `enterprise` after checking every rule; one audit event."""
-    tier = _tier(data["tier"])
+    tiers = tiers_by_key()
+    tier = tiers.get(data["tier"])
+    if tier is None:
+        raise invalid_field("tier", f"unknown tier {data['tier']!r}")
     fields = prepare(tier, data)
     with write_transaction():
         enterprises.lock(enterprise.id)
         history = enterprises.certifications_of(enterprise)
         if any(c.tier_id == tier.key and c.year == fields["year"] for c in history):
             raise _duplicate(enterprise, tier, fields["year"])
-        reason = violation(tier, fields, history, tiers_by_key())
+        reason = violation(tier, fields, history, tiers)
         if reason:
             raise Conflict(reason)
         try:

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 import peewee as pw
 
 from registry.db import bulk_insert, is_sqlite, write_transaction
-from registry.models import Certification, District, Enterprise, utcnow
+from registry.models import Certification, District, Enterprise, FormerName, utcnow
 from registry.services.audit import Actor, record, snapshot
 from registry.services.errors import Conflict, NotFound, Stale, invalid_field
+from registry.services.names import name_key
 from registry.services.standing import standing
 
 EDITABLE = ("name", "district", "industry_chain")
@@ -33,7 +34,7 @@ def register(actor: Actor, data: dict) -> Enterprise:
         if Enterprise.select().where(Enterprise.credit_code == data["credit_code"]).exists():
             raise Conflict(f"enterprise {data['credit_code']} is already registered")
         try:
-            enterprise = Enterprise.create(**data)
+            enterprise = Enterprise.create(**data, name_key=name_key(data["name"]))
         except pw.IntegrityError as exc:  # a concurrent registration of the same code
             raise Conflict(f"enterprise {data['credit_code']} is already registered") from exc
         record(
@@ -55,15 +56,23 @@ def update(
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise invalid_field(sorted(unknown)[0], "cannot be changed")
+    stored = dict(changes)
+    if "name" in changes:
+        stored["name_key"] = name_key(changes["name"])
     with write_transaction():
         changed = (
-            Enterprise.update(**changes, version=Enterprise.version + 1, updated_at=utcnow())
+            Enterprise.update(**stored, version=Enterprise.version + 1, updated_at=utcnow())
             .where((Enterprise.id == enterprise.id) & (Enterprise.version == expected_version))
             .execute()
         )
         if changed == 0:
             raise Stale(f"enterprise {enterprise.credit_code} was changed by someone else")
         updated = Enterprise.get_by_id(enterprise.id)
+        if updated.name != enterprise.name:
+            # Lists published before the correction still print the old name.
+            FormerName.create(
+                enterprise=enterprise.id, name=enterprise.name, name_key=name_key(enterprise.name)
+            )
         record(
             actor,
             "enterprise.updated",
@@ -98,7 +107,11 @@ BULK_FIELDS = (
 def register_many(rows: list[tuple]) -> None:
     """Bulk registration (imports, demo data): rows in the order of BULK_FIELDS, each already
     checked; the caller records the audit events."""
-    bulk_insert(Enterprise, list(BULK_FIELDS), rows)
+    bulk_insert(
+        Enterprise,
+        [*BULK_FIELDS, Enterprise.name_key],
+        [(*row, name_key(row[1])) for row in rows],
+    )
 
 
 def touch(enterprise_id: int) -> None:

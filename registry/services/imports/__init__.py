@@ -1,0 +1,233 @@
+"""Loading a published list, unedited, as the pipeline it is:
+
+1. reading the sheet (sheet.py): CSV, XLSX or JSON as numbered records, bounded by content;
+2. locating the rows (layout.py): the title, the header, the firms' rows, merged cells filled;
+3. the list's facts (facts.py): from parameters, the title and columns; one error if missing;
+4. reading each row (rows.py): cells into values, the facts filled in, the row placed;
+5. identifying firms (firms.py): by credit code or name; rows skipped or left unresolved;
+6. applying (apply.py): every row in one write transaction, or none of them.
+
+Steps 1 to 5 finish before any write transaction begins, so a slow, large or bad upload holds
+no lock; a dry run takes none at all. Any bad row, unresolved name or row outside a bureau's
+districts leaves the registry as it was.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import IO
+
+from registry.db import read_snapshot, write_transaction
+from registry.services.audit import Actor
+from registry.services.certifications import tiers_by_key
+from registry.services.errors import Forbidden, ImportRejected, Invalid
+from registry.services.imports.apply import Applier
+from registry.services.imports.facts import HowToGive, query_parameter, read_facts
+from registry.services.imports.firms import (
+    identify,
+    resolutions_from_mapping,
+    resolutions_from_rows,
+)
+from registry.services.imports.layout import locate
+from registry.services.imports.regions import DISTRICT, Regions
+from registry.services.imports.rows import RowReader
+from registry.services.imports.sheet import read_sheet, spool
+from registry.services.imports.vocabulary import Vocabulary
+
+__all__ = ["ImportOptions", "empty_result", "rejected_file", "run_import", "spool"]
+
+CHUNK = 2000
+DEFAULT_UPLOAD_LIMIT = 16 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    dry_run: bool = False
+    skip_unresolved: bool = False
+    # Load only these districts' rows and skip the others (a county loading a city's list):
+    # the districts given, or with `own_districts_only` a bureau's own.
+    only_districts: frozenset[str] | None = None
+    own_districts_only: bool = False
+    max_rows: int = 200_000
+    upload_limit: int = DEFAULT_UPLOAD_LIMIT
+
+
+@dataclass
+class Upload:
+    """A file as it came: spooled, with the name and type the client gave (if any)."""
+
+    file: IO[bytes]
+    filename: str | None = None
+    content_type: str | None = None
+
+
+def empty_result(dry_run: bool, ignored_columns: list[str] | None = None) -> dict:
+    """An import's answer before any row: what it counts and reports."""
+    return {
+        "dry_run": dry_run,
+        "rows": 0,
+        "created_enterprises": 0,
+        "created_certifications": 0,
+        "unchanged": 0,
+        "matched_by_name": 0,
+        "resolved": 0,
+        "list": None,
+        "conflicts": [],
+        "skipped": [],
+        "unresolved": [],
+        "warnings": [],
+        "errors": [],
+        "ignored_columns": ignored_columns or [],
+    }
+
+
+def rejected(result: dict, detail: str | None = None) -> ImportRejected:
+    """The import refused: nothing written; `result` carries every row's errors."""
+    result["errors"].sort(key=lambda e: e["row"] or 0)
+    bad = len({e["row"] for e in result["errors"]})
+    return ImportRejected(detail or f"{bad} row(s) have errors; nothing was written", result)
+
+
+def rejected_file(error: Invalid, *, dry_run: bool) -> ImportRejected:
+    """The file itself is unreadable (no header, not XLSX…): one error, for no row."""
+    errors = [
+        {"row": None, "field": field, "column": None, "message": messages[0]}
+        for location in (error.errors or {}).values()
+        if isinstance(location, dict)
+        for field, messages in location.items()
+    ] or [{"row": None, "field": "file", "column": None, "message": error.detail}]
+    return ImportRejected(error.detail, {**empty_result(dry_run), "errors": errors})
+
+
+def _is_file_error(error: Invalid) -> bool:
+    return set(error.errors or {}) <= {"file", "json"}
+
+
+class _Discard(Exception):
+    """Raised inside the transaction to roll it back (bad rows, forbidden rows)."""
+
+
+def _resolutions(resolve: Upload | dict | None, vocabulary: Vocabulary, options: ImportOptions):
+    regions = Regions(vocabulary)
+    if resolve is None:
+        return {}
+    if isinstance(resolve, dict):
+        return resolutions_from_mapping(resolve, regions)
+    sheet = read_sheet(
+        resolve.file,
+        filename=resolve.filename,
+        content_type=resolve.content_type,
+        upload_limit=options.upload_limit,
+    )
+    if sheet.kind == "json":
+        return resolutions_from_mapping({row["name"]: row for row in sheet.rows or []}, regions)
+    _, rows = locate(sheet, vocabulary, options.max_rows)
+    return resolutions_from_rows(rows, regions)
+
+
+def run_import(
+    actor: Actor,
+    upload: Upload,
+    *,
+    given: dict | None = None,
+    resolve: Upload | dict | None = None,
+    options: ImportOptions = ImportOptions(),
+    how: HowToGive = query_parameter,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> dict:
+    """Load a list: read and check all of it, then write all of it (or, dry, nothing).
+
+    `given`: the list's facts as the clerk gives them (tier, year, certified_on, document_no,
+    batch, renewal, valid_until); `resolve`: names → credit codes for names-only rows.
+    Raises ImportRejected (bad rows, missing facts, unresolved names: nothing written),
+    Forbidden (rows outside a bureau's districts) or Invalid (a bad parameter).
+    """
+    vocabulary, tiers = Vocabulary.load(), tiers_by_key()
+    result = empty_result(options.dry_run)
+    try:
+        sheet = read_sheet(
+            upload.file,
+            filename=upload.filename,
+            content_type=upload.content_type,
+            upload_limit=options.upload_limit,
+        )
+        layout, raw_rows = locate(sheet, vocabulary, options.max_rows)
+        facts = read_facts(given or {}, layout, vocabulary)
+        result["ignored_columns"] = layout.ignored
+        result["list"] = {**facts.answer(), "header_row": layout.header_row}
+        result["warnings"] = [{"row": None, "message": m} for m in facts.warnings]
+        if missing := facts.missing(how):
+            result["errors"] = missing
+            names = ", ".join(e["message"].split(":")[0] for e in missing)
+            raise rejected(result, f"the list does not state {names}; nothing was written")
+        reader = RowReader(layout, facts, vocabulary, tiers)
+        rows = []
+        for raw in raw_rows:
+            result["rows"] += 1
+            row, errors = reader.read(raw)
+            result["errors"].extend(errors)
+            if row is not None:
+                rows.append(row)
+    except Invalid as exc:
+        if _is_file_error(exc):
+            raise rejected_file(exc, dry_run=options.dry_run) from exc
+        raise
+    resolutions = _resolutions(resolve if resolve is not None else sheet.resolve, vocabulary, options)
+    only = options.only_districts
+    if only is None and options.own_districts_only and actor.role == "bureau":
+        only = frozenset(actor.districts)
+    kept = []
+    for row in rows:
+        if only is not None and row.place.kind == DISTRICT and row.district not in only:
+            result["skipped"].append(row.skipped(f"in {row.district}, not a district loaded"))
+        else:
+            kept.append(row)
+    with read_snapshot():
+        found = identify(kept, resolutions)
+    result["skipped"].extend(found.skipped)
+    result["warnings"].extend(found.warnings)
+    result["matched_by_name"], result["resolved"] = found.matched_by_name, found.resolved
+    if found.unresolved and options.skip_unresolved:
+        result["skipped"].extend(
+            {k: v for k, v in entry.items() if k != "candidates"} for entry in found.unresolved
+        )
+    else:
+        result["unresolved"] = found.unresolved
+    # With rows already refused, the others are still checked (dry), so that one answer
+    # lists every problem of the list.
+    refused = bool(result["errors"] or result["unresolved"])
+    _apply(actor, found.rows, result, tiers, only, options, on_progress, dry=refused)
+    result["skipped"].sort(key=lambda s: s["row"])
+    result["warnings"].sort(key=lambda w: (w["row"] or 0))
+    if result["unresolved"] and not result["errors"]:
+        raise rejected(
+            result,
+            f"{len(result['unresolved'])} names-only row(s) match no single registered firm: "
+            "resolve them (a name → credit code resolution) or skip them "
+            "(skip_unresolved); nothing was written",
+        )
+    if result["errors"]:
+        raise rejected(result)
+    return result
+
+
+def _apply(actor, rows, result, tiers, only, options, on_progress, *, dry: bool) -> None:
+    dry = dry or options.dry_run
+    applier = Applier(actor, result, tiers, write=not dry, only_districts=only)
+    try:
+        with read_snapshot() if dry else write_transaction():
+            for start in range(0, len(rows), CHUNK):
+                applier.apply(rows[start : start + CHUNK])
+                if on_progress:
+                    on_progress(min(start + CHUNK, len(rows)), len(rows))
+            if applier.forbidden or result["errors"]:
+                raise _Discard
+    except _Discard:
+        pass
+    if applier.forbidden:
+        shown = ", ".join(map(str, applier.forbidden[:20]))
+        more = " …" if len(applier.forbidden) > 20 else ""
+        raise Forbidden(
+            f"this bureau token imports only rows of its districts "
+            f"({', '.join(actor.districts)}); rows {shown}{more} are elsewhere: load them with "
+            "the county's own token, or ask to load only your districts' rows"
+        )

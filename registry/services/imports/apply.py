@@ -1,0 +1,285 @@
+"""Applying the rows: each firm registered or found, each certification recorded or matched.
+
+Rows apply in file order, a chunk at a time, so a firm's lower tier may come before its higher
+one in the same list. A row that repeats what is stored is `unchanged`; one that contradicts it
+(another name or district for a known code, another date for a known certification) is a
+`conflict`: reported, never overwritten. Names that differ only in bracket width or spacing
+are one name, and so is a former name. The published list is the authority on its own titles:
+where the registry's records lack a title's prerequisite, or the ladder's other rules object,
+the certification is recorded with a warning.
+
+A real import writes inside the caller's write transaction; a dry run decides the same things
+inside a read snapshot and writes nothing. What the import has seen is kept across chunks, so
+both see the firms and certifications of earlier rows.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from registry.db import bulk_insert, bump_versions, rows_where_in
+from registry.models import Certification, Enterprise, FormerName, Tier, utcnow
+from registry.services import audit, enterprises
+from registry.services.audit import Actor
+from registry.services.certifications import violation
+from registry.services.imports.regions import DISTRICT
+from registry.services.imports.rows import ListRow
+from registry.services.names import name_key
+
+WRITTEN = ("tier", "year", "certified_on", "valid_until", "renewal", "document_no", "batch")
+FACTS = ("tier", "year", "certified_on", "valid_until", "revoked_on", "renewal", "document_no")
+
+
+@dataclass
+class Facts:
+    """What the rules need of a certification, stored or from an earlier row of the list."""
+
+    tier_id: str
+    year: int
+    certified_on: dt.date
+    valid_until: dt.date
+    revoked_on: dt.date | None
+    renewal: bool
+    document_no: str | None
+
+
+@dataclass
+class Firm:
+    id: int | None  # None until written
+    name: str
+    name_keys: set[str]  # its name and former names, folded
+    district: str
+    industry_chain: str | None = None
+
+
+def _text(value):
+    """A stored or given value as JSON shows it."""
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+class Applier:
+    """The import's work on the database: one chunk of rows at a time."""
+
+    def __init__(
+        self,
+        actor: Actor,
+        result: dict,
+        tiers: dict[str, Tier],
+        *,
+        write: bool,
+        only_districts: frozenset[str] | None,
+    ):
+        self.actor, self.result, self.tiers = actor, result, tiers
+        self.write, self.only_districts = write, only_districts
+        self.firms: dict[str, Firm] = {}  # every firm the import has seen, by credit code
+        self.history: dict[str, list[Facts]] = {}
+        self.forbidden: list[int] = []
+        self.now = utcnow()
+        self.stamp = self.now.isoformat(" ")  # as the column stores it, converted once
+
+    def _error(self, row: ListRow, field: str, column: str, message: str) -> None:
+        self.result["errors"].append(
+            {"row": row.number, "field": field, "column": column, "message": message}
+        )
+
+    def _conflict(self, row: ListRow, field: str, stored, given) -> None:
+        self.result["conflicts"].append(
+            {"row": row.number, "field": field, "stored": _text(stored), "given": _text(given)}
+        )
+
+    def _load(self, codes: list[str]) -> None:
+        """The stored firms of `codes` not seen yet, their former names and certifications."""
+        codes = [c for c in codes if c not in self.firms]
+        stored = rows_where_in(
+            [Enterprise.id, Enterprise.credit_code, Enterprise.name, Enterprise.district],
+            Enterprise.credit_code,
+            codes,
+            lock=self.write,
+        )
+        code_of = {}
+        for id_, code, name, district in stored:
+            self.firms[code] = Firm(id_, name, {name_key(name)}, district)
+            self.history[code] = []
+            code_of[id_] = code
+        ids = list(code_of)
+        for id_, key in rows_where_in(
+            [FormerName.enterprise, FormerName.name_key], FormerName.enterprise, ids
+        ):
+            self.firms[code_of[id_]].name_keys.add(key)
+        for id_, *facts in rows_where_in(
+            [Certification.enterprise, *(getattr(Certification, f) for f in FACTS)],
+            Certification.enterprise,
+            ids,
+        ):
+            self.history[code_of[id_]].append(Facts(*facts))
+
+    def apply(self, rows: Iterable[ListRow]) -> None:
+        """Decide, and (for a real import) write, one chunk of rows."""
+        rows = list(rows)
+        self._load(list({row.credit_code for row in rows}))
+        new_firms: dict[str, Firm] = {}
+        new_certs: list[ListRow] = []
+        for row in rows:
+            firm = self.firms.get(row.credit_code)
+            if firm is None:
+                firm = self._new_firm(row)
+                if firm is None:
+                    continue
+                district = firm.district
+            else:
+                district = firm.district
+                if not self._same_firm(row, firm):
+                    continue
+            if not self._in_scope(row, district):
+                continue
+            if row.credit_code not in self.firms:
+                self.firms[row.credit_code] = new_firms[row.credit_code] = firm
+                self.history[row.credit_code] = []
+            if self._certification(row):
+                new_certs.append(row)
+        self.result["created_enterprises"] += len(new_firms)
+        self.result["created_certifications"] += len(new_certs)
+        if self.write:
+            self._write(new_firms, new_certs)
+
+    def _new_firm(self, row: ListRow) -> Firm | None:
+        """The firm a row registers, or None (and an error) when the row cannot."""
+        if row.place.kind != DISTRICT:
+            where = row.place.text or "no region"
+            self._error(
+                row,
+                "district",
+                "district",
+                f"{row.credit_code} is not registered, and the list places it in {where}, "
+                "not in a district: give its district (a county column, or the resolution's "
+                "district) to register it",
+            )
+            return None
+        if not row.name:
+            self._error(row, "name", "name", f"{row.credit_code} is not registered: its name")
+            return None
+        return Firm(None, row.name, {name_key(row.name)}, row.district, row.industry_chain)
+
+    def _same_firm(self, row: ListRow, firm: Firm) -> bool:
+        """A known firm's row agrees with what is stored; else its conflicts are reported."""
+        clash = []
+        if row.found_by == "code" and row.name and name_key(row.name) not in firm.name_keys:
+            clash.append(("name", firm.name, row.name))
+        if row.place.kind == DISTRICT and row.district != firm.district:
+            clash.append(("district", firm.district, row.district))
+        for field, stored, given in clash:
+            self._conflict(row, field, stored, given)
+        return not clash
+
+    def _in_scope(self, row: ListRow, district: str) -> bool:
+        """Rows beyond the districts asked for are skipped; beyond a bureau's, forbidden."""
+        if self.only_districts is not None and district not in self.only_districts:
+            self.result["skipped"].append(row.skipped(f"in {district}, not a district loaded"))
+            return False
+        if self.actor.role == "bureau" and district not in self.actor.districts:
+            self.forbidden.append(row.number)
+            return False
+        return True
+
+    def _certification(self, row: ListRow) -> bool:
+        """Whether the row records a new certification (else it is unchanged or a conflict)."""
+        history = self.history[row.credit_code]
+        same = next((c for c in history if c.tier_id == row.tier and c.year == row.year), None)
+        if same is not None:
+            differences = [
+                (name, getattr(same, name), getattr(row, name))
+                for name in ("certified_on", "renewal", "document_no", "valid_until")
+                if getattr(row, name) is not None and getattr(same, name) != getattr(row, name)
+            ]
+            for name, stored, given in differences:
+                self._conflict(row, name, stored, given)
+            if not differences:
+                self.result["unchanged"] += 1
+            return False
+        tier = self.tiers[row.tier]
+        reason = violation(tier, row.certification(), history, self.tiers)
+        if reason:
+            self.result["warnings"].append(
+                {"row": row.number, "message": f"recorded as the list publishes it: {reason}"}
+            )
+        history.append(
+            Facts(
+                row.tier,
+                row.year,
+                row.certified_on,
+                row.valid_until,
+                None,
+                row.renewal,
+                row.document_no,
+            )
+        )
+        return True
+
+    def _write(self, new_firms: dict[str, Firm], new_certs: list[ListRow]) -> None:
+        """Insert the chunk's new firms and certifications, and one audit event per row."""
+        if new_firms:
+            enterprises.register_many(
+                [
+                    (code, f.name, f.district, f.industry_chain, self.stamp, self.stamp, 1)
+                    for code, f in new_firms.items()
+                ],
+            )
+            for code, firm_id in rows_where_in(
+                [Enterprise.credit_code, Enterprise.id], Enterprise.credit_code, list(new_firms)
+            ):
+                new_firms[code].id = firm_id
+        if not new_certs:
+            return
+        bulk_insert(
+            Certification,
+            [
+                Certification.enterprise,
+                *(getattr(Certification, c) for c in WRITTEN),
+                Certification.created_at,
+            ],
+            [
+                (self.firms[r.credit_code].id, *(getattr(r, c) for c in WRITTEN), self.stamp)
+                for r in new_certs
+            ],
+        )
+        touched = list({self.firms[r.credit_code].id for r in new_certs})
+        # New firms start at version 1; known ones changed (a new certification): a new ETag.
+        created = {f.id for f in new_firms.values()}
+        bump_versions(Enterprise, [i for i in touched if i not in created], self.now)
+        cert_ids = {
+            (enterprise_id, tier, year): cert_id
+            for cert_id, enterprise_id, tier, year in rows_where_in(
+                [
+                    Certification.id,
+                    Certification.enterprise,
+                    Certification.tier,
+                    Certification.year,
+                ],
+                Certification.enterprise,
+                touched,
+            )
+        }
+        events, introduced = [], set()
+        for row in new_certs:
+            firm = self.firms[row.credit_code]
+            cert_id = cert_ids[(firm.id, row.tier, row.year)]
+            registered = row.credit_code in new_firms and row.credit_code not in introduced
+            introduced.add(row.credit_code)
+            data = {
+                "row": row.number,
+                "credit_code": row.credit_code,
+                "registered": registered,
+                "found_by": row.found_by,
+                # The firm as it stands, so the trail alone can place the certification.
+                "enterprise": {
+                    "id": firm.id,
+                    "name": firm.name,
+                    "district": firm.district,
+                    "industry_chain": firm.industry_chain,
+                },
+                "certification": {"id": cert_id, **row.certification()},
+            }
+            subject = f"enterprise/{row.credit_code}/certification/{cert_id}"
+            events.append(("import.row", subject, firm.district, data))
+        # One audit event per row written, in one insert (rolled back with the rest).
+        audit.record_many(self.actor, events)

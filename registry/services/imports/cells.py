@@ -1,0 +1,106 @@
+"""Reading cells: the values of one row as lists write them, into the registry's.
+
+Dates as `2023-06-28`, `2023/6/28`, `2023年6月28日` or a date cell; years as `2023` or
+`2023年度`; yes and no as `是`/`否`, `复核`, `true`/`1`; credit codes with the markers our own
+exports add for spreadsheets (a leading `'`, `="…"`), and a clear word when Excel has turned a
+code into a number (`9.14107E+17`). Text keeps no control characters.
+"""
+
+import datetime as dt
+import re
+
+from registry.services import credit_code as credit_codes
+
+DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+# A validity printed as a span: `2023年1月1日至2025年12月31日`; its end is the date that counts.
+SPAN = re.compile(r"^(?:有效期(?:为|限)?[:：]?)?\s*(.+?)\s*(?:至|到|—|–|~|～|\s-\s)\s*(.+?)\s*止?$")
+YEAR_TEXT = re.compile(r"^(\d{4})\s*(年度?)?$")
+EXCEL_NUMBER = re.compile(r"^\d(\.\d+)?E\+?\d+$", re.IGNORECASE)
+FORMULA_TEXT = re.compile(r'^="(.*)"$')  # ="914107…": text a spreadsheet will not reformat
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# A leading apostrophe keeps a spreadsheet from reading text as a formula (OWASP's advice,
+# which our exports follow): the importer takes it off again.
+NEUTRALIZED = re.compile(r"^'(?=[=+\-@\t\r])")
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+MAX_TEXT = {"name": 200, "document_no": 100, "batch": 100, "industry_chain": 100}
+
+
+def plain(value) -> str:
+    """A cell as text: numbers without a trailing `.0`, markers off, stripped."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return NEUTRALIZED.sub("", str(value).strip())
+
+
+def text(value, name: str) -> str:
+    """Free text (a name, a 文号): bounded, without control characters."""
+    found = plain(value)
+    if len(found) > MAX_TEXT[name]:
+        raise ValueError(f"longer than {MAX_TEXT[name]} characters")
+    if CONTROL.search(found):
+        raise ValueError("must not contain control characters")
+    return found
+
+
+def credit_code(value) -> str:
+    """A checked credit code; a number is a code Excel has mangled, said so."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError(
+            f"the cell holds the number {value!r}, not text: a spreadsheet keeps 15 digits of a "
+            "number, so the code's last digits are lost; format the column as text and enter "
+            "the codes again"
+        )
+    found = plain(value)
+    if formula := FORMULA_TEXT.match(found):
+        found = formula.group(1)
+    found = found.lstrip("'")
+    if EXCEL_NUMBER.match(found):
+        raise ValueError(
+            f"{found!r} is a credit code Excel turned into a number (all-digit codes of firms "
+            "registered before 2015 are): its digits are lost; format the column as text "
+            "(文本) in Excel and enter the codes again"
+        )
+    return credit_codes.normalize(found)  # CreditCodeError is a ValueError too
+
+
+def date(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool) and 20000 < value < 80000:
+        return EXCEL_EPOCH + dt.timedelta(days=int(value))  # a date cell without a date format
+    found = plain(value)
+    match = DATE_TEXT.match(found)
+    if not match:
+        raise ValueError(f"not a date: {found!r} (e.g. 2023-06-30 or 2023年6月30日)")
+    try:
+        return dt.date(*map(int, match.groups()))
+    except ValueError as exc:
+        raise ValueError(f"not a date: {found!r} ({exc})") from exc
+
+
+def last_day(value) -> dt.date:
+    """A date, or the end of a printed span (`2023年1月1日至2025年12月31日`)."""
+    try:
+        return date(value)
+    except ValueError:
+        span = SPAN.match(value.strip()) if isinstance(value, str) else None
+        if span is None:
+            raise
+    start, end = date(span.group(1)), date(span.group(2))
+    if end < start:
+        raise ValueError(f"the span {value.strip()!r} ends before it starts")
+    return end
+
+
+def year(value) -> int:
+    if isinstance(value, float) and not value.is_integer():
+        raise ValueError(f"not a year: {value!r}")
+    found = plain(value)
+    match = YEAR_TEXT.match(found)
+    if not match or not 2000 <= int(match.group(1)) <= 2100:
+        raise ValueError(f"not a year: {found!r}")
+    return int(match.group(1))

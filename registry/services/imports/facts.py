@@ -1,0 +1,172 @@
+"""The facts of a list, given once: the request's parameters, then the title, then a column.
+
+A published list rarely has tier, year, date or document columns. Its title states the tier,
+the 年度, the batch and whether it is a renewal (复核) list: "2023年度第一批河南省专精特新中小企
+业名单", "通过复核的2020年度…名单", "第五批专精特新“小巨人”企业名单". The notice states the date,
+the 文号 and the validity, which the clerk gives once for the whole list. What the parameters
+leave out is read from the title; a column in a row wins over both. A fact still missing is
+one error for the list, not one per row.
+"""
+
+import contextlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from registry.services.errors import Invalid
+from registry.services.imports import cells
+from registry.services.imports.layout import Layout
+from registry.services.imports.vocabulary import Vocabulary
+
+FACTS = ("tier", "year", "certified_on", "valid_until", "renewal", "document_no", "batch")
+REQUIRED = ("tier", "certified_on")
+LABELS = {
+    "tier": "类别",
+    "year": "年度",
+    "certified_on": "公告日期",
+    "valid_until": "有效期至",
+    "renewal": "是否复核",
+    "document_no": "文号",
+    "batch": "批次",
+}
+EXAMPLES = {"tier": "specialized_sme", "certified_on": "YYYY-MM-DD"}
+PARAMETER, TITLE, DEFAULT = "parameter", "title", "default"
+
+_YEAR = re.compile(r"(\d{4})\s*年度")
+_YEAR_ONLY = re.compile(r"(\d{4})\s*年(?!\s*\d{1,2}\s*月)")
+_BATCH = re.compile(r"第\s*([一二三四五六七八九十百零〇两\d]+)\s*批")
+_RENEWAL = re.compile(r"复核|复审")
+_REVOCATION = re.compile(r"撤销|取消.{0,40}(称号|资格|认定)")
+_VALIDITY = re.compile(r"有效期(?:为|限)?[:：]?\s*(\S+?(?:至|到)\S+?日)")
+
+# How a caller tells a person to give a fact for the whole list: `?certified_on=YYYY-MM-DD`
+# over HTTP, `--certified-on YYYY-MM-DD` at the command line.
+HowToGive = Callable[[str, str], str]
+
+
+def query_parameter(name: str, example: str) -> str:
+    return f"add ?{name}={example}"
+
+
+@dataclass
+class Fact:
+    value: object = None
+    source: str | None = None  # parameter | title | default; None: not given for the list
+    column: str | None = None  # the column, as printed, that gives it row by row (and wins)
+
+
+@dataclass
+class ListFacts:
+    facts: dict[str, Fact]
+    title: str | None
+    warnings: list[str]
+    renews_year: int | None = None  # a renewal list's 年度: that of the titles it renews
+
+    def value(self, name: str):
+        return self.facts[name].value
+
+    def missing(self, how: HowToGive) -> list[dict]:
+        """One error per required fact no parameter, title or column gives."""
+        return [
+            {
+                "row": None,
+                "field": name,
+                "column": LABELS[name],
+                "message": f"{LABELS[name]} ({name}): the list does not state it; "
+                f"{how(name, EXAMPLES[name])} for the whole list",
+            }
+            for name in REQUIRED
+            if self.facts[name].value is None and self.facts[name].column is None
+        ]
+
+    def answer(self) -> dict:
+        """The facts used and where each came from (the import's `list`)."""
+        facts = {}
+        for name, fact in self.facts.items():
+            value = fact.value.isoformat() if hasattr(fact.value, "isoformat") else fact.value
+            facts[name] = {"value": value, "source": fact.source, "column": fact.column}
+        return {"title": self.title, "renews_year": self.renews_year, "facts": facts}
+
+
+def _given(name: str, value, vocabulary: Vocabulary):
+    """A parameter's value, read as the same fact in a list would be; raises Invalid."""
+    try:
+        if name == "tier":
+            key = vocabulary.tier(str(value))
+            if key is None:
+                raise ValueError(f"unknown tier {value!r}: a key, a label or a published wording")
+            return key
+        if name == "year":
+            return cells.year(value)
+        if name == "certified_on":
+            return cells.date(value)
+        if name == "valid_until":
+            return cells.last_day(value)
+        if name == "renewal":
+            if isinstance(value, bool):
+                return value
+            answer = vocabulary.answer(str(value))
+            if answer is None:
+                raise ValueError(f"not yes or no: {value!r}")
+            return answer
+        return cells.text(value, name)
+    except ValueError as exc:
+        raise Invalid(f"{name}: {exc}", errors={"query": {name: [str(exc)]}}) from exc
+
+
+def from_title(title: str, vocabulary: Vocabulary) -> tuple[dict, int | None]:
+    """What a title states: tier, year, batch, renewal, validity; and a renewed year."""
+    stated: dict = {}
+    tiers = vocabulary.tiers_in(title)
+    if len(tiers) == 1:  # a title naming two tiers leaves the tier to a column
+        stated["tier"] = tiers[0]
+    renewal = bool(_RENEWAL.search(title))
+    if renewal:
+        stated["renewal"] = True
+    year = _YEAR.search(title) or _YEAR_ONLY.search(title)
+    renews_year = None
+    if year and 2000 <= int(year.group(1)) <= 2100:
+        # A renewal list's 年度 is that of the titles it renews; the renewal itself counts
+        # toward the year of its announcement.
+        if renewal:
+            renews_year = int(year.group(1))
+        else:
+            stated["year"] = int(year.group(1))
+    if batch := _BATCH.search(title):
+        stated["batch"] = f"第{batch.group(1)}批"
+    if validity := _VALIDITY.search(title):
+        with contextlib.suppress(ValueError):  # one the title garbles is left to the parameter
+            stated["valid_until"] = cells.last_day(validity.group(1))
+    return stated, renews_year
+
+
+def read_facts(given: dict, layout: Layout, vocabulary: Vocabulary) -> ListFacts:
+    """The list's facts: each parameter given, else the title's; with the columns that win."""
+    title = layout.title
+    if title and _REVOCATION.search(title):
+        raise Invalid(
+            f"the title {title!r} announces revocations (撤销/取消): this import records "
+            "certifications; revoke titles one by one with POST /certifications/{id}/revoke",
+            errors={"file": {"title": ["a revocation list"]}},
+        )
+    stated, renews_year = from_title(title, vocabulary) if title else ({}, None)
+    facts, warnings = {}, []
+    for name in FACTS:
+        fact = Fact(column=layout.printed(name) if layout.has(name) else None)
+        if given.get(name) not in (None, ""):
+            fact.value, fact.source = _given(name, given[name], vocabulary), PARAMETER
+            if name in stated and stated[name] != fact.value:
+                warnings.append(
+                    f"the title says {name} {_shown(stated[name])}; the parameter's "
+                    f"{_shown(fact.value)} is used"
+                )
+        elif name in stated:
+            fact.value, fact.source = stated[name], TITLE
+        facts[name] = fact
+    if facts["renewal"].value is None and facts["renewal"].column is None:
+        facts["renewal"] = Fact(False, DEFAULT)
+    return ListFacts(facts, title, warnings, renews_year)
+
+
+def _shown(value) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)

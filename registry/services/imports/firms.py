@@ -1,0 +1,222 @@
+"""Identifying firms: by a row's credit code, else by its name.
+
+Provincial and MIIT lists name firms only. A names-only row is matched to a registered firm by
+its folded name (former names count too), within the row's district when it has one. A row
+whose region lies outside the city is skipped; so is a names-only row whose region is wider
+than the city (a province, in MIIT's lists) and matches no firm. A names-only row inside the
+city that matches none, or more than one, is unresolved: the import is refused, listing it
+with its likeliest firms, until the clerk resolves it (a name → credit code resolution, which
+registers the firm from the row when it is new) or asks to skip the unresolved rows.
+"""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from registry.db import rows_where_in
+from registry.models import Enterprise, FormerName
+from registry.services.errors import Invalid
+from registry.services.imports import cells
+from registry.services.imports.layout import RawRow
+from registry.services.imports.regions import DISTRICT, OUTSIDE, WIDER, Place, Regions
+from registry.services.imports.rows import ListRow
+from registry.services.names import name_key
+
+CANDIDATES = 3
+CANDIDATE_CUTOFF = 60  # rapidfuzz's 0–100 similarity of the names' distinctive parts
+LOOKUP_CHUNK = 2000
+# What every firm's name shares says nothing of which firm it is.
+_COMMON = ("有限责任公司", "股份有限公司", "有限公司", "集团", "公司", "河南省", "新乡市", "新乡")
+
+
+@dataclass(frozen=True)
+class Firm:
+    code: str
+    name: str
+    district: str
+
+
+@dataclass
+class Resolution:
+    credit_code: str
+    district: str | None = None
+
+
+@dataclass
+class Identification:
+    """What identifying the rows found, for the import's answer."""
+
+    rows: list[ListRow] = field(default_factory=list)  # the rows to apply, each with a code
+    skipped: list[dict] = field(default_factory=list)
+    unresolved: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+    matched_by_name: int = 0
+    resolved: int = 0
+
+
+def _resolution_error(name: str, message: str) -> Invalid:
+    return Invalid(f"resolve: {name}: {message}", errors={"resolve": {name: [message]}})
+
+
+def _resolution(name: str, code, district, regions: Regions) -> Resolution:
+    try:
+        code = cells.credit_code(code)
+    except ValueError as exc:
+        raise _resolution_error(name, f"credit code: {exc}") from exc
+    place = regions.classify(cells.plain(district)) if district else None
+    if district and (place is None or place.kind != DISTRICT):
+        raise _resolution_error(name, f"unknown district {district!r}")
+    return Resolution(code, place.district if place else None)
+
+
+def resolutions_from_mapping(mapping: dict, regions: Regions) -> dict[str, Resolution]:
+    """`{name: credit_code}` or `{name: {"credit_code": …, "district": …}}`, by folded name."""
+    found = {}
+    for name, value in mapping.items():
+        if isinstance(value, dict):
+            unknown = sorted(set(value) - {"credit_code", "district"})
+            if unknown or "credit_code" not in value:
+                raise _resolution_error(name, "give credit_code (and optionally district) only")
+            code, district = value["credit_code"], value.get("district")
+        else:
+            code, district = value, None
+        if not isinstance(code, str) or not (district is None or isinstance(district, str)):
+            raise _resolution_error(name, "the credit code and district are text")
+        found[name_key(name)] = _resolution(name, code, district, regions)
+    return found
+
+
+def resolutions_from_rows(rows: Iterator[RawRow], regions: Regions) -> dict[str, Resolution]:
+    """A resolution sheet: 企业名称, 统一社会信用代码 (and 县（市、区）), one firm a row."""
+    found = {}
+    for raw in rows:
+        name = cells.plain(raw.values.get("name"))
+        if not name or not cells.plain(raw.values.get("credit_code")):
+            raise _resolution_error(name or f"row {raw.number}", "a name and a credit code")
+        district = raw.values.get("district") or raw.values.get("region")
+        found[name_key(name)] = _resolution(name, raw.values["credit_code"], district, regions)
+    return found
+
+
+def _chunks(values: list, size: int) -> Iterator[list]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _firms_named(keys: list[str]) -> dict[str, dict[int, Firm]]:
+    """Registered firms by folded name, current or former: key → {firm id: firm}."""
+    found: dict[str, dict[int, Firm]] = {}
+    fields = [Enterprise.id, Enterprise.credit_code, Enterprise.name, Enterprise.district]
+    for chunk in _chunks(keys, LOOKUP_CHUNK):
+        for id_, code, name, district, key in rows_where_in(
+            [*fields, Enterprise.name_key], Enterprise.name_key, chunk
+        ):
+            found.setdefault(key, {})[id_] = Firm(code, name, district)
+        former = rows_where_in(
+            [FormerName.enterprise, FormerName.name_key], FormerName.name_key, chunk
+        )
+        ids = list({id_ for id_, _ in former})
+        firms = {row[0]: Firm(*row[1:]) for row in rows_where_in(fields, Enterprise.id, ids)}
+        for id_, key in former:
+            found.setdefault(key, {})[id_] = firms[id_]
+    return found
+
+
+def _core(name: str) -> str:
+    """A folded name without what every firm's name shares, for similarity."""
+    for common in _COMMON:
+        name = name.replace(common, "")
+    return name
+
+
+class Candidates:
+    """The registered firms most like a name: within a district, or city-wide."""
+
+    def __init__(self):
+        self.pools: dict[str | None, tuple[list[Firm], list[str]]] = {}
+
+    def _pool(self, district: str | None) -> tuple[list[Firm], list[str]]:
+        if district not in self.pools:
+            query = Enterprise.select(
+                Enterprise.credit_code, Enterprise.name, Enterprise.district, Enterprise.name_key
+            )
+            if district is not None:
+                query = query.where(Enterprise.district == district)
+            firms, names = [], []
+            for code, name, firm_district, key in query.tuples().iterator():
+                firms.append(Firm(code, name, firm_district))
+                names.append(_core(key))
+            self.pools[district] = (firms, names)
+        return self.pools[district]
+
+    def like(self, name: str, district: str | None) -> list[dict]:
+        firms, names = self._pool(district)
+        found = process.extract(
+            _core(name_key(name)),
+            names,
+            scorer=fuzz.WRatio,
+            limit=CANDIDATES,
+            score_cutoff=CANDIDATE_CUTOFF,
+        )
+        return [_candidate(firms[index], score) for _, score, index in found]
+
+
+def _candidate(firm: Firm, score: float) -> dict:
+    return {
+        "credit_code": firm.code,
+        "name": firm.name,
+        "district": firm.district,
+        "score": round(score),
+    }
+
+
+def identify(rows: Iterable[ListRow], resolutions: dict[str, Resolution]) -> Identification:
+    """Give every row a credit code, or say why it is skipped or unresolved."""
+    rows = list(rows)
+    found = Identification()
+    names_only = [r for r in rows if r.credit_code is None and r.place.kind != OUTSIDE]
+    named = _firms_named(sorted({name_key(r.name) for r in names_only}))
+    candidates = Candidates()
+    used = set()
+    for row in rows:
+        if row.place.kind == OUTSIDE:
+            found.skipped.append(row.skipped(f"outside the city: {row.place.text}"))
+            continue
+        if row.credit_code is not None:
+            found.rows.append(row)
+            continue
+        key = name_key(row.name)
+        if key in resolutions:
+            used.add(key)
+            resolution = resolutions[key]
+            row.credit_code, row.found_by = resolution.credit_code, "resolution"
+            if resolution.district is not None:
+                row.place = Place(DISTRICT, resolution.district, row.place.text)
+            found.resolved += 1
+            found.rows.append(row)
+            continue
+        matches = list(named.get(key, {}).values())
+        if row.place.kind == DISTRICT:
+            matches = [m for m in matches if m.district == row.district]
+        if len(matches) == 1:
+            row.credit_code, row.found_by = matches[0].code, "name"
+            found.matched_by_name += 1
+            found.rows.append(row)
+        elif not matches and row.place.kind == WIDER:
+            reason = f"not a registered firm, and {row.place.text} is wider than the city"
+            found.skipped.append(row.skipped(reason))
+        else:
+            where = row.place.text or "the city"
+            if matches:
+                reason = f"{len(matches)} registered firms in {where} have this name"
+                likely = [_candidate(m, 100) for m in matches]
+            else:
+                reason = f"no registered firm in {where} has this name"
+                likely = candidates.like(row.name, row.district)
+            found.unresolved.append({**row.skipped(reason), "candidates": likely})
+    for key in sorted(set(resolutions) - used):
+        found.warnings.append(
+            {"row": None, "message": f"the resolution for {key!r} matches no names-only row"}
+        )
+    return found

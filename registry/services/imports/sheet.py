@@ -1,0 +1,231 @@
+"""Reading the sheet: a list file as numbered records, whatever its format.
+
+CSV (UTF-8 with or without BOM, or GBK as Excel saves it), XLSX (the first worksheet) and JSON
+(`{"rows": [...]}`) are read from an upload already spooled to disk. The work is bounded by the
+file's real content, not by what it declares: every record read counts toward the row limit
+(blank ones too), a workbook's parts may not inflate beyond a fixed multiple of the upload
+limit, and its XML is read with defusedxml (no entity expansion).
+"""
+
+import codecs
+import csv
+import json
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import IO, BinaryIO
+
+from registry.services.errors import Invalid, Malformed
+
+SPOOL_IN_MEMORY = 1024 * 1024  # an upload above this waits on disk, not in memory
+SNIFF_BYTES = 64 * 1024
+MAX_COLUMNS = 64  # published lists have a dozen; a sheet declaring 16,384 is read to here
+XLSX_SHARED_INFLATION = 2  # sharedStrings, styles…: read whole, so at most 2 × the upload limit
+XLSX_SHEET_INFLATION = 16  # a worksheet is streamed: at most 16 × the upload limit
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def file_error(message: str, field_name: str = "file") -> Invalid:
+    """The file as a whole cannot be read: one error, for no row."""
+    return Invalid(message, errors={"file": {field_name: [message]}})
+
+
+@dataclass
+class Sheet:
+    """A list file read: its records (row number as a person sees it, cells), or JSON rows."""
+
+    kind: str  # csv | xlsx | json
+    records: Iterator[tuple[int, list]] = field(default_factory=lambda: iter(()))
+    rows: list | None = None  # JSON: row objects by the registry's column names
+    title: str | None = None  # JSON: the list's title, when the client gives it
+    resolve: dict | None = None  # JSON: name → credit code resolutions
+
+
+def spool(stream: BinaryIO, limit: int | None = None) -> IO[bytes]:
+    """The whole upload, read before anything else happens (in memory up to 1 MiB, on disk
+    above): a slow client holds no lock, and a reader may seek."""
+    spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
+    size = 0
+    while chunk := stream.read(SNIFF_BYTES):
+        size += len(chunk)
+        if limit is not None and size > limit:
+            spooled.close()
+            raise file_error(f"the file is larger than {limit} bytes", "size")
+        spooled.write(chunk)
+    spooled.seek(0)
+    return spooled
+
+
+def kind_of(filename: str | None, content_type: str | None, head: bytes) -> str:
+    """The format by the file's first bytes, then its name, then its content type."""
+    name = (filename or "").lower()
+    content_type = (content_type or "").lower()
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if name.endswith(".xlsx") or "spreadsheetml" in content_type:
+        return "xlsx"  # not a zip file, yet named so: read as XLSX, refused as such
+    if name.endswith(".json") or content_type.endswith("json"):
+        return "json"
+    if not name and not content_type and head.lstrip()[:1] == b"{":
+        return "json"
+    return "csv"
+
+
+def read_sheet(
+    file: IO[bytes],
+    *,
+    filename: str | None = None,
+    content_type: str | None = None,
+    upload_limit: int,
+) -> Sheet:
+    """Read a spooled list file of any supported format."""
+    head = file.read(8)
+    file.seek(0)
+    kind = kind_of(filename, content_type, head)
+    if kind == "xlsx":
+        return Sheet("xlsx", read_xlsx(file, upload_limit))
+    if kind == "json":
+        return read_json(file)
+    return Sheet("csv", read_csv(file))
+
+
+# CSV ------------------------------------------------------------------------------------------
+
+
+def sniff_encoding(head: bytes) -> str:
+    """UTF-8 (with or without BOM) when the first bytes decode as such, else GB18030 (GBK's
+    superset, what Excel in China saves a CSV as)."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return "gb18030"
+    return "utf-8"
+
+
+def _decoded_lines(file: IO[bytes], encoding: str) -> Iterator[str]:
+    """The file's lines as text, each decoded alone: a bad byte is placed by line and offset.
+    Neither UTF-8 nor GBK uses the byte of a line feed inside a character."""
+    offset = 0
+    for number, raw in enumerate(file, start=1):
+        try:
+            yield raw.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise file_error(
+                f"line {number} is not valid {encoding} text (byte {offset + exc.start} of the "
+                f"file, {raw[exc.start : exc.start + 4]!r}): save the list again as UTF-8 or GBK",
+                "encoding",
+            ) from exc
+        if number == 1 and encoding == "utf-8-sig":
+            encoding = "utf-8"  # the BOM is only at the start
+        offset += len(raw)
+
+
+def read_csv(file: IO[bytes]) -> Iterator[tuple[int, list]]:
+    """A CSV's records, numbered from 1 as a spreadsheet shows them."""
+    head = file.read(SNIFF_BYTES)
+    file.seek(0)
+    encoding = sniff_encoding(head)
+    sample = head[:4096].decode(encoding, errors="ignore")
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(_decoded_lines(file, encoding), dialect)
+    try:
+        yield from enumerate(reader, start=1)
+    except csv.Error as exc:
+        raise file_error(f"not a readable CSV file near line {reader.line_num}: {exc}") from exc
+
+
+# XLSX -----------------------------------------------------------------------------------------
+
+
+def _check_inflation(file: IO[bytes], upload_limit: int) -> None:
+    """Refuse a workbook whose parts would inflate far beyond any real list (a zip bomb).
+    The sizes a zip declares bind: Python's reader stops at them and checks the CRC."""
+    try:
+        with zipfile.ZipFile(file) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise file_error(f"not a readable XLSX workbook: {exc}", "format") from exc
+    for part in parts:
+        streamed = part.filename.startswith("xl/worksheets/")
+        factor = XLSX_SHEET_INFLATION if streamed else XLSX_SHARED_INFLATION
+        if part.file_size > factor * upload_limit:
+            raise file_error(
+                f"the workbook's part {part.filename} inflates to {part.file_size} bytes, more "
+                f"than {factor} × the upload limit: not a list",
+                "size",
+            )
+    file.seek(0)
+
+
+def read_xlsx(file: IO[bytes], upload_limit: int) -> Iterator[tuple[int, list]]:
+    """The first worksheet's rows, numbered as Excel shows them. The dimension a sheet
+    declares is ignored: rows and columns are read as far as cells really exist."""
+    from openpyxl import load_workbook
+
+    _check_inflation(file, upload_limit)
+    try:
+        workbook = load_workbook(file, read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()
+    except Exception as exc:  # openpyxl raises anything from KeyError to XML parse errors
+        raise file_error(f"not a readable XLSX workbook: {_reason(exc)}", "format") from exc
+
+    def records() -> Iterator[tuple[int, list]]:
+        try:
+            for number, cells in enumerate(
+                sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1
+            ):
+                yield number, list(cells)
+        except Exception as exc:
+            raise file_error(f"the worksheet cannot be read: {_reason(exc)}", "format") from exc
+        finally:
+            workbook.close()
+
+    return records()
+
+
+def _reason(exc: Exception) -> str:
+    name = type(exc).__name__
+    return f"{name}: {exc}" if str(exc) else name
+
+
+# JSON -----------------------------------------------------------------------------------------
+
+JSON_KEYS = ("rows", "title", "resolve")
+
+
+def read_json(file: IO[bytes]) -> Sheet:
+    """`{"rows": [{...}, ...]}` with the registry's column names; optionally the list's
+    `title` and `resolve` (name → credit code). Rows are numbered from 1."""
+    try:
+        document = json.load(file)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise Malformed(
+            "The request body is not valid JSON.", errors={"json": ["Invalid JSON body."]}
+        ) from exc
+    except RecursionError as exc:
+        raise Malformed(
+            "The request body nests too deeply.", errors={"json": ["Nested too deeply."]}
+        ) from exc
+    if not isinstance(document, dict) or not isinstance(document.get("rows"), list):
+        raise Invalid('expected {"rows": [...]}', errors={"json": {"rows": ["a list is required"]}})
+    if extra := sorted(set(document) - set(JSON_KEYS)):
+        raise Invalid(
+            f"unknown field {extra[0]}",
+            errors={"json": {name: ["Unknown field."] for name in extra}},
+        )
+    title, resolve = document.get("title"), document.get("resolve")
+    if title is not None and not isinstance(title, str):
+        raise Invalid("title: must be text", errors={"json": {"title": ["Not a string."]}})
+    if resolve is not None and not isinstance(resolve, dict):
+        raise Invalid(
+            "resolve: must be an object of names and credit codes",
+            errors={"json": {"resolve": ["Not an object."]}},
+        )
+    return Sheet("json", rows=document["rows"], title=title, resolve=resolve)
