@@ -59,19 +59,18 @@ def _per_row(root: Path, database: Path, path: Path, rows: int) -> float:
 import sys, time
 sys.path.insert(0, {str(root)!r})
 from registry import create_app
-from registry.services import certifications, enterprises, lists
+from registry.services import certifications, enterprises, imports
 from registry.services.audit import CLI_ACTOR
-from registry.services.imports import Normalizer
 app = create_app({{"DATABASE_URL": "sqlite:///{database}"}})
 with app.app_context(), open({str(path)!r}, "rb") as file:
-    normalize = Normalizer().row
-    listed = lists.read_list(file, "csv").rows
-    rows = [normalize(raw)[0] for _, (_, raw) in zip(range({rows}), listed)]
+    upload = imports.Upload(imports.spool(file), {str(path)!r})
+    rows, _ = imports.read_list(upload, imports.empty_result(False))
+    rows = rows[:{rows}]
     started = time.perf_counter()
     for row in rows:
-        firm = enterprises.register(CLI_ACTOR, {{k: row[k] for k in ("credit_code", "name",
-                                                                    "district")}})
-        certifications.certify(CLI_ACTOR, firm, {{k: row[k] for k in ("tier", "year",
+        firm = enterprises.register(CLI_ACTOR, {{k: getattr(row, k) for k in ("credit_code",
+                                                 "name", "district")}})
+        certifications.certify(CLI_ACTOR, firm, {{k: getattr(row, k) for k in ("tier", "year",
                                                  "certified_on", "document_no")}})
     print(time.perf_counter() - started)
 """

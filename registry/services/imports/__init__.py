@@ -29,11 +29,19 @@ from registry.services.imports.firms import (
 )
 from registry.services.imports.layout import locate
 from registry.services.imports.regions import DISTRICT, Regions
-from registry.services.imports.rows import RowReader
+from registry.services.imports.rows import ListRow, RowReader
 from registry.services.imports.sheet import read_sheet, spool
 from registry.services.imports.vocabulary import Vocabulary
 
-__all__ = ["ImportOptions", "empty_result", "rejected_file", "run_import", "spool"]
+__all__ = [
+    "ImportOptions",
+    "Upload",
+    "empty_result",
+    "read_list",
+    "rejected_file",
+    "run_import",
+    "spool",
+]
 
 CHUNK = 2000
 DEFAULT_UPLOAD_LIMIT = 16 * 1024 * 1024
@@ -124,6 +132,50 @@ def _resolutions(resolve: Upload | dict | None, vocabulary: Vocabulary, options:
     return resolutions_from_rows(rows, regions)
 
 
+def read_list(
+    upload: Upload,
+    result: dict,
+    *,
+    given: dict | None = None,
+    options: ImportOptions = ImportOptions(),
+    how: HowToGive = query_parameter,
+    vocabulary: Vocabulary | None = None,
+) -> tuple[list[ListRow], dict | None]:
+    """Steps 1 to 4, with no write: the list's rows (and a JSON body's resolutions), its facts
+    and every row's errors recorded in `result`. Raises ImportRejected for the file as a
+    whole (unreadable, a fact missing) and Invalid for a bad parameter."""
+    vocabulary = vocabulary or Vocabulary.load()
+    try:
+        sheet = read_sheet(
+            upload.file,
+            filename=upload.filename,
+            content_type=upload.content_type,
+            upload_limit=options.upload_limit,
+        )
+        layout, raw_rows = locate(sheet, vocabulary, options.max_rows)
+        facts = read_facts(given or {}, layout, vocabulary)
+        result["ignored_columns"] = layout.ignored
+        result["list"] = {**facts.answer(), "header_row": layout.header_row}
+        result["warnings"] = [{"row": None, "message": m} for m in facts.warnings]
+        if missing := facts.missing(how):
+            result["errors"] = missing
+            names = ", ".join(e["message"].split(":")[0] for e in missing)
+            raise rejected(result, f"the list does not state {names}; nothing was written")
+        reader = RowReader(layout, facts, vocabulary, tiers_by_key())
+        rows = []
+        for raw in raw_rows:
+            result["rows"] += 1
+            row, errors = reader.read(raw)
+            result["errors"].extend(errors)
+            if row is not None:
+                rows.append(row)
+    except Invalid as exc:
+        if _is_file_error(exc):
+            raise rejected_file(exc, dry_run=options.dry_run) from exc
+        raise
+    return rows, sheet.resolve
+
+
 def run_import(
     actor: Actor,
     upload: Upload,
@@ -143,35 +195,12 @@ def run_import(
     """
     vocabulary, tiers = Vocabulary.load(), tiers_by_key()
     result = empty_result(options.dry_run)
-    try:
-        sheet = read_sheet(
-            upload.file,
-            filename=upload.filename,
-            content_type=upload.content_type,
-            upload_limit=options.upload_limit,
-        )
-        layout, raw_rows = locate(sheet, vocabulary, options.max_rows)
-        facts = read_facts(given or {}, layout, vocabulary)
-        result["ignored_columns"] = layout.ignored
-        result["list"] = {**facts.answer(), "header_row": layout.header_row}
-        result["warnings"] = [{"row": None, "message": m} for m in facts.warnings]
-        if missing := facts.missing(how):
-            result["errors"] = missing
-            names = ", ".join(e["message"].split(":")[0] for e in missing)
-            raise rejected(result, f"the list does not state {names}; nothing was written")
-        reader = RowReader(layout, facts, vocabulary, tiers)
-        rows = []
-        for raw in raw_rows:
-            result["rows"] += 1
-            row, errors = reader.read(raw)
-            result["errors"].extend(errors)
-            if row is not None:
-                rows.append(row)
-    except Invalid as exc:
-        if _is_file_error(exc):
-            raise rejected_file(exc, dry_run=options.dry_run) from exc
-        raise
-    resolutions = _resolutions(resolve if resolve is not None else sheet.resolve, vocabulary, options)
+    rows, body_resolve = read_list(
+        upload, result, given=given, options=options, how=how, vocabulary=vocabulary
+    )
+    resolutions = _resolutions(
+        resolve if resolve is not None else body_resolve, vocabulary, options
+    )
     only = options.only_districts
     if only is None and options.own_districts_only and actor.role == "bureau":
         only = frozenset(actor.districts)
@@ -197,7 +226,7 @@ def run_import(
     refused = bool(result["errors"] or result["unresolved"])
     _apply(actor, found.rows, result, tiers, only, options, on_progress, dry=refused)
     result["skipped"].sort(key=lambda s: s["row"])
-    result["warnings"].sort(key=lambda w: (w["row"] or 0))
+    result["warnings"].sort(key=lambda w: w["row"] or 0)
     if result["unresolved"] and not result["errors"]:
         raise rejected(
             result,

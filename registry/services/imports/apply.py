@@ -30,7 +30,7 @@ WRITTEN = ("tier", "year", "certified_on", "valid_until", "renewal", "document_n
 FACTS = ("tier", "year", "certified_on", "valid_until", "revoked_on", "renewal", "document_no")
 
 
-@dataclass
+@dataclass(slots=True)
 class Facts:
     """What the rules need of a certification, stored or from an earlier row of the list."""
 
@@ -43,11 +43,11 @@ class Facts:
     document_no: str | None
 
 
-@dataclass
+@dataclass(slots=True)
 class Firm:
     id: int | None  # None until written
     name: str
-    name_keys: set[str]  # its name and former names, folded
+    name_keys: tuple[str, ...]  # its name and former names, folded
     district: str
     industry_chain: str | None = None
 
@@ -98,14 +98,14 @@ class Applier:
         )
         code_of = {}
         for id_, code, name, district in stored:
-            self.firms[code] = Firm(id_, name, {name_key(name)}, district)
+            self.firms[code] = Firm(id_, name, (name_key(name),), district)
             self.history[code] = []
             code_of[id_] = code
         ids = list(code_of)
         for id_, key in rows_where_in(
             [FormerName.enterprise, FormerName.name_key], FormerName.enterprise, ids
         ):
-            self.firms[code_of[id_]].name_keys.add(key)
+            self.firms[code_of[id_]].name_keys += (key,)
         for id_, *facts in rows_where_in(
             [Certification.enterprise, *(getattr(Certification, f) for f in FACTS)],
             Certification.enterprise,
@@ -141,6 +141,9 @@ class Applier:
         self.result["created_certifications"] += len(new_certs)
         if self.write:
             self._write(new_firms, new_certs)
+            # Written: later chunks find these firms in the database, memory stays bounded.
+            self.firms.clear()
+            self.history.clear()
 
     def _new_firm(self, row: ListRow) -> Firm | None:
         """The firm a row registers, or None (and an error) when the row cannot."""
@@ -158,7 +161,7 @@ class Applier:
         if not row.name:
             self._error(row, "name", "name", f"{row.credit_code} is not registered: its name")
             return None
-        return Firm(None, row.name, {name_key(row.name)}, row.district, row.industry_chain)
+        return Firm(None, row.name, (name_key(row.name),), row.district, row.industry_chain)
 
     def _same_firm(self, row: ListRow, firm: Firm) -> bool:
         """A known firm's row agrees with what is stored; else its conflicts are reported."""

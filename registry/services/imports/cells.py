@@ -31,7 +31,8 @@ def plain(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return NEUTRALIZED.sub("", str(value).strip())
+    found = str(value).strip()
+    return NEUTRALIZED.sub("", found) if found[:1] == "'" else found
 
 
 def text(value, name: str) -> str:

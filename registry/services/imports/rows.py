@@ -15,6 +15,10 @@ from registry.services.imports.vocabulary import COLUMNS, UNUSED, Vocabulary
 
 ROW_KEYS = tuple(c for c in COLUMNS if c not in UNUSED)
 _TEXT = ("name", "document_no", "batch", "industry_chain")
+# Cells a list repeats row after row (a tier, a date, a district): each distinct one read once.
+_KEYS = frozenset(ROW_KEYS)
+_REPEATED = _KEYS - {"name", "credit_code"}
+_FACT_FIELDS = ("year", "certified_on", "valid_until", "renewal", "document_no", "batch")
 
 
 @dataclass(slots=True)
@@ -64,6 +68,8 @@ class RowReader:
     ):
         self.layout, self.facts, self.vocabulary, self.tiers = layout, facts, vocabulary, tiers
         self.regions = Regions(vocabulary)
+        self.memo: dict[tuple, tuple] = {}  # (column, cell) → (value, None) or (None, error)
+        self.defaults = tuple((name, facts.value(name)) for name in _FACT_FIELDS)
         self.parsers = {
             "credit_code": cells.credit_code,
             "tier": self._tier,
@@ -97,72 +103,91 @@ class RowReader:
 
     def read(self, raw: RawRow) -> tuple[ListRow | None, list[dict]]:
         """The row, or its errors (every one of them)."""
-        if not isinstance(raw.values, dict):
-            return None, [self.error(raw.number, "row", "must be an object of columns")]
-        errors = [
-            self.error(raw.number, key, "Unknown field.")
-            for key in raw.values
-            if key not in ROW_KEYS
-        ]
-        values = {}
-        for name, value in raw.values.items():
-            if name not in ROW_KEYS or value is None:
+        number, given = raw.number, raw.values
+        if type(given) is not dict:
+            return None, [self.error(number, "row", "must be an object of columns")]
+        memo, errors, values = self.memo, [], {}
+        for name, value in given.items():
+            if value is None:
                 continue
-            if isinstance(value, list | dict) or (isinstance(value, bool) and name != "renewal"):
-                errors.append(self.error(raw.number, name, "must be text, a number or a date"))
+            if name not in _KEYS:
+                errors.append(self.error(number, name, "Unknown field."))
                 continue
-            if isinstance(value, str) and not value.strip():
+            kind = type(value)
+            if kind is str:
+                if not value or value.isspace():
+                    continue
+            elif kind is list or kind is dict or (kind is bool and name != "renewal"):
+                errors.append(self.error(number, name, "must be text, a number or a date"))
                 continue
-            try:
-                parse = self.parsers.get(name)
-                if parse is not None:
-                    values[name] = parse(value)
-                elif name in _TEXT:
-                    values[name] = cells.text(value, name) or None
-                else:
-                    values[name] = cells.plain(value) or None
-            except ValueError as exc:
-                errors.append(self.error(raw.number, name, str(exc)))
+            if name in _REPEATED:
+                found = memo.get((name, value))
+                if found is None:
+                    found = memo[(name, value)] = self._parsed(name, value)
+            else:
+                found = self._parsed(name, value)
+            if found[1] is not None:
+                errors.append(self.error(number, name, found[1]))
+            elif found[0] is not None:
+                values[name] = found[0]
         if "name" not in values and "credit_code" not in values:
-            errors.append(self.error(raw.number, "name", "a firm's name or credit code is needed"))
-        try:
-            place = self.regions.place(values.get("region"), values.get("district"))
-        except ValueError as exc:
-            errors.append(self.error(raw.number, "district", str(exc)))
+            errors.append(self.error(number, "name", "a firm's name or credit code is needed"))
+        key = ("place", values.get("region"), values.get("district"))
+        if key not in memo:
+            try:
+                memo[key] = (self.regions.place(key[1], key[2]), None)
+            except ValueError as exc:
+                memo[key] = (None, str(exc))
+        place, problem = memo[key]
+        if problem:
+            errors.append(self.error(number, "district", problem))
         for name in ("tier", "certified_on"):
-            if values.get(name) is None and self.facts.value(name) is not None:
-                values[name] = self.facts.value(name)
-            if values.get(name) is None and not any(e["field"] == name for e in errors):
-                errors.append(self.error(raw.number, name, "Missing data for required field."))
+            if name not in values:
+                if self.facts.value(name) is not None:
+                    values[name] = self.facts.value(name)
+                elif not any(e["field"] == name for e in errors):
+                    errors.append(self.error(number, name, "Missing data for required field."))
         if errors:
             return None, errors
-        return self._checked(raw.number, values, place)
+        return self._checked(number, values, place)
+
+    def _parsed(self, name: str, value) -> tuple:
+        """(the value, None), or (None, why it cannot be read)."""
+        try:
+            parse = self.parsers.get(name)
+            if parse is not None:
+                return parse(value), None
+            if name in _TEXT:
+                return cells.text(value, name) or None, None
+            return cells.plain(value) or None, None
+        except ValueError as exc:  # CreditCodeError is one too
+            return None, str(exc)
 
     def _checked(self, number: int, values: dict, place: Place) -> tuple[ListRow | None, list]:
         """The certification's own rules (dates, the default validity), as a POST checks them."""
-        data = {
-            name: values.get(name, self.facts.value(name))
-            for name in ("year", "certified_on", "valid_until", "renewal", "document_no", "batch")
-        }
-        try:
-            fields = prepare(self.tiers[values["tier"]], data)
-        except Invalid as exc:
-            return None, [
-                self.error(number, name, messages[0])
-                for name, messages in (exc.errors or {}).get("json", {}).items()
-            ]
+        data = tuple(values.get(name, fact) for name, fact in self.defaults)
+        key = ("certification", values["tier"], *data)
+        if key not in self.memo:
+            try:
+                tier = self.tiers[values["tier"]]
+                self.memo[key] = (prepare(tier, dict(zip(_FACT_FIELDS, data, strict=True))), None)
+            except Invalid as exc:
+                self.memo[key] = (None, (exc.errors or {}).get("json", {}))
+        fields, problems = self.memo[key]
+        if problems:
+            return None, [self.error(number, name, found[0]) for name, found in problems.items()]
         row = ListRow(
-            number=number,
-            name=values.get("name") or "",
-            credit_code=values.get("credit_code"),
-            place=place,
-            tier=fields["tier"],
-            year=fields["year"],
-            certified_on=fields["certified_on"],
-            valid_until=fields["valid_until"],
-            renewal=fields["renewal"],
-            document_no=fields.get("document_no"),
-            batch=fields.get("batch"),
-            industry_chain=values.get("industry_chain"),
+            number,
+            values.get("name", ""),
+            values.get("credit_code"),
+            place,
+            fields["tier"],
+            fields["year"],
+            fields["certified_on"],
+            fields["valid_until"],
+            fields["renewal"],
+            fields.get("document_no"),
+            fields.get("batch"),
+            values.get("industry_chain"),
         )
         return row, []
