@@ -79,7 +79,8 @@ NINGBO = ("宁波甬江精密模具有限公司",)
 HENAN_ELSEWHERE = "洛阳中信重型机械有限公司"  # a 河南 row of MIIT's list, not a firm of ours
 # An all-digit credit code (firms registered before 2015) and what Excel makes of it.
 ALL_DIGIT_CODE = "914107287501992044"
-EXCEL_NUMBER_TEXT = "9.14107E+17"
+EXCEL_NUMBER_TEXT = "9.14107E+17"  # as a CSV saved by Excel prints it
+EXCEL_NUMBER = 9.14107287501992e17  # as an XLSX cell holds it: 15 significant digits
 
 
 @dataclass

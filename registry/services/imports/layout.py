@@ -82,27 +82,22 @@ def _header(cells: list, vocabulary: Vocabulary) -> tuple[list[Column], list[str
     return columns, ignored
 
 
-class _Counter:
-    """Every record read counts toward the limit, blank or not."""
-
-    def __init__(self, records: Iterator[tuple[int, list]], limit: int):
-        self.records, self.limit, self.count = records, limit, 0
-
-    def __iter__(self):
-        for record in self.records:
-            self.count += 1
-            if self.count > self.limit:
-                raise file_error(
-                    f"the list has more than {self.limit} rows, the limit of one import", "rows"
-                )
-            yield record
+def _counted(records: Iterator[tuple[int, list]], max_rows: int) -> Iterator[tuple[int, list]]:
+    """Every record read counts toward the limit, blank or not (the title and header rows
+    have their own allowance)."""
+    for count, record in enumerate(records, start=1):
+        if count > max_rows + HEADER_SEARCH_ROWS:
+            raise file_error(
+                f"the list has more than {max_rows} rows, the limit of one import", "rows"
+            )
+        yield record
 
 
 def locate(sheet: Sheet, vocabulary: Vocabulary, max_rows: int) -> tuple[Layout, Iterator[RawRow]]:
     """The sheet's layout and its firms' rows (an iterator, read once)."""
     if sheet.kind == "json":
         return _json_layout(sheet, max_rows)
-    records = iter(_Counter(sheet.records, max_rows + HEADER_SEARCH_ROWS))
+    records = _counted(sheet.records, max_rows)
     layout = Layout(sheet.kind)
     for number, cells in records:
         found = _header(cells, vocabulary)

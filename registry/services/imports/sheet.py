@@ -93,15 +93,29 @@ def read_sheet(
 # CSV ------------------------------------------------------------------------------------------
 
 
-def sniff_encoding(head: bytes) -> str:
-    """UTF-8 (with or without BOM) when the first bytes decode as such, else GB18030 (GBK's
-    superset, what Excel in China saves a CSV as)."""
-    if head.startswith(codecs.BOM_UTF8):
+def sniff_encoding(file: IO[bytes]) -> str:
+    """UTF-8 (with or without BOM) or GB18030 (GBK's superset, as Excel in China saves a CSV).
+
+    The whole file is tried as UTF-8: a file that decodes is UTF-8; one that fails after some
+    Chinese decoded well is UTF-8 with a bad part (reported by line and byte, not read as GBK
+    mojibake); one that fails at its first non-ASCII character is GBK."""
+    head = file.read(len(codecs.BOM_UTF8))
+    if head == codecs.BOM_UTF8:
+        file.seek(0)
         return "utf-8-sig"
+    file.seek(0)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    seen_chinese = False
     try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-    except UnicodeDecodeError:
-        return "gb18030"
+        while chunk := file.read(SNIFF_BYTES):
+            text = decoder.decode(chunk)
+            seen_chinese = seen_chinese or not text.isascii()
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        seen_chinese = seen_chinese or not exc.object[: exc.start].isascii()
+        return "utf-8" if seen_chinese else "gb18030"
+    finally:
+        file.seek(0)
     return "utf-8"
 
 
@@ -125,10 +139,9 @@ def _decoded_lines(file: IO[bytes], encoding: str) -> Iterator[str]:
 
 def read_csv(file: IO[bytes]) -> Iterator[tuple[int, list]]:
     """A CSV's records, numbered from 1 as a spreadsheet shows them."""
-    head = file.read(SNIFF_BYTES)
+    encoding = sniff_encoding(file)
+    sample = file.read(4096).decode(encoding, errors="ignore")
     file.seek(0)
-    encoding = sniff_encoding(head)
-    sample = head[:4096].decode(encoding, errors="ignore")
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
     except csv.Error:
