@@ -1,0 +1,96 @@
+"""An import holds the write lock only while it writes: a slow upload, a dry run and the
+reading of a list never keep another bureau from writing."""
+
+import contextlib
+import json
+import socket
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+from tests.conftest import make_code
+from tests.databases import sqlite_only
+from tests.servers import gunicorn_server
+from tests.test_imports import csv_text, post_list, written
+
+HEADER = ["统一社会信用代码", "企业名称", "县（市、区）", "类别", "公告日期"]
+
+
+@sqlite_only
+def test_a_dry_run_takes_no_write_lock(app, client, auth):
+    """Another writer holds SQLite's write lock for the whole dry run: the dry run still
+    answers (a write lock would wait out the busy timeout and answer 503)."""
+    app.config["SQLITE_BUSY_TIMEOUT_MS"] = 200
+    body = csv_text(
+        HEADER,
+        [[make_code("dry-lock"), "新乡市干跑有限公司", "红旗区", "创新型中小企业", "2023-06-28"]],
+    )
+    database = Path(app.config["DATABASE_URL"].removeprefix("sqlite:///"))
+    before = written(app)
+    with contextlib.closing(sqlite3.connect(database, isolation_level=None)) as other:
+        other.execute("BEGIN IMMEDIATE")
+        response = post_list(client, auth["admin"], body.encode(), dry_run=True)
+        other.execute("ROLLBACK")
+
+    assert response.status_code == 200, response.json
+    assert response.json["created_enterprises"] == 1
+    assert written(app) == before
+
+
+def test_a_slow_upload_holds_no_lock_while_it_trickles_in(tmp_path):
+    """A list trickling in for seconds: another bureau's write in the meantime goes through at
+    once, and the slow list is loaded whole when its last byte arrives."""
+    rows = [
+        [
+            make_code(f"slow-{i}"),
+            f"新乡市慢速{i}号有限公司",
+            "红旗区",
+            "创新型中小企业",
+            "2023-06-28",
+        ]
+        for i in range(40)
+    ]
+    body = csv_text(HEADER, rows).encode()
+    with gunicorn_server(tmp_path, workers=3, name="slow-upload") as server:
+        host, port = "127.0.0.1", int(server.base_url.split(":")[2].split("/")[0])
+        answer: list[bytes] = []
+
+        def trickle() -> None:
+            with socket.create_connection((host, port), timeout=60) as sock:
+                sock.sendall(
+                    (
+                        "POST /api/v1/imports HTTP/1.1\r\nHost: x\r\n"
+                        f"Authorization: Bearer {server.admin_token}\r\n"
+                        f"Content-Type: text/csv\r\nContent-Length: {len(body)}\r\n"
+                        "Connection: close\r\n\r\n"
+                    ).encode()
+                )
+                step = max(1, len(body) // 30)
+                for start in range(0, len(body), step):
+                    sock.sendall(body[start : start + step])
+                    time.sleep(0.1)
+                while data := sock.recv(65536):
+                    answer.append(data)
+
+        slow = threading.Thread(target=trickle)
+        slow.start()
+        time.sleep(0.5)  # the upload has begun
+        assert slow.is_alive()
+        other = server.call(
+            "POST",
+            "/enterprises",
+            json_body={
+                "credit_code": make_code("meanwhile"),
+                "name": "新乡市同时有限公司",
+                "district": "410703",
+            },
+        )
+        still_uploading = slow.is_alive()
+        slow.join(timeout=60)
+
+    assert other.status == 201, other.body
+    assert still_uploading  # the write went through while the list was still arriving
+    head, _, payload = b"".join(answer).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200"), head
+    assert json.loads(payload)["created_enterprises"] == 40
