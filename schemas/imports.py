@@ -240,6 +240,14 @@ class ListSchema(Schema):
         allow_none=True, metadata={"description": "A renewal list's 年度 (of the titles renewed)"}
     )
     facts = fields.Nested(ListFactsSchema)
+    columns = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        metadata={
+            "description": "The columns read: the registry's name → the header as printed",
+            "example": {"name": "企业名称", "district": "县（市、区）"},
+        },
+    )
 
 
 class ImportResultSchema(Schema):

@@ -815,51 +815,61 @@ def test_names_differing_in_bracket_width_or_spacing_are_no_conflict(app, client
 # --- facts: parameter, title, column -------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("title", "certified_on", "expected", "renews_year"),
-    [
-        (
-            pub.CITY_TITLE,
-            "2023-05-30",
-            {"tier": "specialized_sme", "year": 2023, "batch": "第一批"},
-            None,
-        ),
-        (pub.RENEWED_2020, "2023-05-30", {"tier": "specialized_sme", "renewal": True}, 2020),
-        (pub.LITTLE_GIANT_5, "2023-07-14", {"tier": "little_giant", "batch": "第五批"}, None),
-        (pub.INNOVATIVE_2022, "2023-03-20", {"tier": "innovative_sme", "year": 2022}, None),
-        (
-            pub.HEAD_GOOSE_CANDIDATES_2024,
-            "2024-04-16",
-            {"tier": "head_goose_candidate", "year": 2024},
-            None,
-        ),
-        (
-            "2024年河南省制造业头雁企业名单",
-            "2024-04-16",
-            {"tier": "head_goose", "year": 2024},
-            None,
-        ),
-    ],
-    ids=[
-        "specialized-first-batch",
-        "renewal",
-        "little-giant-5",
-        "innovative",
-        "candidates",
-        "head-goose",
-    ],
-)
-def test_the_title_states_the_facts(client, auth, title, certified_on, expected, renews_year):
-    published = pub.city_list(title, groups=[("红旗区", [(pub.HONGQI.name, pub.HONGQI.code)])])
+TITLES = [
+    # title, announced on, the facts it states, the year a renewal list renews
+    (
+        pub.CITY_TITLE,
+        "2023-05-30",
+        {"tier": "specialized_sme", "year": 2023, "batch": "第一批"},
+        None,
+    ),
+    (pub.RENEWED_2020, "2023-05-30", {"tier": "specialized_sme", "renewal": True}, 2020),
+    (pub.LITTLE_GIANT_5, "2023-07-14", {"tier": "little_giant", "batch": "第五批"}, None),
+    (pub.INNOVATIVE_2022, "2023-03-20", {"tier": "innovative_sme", "year": 2022}, None),
+    (
+        pub.HEAD_GOOSE_CANDIDATES_2024,
+        "2024-04-16",
+        {"tier": "head_goose_candidate", "year": 2024},
+        None,
+    ),
+    ("2024年河南省制造业头雁企业名单", "2024-04-16", {"tier": "head_goose", "year": 2024}, None),
+    (
+        "2023年度第二批河南省创新型中小企业名单",
+        "2023-12-20",
+        {"tier": "innovative_sme", "year": 2023, "batch": "第二批"},
+        None,
+    ),
+]
 
-    response = load(client, auth["admin"], published, certified_on=certified_on, dry_run=True)
 
-    assert response.status_code == 200, response.json
-    assert response.json["list"]["renews_year"] == renews_year
-    assert response.json["list"]["facts"] == facts(
-        certified_on=fact(certified_on, "parameter"),
-        **{name: fact(value, "title") for name, value in expected.items()},
+def test_the_title_states_the_facts(client, auth):
+    for title, certified_on, expected, renews_year in TITLES:
+        published = pub.city_list(title, groups=[("红旗区", [(pub.HONGQI.name, pub.HONGQI.code)])])
+
+        response = load(client, auth["admin"], published, certified_on=certified_on, dry_run=True)
+
+        assert response.status_code == 200, (title, response.json)
+        assert response.json["list"]["title"] == title
+        assert response.json["list"]["renews_year"] == renews_year, title
+        assert response.json["list"]["facts"] == facts(
+            certified_on=fact(certified_on, "parameter"),
+            **{name: fact(value, "title") for name, value in expected.items()},
+        ), title
+
+    # A renewal given as a parameter, for a title that does not say it.
+    published = pub.city_list(groups=[("红旗区", [(pub.HONGQI.name, pub.HONGQI.code)])])
+    response = load(
+        client, auth["admin"], published, certified_on="2023-05-30", renewal=True, dry_run=True
     )
+    assert response.status_code == 200, response.json
+    assert response.json["list"]["facts"]["renewal"] == fact(True, "parameter")
+    assert response.json["warnings"] == [
+        {
+            "row": published.row_of[pub.HONGQI.name],
+            "message": "recorded as the list publishes it: specialized_sme needs an active "
+            "innovative_sme (创新型中小企业) on 2023-05-30",
+        }
+    ]
 
 
 def test_a_parameter_beats_the_title_with_a_warning(app, client, auth):
@@ -913,7 +923,7 @@ def test_a_year_parameter_beats_the_title(client, auth):
     ]
 
 
-def test_a_year_option_beats_the_title_at_the_command_line(app, client, auth, tmp_path):
+def test_options_beat_the_title_at_the_command_line(app, client, auth, tmp_path):
     register(client, auth, pub.HONGQI)
     path = pub.provincial_names_only(groups=[("新乡市", [pub.HONGQI.name])]).write(tmp_path)
 
@@ -924,6 +934,35 @@ def test_a_year_option_beats_the_title_at_the_command_line(app, client, auth, tm
     assert certs(client, auth, pub.HONGQI.code) == [
         ("innovative_sme", 2023, "2023-03-20", "2025-12-31", False, None)
     ]
+
+    # The options name the facts as the query does: a renewal title overridden, a tier given.
+    renewal = pub.renewal_list(groups=[("辉县市", [(pub.HUIXIAN.name, pub.HUIXIAN.code)])])
+    result = run_cli(
+        app,
+        renewal.write(tmp_path),
+        "--certified-on=2023-05-30",
+        "--no-renewal",
+        "--tier",
+        "创新型中小企业",
+        "--document-no",
+        "豫工信企业〔2023〕45号",
+        "--batch",
+        "第一批",
+    )
+    assert result.exit_code == 0, result.output
+    assert "warning, list: the title says renewal True; the parameter's False is used" in (
+        result.output
+    )
+    assert "warning, list: the title says tier specialized_sme; the parameter's innovative_sme" in (
+        result.output
+    )
+    [stored] = firm(client, auth, pub.HUIXIAN.code)["certifications"]
+    assert (stored["tier"], stored["renewal"], stored["document_no"], stored["batch"]) == (
+        "innovative_sme",
+        False,
+        "豫工信企业〔2023〕45号",
+        "第一批",
+    )
 
 
 def test_a_column_beats_the_parameter_and_the_title(app, client, auth):

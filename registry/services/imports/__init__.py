@@ -155,7 +155,11 @@ def read_list(
         layout, raw_rows = locate(sheet, vocabulary, options.max_rows)
         facts = read_facts(given or {}, layout, vocabulary)
         result["ignored_columns"] = layout.ignored
-        result["list"] = {**facts.answer(), "header_row": layout.header_row}
+        result["list"] = {
+            **facts.answer(),
+            "header_row": layout.header_row,
+            "columns": {c.field: c.printed for c in layout.columns},
+        }
         result["warnings"] = [{"row": None, "message": m} for m in facts.warnings]
         if missing := facts.missing(how):
             result["errors"] = missing

@@ -77,9 +77,10 @@ class Applier:
         self.now = utcnow()
         self.stamp = self.now.isoformat(" ")  # as the column stores it, converted once
 
-    def _error(self, row: ListRow, field: str, column: str, message: str) -> None:
+    def _error(self, row: ListRow, field: str, message: str) -> None:
+        columns = (self.result["list"] or {}).get("columns", {})
         self.result["errors"].append(
-            {"row": row.number, "field": field, "column": column, "message": message}
+            {"row": row.number, "field": field, "column": columns.get(field), "message": message}
         )
 
     def _conflict(self, row: ListRow, field: str, stored, given) -> None:
@@ -152,14 +153,13 @@ class Applier:
             self._error(
                 row,
                 "district",
-                "district",
                 f"{row.credit_code} is not registered, and the list places it in {where}, "
                 "not in a district: give its district (a county column, or the resolution's "
                 "district) to register it",
             )
             return None
         if not row.name:
-            self._error(row, "name", "name", f"{row.credit_code} is not registered: its name")
+            self._error(row, "name", f"{row.credit_code} is not registered: its name is needed")
             return None
         return Firm(None, row.name, (name_key(row.name),), row.district, row.industry_chain)
 
