@@ -155,6 +155,13 @@ def _report_import(result: dict) -> None:
 @click.option("--renewal/--no-renewal", default=None, help="A 复核 list (default: the title's).")
 @click.option("--valid-until", help="有效期至, or the span the notice prints.")
 @click.option(
+    "--action",
+    type=click.Choice(["certify", "revoke"]),
+    help="revoke: a revocation list (default: revoke when the title says 撤销/取消).",
+)
+@click.option("--revoked-on", help="A revocation list's date.")
+@click.option("--reason", help="A revocation list's reason (default: its title).")
+@click.option(
     "--resolve",
     type=click.Path(exists=True, dir_okay=False),
     help="Names → credit codes: a CSV/XLSX of 企业名称, 统一社会信用代码 [, 县（市、区）].",
@@ -216,10 +223,15 @@ def import_command(path, dry_run, resolve, skip_unresolved, districts, **given):
         except DomainError as exc:
             _fail(exc)
     _report_import(result)
-    verb = "would create" if dry_run else "created"
+    if result["list"]["action"]["value"] == "revoke":
+        done = f"{'would revoke' if dry_run else 'revoked'} {result['revoked']} titles"
+    else:
+        done = (
+            f"{'would create' if dry_run else 'created'} {result['created_enterprises']} "
+            f"enterprises and {result['created_certifications']} certifications"
+        )
     click.echo(
-        f"{result['rows']} rows: {verb} {result['created_enterprises']} enterprises and "
-        f"{result['created_certifications']} certifications; {result['unchanged']} unchanged, "
+        f"{result['rows']} rows: {done}; {result['unchanged']} unchanged, "
         f"{result['matched_by_name']} matched by name, {result['resolved']} resolved, "
         f"{len(result['skipped'])} skipped, {len(result['conflicts'])} conflicts, "
         f"{len(result['warnings'])} warnings."

@@ -25,7 +25,6 @@ class ImportQueryArgsSchema(Schema):
         },
     )
     year = fields.Integer(
-        strict=True,
         validate=validate.Range(min=2000, max=2100),
         metadata={"description": "年度 of the list; default: the title's, else the announcement's"},
     )
@@ -47,6 +46,24 @@ class ImportQueryArgsSchema(Schema):
             "(2023年1月1日至2025年12月31日); default: 31 December of the announcement's year "
             "+ the tier's validity − 1",
             "example": "2025-12-31",
+        },
+    )
+    action = fields.String(
+        validate=validate.OneOf(("certify", "revoke")),
+        metadata={
+            "description": "certify: the list grants titles; revoke: it revokes them (撤销/取消). "
+            "Default: revoke when the title says so, else certify"
+        },
+    )
+    revoked_on = fields.String(
+        validate=validate.Regexp(DATE_TEXT, error="a date: 2024-05-10 or 2024年5月10日"),
+        metadata={"description": "A revocation list's date", "example": "2024-05-10"},
+    )
+    reason = Text(
+        max_length=500,
+        metadata={
+            "description": "A revocation list's reason; default: its title",
+            "example": "重大安全事故",
         },
     )
     skip_unresolved = fields.Boolean(
@@ -121,6 +138,8 @@ class ImportRowSchema(Schema):
         description="A 复核 renewal: true/false, 是/否, 复核/新认定",
     )
     batch = _column(*_TEXT_OR_NUMBER, description="批次")
+    revoked_on = _column(_DATE, description="撤销日期 (a revocation list)")
+    reason = _column(*_TEXT_OR_NUMBER, description="撤销原因 (a revocation list)")
     industry_chain = _column(*_TEXT_OR_NUMBER, description="产业链")
 
 
@@ -229,6 +248,8 @@ class ListFactsSchema(Schema):
     renewal = fields.Nested(ListFactSchema)
     document_no = fields.Nested(ListFactSchema)
     batch = fields.Nested(ListFactSchema)
+    revoked_on = fields.Nested(ListFactSchema)
+    reason = fields.Nested(ListFactSchema)
 
 
 class ListSchema(Schema):
@@ -236,6 +257,9 @@ class ListSchema(Schema):
         allow_none=True, metadata={"example": "2023年度第一批河南省专精特新中小企业名单"}
     )
     header_row = fields.Integer(allow_none=True, metadata={"example": 3})
+    action = fields.Nested(
+        ListFactSchema, metadata={"description": "certify or revoke, and where that came from"}
+    )
     renews_year = fields.Integer(
         allow_none=True, metadata={"description": "A renewal list's 年度 (of the titles renewed)"}
     )
@@ -255,6 +279,7 @@ class ImportResultSchema(Schema):
     rows = fields.Integer(metadata={"description": "Firms' rows read", "example": 120})
     created_enterprises = fields.Integer(metadata={"example": 80})
     created_certifications = fields.Integer(metadata={"example": 118})
+    revoked = fields.Integer(metadata={"description": "Titles revoked (a revocation list)"})
     unchanged = fields.Integer(metadata={"example": 1})
     matched_by_name = fields.Integer(
         metadata={"description": "Names-only rows matched to a registered firm", "example": 31}

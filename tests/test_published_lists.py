@@ -149,23 +149,21 @@ def fact(value, source=None, column=None) -> dict:
     return {"value": value, "source": source, "column": column}
 
 
+FACTS = ("tier", "year", "certified_on", "valid_until", "renewal", "document_no", "batch")
+
+
 def facts(**given) -> dict:
-    """The `list.facts` of an answer: every fact unset unless given (renewal: False by default)."""
-    found = {
-        name: fact(None)
-        for name in (
-            "tier",
-            "year",
-            "certified_on",
-            "valid_until",
-            "renewal",
-            "document_no",
-            "batch",
-        )
-    }
+    """The facts of a list of titles granted, as the answer's `list.facts` gives them: each
+    unset unless given (renewal: False by default)."""
+    found = {name: fact(None) for name in FACTS}
     found["renewal"] = fact(False, "default")
     found.update(given)
     return found
+
+
+def known_facts(result: dict) -> dict:
+    """An answer's facts of a list of titles granted (a revocation list's are left out)."""
+    return {name: result["list"]["facts"][name] for name in FACTS}
 
 
 def skip(published: pub.Published, name: str, region: str, reason: str) -> dict:
@@ -363,17 +361,19 @@ def test_provincial_list_facts_from_the_title_and_names_matched(app, client, aut
 
     assert response.status_code == 200, response.json
     result = response.json
-    assert result["list"] == {
-        "title": "2022年度河南省创新型中小企业名单",
-        "header_row": 3,
-        "renews_year": None,
-        "facts": facts(
-            tier=fact("innovative_sme", "title"),
-            year=fact(2022, "title"),
-            certified_on=fact("2023-03-20", "parameter"),
-            document_no=fact("豫工信企业〔2023〕28号", "parameter"),
-        ),
-    }
+    listed = result["list"]
+    assert (listed["title"], listed["header_row"], listed["renews_year"]) == (
+        "2022年度河南省创新型中小企业名单",  # the 附件 row above it is not the title
+        3,
+        None,
+    )
+    assert listed["columns"] == {"serial": "序号", "region": "所属地市", "name": "企业名称"}
+    assert known_facts(result) == facts(
+        tier=fact("innovative_sme", "title"),
+        year=fact(2022, "title"),
+        certified_on=fact("2023-03-20", "parameter"),
+        document_no=fact("豫工信企业〔2023〕28号", "parameter"),
+    )
     assert result["warnings"] == [] and result["conflicts"] == []
     # Other cities' rows, 济源示范区's too, are skipped; the city's and 长垣市's are matched.
     assert result["skipped"] == [
@@ -668,6 +668,41 @@ def test_names_resolved_by_the_cli(app, client, auth, unresolved_setup, tmp_path
     assert firm(client, auth, new_code)["name"] == NEW_IN_CHANGYUAN
 
 
+def test_a_json_list_carries_its_title_and_resolutions(app, client, auth):
+    register(client, auth, pub.HONGQI)
+    code = make_code("json-resolved")
+    body = {
+        "title": pub.INNOVATIVE_2022,
+        "rows": [
+            {"name": pub.HONGQI.name, "region": "新乡市"},
+            {"name": TYPO, "region": "新乡市"},
+            {"name": pub.ZHENGZHOU[0], "region": "郑州市"},
+        ],
+        "resolve": {TYPO: {"credit_code": code, "district": "410702"}},
+    }
+
+    response = client.post(
+        URL, query_string={"certified_on": "2023-03-20"}, json=body, headers=auth["admin"]
+    )
+
+    assert response.status_code == 200, response.json
+    result = response.json
+    assert result["list"]["title"] == pub.INNOVATIVE_2022
+    assert result["list"]["facts"]["tier"] == fact("innovative_sme", "title")
+    assert counts(result) == _expected((3, 1, 2, 1, 1, 1, 0), dry_run=False)
+    assert result["skipped"] == [
+        {
+            "row": 3,
+            "name": pub.ZHENGZHOU[0],
+            "region": "郑州市",
+            "reason": "outside the city: 郑州市",
+        }
+    ]
+    assert certs(client, auth, code) == [
+        ("innovative_sme", 2022, "2023-03-20", "2025-12-31", False, None)
+    ]
+
+
 def test_skip_unresolved_applies_the_rest_and_lists_the_skipped(
     app, client, auth, unresolved_setup, tmp_path
 ):
@@ -706,7 +741,7 @@ def test_city_xlsx_registers_firms_in_their_printed_districts(app, client, auth)
 
     assert response.status_code == 200, response.json
     result = response.json
-    assert result["list"]["facts"] == facts(
+    assert known_facts(result) == facts(
         tier=fact("specialized_sme", "title"),
         year=fact(2023, "title"),
         certified_on=fact("2023-05-30", "parameter"),
@@ -766,6 +801,13 @@ def test_gbk_csv_as_excel_saves_it(app, client, auth):
     assert response.json["rows"] == 5  # not the blank row, not the footnote
     assert response.json["list"]["title"] == pub.CITY_TITLE
     assert response.json["list"]["header_row"] == 3
+    # The wrapped header (统一社会\n信用代码, quoted over two lines) is one column, as printed.
+    assert response.json["list"]["columns"] == {
+        "serial": "序号",
+        "district": "县（市、区）",
+        "name": "企业名称",
+        "credit_code": "统一社会信用代码",
+    }
     districts = {
         code: firm(client, auth, code)["district"]
         for code in (pub.HONGQI.code, pub.WEIBIN.code, pub.HIGHTECH.code, pub.CHANGYUAN.code)
@@ -851,7 +893,7 @@ def test_the_title_states_the_facts(client, auth):
         assert response.status_code == 200, (title, response.json)
         assert response.json["list"]["title"] == title
         assert response.json["list"]["renews_year"] == renews_year, title
-        assert response.json["list"]["facts"] == facts(
+        assert known_facts(response.json) == facts(
             certified_on=fact(certified_on, "parameter"),
             **{name: fact(value, "title") for name, value in expected.items()},
         ), title
@@ -886,7 +928,7 @@ def test_a_parameter_beats_the_title_with_a_warning(app, client, auth):
 
     assert response.status_code == 200, response.json
     result = response.json
-    assert result["list"]["facts"] == facts(
+    assert known_facts(result) == facts(
         tier=fact("innovative_sme", "parameter"),
         year=fact(2023, "title"),
         certified_on=fact("2023-05-30", "parameter"),
@@ -981,7 +1023,7 @@ def test_a_column_beats_the_parameter_and_the_title(app, client, auth):
     response = load(client, auth["admin"], published, certified_on="2023-05-30")
 
     assert response.status_code == 200, response.json
-    assert response.json["list"]["facts"] == facts(
+    assert known_facts(response.json) == facts(
         tier=fact("specialized_sme", "title", "类别"),
         year=fact(2023, "title", "年度"),
         certified_on=fact("2023-05-30", "parameter", "公告日期"),
@@ -1068,7 +1110,7 @@ def test_a_renewal_list_records_renewals_of_the_announcements_year(app, client, 
     assert response.status_code == 200, response.json
     result = response.json
     assert result["list"]["renews_year"] == 2020
-    assert result["list"]["facts"] == facts(
+    assert known_facts(result) == facts(
         tier=fact("specialized_sme", "title"),
         certified_on=fact("2023-05-30", "parameter"),
         renewal=fact(True, "title"),
@@ -1177,7 +1219,7 @@ def test_national_batch_places_rows_by_province(app, client, auth):
 
     assert response.status_code == 200, response.json
     result = response.json
-    assert result["list"]["facts"] == facts(
+    assert known_facts(result) == facts(
         tier=fact("little_giant", "title"),
         certified_on=fact("2023-07-14", "parameter"),
         batch=fact("第五批", "title"),
@@ -1397,8 +1439,11 @@ def test_an_unknown_region_is_reported_under_its_printed_column(client, auth):
     assert "火星市" in error["message"]
 
 
-def test_a_revocation_list_is_refused(app, client, auth):
+def test_a_revocation_title_grants_no_title(app, client, auth):
+    # Issue 10 refused a 撤销 list outright; issue 11 reads it as a revocation list. Either way
+    # it never records the titles it names: without its revocation date it is one 422.
     register(client, auth, pub.HONGQI)
+    _innovative_2022(client, auth, pub.HONGQI)
     published = pub.city_list(
         "关于撤销部分企业河南省专精特新中小企业称号的名单",
         groups=[("红旗区", [(pub.HONGQI.name, pub.HONGQI.code)])],
@@ -1409,11 +1454,19 @@ def test_a_revocation_list_is_refused(app, client, auth):
 
     assert response.status_code == 422, response.json
     assert response.mimetype == PROBLEM
+    assert response.json["list"]["action"] == {"value": "revoke", "source": "title", "column": None}
     assert response.json["errors"] == [
-        {"row": None, "field": "title", "column": None, "message": "a revocation list"}
+        {
+            "row": None,
+            "field": "revoked_on",
+            "column": "撤销日期",
+            "message": "撤销日期 (revoked_on): the list does not state it; "
+            "add ?revoked_on=YYYY-MM-DD for the whole list",
+        }
     ]
-    assert "撤销" in response.json["detail"] and "revoke" in response.json["detail"]
+    assert response.json["created_certifications"] == 0
     assert written(app) == before
+    assert [c[0] for c in certs(client, auth, pub.HONGQI.code)] == ["innovative_sme"]
 
 
 # --- the words lists print ----------------------------------------------------------------------

@@ -20,8 +20,8 @@ from registry.db import read_snapshot, write_transaction
 from registry.services.audit import Actor
 from registry.services.certifications import tiers_by_key
 from registry.services.errors import Forbidden, ImportRejected, Invalid
-from registry.services.imports.apply import Applier
-from registry.services.imports.facts import HowToGive, query_parameter, read_facts
+from registry.services.imports.apply import Certifier
+from registry.services.imports.facts import REVOKE, HowToGive, query_parameter, read_facts
 from registry.services.imports.firms import (
     identify,
     resolutions_from_mapping,
@@ -29,6 +29,7 @@ from registry.services.imports.firms import (
 )
 from registry.services.imports.layout import locate
 from registry.services.imports.regions import DISTRICT, Regions
+from registry.services.imports.revoke import Revoker
 from registry.services.imports.rows import ListRow, RowReader
 from registry.services.imports.sheet import read_sheet, spool
 from registry.services.imports.vocabulary import Vocabulary
@@ -75,6 +76,7 @@ def empty_result(dry_run: bool, ignored_columns: list[str] | None = None) -> dic
         "rows": 0,
         "created_enterprises": 0,
         "created_certifications": 0,
+        "revoked": 0,
         "unchanged": 0,
         "matched_by_name": 0,
         "resolved": 0,
@@ -245,7 +247,9 @@ def run_import(
 
 def _apply(actor, rows, result, tiers, only, options, on_progress, *, dry: bool) -> None:
     dry = dry or options.dry_run
-    applier = Applier(actor, result, tiers, write=not dry, only_districts=only)
+    revocations = result["list"]["action"]["value"] == REVOKE
+    kind = Revoker if revocations else Certifier
+    applier = kind(actor, result, tiers, write=not dry, only_districts=only)
     try:
         with read_snapshot() if dry else write_transaction():
             for start in range(0, len(rows), CHUNK):

@@ -14,7 +14,6 @@ both see the firms and certifications of earlier rows.
 """
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from registry.db import bulk_insert, bump_versions, rows_where_in
@@ -27,7 +26,16 @@ from registry.services.imports.rows import ListRow
 from registry.services.names import name_key
 
 WRITTEN = ("tier", "year", "certified_on", "valid_until", "renewal", "document_no", "batch")
-FACTS = ("tier", "year", "certified_on", "valid_until", "revoked_on", "renewal", "document_no")
+FACTS = (
+    "tier",
+    "year",
+    "certified_on",
+    "valid_until",
+    "revoked_on",
+    "renewal",
+    "document_no",
+    "id",
+)
 
 
 @dataclass(slots=True)
@@ -41,6 +49,7 @@ class Facts:
     revoked_on: dt.date | None
     renewal: bool
     document_no: str | None
+    id: int | None = None  # None until written
 
 
 @dataclass(slots=True)
@@ -58,7 +67,8 @@ def _text(value):
 
 
 class Applier:
-    """The import's work on the database: one chunk of rows at a time."""
+    """The import's work on the database, one chunk of rows at a time: what every kind of list
+    shares (the firms and titles seen, the conflicts, the districts in reach)."""
 
     def __init__(
         self,
@@ -114,9 +124,41 @@ class Applier:
         ):
             self.history[code_of[id_]].append(Facts(*facts))
 
-    def apply(self, rows: Iterable[ListRow]) -> None:
+    def _same_firm(self, row: ListRow, firm: Firm) -> bool:
+        """A known firm's row agrees with what is stored; else its conflicts are reported."""
+        clash = []
+        if row.found_by == "code" and row.name and name_key(row.name) not in firm.name_keys:
+            clash.append(("name", firm.name, row.name))
+        if row.place.kind == DISTRICT and row.district != firm.district:
+            clash.append(("district", firm.district, row.district))
+        for field, stored, given in clash:
+            self._conflict(row, field, stored, given)
+        return not clash
+
+    def _in_scope(self, row: ListRow, district: str) -> bool:
+        """Rows beyond the districts asked for are skipped; beyond a bureau's, forbidden."""
+        if self.only_districts is not None and district not in self.only_districts:
+            self.result["skipped"].append(row.skipped(f"in {district}, not a district loaded"))
+            return False
+        if self.actor.role == "bureau" and district not in self.actor.districts:
+            self.forbidden.append(row.number)
+            return False
+        return True
+
+    def _done_with_chunk(self) -> None:
+        if self.write:  # written: later chunks find it in the database; memory stays bounded
+            self.firms.clear()
+            self.history.clear()
+
+    def apply(self, rows: list[ListRow]) -> None:
+        raise NotImplementedError
+
+
+class Certifier(Applier):
+    """A list of titles granted: each firm registered or found, each title recorded."""
+
+    def apply(self, rows: list[ListRow]) -> None:
         """Decide, and (for a real import) write, one chunk of rows."""
-        rows = list(rows)
         self._load(list({row.credit_code for row in rows}))
         new_firms: dict[str, Firm] = {}
         new_certs: list[ListRow] = []
@@ -142,9 +184,7 @@ class Applier:
         self.result["created_certifications"] += len(new_certs)
         if self.write:
             self._write(new_firms, new_certs)
-            # Written: later chunks find these firms in the database, memory stays bounded.
-            self.firms.clear()
-            self.history.clear()
+        self._done_with_chunk()
 
     def _new_firm(self, row: ListRow) -> Firm | None:
         """The firm a row registers, or None (and an error) when the row cannot."""
@@ -162,27 +202,6 @@ class Applier:
             self._error(row, "name", f"{row.credit_code} is not registered: its name is needed")
             return None
         return Firm(None, row.name, (name_key(row.name),), row.district, row.industry_chain)
-
-    def _same_firm(self, row: ListRow, firm: Firm) -> bool:
-        """A known firm's row agrees with what is stored; else its conflicts are reported."""
-        clash = []
-        if row.found_by == "code" and row.name and name_key(row.name) not in firm.name_keys:
-            clash.append(("name", firm.name, row.name))
-        if row.place.kind == DISTRICT and row.district != firm.district:
-            clash.append(("district", firm.district, row.district))
-        for field, stored, given in clash:
-            self._conflict(row, field, stored, given)
-        return not clash
-
-    def _in_scope(self, row: ListRow, district: str) -> bool:
-        """Rows beyond the districts asked for are skipped; beyond a bureau's, forbidden."""
-        if self.only_districts is not None and district not in self.only_districts:
-            self.result["skipped"].append(row.skipped(f"in {district}, not a district loaded"))
-            return False
-        if self.actor.role == "bureau" and district not in self.actor.districts:
-            self.forbidden.append(row.number)
-            return False
-        return True
 
     def _certification(self, row: ListRow) -> bool:
         """Whether the row records a new certification (else it is unchanged or a conflict)."""

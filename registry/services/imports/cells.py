@@ -22,7 +22,7 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # which our exports follow): the importer takes it off again.
 NEUTRALIZED = re.compile(r"^'(?=[=+\-@\t\r])")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
-MAX_TEXT = {"name": 200, "document_no": 100, "batch": 100, "industry_chain": 100}
+MAX_TEXT = {"name": 200, "document_no": 100, "batch": 100, "industry_chain": 100, "reason": 500}
 
 
 def plain(value) -> str:

@@ -18,8 +18,22 @@ from registry.services.imports import cells
 from registry.services.imports.layout import Layout
 from registry.services.imports.vocabulary import Vocabulary
 
-FACTS = ("tier", "year", "certified_on", "valid_until", "renewal", "document_no", "batch")
-REQUIRED = ("tier", "certified_on")
+FACTS = (
+    "tier",
+    "year",
+    "certified_on",
+    "valid_until",
+    "renewal",
+    "document_no",
+    "batch",
+    "revoked_on",
+    "reason",
+)
+CERTIFY, REVOKE = "certify", "revoke"
+ACTIONS = (CERTIFY, REVOKE)
+# A list of titles granted needs its tier and date; a list of titles revoked (撤销/取消) its
+# tier, the revocation's date and a reason.
+REQUIRED = {CERTIFY: ("tier", "certified_on"), REVOKE: ("tier", "revoked_on", "reason")}
 LABELS = {
     "tier": "类别",
     "year": "年度",
@@ -28,8 +42,15 @@ LABELS = {
     "renewal": "是否复核",
     "document_no": "文号",
     "batch": "批次",
+    "revoked_on": "撤销日期",
+    "reason": "撤销原因",
 }
-EXAMPLES = {"tier": "specialized_sme", "certified_on": "YYYY-MM-DD"}
+EXAMPLES = {
+    "tier": "specialized_sme",
+    "certified_on": "YYYY-MM-DD",
+    "revoked_on": "YYYY-MM-DD",
+    "reason": "重大安全事故",
+}
 PARAMETER, TITLE, DEFAULT = "parameter", "title", "default"
 
 _YEAR = re.compile(r"(\d{4})\s*年度")
@@ -61,6 +82,8 @@ class ListFacts:
     title: str | None
     warnings: list[str]
     renews_year: int | None = None  # a renewal list's 年度: that of the titles it renews
+    action: str = CERTIFY
+    action_source: str = DEFAULT
 
     def value(self, name: str):
         return self.facts[name].value
@@ -75,7 +98,7 @@ class ListFacts:
                 "message": f"{LABELS[name]} ({name}): the list does not state it; "
                 f"{how(name, EXAMPLES[name])} for the whole list",
             }
-            for name in REQUIRED
+            for name in REQUIRED[self.action]
             if self.facts[name].value is None and self.facts[name].column is None
         ]
 
@@ -85,7 +108,12 @@ class ListFacts:
         for name, fact in self.facts.items():
             value = fact.value.isoformat() if hasattr(fact.value, "isoformat") else fact.value
             facts[name] = {"value": value, "source": fact.source, "column": fact.column}
-        return {"title": self.title, "renews_year": self.renews_year, "facts": facts}
+        return {
+            "title": self.title,
+            "action": {"value": self.action, "source": self.action_source, "column": None},
+            "renews_year": self.renews_year,
+            "facts": facts,
+        }
 
 
 def _given(name: str, value, vocabulary: Vocabulary):
@@ -98,7 +126,7 @@ def _given(name: str, value, vocabulary: Vocabulary):
             return key
         if name == "year":
             return cells.year(value)
-        if name == "certified_on":
+        if name in ("certified_on", "revoked_on"):
             return cells.date(value)
         if name == "valid_until":
             return cells.last_day(value)
@@ -140,16 +168,25 @@ def from_title(title: str, vocabulary: Vocabulary) -> tuple[dict, int | None]:
     return stated, renews_year
 
 
+def _action(given: dict, title: str | None) -> tuple[str, str]:
+    """Whether the list grants titles or revokes them, and where that came from."""
+    if given.get("action"):
+        if given["action"] not in ACTIONS:
+            message = f"one of {', '.join(ACTIONS)}"
+            raise Invalid(f"action: {message}", errors={"query": {"action": [message]}})
+        return given["action"], PARAMETER
+    if title and _REVOCATION.search(title):
+        return REVOKE, TITLE
+    return CERTIFY, DEFAULT
+
+
 def read_facts(given: dict, layout: Layout, vocabulary: Vocabulary) -> ListFacts:
     """The list's facts: each parameter given, else the title's; with the columns that win."""
     title = layout.title
-    if title and _REVOCATION.search(title):
-        raise Invalid(
-            f"the title {title!r} announces revocations (撤销/取消): this import records "
-            "certifications; revoke titles one by one with POST /certifications/{id}/revoke",
-            errors={"file": {"title": ["a revocation list"]}},
-        )
+    action, action_source = _action(given, title)
     stated, renews_year = from_title(title, vocabulary) if title else ({}, None)
+    if action == REVOKE and title:
+        stated["reason"] = title  # "关于撤销…称号的通知" says why, unless the clerk does
     facts, warnings = {}, []
     for name in FACTS:
         fact = Fact(column=layout.printed(name) if layout.has(name) else None)
@@ -165,7 +202,7 @@ def read_facts(given: dict, layout: Layout, vocabulary: Vocabulary) -> ListFacts
         facts[name] = fact
     if facts["renewal"].value is None and facts["renewal"].column is None:
         facts["renewal"] = Fact(False, DEFAULT)
-    return ListFacts(facts, title, warnings, renews_year)
+    return ListFacts(facts, title, warnings, renews_year, action, action_source)
 
 
 def _shown(value) -> str:

@@ -6,37 +6,42 @@ from dataclasses import dataclass
 
 from registry.models import Tier
 from registry.services.certifications import prepare
+from registry.services.clock import today
 from registry.services.errors import Invalid
 from registry.services.imports import cells
-from registry.services.imports.facts import ListFacts
+from registry.services.imports.facts import REVOKE, ListFacts
 from registry.services.imports.layout import Layout, RawRow
 from registry.services.imports.regions import Place, Regions
 from registry.services.imports.vocabulary import COLUMNS, UNUSED, Vocabulary
 
 ROW_KEYS = tuple(c for c in COLUMNS if c not in UNUSED)
-_TEXT = ("name", "document_no", "batch", "industry_chain")
+_TEXT = ("name", "document_no", "batch", "industry_chain", "reason")
 # Cells a list repeats row after row (a tier, a date, a district): each distinct one read once.
 _KEYS = frozenset(ROW_KEYS)
 _REPEATED = _KEYS - {"name", "credit_code"}
 _FACT_FIELDS = ("year", "certified_on", "valid_until", "renewal", "document_no", "batch")
+_REQUIRED = ("tier", "certified_on")
 
 
 @dataclass(slots=True)
 class ListRow:
-    """One firm's row, ready to be identified and applied (slots: lists run to 200,000 rows)."""
+    """One firm's row, ready to be identified and applied (slots: lists run to 200,000 rows).
+    A row of a revocation list names the title (tier, and year if the list says) revoked."""
 
     number: int
     name: str
     credit_code: str | None
     place: Place
     tier: str
-    year: int
-    certified_on: dt.date
-    valid_until: dt.date
+    year: int | None
+    certified_on: dt.date | None
+    valid_until: dt.date | None
     renewal: bool
     document_no: str | None
     batch: str | None
     industry_chain: str | None
+    revoked_on: dt.date | None = None
+    reason: str | None = None
     found_by: str = "code"  # how the firm was identified: code | name | resolution
 
     @property
@@ -70,6 +75,7 @@ class RowReader:
         self.regions = Regions(vocabulary)
         self.memo: dict[tuple, tuple] = {}  # (column, cell) → (value, None) or (None, error)
         self.defaults = tuple((name, facts.value(name)) for name in _FACT_FIELDS)
+        self.required = ("tier", "revoked_on", "reason") if facts.action == REVOKE else _REQUIRED
         self.parsers = {
             "credit_code": cells.credit_code,
             "tier": self._tier,
@@ -141,7 +147,7 @@ class RowReader:
         place, problem = memo[key]
         if problem:
             errors.append(self.error(number, "district", problem))
-        for name in ("tier", "certified_on"):
+        for name in self.required:
             if name not in values:
                 if self.facts.value(name) is not None:
                     values[name] = self.facts.value(name)
@@ -149,7 +155,33 @@ class RowReader:
                     errors.append(self.error(number, name, "Missing data for required field."))
         if errors:
             return None, errors
+        if self.facts.action == REVOKE:
+            return self._revocation(number, values, place)
         return self._checked(number, values, place)
+
+    def _revocation(self, number: int, values: dict, place: Place) -> tuple[ListRow | None, list]:
+        """A title revoked: which (tier, and year if given), when and why."""
+        revoked_on = values["revoked_on"]
+        if revoked_on > today():
+            return None, [self.error(number, "revoked_on", "must not be in the future")]
+        year = values.get("year", self.facts.value("year"))
+        row = ListRow(
+            number,
+            values.get("name", ""),
+            values.get("credit_code"),
+            place,
+            values["tier"],
+            year,
+            None,
+            None,
+            False,
+            None,
+            None,
+            None,
+            revoked_on,
+            values["reason"],
+        )
+        return row, []
 
     def _parsed(self, name: str, value) -> tuple:
         """(the value, None), or (None, why it cannot be read)."""

@@ -27,6 +27,8 @@ COLUMNS = (
     "batch",
     "industry_chain",
     "status",
+    "revoked_on",
+    "reason",
 )
 UNUSED = ("serial", "status")
 ALIAS_KINDS = ("header", "tier", "district", "region", "answer")

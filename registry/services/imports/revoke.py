@@ -1,0 +1,100 @@
+"""Applying a revocation list (撤销/取消…称号): each named title revoked, all or none.
+
+The province publishes revocations as it publishes titles, names only more often than not; the
+rows are read, placed and identified as any list's. Each row revokes the firm's title of the
+list's tier (of its year, when the list says) that stood on the revocation day; a title already
+revoked that day is `unchanged`, on another day a `conflict`. The three-year bar then runs from
+that day, as for a single revocation.
+"""
+
+from registry.db import bump_versions, database
+from registry.models import Enterprise
+from registry.services import audit
+from registry.services.imports.apply import Applier, Facts
+from registry.services.imports.rows import ListRow
+
+
+class Revoker(Applier):
+    """A list of titles revoked."""
+
+    def apply(self, rows: list[ListRow]) -> None:
+        self._load(list({row.credit_code for row in rows}))
+        revoked: list[tuple[ListRow, Facts]] = []
+        for row in rows:
+            firm = self.firms.get(row.credit_code)
+            if firm is None:
+                self._error(
+                    row,
+                    "credit_code",
+                    f"{row.credit_code} is not registered: it holds no title to revoke",
+                )
+                continue
+            if not self._same_firm(row, firm) or not self._in_scope(row, firm.district):
+                continue
+            title = self._title(row)
+            if title is None:
+                continue
+            if title.revoked_on is None:
+                title.revoked_on = row.revoked_on  # a repeat later in the list is unchanged
+                revoked.append((row, title))
+            elif title.revoked_on == row.revoked_on:
+                self.result["unchanged"] += 1
+            else:
+                self._conflict(row, "revoked_on", title.revoked_on, row.revoked_on)
+        self.result["revoked"] += len(revoked)
+        if self.write:
+            self._write(revoked)
+        self._done_with_chunk()
+
+    def _title(self, row: ListRow) -> Facts | None:
+        """The firm's title the row revokes: of the list's tier (and year), granted by the
+        revocation day, the latest of them; None (and an error) when it holds none."""
+        held = [
+            c
+            for c in self.history[row.credit_code]
+            if c.tier_id == row.tier
+            and (row.year is None or c.year == row.year)
+            and c.certified_on <= row.revoked_on
+        ]
+        if not held:
+            year = f" of {row.year}" if row.year is not None else ""
+            self._error(
+                row,
+                "tier",
+                f"{row.credit_code} holds no {row.tier} title{year} granted by "
+                f"{row.revoked_on.isoformat()} to revoke",
+            )
+            return None
+        return max(held, key=lambda c: (c.certified_on, c.year))
+
+    def _write(self, revoked: list[tuple[ListRow, Facts]]) -> None:
+        """Revoke the chunk's titles, and one audit event each, as a single revocation does."""
+        if not revoked:
+            return
+        mark = database.obj.param
+        database.cursor().executemany(
+            f'UPDATE "certification" SET "revoked_on" = {mark}, "revocation_reason" = {mark} '
+            f'WHERE "id" = {mark} AND "revoked_on" IS NULL',
+            [(row.revoked_on, row.reason, title.id) for row, title in revoked],
+        )
+        firms = {row.credit_code: self.firms[row.credit_code] for row, _ in revoked}
+        bump_versions(Enterprise, list({firm.id for firm in firms.values()}), self.now)
+        audit.record_many(
+            self.actor,
+            [
+                (
+                    "certification.revoked",
+                    f"enterprise/{row.credit_code}/certification/{title.id}",
+                    firms[row.credit_code].district,
+                    {
+                        "row": row.number,
+                        "id": title.id,
+                        "revoked_on": row.revoked_on.isoformat(),
+                        "reason": row.reason,
+                        "credit_code": row.credit_code,
+                        "found_by": row.found_by,
+                    },
+                )
+                for row, title in revoked
+            ],
+        )
