@@ -161,27 +161,10 @@ class RowReader:
 
     def _revocation(self, number: int, values: dict, place: Place) -> tuple[ListRow | None, list]:
         """A title revoked: which (tier, and year if given), when and why."""
-        revoked_on = values["revoked_on"]
-        if revoked_on > today():
+        if values["revoked_on"] > today():
             return None, [self.error(number, "revoked_on", "must not be in the future")]
-        year = values.get("year", self.facts.value("year"))
-        row = ListRow(
-            number,
-            values.get("name", ""),
-            values.get("credit_code"),
-            place,
-            values["tier"],
-            year,
-            None,
-            None,
-            False,
-            None,
-            None,
-            None,
-            revoked_on,
-            values["reason"],
-        )
-        return row, []
+        title = {"tier": values["tier"], "year": values.get("year", self.facts.value("year"))}
+        return _row(number, values, place, title, renewal=False), []
 
     def _parsed(self, name: str, value) -> tuple:
         """(the value, None), or (None, why it cannot be read)."""
@@ -208,18 +191,25 @@ class RowReader:
         fields, problems = self.memo[key]
         if problems:
             return None, [self.error(number, name, found[0]) for name, found in problems.items()]
-        row = ListRow(
-            number,
-            values.get("name", ""),
-            values.get("credit_code"),
-            place,
-            fields["tier"],
-            fields["year"],
-            fields["certified_on"],
-            fields["valid_until"],
-            fields["renewal"],
-            fields.get("document_no"),
-            fields.get("batch"),
-            values.get("industry_chain"),
-        )
-        return row, []
+        return _row(number, values, place, fields), []
+
+
+def _row(number: int, values: dict, place: Place, fields: dict, **more) -> ListRow:
+    """A row from its cells (the firm, a revocation's day and reason) and its title's fields."""
+    fields = {**fields, **more}
+    return ListRow(
+        number,
+        values.get("name", ""),
+        values.get("credit_code"),
+        place,
+        fields["tier"],
+        fields["year"],
+        fields.get("certified_on"),
+        fields.get("valid_until"),
+        fields["renewal"],
+        fields.get("document_no"),
+        fields.get("batch"),
+        values.get("industry_chain"),
+        values.get("revoked_on"),
+        values.get("reason"),
+    )
