@@ -29,14 +29,19 @@ ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
 BIN = Path(sys.executable).parent  # the venv's bin/ (not resolved: its python is a symlink)
 STARTUP_SECONDS = 30
+sys.path.insert(0, str(ROOT))  # the served app and registry/gunicorn_conf.py are read from here
 
 
 def upload_limit(app_spec: str) -> int:
     """The served app's own body limit (MAX_CONTENT_LENGTH), which nginx enforces first; 0: none."""
-    sys.path.insert(0, str(ROOT))
     module, _, name = app_spec.partition(":")
     app = getattr(importlib.import_module(module), name or "app")
     return int(app.config.get("MAX_CONTENT_LENGTH") or 0)
+
+
+def gunicorn_settings():
+    """registry/gunicorn_conf.py as gunicorn reads it (the same environment)."""
+    return importlib.import_module("registry.gunicorn_conf")
 
 
 def render(template: str, **values: str) -> str:
@@ -51,13 +56,12 @@ def render(template: str, **values: str) -> str:
 
 def site(listen: str, upstream: str, max_body: int, access_log: str = "/dev/stderr") -> str:
     """The nginx site (http context) for the registry behind `listen`."""
-    timeout = int(os.environ.get("GUNICORN_TIMEOUT", 120)) + 10
     return render(
         "registry.nginx.conf",
         LISTEN=listen,
         UPSTREAM=upstream,
         MAX_BODY=str(max_body),
-        READ_TIMEOUT=str(timeout),
+        READ_TIMEOUT=str(gunicorn_settings().timeout + 10),
         ACCESS_LOG=access_log,
     )
 
@@ -150,7 +154,7 @@ def _stop(children: list[subprocess.Popen]) -> None:
     for child, signum in zip(children, graceful, strict=False):
         if child.poll() is None:
             child.send_signal(signum)
-    deadline = time.monotonic() + int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 30)) + 5
+    deadline = time.monotonic() + gunicorn_settings().graceful_timeout + 5
     for child in children:
         try:
             child.wait(timeout=max(0.1, deadline - time.monotonic()))
