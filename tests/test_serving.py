@@ -69,8 +69,9 @@ class Served:
 
 @contextlib.contextmanager
 def make_run(tmp_path: Path, **extra_env: str) -> Iterator[Served]:
-    """`make run` on a free port with a fresh SQLite database, in its own process group; what is
-    left of the group is killed on the way out, whatever happened."""
+    """`make run` on a free port with a fresh SQLite database, in its own process group; on the
+    way out, whatever happened, the group gets Ctrl-C (deploy/serve.py removes its folder), and
+    what is left of it after 30 s is killed."""
     database_url = f"sqlite:///{tmp_path / 'served.db'}"
     port = free_port()
     env = env_for(database_url, HOST="127.0.0.1", PORT=str(port), **extra_env)
@@ -91,11 +92,13 @@ def make_run(tmp_path: Path, **extra_env: str) -> Iterator[Served]:
         _wait_until_healthy(served)
         yield served
     finally:
-        if served.group_alive():
+        for signum, seconds in ((signal.SIGINT, 30), (signal.SIGKILL, 10)):
+            if not served.group_alive():
+                break
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=10)
+                os.killpg(process.pid, signum)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=seconds)
 
 
 def _wait_until_healthy(served: Served) -> None:
