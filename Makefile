@@ -8,7 +8,7 @@ export HOST PORT
 
 STAMP := $(VENV)/.install-stamp
 
-.PHONY: install run test browser test-postgres fuzz lint format openapi clean bench
+.PHONY: install run nginx test browser test-postgres fuzz lint format openapi clean bench
 
 install: $(STAMP)
 
@@ -19,11 +19,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-run: install
+# nginx on $HOST:$PORT in front of gunicorn (on a unix socket): slow clients wait in nginx, never
+# in a worker. deploy/serve.py starts both and stops both (Ctrl-C).
+run: install nginx
 	$(BIN)/registry init-db
-	$(BIN)/gunicorn --config registry/gunicorn_conf.py wsgi:app
+	$(BIN)/python deploy/serve.py
 
-test: install browser
+# Debian's nginx, installed when missing (as root; otherwise the script says what to install).
+nginx:
+	.ci/ensure-debian-packages.sh nginx=nginx
+
+test: install browser nginx
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -q
@@ -37,7 +43,7 @@ browser:
 # The same suite on PostgreSQL: a throwaway cluster on 127.0.0.1:54329, stopped afterwards.
 PG_DIR ?= /tmp/registry-pg
 PG_PORT ?= 54329
-test-postgres: install browser
+test-postgres: install browser nginx
 	url=$$(.ci/postgres.sh start $(PG_DIR) $(PG_PORT)) && \
 	  trap '.ci/postgres.sh stop $(PG_DIR)' EXIT && \
 	  REGISTRY_TEST_DATABASE_URL="$$url" REGISTRY_TEST_THROWAWAY_SERVER=1 $(BIN)/pytest -q
@@ -61,6 +67,6 @@ clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
 
 # Dashboard polling against a bare Flask route; writes bench/RESULTS.md. BENCH_SIZES=10000 for a quick run.
-bench: install
+bench: install nginx
 	bench/ensure-wrk.sh
 	$(BIN)/python bench/run.py

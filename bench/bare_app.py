@@ -1,4 +1,4 @@
-"""The baseline: a bare Flask route, served by the same gunicorn settings as the registry."""
+"""The baseline: a bare Flask route, served as the registry is (nginx, then gunicorn)."""
 
 from flask import Flask
 

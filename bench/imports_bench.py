@@ -1,6 +1,7 @@
 """Import speed and memory: a 100k-row published list, end to end, next to per-row inserts.
 
-- over HTTP: POST /api/v1/imports to gunicorn, the list streamed from disk, timed to the answer;
+- over HTTP: POST /api/v1/imports to nginx and gunicorn (as `make run` serves), the list
+  streamed from disk, timed to the answer;
 - the CLI (`registry import`) on 10k and 100k rows: time and peak memory of the process, to
   show memory is bounded (not proportional to the file);
 - per-row inserts, the baseline: each row registered and certified through the services in a
@@ -133,7 +134,7 @@ def lines(result: dict) -> list[str]:
         "",
         "| how | rows | seconds | rows/s | peak memory |",
         "|---|---:|---:|---:|---:|",
-        f"| POST /api/v1/imports over HTTP (gunicorn) | {ROWS:,} | {result['http_s']:.1f} "
+        f"| POST /api/v1/imports over HTTP (nginx, gunicorn) | {ROWS:,} | {result['http_s']:.1f} "
         f"| {rate:,.0f} | (in the worker) |",
         f"| `registry import` | {SMALL:,} | {result['cli_small_s']:.1f} "
         f"| {SMALL / result['cli_small_s']:,.0f} | {result['cli_small_mb']} MB |",

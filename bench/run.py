@@ -1,6 +1,7 @@
 """`make bench`: dashboard polling against a bare Flask route, in one run, at several sizes.
 
-Measures, with wrk against gunicorn (same settings for every server):
+Measures, with wrk against what `make run` serves (deploy/serve.py: nginx in front of gunicorn,
+the same settings for every server):
   (a) a bare Flask route: the baseline;
   (b) GET /plans/{id}/progress answered 200;
   (c) the same poll answered 304 (If-None-Match);
@@ -28,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 WORK = ROOT / "bench" / "work"
-CONFIG = ROOT / "registry" / "gunicorn_conf.py"
+SERVE = ROOT / "deploy" / "serve.py"
 PLAN, YEAR = "xinxiang-2023-2025", 2025
 sys.path.insert(0, str(ROOT))
 
@@ -108,7 +109,7 @@ def get(url: str, headers: dict | None = None, data: bytes | None = None):
 
 
 class Server:
-    """gunicorn with the project's config, serving `app` on a free port."""
+    """What `make run` serves (nginx in front of gunicorn), for `app`, on a free port."""
 
     def __init__(self, app: str, database: Path, workers: int):
         self.port = free_port()
@@ -118,11 +119,11 @@ class Server:
             HOST="127.0.0.1",
             PORT=str(self.port),
             WEB_CONCURRENCY=str(workers),
-            GUNICORN_ACCESSLOG="",
+            GUNICORN_ACCESSLOG="/dev/null",
         )
-        self.log = open(WORK / f"gunicorn-{self.port}.log", "wb")  # noqa: SIM115
+        self.log = open(WORK / f"serve-{self.port}.log", "wb")  # noqa: SIM115
         self.process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--config", str(CONFIG), "--access-logfile", "/dev/null", app],
+            [str(BIN / "python"), str(SERVE), "--app", app],
             cwd=ROOT,
             env=env,
             stdout=self.log,
@@ -287,7 +288,8 @@ def write_results(args, baseline: dict, rows: list[dict], command: str, extra: d
         f"- Machine: {machine()}",
         f"- Command: `{command}`",
         f"- Load: wrk, 2 threads, {args.connections} connections, {args.seconds} s a run; "
-        f"gunicorn `registry/gunicorn_conf.py`, {args.workers} workers, for every server; "
+        f"every server as `make run` serves it: nginx in front of gunicorn "
+        f"(`registry/gunicorn_conf.py`, {args.workers} workers); "
         "the registry's rate limiter on, with a limit the load cannot reach",
         f"- (d) and (e): median of {args.rounds} rounds (a POST /enterprises, then one poll)",
         "",

@@ -16,6 +16,9 @@ class Config:
     SQLITE_BUSY_TIMEOUT_MS = _int("REGISTRY_SQLITE_BUSY_TIMEOUT_MS", 10_000)
     MAX_CONTENT_LENGTH = _int("REGISTRY_MAX_UPLOAD_BYTES", 16 * 1024 * 1024)
     IMPORT_MAX_ROWS = _int("REGISTRY_IMPORT_MAX_ROWS", 200_000)
+    # Proxies in front whose X-Forwarded-For/-Proto are believed (ProxyFix): 1 behind the nginx
+    # of `make run` and production; 0 when clients reach gunicorn directly.
+    TRUSTED_PROXIES = _int("REGISTRY_TRUSTED_PROXIES", 0)
 
     # Rate limits per token (per address without one); flask-limiter syntax, ";" between limits.
     # The default storage counts per process: with several workers or hosts, point it at a

@@ -1,4 +1,8 @@
-"""gunicorn settings for `make run` and production; each can be set from the environment."""
+"""gunicorn settings for `make run` and production; each can be set from the environment.
+
+Sync workers never face clients: nginx reads whole requests first (deploy/serve.py, which binds
+gunicorn to a unix socket with --bind; HOST:PORT below is for running gunicorn alone, as tests do).
+"""
 
 import multiprocessing
 import os

@@ -12,7 +12,7 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from registry.models import Certification, Event
+from registry.models import Certification, Event, Tier
 from registry.services import tokens
 from tests.conftest import DISTRICT, OTHER_DISTRICT, make_code
 
@@ -172,12 +172,12 @@ def test_export_filters_narrow_it_like_the_list(client, auth, data, filters, exp
     assert codes == {e["credit_code"] for e in listed.json["items"]}  # the list's filters
     # Every certification of a matching firm, exactly as in the full export.
     assert by_id(rows) == {i: r for i, r in by_id(everything).items() if r["credit_code"] in codes}
-    xlsx = client.get(XLSX_URL, query_string=filters, headers=auth["admin"])
+    xlsx = client.get(XLSX_URL, query_string={**filters, "lang": "en"}, headers=auth["admin"])
     assert {int(r["id"]) for r in xlsx_rows(xlsx.data)} == set(by_id(rows))
 
 
 def xlsx_rows(data: bytes) -> list[dict]:
-    """The first sheet's rows as the CSV shows them (dates as ISO text, blanks as "")."""
+    """The first sheet's rows as text (dates as ISO text, blanks as "")."""
     book = load_workbook(io.BytesIO(data), read_only=True)
     sheet = book.worksheets[0]
     header, *rows = list(sheet.iter_rows(values_only=True))
@@ -192,10 +192,39 @@ def xlsx_rows(data: bytes) -> list[dict]:
     return [dict(zip(header, map(text, r), strict=True)) for r in rows]
 
 
+# The Chinese export's headers, as the published lists print them, and the registry's names.
+ZH_HEADERS = {
+    "统一社会信用代码": "credit_code",
+    "企业名称": "name",
+    "县（市、区）": "district_name",
+    "类别": "tier_label",
+    "年度": "year",
+    "公告日期": "certified_on",
+    "有效期至": "valid_until",
+    "是否复核": "renewal",
+    "状态": "status",
+    "文号": "document_no",
+    "批次": "batch",
+    "撤销日期": "revoked_on",
+    "撤销原因": "revocation_reason",
+    "区划代码": "district",
+    "记录编号": "id",
+}
+ZH_WORDS = {"是": "true", "否": "false", "有效": "active", "已过期": "expired", "已撤销": "revoked"}
+
+
+def as_english(row: dict) -> dict:
+    """A row of the Chinese export (as text) with the English export's keys and values
+    (inside an app context: the tier from its Chinese label)."""
+    english = {ZH_HEADERS[header]: ZH_WORDS.get(value, value) for header, value in row.items()}
+    tier = Tier.get(Tier.label_zh == english["tier_label"])
+    return {**english, "tier": tier.key}
+
+
 def test_xlsx_export_has_the_same_rows(app, client, auth, data):
     last_csv, rows = export_csv(client, auth["admin"])
 
-    response = client.get(XLSX_URL, headers=auth["admin"])
+    response = client.get(XLSX_URL, query_string={"lang": "en"}, headers=auth["admin"])
 
     assert response.status_code == 200
     assert response.mimetype == XLSX
@@ -249,7 +278,9 @@ def test_cli_export_csv_and_xlsx(app, client, auth, data, tmp_path):
     assert to_file.exit_code == 0, to_file.output
     assert by_id(parse_csv((tmp_path / "e.csv").read_bytes())) == by_id(rows)
     assert workbook.exit_code == 0, workbook.output
-    assert by_id(xlsx_rows((tmp_path / "e.xlsx").read_bytes())) == by_id(rows)
+    with app.app_context():  # XLSX is for people: in Chinese
+        from_xlsx = [as_english(row) for row in xlsx_rows((tmp_path / "e.xlsx").read_bytes())]
+    assert by_id(from_xlsx) == by_id(rows)
     assert no_file.exit_code == 2  # a usage error: XLSX needs -o
 
 

@@ -1,4 +1,4 @@
-"""Certifications out: the exports (CSV for machines, XLSX for people)."""
+"""Certifications out: the exports (XLSX for people, CSV for machines)."""
 
 from flask import Response, send_file, stream_with_context
 from flask.views import MethodView
@@ -7,7 +7,7 @@ from registry.db import read_snapshot
 from registry.extensions import Blueprint
 from registry.services import exports
 from registry.services.clock import today
-from schemas.exports import ExportQueryArgsSchema
+from schemas.exports import CsvExportQueryArgsSchema, XlsxExportQueryArgsSchema
 
 blp = Blueprint("exports", __name__, url_prefix="/api/v1", description="Certifications out")
 
@@ -24,7 +24,7 @@ def _export_headers(last_event: int, filename: str) -> dict:
 @blp.route("/exports/certifications.csv")
 class CsvExport(MethodView):
     @blp.access("bureau", "admin")
-    @blp.arguments(ExportQueryArgsSchema(), location="query")
+    @blp.arguments(CsvExportQueryArgsSchema(), location="query")
     @blp.response(
         200,
         {"type": "string"},
@@ -37,11 +37,18 @@ class CsvExport(MethodView):
         },
     )
     def get(self, filters):
-        """Every matching certification with its enterprise, as CSV (UTF-8 with BOM)"""
+        """Every matching certification with its enterprise, as CSV (UTF-8 with BOM)
+
+        For machines: `lang=en` by default. Text that a spreadsheet would run as a formula
+        (starting with = + - @, a tab or a carriage return), text starting with an apostrophe,
+        and a credit code a spreadsheet would read as a number (all digits, or digits around
+        one E) are written with one leading apostrophe, which an importer takes off again.
+        """
+        lang = filters.pop("lang")
 
         def generate():
             with read_snapshot():
-                yield from exports.csv_chunks(exports.rows(filters))
+                yield from exports.csv_chunks(exports.rows(filters), lang=lang)
 
         with read_snapshot():
             last_event = exports.last_event_id()
@@ -57,7 +64,7 @@ class CsvExport(MethodView):
 @blp.route("/exports/certifications.xlsx")
 class XlsxExport(MethodView):
     @blp.access("bureau", "admin")
-    @blp.arguments(ExportQueryArgsSchema(), location="query")
+    @blp.arguments(XlsxExportQueryArgsSchema(), location="query")
     @blp.response(
         200,
         {"type": "string", "format": "binary"},
@@ -70,10 +77,15 @@ class XlsxExport(MethodView):
         },
     )
     def get(self, filters):
-        """Every matching certification with its enterprise, as an XLSX workbook"""
+        """Every matching certification with its enterprise, as an XLSX workbook
+
+        For people: `lang=zh` by default; column widths, a frozen header row, an autofilter;
+        every text a text cell, never a formula.
+        """
+        lang = filters.pop("lang")
         with read_snapshot():
             last_event = exports.last_event_id()
-            workbook = exports.write_xlsx(exports.rows(filters), last_event)
+            workbook = exports.write_xlsx(exports.rows(filters), last_event, lang=lang)
         response = send_file(
             workbook,
             mimetype=XLSX,

@@ -1,4 +1,17 @@
-"""Exports of every certification with its enterprise, as CSV (for Excel, with a BOM) or XLSX.
+"""Exports of every certification with its enterprise: XLSX for people, CSV for machines.
+
+`lang="zh"` writes the headers and values as the published lists print them (统一社会信用代码,
+企业名称, 县（市、区）, 类别 as the tier's label, 是否复核 是/否, 状态 有效/已过期/已撤销, …);
+`lang="en"` writes the registry's own keys and values (`credit_code`, `innovative_sme`, `true`).
+Defaults: XLSX in Chinese, CSV in English.
+
+Nothing in an export runs as a formula (OWASP, "CSV injection"). In CSV, a text cell that begins
+with = + - @ a tab or a carriage return gets a leading apostrophe, and so does one that begins with
+an apostrophe, so that an importer may drop exactly one leading apostrophe from every text cell
+and get the original back. A credit code a spreadsheet would read as a number (all digits, like
+914107287501992044, or digits around one E) gets the same apostrophe, so Excel keeps all 18
+characters as text. In XLSX every text is a text cell (never a formula), with Excel's quote prefix
+where typing it again would make it a formula or a number; no marker is written into the text.
 
 Rows are read inside one snapshot and written as they are read: memory does not grow with the
 registry. Each export carries the id of the last audit event it includes, so that the export
@@ -6,11 +19,18 @@ plus the events after that id give the live state.
 """
 
 import csv
+import datetime as dt
 import io
+import re
 import tempfile
 from collections.abc import Iterator
+from typing import NamedTuple
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from registry.models import Certification, District, Enterprise, Event, Tier
 from registry.services import enterprises
@@ -37,11 +57,53 @@ COLUMNS = (
 )
 
 
+class Column(NamedTuple):
+    key: str  # the record's field
+    header: str
+    width: int  # in XLSX, characters (a Chinese character counts two)
+
+
+# Chinese: the published lists' columns first, in their order; the tier's label stands for it.
+ZH_COLUMNS = (
+    Column("credit_code", "统一社会信用代码", 22),
+    Column("name", "企业名称", 40),
+    Column("district_name", "县（市、区）", 16),
+    Column("tier_label", "类别", 28),
+    Column("year", "年度", 8),
+    Column("certified_on", "公告日期", 12),
+    Column("valid_until", "有效期至", 12),
+    Column("renewal", "是否复核", 10),
+    Column("status", "状态", 8),
+    Column("document_no", "文号", 28),
+    Column("batch", "批次", 10),
+    Column("revoked_on", "撤销日期", 12),
+    Column("revocation_reason", "撤销原因", 28),
+    Column("district", "区划代码", 10),
+    Column("id", "记录编号", 10),
+)
+_EN_WIDTHS = {"name": 40, "credit_code": 22, "document_no": 28, "tier_label": 28}
+EN_COLUMNS = tuple(Column(key, key, _EN_WIDTHS.get(key, 14)) for key in COLUMNS)
+_WORDS = {
+    "zh": {True: "是", False: "否", "active": "有效", "expired": "已过期", "revoked": "已撤销"},
+    "en": {True: "true", False: "false"},
+}
+_SHEET_TITLE = {"zh": "认定名单", "en": "certifications"}
+
+# Characters that make a spreadsheet read a cell as a formula (OWASP), and the marker itself.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MARKER = "'"
+_NUMBER_LIKE = re.compile(r"\d+(E\d+)?")
+
+
+def columns(lang: str) -> tuple[Column, ...]:
+    return ZH_COLUMNS if lang == "zh" else EN_COLUMNS
+
+
 def last_event_id() -> int:
     return Event.select(Event.id).order_by(Event.id.desc()).limit(1).scalar() or 0
 
 
-def rows(filters: dict) -> Iterator[tuple]:
+def rows(filters: dict) -> Iterator[dict]:
     """Every certification matching the enterprise filters, by credit code then date."""
     matching = enterprises.search(**filters).select(Enterprise.id)
     query = (
@@ -56,44 +118,66 @@ def rows(filters: dict) -> Iterator[tuple]:
     day = today()
     for cert in query.iterator():
         firm = cert.enterprise
-        yield (
-            cert.id,
-            firm.credit_code,
-            firm.name,
-            firm.district_id,
-            firm.district.name_zh,
-            cert.tier_id,
-            cert.tier.label_zh,
-            cert.year,
-            cert.certified_on,
-            cert.valid_until,
-            cert.renewal,
-            cert.document_no,
-            cert.batch,
-            cert.revoked_on,
-            cert.revocation_reason,
-            status_on(cert, day),
-        )
+        yield {
+            "id": cert.id,
+            "credit_code": firm.credit_code,
+            "name": firm.name,
+            "district": firm.district_id,
+            "district_name": firm.district.name_zh,
+            "tier": cert.tier_id,
+            "tier_label": cert.tier.label_zh,
+            "year": cert.year,
+            "certified_on": cert.certified_on,
+            "valid_until": cert.valid_until,
+            "renewal": cert.renewal,
+            "document_no": cert.document_no,
+            "batch": cert.batch,
+            "revoked_on": cert.revoked_on,
+            "revocation_reason": cert.revocation_reason,
+            "status": status_on(cert, day),
+        }
 
 
-def _cell(value):
+def neutralized(text: str) -> str:
+    """The text as a CSV cell no spreadsheet runs: a leading apostrophe before a formula's first
+    character (and before a leading apostrophe, so one can always be taken off again)."""
+    return MARKER + text if text.startswith((*FORMULA_START, MARKER)) else text
+
+
+def credit_code_cell(code: str) -> str:
+    """A credit code as CSV text Excel keeps: an apostrophe before one it would read as a number."""
+    return MARKER + code if _NUMBER_LIKE.fullmatch(code) else neutralized(code)
+
+
+def _value(record: dict, key: str, lang: str):
+    """The field as the language writes it: words for booleans and statuses, None for blanks."""
+    value = record[key]
+    if isinstance(value, bool) or key == "status":
+        return _WORDS[lang].get(value, value)
+    return value
+
+
+def _csv_cell(value, key: str) -> str | int:
     if value is None:
         return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value.isoformat() if hasattr(value, "isoformat") else value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if key == "credit_code":
+        return credit_code_cell(value)
+    return neutralized(value) if isinstance(value, str) else value
 
 
-def csv_chunks(records: Iterator[tuple], batch: int = 500) -> Iterator[bytes]:
+def csv_chunks(records: Iterator[dict], batch: int = 500, lang: str = "en") -> Iterator[bytes]:
     """UTF-8 CSV with a BOM (so Excel shows the Chinese), a few hundred rows per chunk."""
+    layout = columns(lang)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow([column.header for column in layout])
     yield "\ufeff".encode() + buffer.getvalue().encode()
     buffer.seek(0)
     buffer.truncate()
     for count, record in enumerate(records, start=1):
-        writer.writerow([_cell(v) for v in record])
+        writer.writerow([_csv_cell(_value(record, c.key, lang), c.key) for c in layout])
         if count % batch == 0:
             yield buffer.getvalue().encode()
             buffer.seek(0)
@@ -102,26 +186,48 @@ def csv_chunks(records: Iterator[tuple], batch: int = 500) -> Iterator[bytes]:
         yield buffer.getvalue().encode()
 
 
-def _xlsx_cell(value):
-    if isinstance(value, bool) or value is None:
-        return _cell(value)
-    if isinstance(value, str):  # control characters cannot be stored in a worksheet
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
+def _xlsx_cell(sheet, value, key: str):
+    """A value for a write-only sheet; text that Excel could take for something else is a
+    text cell with the quote prefix (what Excel itself stores when one types 'text)."""
+    if not isinstance(value, str):
+        return value
+    text = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters cannot be stored
+    risky = text.startswith(FORMULA_START) or text in ERROR_CODES
+    if not (risky or key == "credit_code"):
+        return text
+    cell = WriteOnlyCell(sheet, text)
+    cell.data_type = "s"  # openpyxl makes "=…" a formula and "#N/A" an error otherwise
+    cell.quotePrefix = True
+    return cell
 
 
-def write_xlsx(records: Iterator[tuple], last_event: int) -> tempfile.SpooledTemporaryFile:
-    """An XLSX workbook (openpyxl write-only mode) in a temporary file, rewound."""
-    from openpyxl import Workbook
-
+def write_xlsx(
+    records: Iterator[dict], last_event: int, lang: str = "zh"
+) -> tempfile.SpooledTemporaryFile:
+    """An XLSX workbook (openpyxl write-only mode) in a temporary file, rewound: column widths,
+    the header row frozen and bold, an autofilter over every row."""
+    layout = columns(lang)
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("certifications")
-    sheet.append(list(COLUMNS))
+    sheet = workbook.create_sheet(_SHEET_TITLE[lang])
+    for number, column in enumerate(layout, start=1):  # before the first row, in this mode
+        sheet.column_dimensions[get_column_letter(number)].width = column.width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for column in layout:
+        cell = WriteOnlyCell(sheet, column.header)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    written = 0
     for record in records:
-        sheet.append([_xlsx_cell(v) for v in record])
+        sheet.append([_xlsx_cell(sheet, _value(record, c.key, lang), c.key) for c in layout])
+        written += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(layout))}{written + 1}"
     about = workbook.create_sheet("export")
     about.append(["last_event_id", last_event])
     about.append(["exported_on", today().isoformat()])
+    about.append(["lang", lang])
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (returned)
     workbook.save(out)
     out.seek(0)

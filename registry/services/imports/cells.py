@@ -1,9 +1,10 @@
 """Reading cells: the values of one row as lists write them, into the registry's.
 
 Dates as `2023-06-28`, `2023/6/28`, `2023年6月28日` or a date cell; years as `2023` or
-`2023年度`; yes and no as `是`/`否`, `复核`, `true`/`1`; credit codes with the markers our own
-exports add for spreadsheets (a leading `'`, `="…"`), and a clear word when Excel has turned a
-code into a number (`9.14107E+17`). Text keeps no control characters.
+`2023年度`; yes and no as `是`/`否`, `复核`, `true`/`1`; a clear word when Excel has turned a
+credit code into a number (`9.14107E+17`). Text keeps no control characters. (The apostrophe
+our CSV exports put before formula-like text and all-digit codes is taken off by the CSV
+reader, sheet.py: XLSX cells carry no marker.)
 """
 
 import datetime as dt
@@ -16,23 +17,18 @@ DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\
 SPAN = re.compile(r"^(?:有效期(?:为|限)?[:：]?)?\s*(.+?)\s*(?:至|到|—|–|~|～|\s-\s)\s*(.+?)\s*止?$")
 YEAR_TEXT = re.compile(r"^(\d{4})\s*(年度?)?$")
 EXCEL_NUMBER = re.compile(r"^\d(\.\d+)?E\+?\d+$", re.IGNORECASE)
-FORMULA_TEXT = re.compile(r'^="(.*)"$')  # ="914107…": text a spreadsheet will not reformat
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-# A leading apostrophe keeps a spreadsheet from reading text as a formula (OWASP's advice,
-# which our exports follow): the importer takes it off again.
-NEUTRALIZED = re.compile(r"^'(?=[=+\-@\t\r])")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 MAX_TEXT = {"name": 200, "document_no": 100, "batch": 100, "industry_chain": 100, "reason": 500}
 
 
 def plain(value) -> str:
-    """A cell as text: numbers without a trailing `.0`, markers off, stripped."""
+    """A cell as text: numbers without a trailing `.0`, stripped."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    found = str(value).strip()
-    return NEUTRALIZED.sub("", found) if found[:1] == "'" else found
+    return str(value).strip()
 
 
 def text(value, name: str) -> str:
@@ -54,9 +50,6 @@ def credit_code(value) -> str:
             "the codes again"
         )
     found = plain(value)
-    if formula := FORMULA_TEXT.match(found):
-        found = formula.group(1)
-    found = found.lstrip("'")
     if EXCEL_NUMBER.match(found):
         raise ValueError(
             f"{found!r} is a credit code Excel turned into a number (all-digit codes of firms "

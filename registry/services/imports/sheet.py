@@ -148,7 +148,10 @@ def read_csv(file: IO[bytes]) -> Iterator[tuple[int, list]]:
         dialect = csv.excel
     reader = csv.reader(_decoded_lines(file, encoding), dialect)
     try:
-        yield from enumerate(reader, start=1)
+        for number, cells in enumerate(reader, start=1):
+            # Our CSV exports put one apostrophe before formula-like text and all-digit credit
+            # codes (OWASP's advice; a spreadsheet then keeps the cell as text): taken off here.
+            yield number, [c[1:] if c[:1] == "'" else c for c in cells]
     except csv.Error as exc:
         raise file_error(f"not a readable CSV file near line {reader.line_num}: {exc}") from exc
 

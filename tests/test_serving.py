@@ -1,0 +1,282 @@
+"""What `make run` serves: nginx in front of gunicorn (deploy/serve.py), as real processes.
+
+Slow clients wait in nginx, so the health check keeps answering; Ctrl-C stops everything; nginx
+enforces the app's upload limit with the app's own problem+json; X-Request-ID passes through,
+and the app believes exactly one proxy's X-Forwarded-For.
+"""
+
+import contextlib
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from registry import create_app
+from registry.config import TestConfig
+from tests.servers import (
+    BIN,
+    ROOT,
+    call,
+    create_token,
+    env_for,
+    free_port,
+    gunicorn_server,
+)
+from tests.slow_clients import under_slow_clients
+
+STARTUP_SECONDS = 30
+XFF_SPOOF = "203.0.113.9"
+
+
+@dataclass
+class Served:
+    port: int
+    database_url: str
+    log_path: Path
+    process: subprocess.Popen
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v1{path}"
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def access_lines(self) -> list[dict]:
+        """The JSON access log lines so far (gunicorn's, and nginx's for its own answers)."""
+        return [json.loads(line) for line in self.log().splitlines() if line.startswith("{")]
+
+    def group_alive(self) -> bool:
+        try:
+            os.killpg(self.process.pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    def ctrl_c(self) -> int:
+        """SIGINT to the whole process group, as a terminal's Ctrl-C; make's exit status."""
+        os.killpg(self.process.pid, signal.SIGINT)
+        return self.process.wait(timeout=60)
+
+
+@contextlib.contextmanager
+def make_run(tmp_path: Path, **extra_env: str) -> Iterator[Served]:
+    """`make run` on a free port with a fresh SQLite database, in its own process group; on the
+    way out, whatever happened, the group gets Ctrl-C (deploy/serve.py removes its folder), and
+    what is left of it after 30 s is killed."""
+    database_url = f"sqlite:///{tmp_path / 'served.db'}"
+    port = free_port()
+    env = env_for(database_url, HOST="127.0.0.1", PORT=str(port), **extra_env)
+    for name in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL"):  # not a sub-make of `make test`
+        env.pop(name, None)
+    log_path = tmp_path / "make-run.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            ["make", "--no-print-directory", "run"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    served = Served(port, database_url, log_path, process)
+    try:
+        _wait_until_healthy(served)
+        yield served
+    finally:
+        for signum, seconds in ((signal.SIGINT, 30), (signal.SIGKILL, 10)):
+            if not served.group_alive():
+                break
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signum)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=seconds)
+
+
+def _wait_until_healthy(served: Served) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if served.process.poll() is not None:
+            raise AssertionError(
+                f"make run exited with {served.process.returncode}:\n{served.log()}"
+            )
+        with contextlib.suppress(OSError):
+            if call("GET", served.url("/health"), timeout=2).status == 200:
+                return
+        time.sleep(0.1)
+    raise AssertionError(f"make run not healthy after {STARTUP_SECONDS} s:\n{served.log()}")
+
+
+def test_health_answers_within_a_second_while_100_slow_clients_trickle(tmp_path):
+    # Two workers: fewer than the slow clients by far (gunicorn alone answered 0 probes).
+    with make_run(tmp_path, WEB_CONCURRENCY="2", GUNICORN_ACCESSLOG="/dev/null") as served:
+        probes = under_slow_clients(
+            "127.0.0.1", served.port, headers=50, bodies=50, seconds=30, interval=0.5
+        )
+
+    assert probes.count >= 50
+    assert probes.within(1.0) == probes.count, (probes.summary(), probes.failures[:5])
+
+
+def test_ctrl_c_stops_nginx_and_gunicorn(tmp_path):
+    with make_run(tmp_path, WEB_CONCURRENCY="2") as served:
+        socket_path = re.search(r"gunicorn on unix:(\S+)", served.log()).group(1)
+        assert Path(socket_path).exists()
+        assert "nginx" in call("GET", served.url("/health")).headers["server"]
+
+        served.ctrl_c()
+
+        deadline = time.monotonic() + 10
+        while served.group_alive() and time.monotonic() < deadline:
+            time.sleep(0.1)  # the last workers are reaped just after make exits
+        assert not served.group_alive(), "a process of `make run` outlived Ctrl-C"
+        assert not Path(socket_path).parent.exists()  # its rendered configs and socket removed
+        with pytest.raises(OSError):
+            call("GET", served.url("/health"), timeout=2)
+
+
+def _app_answer_to(body: bytes, limit: int, token: str, database_url: str):
+    """What the app itself answers to an oversized body (no proxy in between)."""
+    config = {k: v for k, v in vars(TestConfig).items() if k.isupper()}
+    app = create_app({**config, "DATABASE_URL": database_url, "MAX_CONTENT_LENGTH": limit})
+    return app.test_client().post(
+        "/api/v1/imports",
+        data=body,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "text/csv"},
+    )
+
+
+def test_nginx_keeps_the_upload_limit_and_answers_it_as_the_app_does(tmp_path):
+    limit = 4096
+    with make_run(tmp_path, REGISTRY_MAX_UPLOAD_BYTES=str(limit), WEB_CONCURRENCY="1") as served:
+        admin = create_token(served.database_url, "--role", "admin", "--name", "proxy test")
+        own = _app_answer_to(b"x" * (limit + 1), limit, admin, served.database_url)
+        assert own.status_code == 413
+
+        too_large = call(
+            "POST",
+            served.url("/imports?dry_run=true"),
+            data=b"x" * (limit + 1),
+            token=admin,
+            headers={"Content-Type": "text/csv", "X-Request-ID": "upload-1"},
+        )
+        assert too_large.status == 413
+        assert too_large.mimetype == "application/problem+json"
+        assert too_large.json == own.json  # title, detail, instance: the app's own words
+        assert too_large.headers["x-request-id"] == "upload-1"
+
+        # A chunked body is counted as it comes, and refused the same way.
+        connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=10)
+        connection.request(
+            "POST",
+            "/api/v1/imports?dry_run=true",
+            body=iter([b"y" * 3000, b"y" * 3000]),
+            headers={"Authorization": f"Bearer {admin}", "Content-Type": "text/csv"},
+            encode_chunked=True,
+        )
+        chunked = connection.getresponse()
+        assert chunked.status == 413
+        assert json.loads(chunked.read()) == own.json
+        connection.close()
+
+        # Under the limit, the body reaches the app (which reads it: a CSV with no header row).
+        # (A body of exactly the limit passes nginx, and the app answers it 413 itself: werkzeug
+        # refuses a stream that reaches its maximum.)
+        under = call(
+            "POST",
+            served.url("/imports?dry_run=true"),
+            data=b"x" * (limit - 1),
+            token=admin,
+            headers={"Content-Type": "text/csv"},
+        )
+        assert under.status == 422, under.body
+        assert under.json["errors"]
+
+
+def test_request_ids_pass_through_and_the_client_address_is_the_proxys_view(tmp_path):
+    with make_run(tmp_path, WEB_CONCURRENCY="1") as served:
+        given = call(
+            "GET",
+            served.url("/health"),
+            headers={"X-Request-ID": "probe-42", "X-Forwarded-For": XFF_SPOOF},
+        )
+        made = call("GET", served.url("/tiers"))
+        time.sleep(0.5)  # the access log line is written after the answer
+        lines = {line["request_id"]: line for line in served.access_lines()}
+
+    assert given.headers["x-request-id"] == "probe-42"
+    # The app logs the client's address as nginx saw it, never what the client claims.
+    assert lines["probe-42"]["remote"] == "127.0.0.1"
+    # No id sent: nginx makes one, and the app answers and logs with it.
+    assert re.fullmatch(r"[0-9a-f]{32}", made.headers["x-request-id"])
+    assert made.headers["x-request-id"] in lines
+
+
+def test_gunicorn_facing_clients_believes_no_forwarded_for(tmp_path):
+    with gunicorn_server(tmp_path, workers=1) as server:
+        reply = call(
+            "GET",
+            server.url("/health"),
+            headers={"X-Request-ID": "direct-1", "X-Forwarded-For": XFF_SPOOF},
+        )
+        time.sleep(0.5)
+        lines = [json.loads(x) for x in server.log().splitlines() if x.startswith("{")]
+
+    assert reply.status == 200
+    assert [line["remote"] for line in lines if line["request_id"] == "direct-1"] == ["127.0.0.1"]
+
+
+def test_the_production_site_is_a_valid_nginx_config(tmp_path):
+    site = subprocess.run(
+        [
+            str(BIN / "python"),
+            "deploy/serve.py",
+            "site",
+            "--listen",
+            f"127.0.0.1:{free_port()}",
+            "--upstream",
+            "unix:/run/registry/gunicorn.sock",
+            "--access-log",
+            str(tmp_path / "registry.log"),
+        ],
+        cwd=ROOT,
+        env=env_for(f"sqlite:///{tmp_path / 'unused.db'}"),
+        stdout=subprocess.PIPE,
+        text=True,
+        check=True,
+    ).stdout
+    assert "client_max_body_size 16777216;" in site  # the app's default limit
+    (tmp_path / "registry.conf").write_text(site)
+    # As Debian's /etc/nginx/nginx.conf includes a site: inside http {}.
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nevents {{}}\nhttp {{\n"
+        + "".join(
+            f"  {kind}_temp_path {tmp_path}/{kind};\n"
+            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
+        + f"  include {tmp_path}/registry.conf;\n}}\n"
+    )
+    nginx = subprocess.run(
+        [
+            shutil.which("nginx", path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin"),
+            "-t",
+            "-e",
+            "stderr",
+            "-p",
+            str(tmp_path),
+            "-c",
+            str(tmp_path / "nginx.conf"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert nginx.returncode == 0, nginx.stdout
