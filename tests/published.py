@@ -137,9 +137,11 @@ def _grid(
     name_column: int,
     footnote: str | None,
     blank_between_groups: bool,
+    closing: str | None = None,
 ) -> _Grid:
     """The published layout. `body` rows have no 序号 (numbered here, 1…n across the list);
-    `merged`: the columns (0 = 序号) whose runs of equal values are merged cells."""
+    `merged`: the columns (0 = 序号) whose runs of equal values are merged cells; `closing`: a
+    last line in the name column alone, not numbered (a note without `注：`)."""
     width = len(header)
     merged = sorted(merged)
     grid = _Grid()
@@ -187,6 +189,8 @@ def _grid(
             grid.add([None] * width)
         else:
             grid.row_of[str(cells[name_column])] = grid.add(printed)
+    if closing is not None:
+        grid.add([closing if i == name_column else None for i in range(width)])
     grid.add([None] * width)
     if footnote is not None:
         note_row = grid.add([footnote] + [None] * (width - 1))
@@ -368,7 +372,8 @@ def national_batch(
     filename: str = "第五批专精特新小巨人企业名单.xlsx",
 ) -> Published:
     """Shape 5: the merged title, 序号 · 所属地区 · 企业名称, provinces and 计划单列市 merged
-    (北京, 河南, 宁波 …); no city, no code, no `附件` row (MIIT attaches the list alone)."""
+    (北京, 河南, 宁波 …); no city, no code, no `附件` row (MIIT attaches the list alone); a
+    closing note alone in the name column."""
     body = [[region, name] for region, names in groups for name in names]
     grid = _grid(
         attachment=None,
@@ -379,6 +384,7 @@ def national_batch(
         name_column=2,
         footnote=None,
         blank_between_groups=False,
+        closing="（以上企业排名不分先后）",
     )
     return Published(filename, _xlsx(grid), title, grid.header_row, grid.row_of)
 

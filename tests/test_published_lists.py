@@ -607,7 +607,11 @@ def test_names_resolved_by_a_csv_file_part(app, client, auth, unresolved_setup):
     published = unresolved_setup
     typo_code, new_code = make_code("typo-csv"), make_code("new-csv", "410783")
     resolution = pub.resolution_csv(
-        [(NEW_IN_CHANGYUAN, new_code, None), (TYPO, typo_code, "新乡市红旗区")]
+        [
+            (NEW_IN_CHANGYUAN, new_code, None),
+            (TYPO, typo_code, "新乡市红旗区"),
+            ("新乡市不在名单上有限公司", make_code("not-listed"), "红旗区"),
+        ]
     )
 
     response = load_form(
@@ -620,16 +624,16 @@ def test_names_resolved_by_a_csv_file_part(app, client, auth, unresolved_setup):
 
     assert response.status_code == 200, response.json
     assert (response.json["resolved"], response.json["created_enterprises"]) == (2, 2)
+    assert response.json["warnings"] == [
+        {
+            "row": None,
+            "message": "the resolution for '新乡市不在名单上有限公司' matches no names-only row",
+        }
+    ]
     assert firm(client, auth, typo_code)["district"] == "410702"
     assert firm(client, auth, new_code)["district"] == "410783"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a resolution sheet goes through layout.locate, whose fill-down of merged "
-    "district cells gives a blank 县（市、区） the district of the row above; the resolution's "
-    "district then overrides the row's own (长垣市), registering the firm in 红旗区",
-)
 def test_a_blank_district_in_a_resolution_file_is_no_district(app, client, auth, unresolved_setup):
     published = unresolved_setup
     typo_code, new_code = make_code("typo-csv"), make_code("new-csv", "410783")
@@ -773,16 +777,15 @@ def test_city_xlsx_registers_firms_in_their_printed_districts(app, client, auth)
         {"row": published.row_of[name], "message": message}
         for name in published.row_of  # in file order
     ]
-
-
-def test_a_single_post_keeps_its_409_for_a_missing_prerequisite(client, auth):
-    register(client, auth, pub.HONGQI)
-    response = client.post(
-        f"/api/v1/enterprises/{pub.HONGQI.code}/certifications",
+    # A single POST keeps its 409 for the same missing prerequisite.
+    register(client, auth, pub.MUYE)
+    single = client.post(
+        f"/api/v1/enterprises/{pub.MUYE.code}/certifications",
         json={"tier": "specialized_sme", "certified_on": "2023-05-30"},
         headers=auth["admin"],
     )
-    assert response.status_code == 409, response.json
+    assert single.status_code == 409, single.json
+    assert "innovative_sme" in single.json["detail"]
 
 
 def test_gbk_csv_as_excel_saves_it(app, client, auth):
@@ -947,11 +950,6 @@ def test_a_parameter_beats_the_title_with_a_warning(app, client, auth):
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: ImportQueryArgsSchema.year is fields.Integer(strict=True), which refuses every "
-    "query-string value ('2023' is a string): ?year=2023 is a 422 'Not a valid integer.'",
-)
 def test_a_year_parameter_beats_the_title(client, auth):
     published = pub.provincial_names_only(groups=[("新乡市", [pub.HONGQI.name])])
     register(client, auth, pub.HONGQI)
@@ -1020,12 +1018,21 @@ def test_a_column_beats_the_parameter_and_the_title(app, client, auth):
         ],
     )
 
-    response = load(client, auth["admin"], published, certified_on="2023-05-30")
+    # The year given both by the title and by the parameter: the column still wins.
+    response = load(client, auth["admin"], published, certified_on="2023-05-30", year=2023)
 
     assert response.status_code == 200, response.json
+    # The parameter agrees with the title: no warning but the new 专精特新 firm's.
+    assert response.json["warnings"] == [
+        {
+            "row": published.row_of[pub.WEIBIN.name],
+            "message": "recorded as the list publishes it: specialized_sme needs an active "
+            "innovative_sme (创新型中小企业) on 2023-05-30",
+        }
+    ]
     assert known_facts(response.json) == facts(
         tier=fact("specialized_sme", "title", "类别"),
-        year=fact(2023, "title", "年度"),
+        year=fact(2023, "parameter", "年度"),
         certified_on=fact("2023-05-30", "parameter", "公告日期"),
         batch=fact("第一批", "title"),
     )
@@ -1337,6 +1344,21 @@ def test_a_bureau_loads_its_own_rows_of_a_city_wide_list(app, client, auth, tmp_
     assert summary(cli.output)["skipped"] == 4
     assert firm(client, auth, pub.WEIBIN.code)["district"] == "410703"
 
+    # A names-only row under 新乡市 is placed by the firm it names.
+    provincial = pub.provincial_names_only(groups=[("新乡市", [pub.HONGQI.name, pub.WEIBIN.name])])
+    names_only = load(
+        client, auth["bureau"], provincial, certified_on="2023-03-20", own_districts_only=True
+    )
+    assert names_only.status_code == 200, names_only.json
+    assert (names_only.json["matched_by_name"], names_only.json["created_certifications"]) == (2, 1)
+    assert names_only.json["skipped"] == [
+        skip(provincial, pub.WEIBIN.name, "新乡市", "in 410703, not a district loaded")
+    ]
+    assert [c[0] for c in certs(client, auth, pub.HONGQI.code)] == [
+        "innovative_sme",
+        "specialized_sme",
+    ]
+
 
 # --- errors: as the file prints them ------------------------------------------------------------
 
@@ -1422,12 +1444,6 @@ def test_every_row_error_in_file_order_with_the_column_as_printed(app, client, a
     assert written(app) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: rows.py reports an unknown region under field 'district' and the column "
-    "layout.printed('district'), which is 'district' when the list has only a 所属地市 column; "
-    "the column should be the header as printed (所属地市)",
-)
 def test_an_unknown_region_is_reported_under_its_printed_column(client, auth):
     published = pub.provincial_names_only(groups=[("火星市", [pub.HONGQI.name])])
 

@@ -130,7 +130,8 @@ def _resolutions(resolve: Upload | dict | None, vocabulary: Vocabulary, options:
     )
     if sheet.kind == "json":
         return resolutions_from_mapping({row["name"]: row for row in sheet.rows or []}, regions)
-    _, rows = locate(sheet, vocabulary, options.max_rows)
+    # A clerk's resolution sheet has no merged groups: a blank district is no district.
+    _, rows = locate(sheet, vocabulary, options.max_rows, fill_down=False)
     return resolutions_from_rows(rows, regions)
 
 

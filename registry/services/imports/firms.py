@@ -191,8 +191,17 @@ def identify(rows: Iterable[ListRow], resolutions: dict[str, Resolution]) -> Ide
             used.add(key)
             resolution = resolutions[key]
             row.credit_code, row.found_by = resolution.credit_code, "resolution"
-            if resolution.district is not None:
+            if resolution.district is not None and row.place.kind != DISTRICT:
+                # The list's own district stands; a resolution places a firm the list does not.
                 row.place = Place(DISTRICT, resolution.district, row.place.text)
+            elif resolution.district not in (None, row.district):
+                found.warnings.append(
+                    {
+                        "row": row.number,
+                        "message": f"the resolution places {row.name} in {resolution.district}; "
+                        f"the list's district {row.district} is used",
+                    }
+                )
             found.resolved += 1
             found.rows.append(row)
             continue

@@ -93,8 +93,11 @@ def _counted(records: Iterator[tuple[int, list]], max_rows: int) -> Iterator[tup
         yield record
 
 
-def locate(sheet: Sheet, vocabulary: Vocabulary, max_rows: int) -> tuple[Layout, Iterator[RawRow]]:
-    """The sheet's layout and its firms' rows (an iterator, read once)."""
+def locate(
+    sheet: Sheet, vocabulary: Vocabulary, max_rows: int, *, fill_down: bool = True
+) -> tuple[Layout, Iterator[RawRow]]:
+    """The sheet's layout and its firms' rows (an iterator, read once). `fill_down`: a blank
+    region or category cell is its group's (a published list's merged cells), not a blank."""
     if sheet.kind == "json":
         return _json_layout(sheet, max_rows)
     records = _counted(sheet.records, max_rows)
@@ -104,7 +107,7 @@ def locate(sheet: Sheet, vocabulary: Vocabulary, max_rows: int) -> tuple[Layout,
         if found:
             layout.columns, layout.ignored = found
             layout.header_row = number
-            return layout, _rows(records, layout)
+            return layout, _rows(records, layout, FILLED_DOWN if fill_down else ())
         line = " ".join(_text(c) for c in cells if _text(c))
         if line:
             layout.title_lines.append(line)
@@ -132,14 +135,16 @@ def _is_firm(values: dict, cells: list, layout: Layout) -> bool:
     return True
 
 
-def _rows(records: Iterator[tuple[int, list]], layout: Layout) -> Iterator[RawRow]:
+def _rows(
+    records: Iterator[tuple[int, list]], layout: Layout, filled_down: tuple[str, ...]
+) -> Iterator[RawRow]:
     used = [c for c in layout.columns if c.field not in UNUSED]
     above: dict[str, object] = {}
     for number, cells in records:
         values = {c.field: cells[c.position] if c.position < len(cells) else None for c in used}
         if not _is_firm(values, cells, layout):
             continue
-        for name in FILLED_DOWN:
+        for name in filled_down:
             if name in values:
                 if _text(values[name]):
                     above[name] = values[name]

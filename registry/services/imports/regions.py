@@ -16,6 +16,14 @@ _COUNT = re.compile(r"[(（][^)）]*[)）]$")  # `新乡市（25家）`
 _SUFFIX = re.compile(r"(省|市)$")
 
 
+class UnknownPlace(ValueError):
+    """A region or district the registry does not know; `column` says which of the two."""
+
+    def __init__(self, column: str, message: str):
+        super().__init__(message)
+        self.column = column
+
+
 @dataclass(frozen=True)
 class Place:
     kind: str  # district | city | wider | outside
@@ -65,7 +73,9 @@ class Regions:
         """A row's place from its region (city or province level) and district columns."""
         wide = self.classify(region) if region else None
         if region and wide is None:
-            raise ValueError(f"unknown region {region!r}: neither in the city nor a known region")
+            raise UnknownPlace(
+                "region", f"unknown region {region!r}: neither in the city nor a known region"
+            )
         if wide is not None and wide.kind == OUTSIDE:
             # Another city's `高新区` is not ours: the city column decides first.
             return Place(OUTSIDE, None, " ".join(filter(None, (region, district))))
@@ -73,5 +83,7 @@ class Regions:
             narrow = self.classify(district)
             if narrow is not None and narrow.kind != WIDER:
                 return narrow
-            raise ValueError(f"unknown district {district!r} (a district of the city is needed)")
+            raise UnknownPlace(
+                "district", f"unknown district {district!r} (a district of the city is needed)"
+            )
         return wide or UNPLACED

@@ -11,7 +11,7 @@ from registry.services.errors import Invalid
 from registry.services.imports import cells
 from registry.services.imports.facts import REVOKE, ListFacts
 from registry.services.imports.layout import Layout, RawRow
-from registry.services.imports.regions import Place, Regions
+from registry.services.imports.regions import Place, Regions, UnknownPlace
 from registry.services.imports.vocabulary import COLUMNS, UNUSED, Vocabulary
 
 ROW_KEYS = tuple(c for c in COLUMNS if c not in UNUSED)
@@ -142,11 +142,11 @@ class RowReader:
         if key not in memo:
             try:
                 memo[key] = (self.regions.place(key[1], key[2]), None)
-            except ValueError as exc:
-                memo[key] = (None, str(exc))
+            except UnknownPlace as exc:
+                memo[key] = (None, (exc.column, str(exc)))
         place, problem = memo[key]
         if problem:
-            errors.append(self.error(number, "district", problem))
+            errors.append(self.error(number, *problem))
         for name in self.required:
             if name not in values:
                 if self.facts.value(name) is not None:
