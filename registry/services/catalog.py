@@ -9,7 +9,7 @@ import peewee as pw
 from registry.db import write_transaction
 from registry.models import District, Ladder, Measure, Plan, Target, TargetAllocation, Tier
 from registry.services.audit import CLI_ACTOR, Actor, record
-from registry.services.errors import Invalid, NotFound
+from registry.services.errors import Invalid, NotFound, invalid_field
 from schemas.seeds import (
     SeedDistrictsFileSchema,
     SeedMeasuresFileSchema,
@@ -230,3 +230,9 @@ def measures() -> list[Measure]:
 
 def district_codes() -> set[str]:
     return {d.code for d in District.select(District.code)}
+
+
+def check_district(code: str | None, *, location: str = "json") -> None:
+    """A district named in a request must be a seeded one (None: none named); raises Invalid."""
+    if code is not None and not District.select().where(District.code == code).exists():
+        raise invalid_field("district", f"unknown district code {code!r}", location=location)

@@ -1,47 +1,6 @@
-"""The Unified Social Credit Code (统一社会信用代码, GB 32100-2015)."""
+"""The Unified Social Credit Code check, as the services name it: the algorithm lives with the
+schemas (schemas/credit_code.py), which validate it at the door and depend on nothing here."""
 
-import operator
-import re
+from schemas.credit_code import CHARSET, CreditCodeError, check_character, is_valid, normalize
 
-CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_VALUE = {c: i for i, c in enumerate(CHARSET)}
-WEIGHTS = tuple(pow(3, i, 31) for i in range(17))  # 1, 3, 9, 27, 19, 26, 16, ...
-LENGTH = 18
-_WELL_FORMED = re.compile(f"[{CHARSET}]{{{LENGTH}}}")
-
-
-class CreditCodeError(ValueError):
-    """The code is not a valid credit code; the message says why."""
-
-
-def check_character(first17: str) -> str:
-    """The 18th character for the given first 17 (which must be from the charset)."""
-    total = sum(map(operator.mul, map(_VALUE.__getitem__, first17), WEIGHTS))
-    return CHARSET[(31 - total % 31) % 31]
-
-
-def normalize(code: str) -> str:
-    """Trim and upper-case `code`, then check it; return it or raise `CreditCodeError`."""
-    code = code.strip().upper()
-    if _WELL_FORMED.fullmatch(code) and code[17] == check_character(code[:17]):
-        return code  # the common case, checked at C speed; below, the reason for the others
-    if len(code) != LENGTH:
-        raise CreditCodeError(f"must be {LENGTH} characters, got {len(code)}")
-    for position, char in enumerate(code, start=1):
-        if char not in _VALUE:
-            raise CreditCodeError(
-                f"character {char!r} at position {position} is not allowed "
-                "(digits and capital letters except I, O, S, V, Z)"
-            )
-    expected = check_character(code[:17])
-    if code[17] != expected:
-        raise CreditCodeError(f"check character should be {expected!r}, got {code[17]!r}")
-    return code
-
-
-def is_valid(code: str) -> bool:
-    try:
-        normalize(code)
-    except CreditCodeError:
-        return False
-    return True
+__all__ = ["CHARSET", "CreditCodeError", "check_character", "is_valid", "normalize"]
