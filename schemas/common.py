@@ -2,6 +2,7 @@
 catalog keys, years."""
 
 from marshmallow import fields, validate
+from webargs.fields import DelimitedList
 
 from schemas import Schema
 
@@ -33,6 +34,18 @@ def Year(*, strict: bool = True, **kwargs) -> fields.Integer:
     return fields.Integer(
         strict=strict, validate=validate.Range(min=FIRST_YEAR, max=LAST_YEAR), **kwargs
     )
+
+
+class ListParameter(DelimitedList):
+    """A query parameter that takes a list: comma-separated as documented (`explode: false`),
+    or repeated (`?a=x&a=y`, as most clients send an array); both mean the same."""
+
+    is_multiple = True  # webargs hands over every value given
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, list):
+            value = self.delimiter.join(value)
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class ProblemSchema(Schema):

@@ -1,11 +1,10 @@
 """Progress against the plan, and certification statistics: what dashboards poll."""
 
 from marshmallow import fields, validate
-from webargs.fields import DelimitedList
 
 from schemas import Schema
 from schemas.certifications import STATUSES
-from schemas.common import DistrictCode, Key, Year
+from schemas.common import DistrictCode, Key, ListParameter, Year
 from schemas.seeds import COMPARATORS, TARGET_KINDS
 
 PACES = ["achieved", "ahead", "on_track", "behind"]
@@ -71,12 +70,12 @@ class ProgressSchema(Schema):
 
 
 class StatsQueryArgsSchema(Schema):
-    group_by = DelimitedList(
+    group_by = ListParameter(
         fields.String(validate=validate.OneOf(STATS_KEYS)),
         load_default=list,
         metadata={
-            "description": "Comma-separated: any of year, tier, district, status, month "
-            "(YYYY-MM of certified_on)"
+            "description": "Any of year, tier, district, status, month (YYYY-MM of "
+            "certified_on), comma-separated or the parameter repeated"
         },
     )
     year = Year(strict=False)

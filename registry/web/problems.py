@@ -2,6 +2,9 @@
 
 import http
 import logging
+import zipfile
+from xml.etree import ElementTree
+from xml.parsers.expat import ExpatError
 
 import peewee as pw
 from flask import Flask, Response, json, request
@@ -102,9 +105,28 @@ def database_problem(error: pw.OperationalError | pw.InterfaceError) -> Response
     )
 
 
+def unreadable_file(error: Exception) -> Response:
+    """An upload whose container or XML cannot be read (a broken or hostile XLSX): 422."""
+    log.warning("unreadable upload: %r", error)
+    return problem(422, f"The uploaded file cannot be read: {error}")
+
+
+def too_deep(error: RecursionError) -> Response:
+    """Input nested deeper than a parser's own limit (JSON 100,000 brackets deep, say): the
+    body cannot be read, 400, whichever reader met it."""
+    log.warning("input nested too deeply: %s", request.path)
+    return problem(400, "The request body is nested too deeply to be read.")
+
+
+UNREADABLE_FILE_ERRORS = (zipfile.BadZipFile, ElementTree.ParseError, ExpatError)
+
+
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, http_problem)
     app.register_error_handler(domain.DomainError, domain_problem)
     app.register_error_handler(pw.OperationalError, database_problem)
     app.register_error_handler(pw.InterfaceError, database_problem)
     app.register_error_handler(pw.IntegrityError, integrity_problem)
+    app.register_error_handler(RecursionError, too_deep)
+    for error in UNREADABLE_FILE_ERRORS:
+        app.register_error_handler(error, unreadable_file)

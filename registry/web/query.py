@@ -1,11 +1,10 @@
-"""Strict parsing of what a request carries: a query parameter is declared, and given once
-unless it takes a list; a JSON body too deep to read is broken JSON."""
+"""Strict query strings: a query parameter is declared, and given once unless it takes a
+list."""
 
 from typing import ClassVar
 
 import marshmallow as ma
 from flask import request
-from flask_smorest import abort
 from marshmallow import RAISE
 from webargs.flaskparser import FlaskParser
 
@@ -35,16 +34,6 @@ class StrictParser(FlaskParser):
         if repeated:
             raise ma.ValidationError(repeated)
         return proxy
-
-    def load_json(self, req, schema):
-        try:
-            return super().load_json(req, schema)
-        except RecursionError:  # the decoder's own limit on nesting
-            abort(
-                400,
-                message="The request body is not valid JSON: it is nested too deeply.",
-                messages={"json": ["Nested too deeply."]},
-            )
 
 
 def reject_unexpected_query():
