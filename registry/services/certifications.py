@@ -53,7 +53,8 @@ def tiers_by_key() -> dict[str, Tier]:
 
 
 def violation(tier: Tier, fields: dict, history: list, tiers: dict[str, Tier]) -> str | None:
-    """Why SPEC §3 rules 2 and 3 refuse this certification, or None if they allow it.
+    """Why the ladder or the revocation bar (docs/rules.md §2) refuses this certification, or
+    None if they allow it.
 
     `history` is the firm's other certifications (anything with tier_id, certified_on,
     valid_until and revoked_on): the stored ones, and for an import the rows before it.

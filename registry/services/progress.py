@@ -1,7 +1,7 @@
-"""Progress against a plan's targets, and certification statistics (DOMAIN.md §3).
+"""Progress against a plan's targets, and certification statistics (docs/rules.md §4).
 
-Both are computed by one GROUP BY over the certifications; `registry.services.aggregates`
-caches the results under the registry's version, which every write bumps, so a poll between
+Both are computed by one GROUP BY over the certifications; the web layer keeps the results
+under the registry's version (registry.web.caching), which every write bumps, so a poll between
 two writes never touches the certifications table.
 """
 

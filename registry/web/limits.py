@@ -11,6 +11,8 @@ from flask_limiter import ApplicationLimit, Limiter, RateLimitExceeded
 from registry.web.problems import problem
 from registry.web.views import view_method
 
+LIMITER = "registry.limiter"
+
 
 def client_address() -> str:
     return "address:" + (request.remote_addr or "unknown")
@@ -40,24 +42,9 @@ def _failed_authentication(response: Response) -> bool:
     return response.status_code == 401
 
 
-limiter = Limiter(
-    key_func=rate_limit_key,
-    default_limits_exempt_when=_polled,
-    application_limits=[
-        ApplicationLimit(
-            lambda: current_app.config["AUTH_FAILURE_LIMIT"],
-            key_function=client_address,
-            scope="failed-authentication",
-            deduct_when=_failed_authentication,
-        )
-    ],
-)
-limiter.request_filter(_outside_the_api)  # checked first: an exempt request costs no counting
-
-
 def retry_after() -> int:
     """Seconds until the breached rate-limit window resets (at least 1)."""
-    current = limiter.current_limit
+    current = current_app.extensions[LIMITER].current_limit
     reset_at = current.reset_at if current is not None else time.time() + 1
     return max(1, math.ceil(reset_at - time.time()))
 
@@ -67,8 +54,23 @@ def rate_limited(error: RateLimitExceeded) -> Response:
 
 
 def init_app(app: Flask, *exempt_blueprints) -> None:
-    """Before the database and auth hooks: a flood costs no query."""
+    """A limiter of the app's own (it reads its limits from the app's settings), hooked before
+    the database and auth hooks: a flood costs no query."""
+    limiter = Limiter(
+        key_func=rate_limit_key,
+        default_limits_exempt_when=_polled,
+        application_limits=[
+            ApplicationLimit(
+                lambda: current_app.config["AUTH_FAILURE_LIMIT"],
+                key_function=client_address,
+                scope="failed-authentication",
+                deduct_when=_failed_authentication,
+            )
+        ],
+    )
+    limiter.request_filter(_outside_the_api)  # checked first: an exempt request costs nothing
     limiter.init_app(app)
+    app.extensions[LIMITER] = limiter
     for blueprint in exempt_blueprints:
         limiter.exempt(blueprint)
     app.register_error_handler(RateLimitExceeded, rate_limited)

@@ -1,4 +1,4 @@
-"""A page of a query, with the metadata in the body where every client sees it (SPEC §4)."""
+"""A page of a query, with the metadata in the body where every client and the schema see it."""
 
 import math
 
