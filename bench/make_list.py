@@ -7,8 +7,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from registry.services.credit_code import CHARSET, check_character
 from registry.services.demo import BRANDS, SUFFIXES, TRADES
+from schemas.credit_code import CHARSET, check_character
 
 DISTRICTS = (
     "红旗区",

@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from imports_bench import lines as import_lines  # noqa: E402
 from imports_bench import measure_imports  # noqa: E402
 
-from registry.services.credit_code import CHARSET, check_character  # noqa: E402
+from schemas.credit_code import CHARSET, check_character  # noqa: E402
 
 
 def log(message: str) -> None:

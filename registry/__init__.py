@@ -6,50 +6,43 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from registry.config import Config
-
 
 def create_app(config: dict | None = None) -> Flask:
-    """Build the app; `config` overrides the environment-driven `Config` (tests use it)."""
-    from registry import auth, db
-    from registry.extensions import (
-        Api,
-        assign_request_id,
-        drop_connection,
-        echo_request_id,
-        limiter,
-        reject_unexpected_query,
-    )
-    from registry.services.aggregates import VersionedCache
+    """Build the app from the environment's settings; `config` overrides them (tests use it)."""
+    from registry import db
+    from registry.config import configure
+    from registry.services import clock
+    from registry.web import auth, caching, limits, query, request_ids
+    from registry.web.api import Api
 
     # registry/static is served by the pages blueprint, at /assets
     app = Flask(__name__, instance_relative_config=True, static_folder=None)
-    app.config.from_object(Config)
-    app.config.update(config or {})
+    configure(app, config)
     if not app.config.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'registry.db'}"
     if hops := app.config.get("TRUSTED_PROXIES"):  # the client's address as nginx saw it
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
+    clock.use_timezone(app.config["TIMEZONE"])
 
     db.open_database(
         app.config["DATABASE_URL"], busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"]
     )
 
-    app.extensions["registry.cache"] = VersionedCache()
+    caching.init_app(app)
     api = Api(app, spec_kwargs=_spec_kwargs())
     api.spec.components.security_scheme(
         "bearerAuth",
         {"type": "http", "scheme": "bearer", "description": "A token from `registry create-token`"},
     )
     for name in importlib.import_module("registry.api").MODULES:
-        api.register_blueprint(importlib.import_module(f"registry.api.{name}").blp)
+        blueprint = importlib.import_module(f"registry.api.{name}").blp
+        api.register_blueprint(blueprint, url_prefix=app.config["API_PREFIX"])
     app.register_blueprint(importlib.import_module("registry.pages").blp)  # not in the spec
 
-    app.before_request(assign_request_id)
-    app.after_request(echo_request_id)
-    limiter.init_app(app)  # before the database and auth hooks: a flood costs no query
+    request_ids.init_app(app)
+    limits.init_app(app, app.blueprints["health"], app.blueprints["api-docs"])
 
     @app.before_request
     def _connect():
@@ -60,10 +53,10 @@ def create_app(config: dict | None = None) -> Flask:
         # The connection stays open for the worker's next request (no reconnect, no pragmas);
         # after a failure it is dropped, so the next request starts on a fresh one.
         if exc is not None:
-            drop_connection()
+            db.drop_connection()
 
     app.before_request(auth.authorize_request)
-    app.before_request(reject_unexpected_query)
+    app.before_request(query.reject_unexpected_query)
 
     from registry.cli import register_commands
 

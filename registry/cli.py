@@ -1,5 +1,6 @@
 """The `registry` command: the app's Flask CLI with the registry's own commands."""
 
+import functools
 import sys
 
 import click
@@ -12,6 +13,8 @@ from registry.services import catalog, tokens
 from registry.services.audit import CLI_ACTOR
 from registry.services.errors import DomainError, ImportRejected
 
+COMMANDS: list[click.Command] = []
+
 
 def main():
     from registry import create_app
@@ -20,8 +23,29 @@ def main():
     cli(prog_name="registry")
 
 
-def _fail(exc: DomainError):
-    raise click.ClickException(exc.detail)
+def registry_command(name: str):
+    """A `registry` command: run in the app's context on one database connection; a refusal
+    (a domain error) is one line on standard error and exit status 1, not a traceback."""
+
+    def decorator(func):
+        @functools.wraps(func)
+        def run(*args, **kwargs):
+            try:
+                with database.connection_context():
+                    return func(*args, **kwargs)
+            except DomainError as exc:
+                raise click.ClickException(exc.detail) from exc
+
+        command = click.command(name)(with_appcontext(run))
+        COMMANDS.append(command)
+        return command
+
+    return decorator
+
+
+def register_commands(app):
+    for command in COMMANDS:
+        app.cli.add_command(command)
 
 
 def init_db() -> dict[str, int]:
@@ -31,40 +55,30 @@ def init_db() -> dict[str, int]:
         return catalog.load_seeds(current_app.config.get("SEEDS_DIR"))
 
 
-@click.command("init-db")
-@with_appcontext
+@registry_command("init-db")
 def init_db_command():
     """Create or upgrade the database and load the seeds (safe to repeat)."""
-    try:
-        counts = init_db()
-    except DomainError as exc:
-        _fail(exc)
+    counts = init_db()
     click.echo(
         f"Database ready at {current_app.config['DATABASE_URL']}: "
         + ", ".join(f"{n} {what}" for what, n in counts.items())
     )
 
 
-@click.command("load-plan")
-@with_appcontext
+@registry_command("load-plan")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def load_plan_command(path):
     """Validate and load a plan file (another city's or county's, the next three years');
     loading it again changes nothing."""
-    try:
-        with database.connection_context():
-            migrations.upgrade()  # a plan needs the current tables
-            loaded = catalog.load_plan(CLI_ACTOR, path)
-    except DomainError as exc:
-        _fail(exc)
+    migrations.upgrade()  # a plan needs the current tables
+    loaded = catalog.load_plan(CLI_ACTOR, path)
     click.echo(
         f"Plan {loaded['id']} loaded: {loaded['targets']} targets, "
         f"{loaded['allocations']} district allocations."
     )
 
 
-@click.command("create-token")
-@with_appcontext
+@registry_command("create-token")
 @click.option(
     "--role", required=True, type=click.Choice(tokens.ROLES), help="What the token may do."
 )
@@ -73,41 +87,30 @@ def load_plan_command(path):
 @click.option("--credit-code", help="The enterprise an enterprise token reads.")
 def create_token_command(role, name, districts, credit_code):
     """Create a token; its secret is printed once, alone on the last line."""
-    try:
-        with database.connection_context():
-            token, secret = tokens.create_token(
-                role, name, districts=list(districts), credit_code=credit_code
-            )
-    except DomainError as exc:
-        _fail(exc)
+    token, secret = tokens.create_token(
+        role, name, districts=list(districts), credit_code=credit_code
+    )
     scope = ", ".join(token.districts) or token.credit_code or "city-wide"
     click.echo(f"Created token {token.id} ({token.role}, {token.name}; scope: {scope}).", err=True)
     click.echo("Keep the secret below: it is not stored and will not be shown again.", err=True)
     click.echo(secret)
 
 
-@click.command("revoke-token")
-@with_appcontext
+@registry_command("revoke-token")
 @click.argument("token_id", type=int)
 def revoke_token_command(token_id):
     """Revoke the token with this id (see `registry list-tokens`)."""
-    try:
-        with database.connection_context():
-            token = tokens.revoke_token(token_id)
-    except DomainError as exc:
-        _fail(exc)
+    token = tokens.revoke_token(token_id)
     click.echo(f"Token {token.id} ({token.name}) revoked at {token.revoked_at:%Y-%m-%d %H:%M} UTC.")
 
 
-@click.command("list-tokens")
-@with_appcontext
+@registry_command("list-tokens")
 def list_tokens_command():
     """Tokens with their role, scope and state (never their secret)."""
-    with database.connection_context():
-        for token in tokens.list_tokens():
-            state = f"revoked {token.revoked_at:%Y-%m-%d}" if token.revoked_at else "active"
-            scope = ",".join(token.districts) or token.credit_code or "-"
-            click.echo(f"{token.id}\t{token.role}\t{token.name}\t{scope}\t{state}")
+    for token in tokens.list_tokens():
+        state = f"revoked {token.revoked_at:%Y-%m-%d}" if token.revoked_at else "active"
+        scope = ",".join(token.districts) or token.credit_code or "-"
+        click.echo(f"{token.id}\t{token.role}\t{token.name}\t{scope}\t{state}")
 
 
 def _cli_option(name: str, example: str) -> str:
@@ -143,8 +146,7 @@ def _report_import(result: dict) -> None:
         click.echo(f"warning, {where}: {warning['message']}", err=True)
 
 
-@click.command("import")
-@with_appcontext
+@registry_command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Check and count; write nothing.")
 @click.option("--tier", help="类别 of the whole list: key, label or published wording.")
@@ -198,10 +200,7 @@ def import_command(path, dry_run, resolve, skip_unresolved, districts, **given):
     if resolve:
         with open(resolve, "rb") as file:
             resolution = imports.Upload(imports.spool(file), resolve)
-    with (
-        database.connection_context(),
-        click.progressbar(length=1, label="Applying", file=sys.stderr) as bar,
-    ):
+    with click.progressbar(length=1, label="Applying", file=sys.stderr) as bar:
 
         def progress(done: int, total: int) -> None:
             bar.length = total
@@ -220,8 +219,6 @@ def import_command(path, dry_run, resolve, skip_unresolved, districts, **given):
         except ImportRejected as exc:
             _report_import(exc.result)
             raise click.ClickException(exc.detail) from exc
-        except DomainError as exc:
-            _fail(exc)
     _report_import(result)
     if result["list"]["action"]["value"] == "revoke":
         done = f"{'would revoke' if dry_run else 'revoked'} {result['revoked']} titles"
@@ -266,8 +263,7 @@ class _ByteProgress:
         return getattr(self._file, name)
 
 
-@click.command("export")
-@with_appcontext
+@registry_command("export")
 @click.option(
     "--format", "kind", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True
 )
@@ -287,7 +283,7 @@ def export_command(kind, output):
 
     if kind == "xlsx" and not output:
         raise click.UsageError("XLSX needs -o FILE")
-    with database.connection_context(), read_snapshot():
+    with read_snapshot():
         last_event = exports.last_event_id()
         if kind == "csv":
             target = open(output, "wb") if output else sys.stdout.buffer  # noqa: SIM115
@@ -304,37 +300,20 @@ def export_command(kind, output):
     click.echo(f"Exported through audit event {last_event}.", err=True)
 
 
-@click.command("backup")
-@with_appcontext
-@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+@registry_command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
 def backup_command(path):
     """A consistent copy of the SQLite database, taken while the server runs."""
-    from registry.db import backup_sqlite
+    from registry.db import BackupRefused, backup_sqlite
 
     try:
         backup_sqlite(path)
-    except RuntimeError as exc:
+    except BackupRefused as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Backed up {current_app.config['DATABASE_URL']} to {path}.")
 
 
-def register_commands(app):
-    for command in (
-        init_db_command,
-        load_plan_command,
-        create_token_command,
-        revoke_token_command,
-        list_tokens_command,
-        demo_data_command,
-        import_command,
-        export_command,
-        backup_command,
-    ):
-        app.cli.add_command(command)
-
-
-@click.command("demo-data")
-@with_appcontext
+@registry_command("demo-data")
 @click.option(
     "--enterprises",
     "count",
@@ -348,10 +327,7 @@ def demo_data_command(count, seed):
     """Add realistic fake enterprises and certifications (for trying and benchmarking)."""
     from registry.services import demo
 
-    with (
-        database.connection_context(),
-        click.progressbar(length=count, label="Generating enterprises", file=sys.stderr) as bar,
-    ):
+    with click.progressbar(length=count, label="Generating enterprises", file=sys.stderr) as bar:
         written = demo.generate(count, seed=seed, on_progress=bar.update)
     click.echo(
         f"Added {written['enterprises']} enterprises, {written['certifications']} certifications."

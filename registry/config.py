@@ -1,52 +1,86 @@
-"""Configuration from the environment (`REGISTRY_*`), with a subclass for tests."""
+"""Configuration: every setting's type and default, here; each read from `REGISTRY_<NAME>`."""
 
-import os
+import typing
 
+from flask import Flask
 
-def _int(name: str, default: int) -> int:
-    return int(os.environ.get(name, default))
+API_PREFIX = "/api/v1"
 
 
 class Config:
-    """Settings read once when the app is created; every key can be set as `REGISTRY_<KEY>`."""
+    """The settings an operator may change, read once when the app is created."""
 
-    # None means: a SQLite file in the app's instance folder.
-    DATABASE_URL = os.environ.get("REGISTRY_DATABASE_URL")
-    SEEDS_DIR = os.environ.get("REGISTRY_SEEDS_DIR")
-    SQLITE_BUSY_TIMEOUT_MS = _int("REGISTRY_SQLITE_BUSY_TIMEOUT_MS", 10_000)
-    MAX_CONTENT_LENGTH = _int("REGISTRY_MAX_UPLOAD_BYTES", 16 * 1024 * 1024)
-    IMPORT_MAX_ROWS = _int("REGISTRY_IMPORT_MAX_ROWS", 200_000)
+    # None: a SQLite file in the app's instance folder.
+    DATABASE_URL: str | None = None
+    SEEDS_DIR: str | None = None  # None: the project's seeds/
+    TIMEZONE: str = "Asia/Shanghai"  # the calendar day "today" means
+    SQLITE_BUSY_TIMEOUT_MS: int = 10_000
+    MAX_UPLOAD_BYTES: int = 16 * 1024 * 1024
+    IMPORT_MAX_ROWS: int = 200_000
     # Proxies in front whose X-Forwarded-For/-Proto are believed (ProxyFix): 1 behind the nginx
     # of `make run` and production; 0 when clients reach gunicorn directly.
-    TRUSTED_PROXIES = _int("REGISTRY_TRUSTED_PROXIES", 0)
-
-    # Rate limits per token (per address without one); flask-limiter syntax, ";" between limits.
+    TRUSTED_PROXIES: int = 0
+    # Requests per token (per address without one); flask-limiter syntax, ";" between limits.
     # The default storage counts per process: with several workers or hosts, point it at a
     # shared store (e.g. redis://) for one count.
-    RATELIMIT_ENABLED = os.environ.get("REGISTRY_RATE_LIMIT_ENABLED", "1") not in ("0", "false")
-    RATELIMIT_DEFAULT = os.environ.get("REGISTRY_RATE_LIMIT", "1200 per minute;60 per second")
-    RATELIMIT_STORAGE_URI = os.environ.get("REGISTRY_RATE_LIMIT_STORAGE", "memory://")
-    # No X-RateLimit-* headers on every answer (they cost more than the check); a 429 carries
-    # Retry-After (registry.extensions).
-    RATELIMIT_HEADERS_ENABLED = False
-    PAGE_SIZE_DEFAULT = 50
-    PAGE_SIZE_MAX = 500
-
-    # flask-smorest
-    API_TITLE = "Enterprise Cultivation Registry"
-    API_VERSION = "v1"
-    OPENAPI_VERSION = "3.1.0"
-    OPENAPI_URL_PREFIX = "/api/v1"
-    OPENAPI_JSON_PATH = "openapi.json"
-    OPENAPI_SWAGGER_UI_PATH = "docs"
-    OPENAPI_SWAGGER_UI_URL = "/vendor/swagger-ui/"  # local assets (registry.pages), no CDN
-    OPENAPI_SWAGGER_UI_CONFIG = {"validatorUrl": None, "deepLinking": True}  # noqa: RUF012
-    JSON_SORT_KEYS = False
+    RATE_LIMIT_ENABLED: bool = True
+    RATE_LIMIT: str = "1200 per minute;60 per second"
+    RATE_LIMIT_STORAGE: str = "memory://"
+    # Failed authentications per client address: made-up tokens are limited too.
+    AUTH_FAILURE_LIMIT: str = "30 per minute"
 
 
-class TestConfig(Config):
-    """Tests pass DATABASE_URL explicitly (a real SQLite file per test)."""
+class TestConfig:
+    """Overrides for tests, which pass DATABASE_URL explicitly (a real database per test)."""
 
     TESTING = True
     PROPAGATE_EXCEPTIONS = False
     RATELIMIT_ENABLED = False  # one test turns it on with a small limit
+
+
+def configure(app: Flask, overrides: dict | None = None) -> None:
+    """Defaults, then the environment (`REGISTRY_*`), typed; then the libraries' own keys derived
+    from them; `overrides` last (tests)."""
+    app.config.from_object(Config)
+    app.config.from_prefixed_env("REGISTRY")
+    for name, kind in typing.get_type_hints(Config).items():
+        app.config[name] = _typed(app.config[name], kind, name)
+    config = app.config
+    config.update(
+        API_PREFIX=API_PREFIX,
+        MAX_CONTENT_LENGTH=config["MAX_UPLOAD_BYTES"],
+        RATELIMIT_ENABLED=config["RATE_LIMIT_ENABLED"],
+        RATELIMIT_DEFAULT=config["RATE_LIMIT"],
+        RATELIMIT_STORAGE_URI=config["RATE_LIMIT_STORAGE"],
+        # No X-RateLimit-* headers on every answer (they cost more than the check); a 429
+        # carries Retry-After (registry.web.limits).
+        RATELIMIT_HEADERS_ENABLED=False,
+        # flask-smorest
+        API_TITLE="Enterprise Cultivation Registry",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.1.0",
+        OPENAPI_URL_PREFIX=API_PREFIX,
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="/vendor/swagger-ui/",  # local assets (registry.pages), no CDN
+        OPENAPI_SWAGGER_UI_CONFIG={"validatorUrl": None, "deepLinking": True},
+    )
+    config.update(overrides or {})
+
+
+def _typed(value, kind, name: str):
+    """An environment value (Flask parses it as JSON where it can) as the setting's type."""
+    if value is None or isinstance(value, kind if isinstance(kind, type) else ()):
+        return value
+    if kind is bool:
+        if str(value).strip().lower() in ("1", "true", "yes", "on"):
+            return True
+        if str(value).strip().lower() in ("0", "false", "no", "off", ""):
+            return False
+        raise ValueError(f"REGISTRY_{name} must be true or false, not {value!r}")
+    if kind is int:
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"REGISTRY_{name} must be a whole number, not {value!r}") from None
+    return str(value)

@@ -1,6 +1,7 @@
 """The database handle: one proxy, bound at start-up from `REGISTRY_DATABASE_URL`."""
 
 import datetime as dt
+import os
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,6 +45,15 @@ def open_database(url: str, *, busy_timeout_ms: int = 10_000) -> pw.Database:
         db = connect(url)
     database.initialize(db)
     return db
+
+
+def drop_connection() -> None:
+    """Close this thread's connection (it may be broken); the next use reconnects."""
+    try:
+        if not database.is_closed():
+            database.close()
+    except Exception:  # a broken connection may fail to close: forget it all the same
+        database.obj._state.reset()
 
 
 def is_sqlite() -> bool:
@@ -158,15 +168,33 @@ def read_snapshot():
             yield
 
 
+class BackupRefused(Exception):
+    """The backup cannot be made where asked; the message says why, in one line."""
+
+
 def backup_sqlite(target: str) -> None:
     """A consistent copy of the live SQLite database into `target` (SQLite's online backup)."""
     if not is_sqlite():
-        raise RuntimeError("backup copies a SQLite database; use pg_dump for PostgreSQL")
-    source = sqlite3.connect(database.obj.database)
-    destination = sqlite3.connect(target)
+        raise BackupRefused("backup copies a SQLite database; use pg_dump for PostgreSQL")
+    live = Path(database.obj.database).resolve()
+    destination_path = Path(target).resolve()
+    if destination_path in {live, *(Path(f"{live}{suffix}") for suffix in ("-wal", "-shm"))} or (
+        destination_path.exists() and os.path.samefile(destination_path, live)
+    ):
+        raise BackupRefused(f"{target} is the live database: back it up to another file")
+    if not destination_path.parent.is_dir():
+        raise BackupRefused(f"no folder {destination_path.parent}: create it first")
+    source = sqlite3.connect(live)
+    try:
+        destination = sqlite3.connect(destination_path)
+    except sqlite3.Error as exc:
+        source.close()
+        raise BackupRefused(f"cannot write {target}: {exc}") from exc
     try:
         with destination:
             source.backup(destination)
+    except sqlite3.Error as exc:
+        raise BackupRefused(f"cannot write {target}: {exc}") from exc
     finally:
         destination.close()
         source.close()

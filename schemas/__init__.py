@@ -1,9 +1,12 @@
-"""Marshmallow schemas: one module per resource, one class per use."""
+"""Marshmallow schemas: one module per resource, one class per use. They depend on nothing of
+the registry's (the registry depends on them)."""
 
 import datetime as dt
+import re
+import unicodedata
 
 import marshmallow as ma
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate
 
 
 class Schema(ma.Schema):
@@ -22,15 +25,38 @@ class UtcDateTime(fields.DateTime):
         return super()._serialize(value, attr, obj, **kwargs)
 
 
-# No control characters in text people type: they print as nothing and break Excel exports.
-NO_CONTROL_CHARACTERS = validate.Regexp(
-    r"^[^\x00-\x1f\x7f]*$", error="must not contain control characters"
+# Characters that print as nothing or change how the rest prints: C0 and C1 controls and DEL
+# (U+0085 among them), the soft hyphen, zero-width spaces and joiners, direction marks,
+# embeddings, overrides and isolates (U+202E), the line and paragraph separators (U+2028,
+# U+2029), invisible operators, the BOM (U+FEFF), interlinear annotations. Written as a regular
+# expression both Python and the OpenAPI document's readers (ECMA-262) understand.
+INVISIBLE = (
+    r"\x00-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064"
+    r"\u2066-\u206f\ufeff\ufff9-\ufffb"
 )
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
+
+
+class Printable(validate.Regexp):
+    """Text without invisible or control characters; a refusal names the first and where it is.
+    (A Regexp, so that the OpenAPI document states the rule as the field's `pattern`.)"""
+
+    def __init__(self):
+        super().__init__(f"^[^{INVISIBLE}]*$")
+
+    def __call__(self, value: str) -> str:
+        for position, char in enumerate(value, start=1):
+            if _INVISIBLE.match(char) or unicodedata.category(char) == "Cs":  # or half a pair
+                name = unicodedata.name(char, "a control character")
+                raise ValidationError(
+                    f"must not contain invisible or control characters: U+{ord(char):04X} "
+                    f"({name}) at position {position}"
+                )
+        return value
 
 
 def Text(*, min_length: int = 0, max_length: int, **kwargs) -> fields.String:
     """A string of printable text, between the given lengths."""
     return fields.String(
-        validate=[validate.Length(min=min_length, max=max_length), NO_CONTROL_CHARACTERS],
-        **kwargs,
+        validate=[validate.Length(min=min_length, max=max_length), Printable()], **kwargs
     )

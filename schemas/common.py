@@ -1,8 +1,51 @@
-"""Schemas shared by every resource: problem details, pagination."""
+"""Schemas and fields shared by every resource: problem details, pagination, district codes,
+catalog keys, years."""
 
 from marshmallow import fields, validate
+from webargs.fields import DelimitedList
 
 from schemas import Schema
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years the registry counts
+
+
+def DistrictCode(**kwargs) -> fields.String:
+    """A district's 6-digit code (ASCII digits); whether it is a seeded one, the services say."""
+    metadata = {"example": "410702", **kwargs.pop("metadata", {})}
+    return fields.String(
+        validate=validate.Regexp(r"^[0-9]{6}$", error="must be a 6-digit district code"),
+        metadata=metadata,
+        **kwargs,
+    )
+
+
+def Key(**kwargs) -> fields.String:
+    """A catalog key (a tier's or a measure's): snake_case ASCII."""
+    return fields.String(
+        validate=validate.Regexp(
+            r"^[a-z][a-z0-9_]{0,63}$", error="must be a key such as innovative_sme"
+        ),
+        **kwargs,
+    )
+
+
+def Year(*, strict: bool = True, **kwargs) -> fields.Integer:
+    """A year the registry counts; in a JSON body an integer only (2024.5 is refused, not cut)."""
+    return fields.Integer(
+        strict=strict, validate=validate.Range(min=FIRST_YEAR, max=LAST_YEAR), **kwargs
+    )
+
+
+class ListParameter(DelimitedList):
+    """A query parameter that takes a list: comma-separated as documented (`explode: false`),
+    or repeated (`?a=x&a=y`, as most clients send an array); both mean the same."""
+
+    is_multiple = True  # webargs hands over every value given
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, list):
+            value = self.delimiter.join(value)
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class ProblemSchema(Schema):

@@ -1,23 +1,22 @@
 """Progress against the plan, and certification statistics: what dashboards poll."""
 
 from marshmallow import fields, validate
-from webargs.fields import DelimitedList
 
-from registry.services.progress import STATS_KEYS
 from schemas import Schema
 from schemas.certifications import STATUSES
+from schemas.common import DistrictCode, Key, ListParameter, Year
 from schemas.seeds import COMPARATORS, TARGET_KINDS
 
-_district = validate.Regexp(r"^\d{6}$", error="must be a 6-digit district code")
 PACES = ["achieved", "ahead", "on_track", "behind"]
+STATS_KEYS = ("year", "tier", "district", "status", "month")  # what statistics group by
 
 
 class ProgressQueryArgsSchema(Schema):
-    year = fields.Integer(
-        validate=validate.Range(min=2000, max=2100),
+    year = Year(
+        strict=False,
         metadata={"description": "A year of the plan; default: this year, within the plan"},
     )
-    district = fields.String(validate=_district, metadata={"description": "Count one district"})
+    district = DistrictCode(metadata={"description": "Count one district"})
     as_of = fields.Date(metadata={"description": "Count what was true on that day; default today"})
 
 
@@ -71,17 +70,17 @@ class ProgressSchema(Schema):
 
 
 class StatsQueryArgsSchema(Schema):
-    group_by = DelimitedList(
+    group_by = ListParameter(
         fields.String(validate=validate.OneOf(STATS_KEYS)),
         load_default=list,
         metadata={
-            "description": "Comma-separated: any of year, tier, district, status, month "
-            "(YYYY-MM of certified_on)"
+            "description": "Any of year, tier, district, status, month (YYYY-MM of "
+            "certified_on), comma-separated or the parameter repeated"
         },
     )
-    year = fields.Integer(validate=validate.Range(min=2000, max=2100))
-    tier = fields.String()
-    district = fields.String(validate=_district)
+    year = Year(strict=False)
+    tier = Key()
+    district = DistrictCode()
     status = fields.String(validate=validate.OneOf(STATUSES))
     as_of = fields.Date(metadata={"description": "Status and counts on that day; default today"})
 

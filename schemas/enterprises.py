@@ -1,12 +1,12 @@
 """Enterprises: registering, correcting, listing, and the enterprise's own status."""
 
 import marshmallow as ma
-from marshmallow import fields, validate
+from marshmallow import fields
 
-from registry.services import credit_code as credit_codes
 from schemas import Schema, Text, UtcDateTime
-from schemas.certifications import CertificationSchema, CertificationStatusSchema
-from schemas.common import PageArgsSchema, PaginationSchema
+from schemas import credit_code as credit_codes
+from schemas.certifications import CertificationSchema, CertificationValiditySchema
+from schemas.common import DistrictCode, Key, PageArgsSchema, PaginationSchema, Year
 
 EXAMPLE_CODE = "91410702MA9F3K2L2U"
 
@@ -31,9 +31,6 @@ def _name(**kwargs):
     )
 
 
-_district = validate.Regexp(r"^\d{6}$", error="must be a 6-digit district code")
-
-
 class _Trimmed(Schema):
     @ma.pre_load
     def _strip(self, data, **kwargs):
@@ -53,7 +50,7 @@ class EnterpriseCreateSchema(_Trimmed):
         },
     )
     name = _name(required=True)
-    district = fields.String(required=True, validate=_district, metadata={"example": "410702"})
+    district = DistrictCode(required=True)
     industry_chain = Text(
         max_length=100,
         load_default=None,
@@ -64,15 +61,15 @@ class EnterpriseCreateSchema(_Trimmed):
 
 class EnterprisePatchSchema(_Trimmed):
     name = _name()
-    district = fields.String(validate=_district, metadata={"example": "410703"})
+    district = DistrictCode(metadata={"example": "410703"})
     industry_chain = Text(max_length=100, allow_none=True)
 
 
 class EnterpriseQueryArgsSchema(PageArgsSchema):
-    district = fields.String(validate=_district)
-    tier = fields.String(metadata={"description": "Has a certification of this tier"})
-    year = fields.Integer(
-        validate=validate.Range(min=2000, max=2100),
+    district = DistrictCode()
+    tier = Key(metadata={"description": "Has a certification of this tier"})
+    year = Year(
+        strict=False,
         metadata={"description": "Has a certification of this year (with `tier`: the same one)"},
     )
     q = Text(
@@ -111,4 +108,4 @@ class EnterpriseStatusSchema(Schema):
     current_tier = fields.String(allow_none=True, metadata={"example": "specialized_sme"})
     next_tier = fields.String(allow_none=True, metadata={"example": "little_giant"})
     designations = fields.List(fields.String(), metadata={"example": ["head_goose"]})
-    certifications = fields.List(fields.Nested(CertificationStatusSchema))
+    certifications = fields.List(fields.Nested(CertificationValiditySchema))

@@ -1,11 +1,9 @@
 """Yearly figures of measures that are not titles of a firm."""
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import ValidationError, fields
 
 from schemas import Schema, Text, UtcDateTime
-from schemas.common import PageArgsSchema, PaginationSchema
-
-_district = validate.Regexp(r"^\d{6}$", error="must be a 6-digit district code")
+from schemas.common import DistrictCode, Key, PageArgsSchema, PaginationSchema, Year
 
 
 def _in_range(value) -> None:
@@ -15,12 +13,11 @@ def _in_range(value) -> None:
 
 
 class FigureRecordSchema(Schema):
-    measure = fields.String(required=True, metadata={"example": "entrepreneur_training"})
-    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
-    district = fields.String(
+    measure = Key(required=True, metadata={"example": "entrepreneur_training"})
+    year = Year(required=True)
+    district = DistrictCode(
         load_default=None,
         allow_none=True,
-        validate=_district,
         metadata={"description": "A district code; null: city-wide (admin only)"},
     )
     value = fields.Decimal(
@@ -52,9 +49,9 @@ class FigureSchema(Schema):
 
 
 class FigureQueryArgsSchema(PageArgsSchema):
-    measure = fields.String()
-    year = fields.Integer(validate=validate.Range(min=2000, max=2100))
-    district = fields.String(validate=_district)
+    measure = Key()
+    year = Year(strict=False)
+    district = DistrictCode()
 
 
 class FigurePageSchema(Schema):

@@ -8,6 +8,26 @@ from schemas.common import ProblemSchema
 DATE_TEXT = r"^\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*$"
 _TEXT_OR_NUMBER = [{"type": "string"}, {"type": "number"}]  # a spreadsheet may give a number
 FACT_SOURCES = ("parameter", "title", "default")
+# Every column a published list may have, by the registry's names (seeds/aliases.json maps the
+# printed headers to them): a JSON row's fields, and 序号 and 状态, read only to find the header.
+LIST_COLUMNS = (
+    "serial",
+    "credit_code",
+    "name",
+    "district",
+    "region",
+    "tier",
+    "year",
+    "certified_on",
+    "document_no",
+    "valid_until",
+    "renewal",
+    "batch",
+    "industry_chain",
+    "status",
+    "revoked_on",
+    "reason",
+)
 
 
 class ImportQueryArgsSchema(Schema):
@@ -203,7 +223,7 @@ class SkippedRowSchema(Schema):
     reason = fields.String(metadata={"example": "outside the city: 郑州市"})
 
 
-class CandidateSchema(Schema):
+class FirmCandidateSchema(Schema):
     credit_code = fields.String(metadata={"example": "91410783MA45BC0D8Q"})
     name = fields.String(metadata={"example": "瑞德（长垣）机械有限公司"})
     district = fields.String(metadata={"example": "410783"})
@@ -212,12 +232,12 @@ class CandidateSchema(Schema):
 
 class UnresolvedRowSchema(SkippedRowSchema):
     candidates = fields.List(
-        fields.Nested(CandidateSchema),
+        fields.Nested(FirmCandidateSchema),
         metadata={"description": "Up to three registered firms, the likeliest first"},
     )
 
 
-class WarningSchema(Schema):
+class ListWarningSchema(Schema):
     row = fields.Integer(allow_none=True, metadata={"example": 9})
     message = fields.String(
         metadata={
@@ -252,7 +272,7 @@ class ListFactsSchema(Schema):
     reason = fields.Nested(ListFactSchema)
 
 
-class ListSchema(Schema):
+class PublishedListSchema(Schema):
     title = fields.String(
         allow_none=True, metadata={"example": "2023年度第一批河南省专精特新中小企业名单"}
     )
@@ -288,14 +308,14 @@ class ImportResultSchema(Schema):
         metadata={"description": "Names-only rows resolved by the request", "example": 2}
     )
     list = fields.Nested(
-        ListSchema,
+        PublishedListSchema,
         allow_none=True,
         metadata={"description": "The list's facts used, and where each came from"},
     )
     conflicts = fields.List(fields.Nested(RowConflictSchema))
     skipped = fields.List(fields.Nested(SkippedRowSchema))
     unresolved = fields.List(fields.Nested(UnresolvedRowSchema))
-    warnings = fields.List(fields.Nested(WarningSchema))
+    warnings = fields.List(fields.Nested(ListWarningSchema))
     errors = fields.List(fields.Nested(RowErrorSchema))
     ignored_columns = fields.List(
         fields.String(), metadata={"description": "Headers not used", "example": ["序号"]}

@@ -4,17 +4,18 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from schemas import Schema
+from schemas.common import DistrictCode, Key
+from schemas.imports import LIST_COLUMNS
 
 DISTRICT_KINDS = ("district", "county", "county_city", "zone")
 LEVELS = ("city", "province", "nation")
 TARGET_KINDS = ("annual", "cumulative", "by_plan_end")
 COMPARATORS = ("at_least", "more_than", "about")
 TALLIES = ("flow", "level")
-_six_digits = validate.Regexp(r"^\d{6}$", error="must be a 6-digit division code")
 
 
 class SeedDistrictSchema(Schema):
-    code = fields.String(required=True, validate=_six_digits)
+    code = DistrictCode(required=True)
     name_zh = fields.String(required=True, validate=validate.Length(min=1))
     short_name_zh = fields.String(load_default=None)
     name_en = fields.String(required=True, validate=validate.Length(min=1))
@@ -22,7 +23,7 @@ class SeedDistrictSchema(Schema):
 
 
 class SeedCitySchema(Schema):
-    code = fields.String(required=True, validate=_six_digits)
+    code = DistrictCode(required=True)
     name_zh = fields.String(required=True)
     name_en = fields.String(required=True)
 
@@ -40,11 +41,8 @@ class SeedDistrictsFileSchema(Schema):
             raise ma.ValidationError("district codes must be unique", "districts")
 
 
-_key = validate.Regexp(r"^[a-z][a-z0-9_]*$", error="must be a snake_case key")
-
-
 class SeedLadderSchema(Schema):
-    key = fields.String(required=True, validate=_key)
+    key = Key(required=True)
     label_zh = fields.String(required=True)
     label_en = fields.String(required=True)
     primary = fields.Boolean(load_default=False)
@@ -54,7 +52,7 @@ class SeedLadderSchema(Schema):
 
 
 class SeedTierSchema(Schema):
-    key = fields.String(required=True, validate=_key)
+    key = Key(required=True)
     ladder = fields.String(required=True)
     rank = fields.Integer(required=True, validate=validate.Range(min=1))
     label_zh = fields.String(required=True)
@@ -93,7 +91,7 @@ class SeedTiersFileSchema(Schema):
 
 
 class SeedMeasureSchema(Schema):
-    key = fields.String(required=True, validate=_key)
+    key = Key(required=True)
     label_zh = fields.String(required=True, validate=validate.Length(min=1))
     label_en = fields.String(required=True, validate=validate.Length(min=1))
     unit_zh = fields.String(required=True)
@@ -112,7 +110,7 @@ class SeedMeasuresFileSchema(Schema):
 
 
 class SeedTargetSchema(Schema):
-    key = fields.String(load_default=None, validate=_key)
+    key = Key(load_default=None)
     source_key = fields.String(load_default=None)
     tier = fields.String(load_default=None)
     measure = fields.String(load_default=None)
@@ -124,7 +122,7 @@ class SeedTargetSchema(Schema):
     label_en = fields.String(load_default=None)
     quote_zh = fields.String(load_default=None)
     allocations = fields.Dict(
-        keys=fields.String(validate=_six_digits),
+        keys=DistrictCode(),
         values=fields.Integer(validate=validate.Range(min=0)),
         load_default=dict,
     )
@@ -216,9 +214,11 @@ class SeedAliasesFileSchema(Schema):
     What the names point at (columns, tier keys, district codes) is checked against the
     catalog when it is loaded."""
 
-    headers = fields.Dict(keys=fields.String(), values=_wordings, required=True)
+    headers = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(LIST_COLUMNS)), values=_wordings, required=True
+    )
     tiers = fields.Dict(keys=fields.String(), values=_wordings, required=True)
-    districts = fields.Dict(keys=fields.String(validate=_six_digits), values=_wordings)
+    districts = fields.Dict(keys=DistrictCode(), values=_wordings)
     regions = fields.Dict(
         keys=fields.String(validate=validate.OneOf(REGION_KINDS)), values=_wordings, required=True
     )

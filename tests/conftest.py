@@ -8,7 +8,7 @@ from registry import create_app
 from registry.cli import init_db
 from registry.config import TestConfig
 from registry.services import tokens
-from registry.services.credit_code import CHARSET, check_character
+from schemas.credit_code import CHARSET, check_character
 from tests.databases import ENGINE, drop_created, fresh_url
 
 DISTRICT = "410702"  # 红旗区: the bureau fixture's district

@@ -12,6 +12,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from registry.models import Enterprise
 from tests.conftest import DISTRICT, make_code
 from tests.databases import postgres_only, sqlite_only
@@ -170,3 +172,34 @@ def test_backup_on_postgresql_points_to_pg_dump(app, tmp_path):
     assert result.exit_code == 1
     assert "pg_dump" in result.output
     assert not (tmp_path / "copy.db").exists()
+
+
+@sqlite_only
+def test_backup_into_a_missing_folder_fails_in_one_line(tmp_path):
+    database_url = f"sqlite:///{tmp_path / 'live.db'}"
+    run_registry(database_url, "init-db")
+    target = tmp_path / "no" / "such" / "folder" / "copy.db"
+    result = run_registry(database_url, "backup", str(target), check=False)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout
+    (line,) = result.stdout.strip().splitlines()
+    assert line.startswith("Error:") and "no folder" in line and str(target.parent) in line
+    assert not target.exists()
+
+
+@sqlite_only
+@pytest.mark.parametrize("target", ["live.db", "./live.db", "live.db-wal", "link-to-live.db"])
+def test_backup_onto_the_live_database_is_refused(tmp_path, target):
+    live = tmp_path / "live.db"
+    database_url = f"sqlite:///{live}"
+    run_registry(database_url, "init-db")
+    (tmp_path / "link-to-live.db").symlink_to(live)
+    before = live.read_bytes()
+    result = run_registry(database_url, "backup", str(tmp_path / target), check=False)
+    assert result.returncode == 1, result.stdout
+    assert "Backed up" not in result.stdout and "Traceback" not in result.stdout
+    (line,) = result.stdout.strip().splitlines()
+    assert "live database" in line
+    assert live.read_bytes() == before
+    with read_only(live) as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)

@@ -5,8 +5,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from registry.models import Event
-from registry.services import credit_code
-from registry.services.credit_code import CreditCodeError, is_valid, normalize
+from schemas import credit_code
+from schemas.credit_code import CreditCodeError, is_valid, normalize
 from tests.conftest import DISTRICT
 
 # Written out from DOMAIN.md §5, not imported: the test is an independent oracle.

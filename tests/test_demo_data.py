@@ -10,7 +10,7 @@ from registry.config import TestConfig
 from registry.models import Certification, District, Enterprise, Event
 from registry.services import certifications, demo, enterprises
 from registry.services.audit import Actor
-from registry.services.credit_code import is_valid
+from schemas.credit_code import is_valid
 
 ACTOR = Actor(name="replay", role="admin")
 

@@ -9,7 +9,7 @@ import pytest
 
 from registry import create_app
 from registry.config import TestConfig
-from registry.services import credit_code
+from schemas import credit_code
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "openapi" / "openapi.json"

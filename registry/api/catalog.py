@@ -2,8 +2,8 @@
 
 from flask.views import MethodView
 
-from registry.extensions import Blueprint
 from registry.services import catalog
+from registry.web.api import Blueprint
 from schemas.catalog import (
     DistrictSchema,
     MeasureSchema,
@@ -12,9 +12,7 @@ from schemas.catalog import (
     TierSchema,
 )
 
-blp = Blueprint(
-    "catalog", __name__, url_prefix="/api/v1", description="Districts, tiers, measures, plans"
-)
+blp = Blueprint("catalog", __name__, description="Districts, tiers, measures, plans")
 
 
 @blp.route("/districts")

@@ -1,10 +1,12 @@
 """Certifications of an enterprise: list, record, revoke."""
 
+from flask import url_for
 from flask.views import MethodView
 
-from registry.auth import current_actor
-from registry.extensions import Blueprint
 from registry.services import certifications, enterprises
+from registry.services.clock import today
+from registry.web.api import ID_CONVERTER, Blueprint
+from registry.web.auth import current_actor
 from schemas.certifications import (
     CertificationCreateSchema,
     CertificationListSchema,
@@ -12,21 +14,22 @@ from schemas.certifications import (
     RevocationSchema,
 )
 
-blp = Blueprint("certifications", __name__, url_prefix="/api/v1", description="Tier certifications")
+blp = Blueprint("certifications", __name__, description="Tier certifications")
 
 
 @blp.route("/enterprises/<string:credit_code>/certifications")
 class EnterpriseCertifications(MethodView):
     @blp.access("bureau", "admin", "enterprise")
+    @blp.loads(enterprise=enterprises.get)
     @blp.etag
     @blp.response(200, CertificationListSchema)
     @blp.problem_response(404, "No such enterprise")
-    def get(self, credit_code):
+    def get(self, enterprise):
         """The enterprise's certifications, oldest first"""
-        enterprise = enterprises.get(credit_code)
-        return {"items": enterprises.certifications_of(enterprise)}
+        return {"items": enterprises.certifications_on(enterprise, today())}
 
     @blp.access("bureau", "admin")
+    @blp.loads(enterprise=enterprises.writable)
     @blp.arguments(
         CertificationCreateSchema,
         example={
@@ -39,24 +42,23 @@ class EnterpriseCertifications(MethodView):
     @blp.response(201, CertificationSchema)
     @blp.problem_response(404, "No such enterprise")
     @blp.problem_response(409, "A duplicate, a missing lower tier, or the revocation bar")
-    def post(self, data, credit_code):
+    def post(self, data, enterprise):
         """Record a certification (a bureau: of an enterprise in its districts)"""
-        enterprise = enterprises.get(credit_code)
         cert = certifications.certify(current_actor(), enterprise, data)
-        location = f"/api/v1/enterprises/{enterprise.credit_code}/certifications"
+        location = url_for(".EnterpriseCertifications", credit_code=enterprise.credit_code)
         return cert, 201, {"Location": location}
 
 
-@blp.route("/certifications/<int:cert_id>/revoke")
+@blp.route(f"/certifications/<{ID_CONVERTER}:cert_id>/revoke")
 class Revocation(MethodView):
     @blp.access("bureau", "admin")
+    @blp.loads(cert=certifications.revocable)
     @blp.arguments(RevocationSchema, example={"reason": "重大安全事故", "revoked_on": "2024-05-10"})
     @blp.response(200, CertificationSchema)
     @blp.problem_response(404, "No such certification")
     @blp.problem_response(409, "Already revoked")
-    def post(self, data, cert_id):
+    def post(self, data, cert):
         """Revoke a certification; the three-year bar on its ladder starts that day"""
-        cert = certifications.get(cert_id)
         return certifications.revoke(
             current_actor(), cert, reason=data["reason"], revoked_on=data["revoked_on"]
         )

@@ -2,9 +2,10 @@
 
 from flask.views import MethodView
 
-from registry.extensions import Blueprint
 from registry.services import catalog, progress
 from registry.services.clock import today
+from registry.web.api import Blueprint
+from registry.web.caching import cached_json
 from schemas.dashboards import (
     ProgressQueryArgsSchema,
     ProgressSchema,
@@ -12,7 +13,7 @@ from schemas.dashboards import (
     StatsSchema,
 )
 
-blp = Blueprint("dashboards", __name__, url_prefix="/api/v1", description="Progress and statistics")
+blp = Blueprint("dashboards", __name__, description="Progress and statistics")
 
 
 @blp.route("/plans/<string:plan_id>/progress")
@@ -36,9 +37,7 @@ class Progress(MethodView):
                 district=district,
             )
 
-        return blp.cached_json(
-            ("progress", plan_id, year, district, as_of), ProgressSchema, compute
-        )
+        return cached_json(("progress", plan_id, year, district, as_of), ProgressSchema, compute)
 
 
 @blp.route("/stats/certifications")
@@ -53,7 +52,7 @@ class CertificationStats(MethodView):
         group_by = list(dict.fromkeys(args.pop("group_by")))
         filters = {k: args.get(k) for k in ("year", "tier", "district", "status")}
         key = ("stats", tuple(group_by), tuple(sorted(filters.items())), as_of)
-        return blp.cached_json(
+        return cached_json(
             key,
             StatsSchema,
             lambda: progress.certification_stats(group_by=group_by, as_of=as_of, filters=filters),

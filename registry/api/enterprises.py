@@ -1,11 +1,13 @@
 """Enterprises: register, list, read, correct; an enterprise's own status."""
 
+from flask import url_for
 from flask.views import MethodView
 
-from registry.auth import current_actor, ensure_writes_in
-from registry.extensions import Blueprint, paginate
 from registry.services import enterprises
 from registry.services.clock import today
+from registry.web.api import Blueprint
+from registry.web.auth import current_actor
+from registry.web.paging import paginate
 from schemas.enterprises import (
     EnterpriseCreateSchema,
     EnterprisePageSchema,
@@ -15,9 +17,7 @@ from schemas.enterprises import (
     EnterpriseStatusSchema,
 )
 
-blp = Blueprint(
-    "enterprises", __name__, url_prefix="/api/v1", description="Enterprises and their standing"
-)
+blp = Blueprint("enterprises", __name__, description="Enterprises and their standing")
 
 
 def etag_data(enterprise) -> dict:
@@ -53,39 +53,34 @@ class Enterprises(MethodView):
     @blp.problem_response(409, "The credit code is already registered")
     def post(self, data):
         """Register an enterprise (a bureau: in its own districts)"""
-        actor = current_actor()
-        ensure_writes_in(actor, data["district"])
-        enterprise = enterprises.register(actor, data)
-        location = f"/api/v1/enterprises/{enterprise.credit_code}"
+        enterprise = enterprises.register(current_actor(), data)
+        location = url_for(".EnterpriseItem", credit_code=enterprise.credit_code)
         return enterprises.profile(enterprise, today()), 201, {"Location": location}
 
 
 @blp.route("/enterprises/<string:credit_code>")
 class EnterpriseItem(MethodView):
     @blp.access("bureau", "admin", "enterprise")
+    @blp.loads(enterprise=enterprises.get)
     @blp.etag
     @blp.response(200, EnterpriseSchema)
     @blp.problem_response(404, "No such enterprise")
-    def get(self, credit_code):
+    def get(self, enterprise):
         """An enterprise with its certifications and current tier"""
-        enterprise = enterprises.get(credit_code)
         blp.set_etag(etag_data(enterprise))
         return enterprises.profile(enterprise, today())
 
     @blp.access("bureau", "admin")
+    @blp.loads(enterprise=enterprises.writable)
     @blp.etag
     @blp.arguments(EnterprisePatchSchema, example={"name": "新乡市红旗智能装备有限公司"})
     @blp.response(200, EnterpriseSchema)
     @blp.problem_response(404, "No such enterprise")
-    def patch(self, changes, credit_code):
+    def patch(self, changes, enterprise):
         """Correct name, district or industry chain; needs If-Match with the current ETag"""
-        actor = current_actor()
-        enterprise = enterprises.get(credit_code)
         blp.check_etag(etag_data(enterprise))
-        if "district" in changes:
-            ensure_writes_in(actor, changes["district"])
         updated = enterprises.update(
-            actor, enterprise, changes, expected_version=enterprise.version
+            current_actor(), enterprise, changes, expected_version=enterprise.version
         )
         blp.set_etag(etag_data(updated))
         return enterprises.profile(updated, today())
@@ -94,11 +89,11 @@ class EnterpriseItem(MethodView):
 @blp.route("/enterprises/<string:credit_code>/status")
 class EnterpriseStatus(MethodView):
     @blp.access("enterprise", "bureau", "admin")
+    @blp.loads(enterprise=enterprises.get)
     @blp.etag
     @blp.response(200, EnterpriseStatusSchema)
     @blp.problem_response(404, "No such enterprise")
-    def get(self, credit_code):
+    def get(self, enterprise):
         """Current tier, next tier, and each certification with its validity"""
-        enterprise = enterprises.get(credit_code)
         blp.set_etag(etag_data(enterprise))
         return enterprises.profile(enterprise, today())

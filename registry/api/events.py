@@ -2,12 +2,12 @@
 
 from flask.views import MethodView
 
-from registry.auth import current_actor
-from registry.extensions import Blueprint
 from registry.services import events
+from registry.web.api import Blueprint
+from registry.web.auth import current_actor
 from schemas.events import EventPageSchema, EventQueryArgsSchema
 
-blp = Blueprint("events", __name__, url_prefix="/api/v1", description="The audit trail")
+blp = Blueprint("events", __name__, description="The audit trail")
 
 
 @blp.route("/events")
@@ -17,7 +17,5 @@ class Events(MethodView):
     @blp.response(200, EventPageSchema)
     def get(self, args):
         """Audit events, oldest first, after the id given (a bureau: its districts' events)"""
-        actor = current_actor()
-        districts = actor.districts if actor.role == "bureau" else None
-        items = events.feed(after=args["after"], limit=args["limit"], districts=districts)
+        items = events.feed(current_actor(), after=args["after"], limit=args["limit"])
         return {"items": items, "next_after": items[-1].id if items else args["after"]}

@@ -4,12 +4,12 @@ from flask import Response, send_file, stream_with_context
 from flask.views import MethodView
 
 from registry.db import read_snapshot
-from registry.extensions import Blueprint
 from registry.services import exports
 from registry.services.clock import today
+from registry.web.api import Blueprint
 from schemas.exports import CsvExportQueryArgsSchema, XlsxExportQueryArgsSchema
 
-blp = Blueprint("exports", __name__, url_prefix="/api/v1", description="Certifications out")
+blp = Blueprint("exports", __name__, description="Certifications out")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -2,9 +2,10 @@
 
 from flask.views import MethodView
 
-from registry.auth import current_actor
-from registry.extensions import Blueprint, paginate
 from registry.services import figures
+from registry.web.api import Blueprint
+from registry.web.auth import current_actor
+from registry.web.paging import paginate
 from schemas.figures import (
     FigurePageSchema,
     FigureQueryArgsSchema,
@@ -12,9 +13,7 @@ from schemas.figures import (
     FigureSchema,
 )
 
-blp = Blueprint(
-    "figures", __name__, url_prefix="/api/v1", description="Yearly figures of other measures"
-)
+blp = Blueprint("figures", __name__, description="Yearly figures of other measures")
 
 
 @blp.route("/figures")

@@ -3,11 +3,12 @@
 from flask.views import MethodView
 from marshmallow import fields
 
-from registry.db import database
-from registry.extensions import Blueprint, drop_connection, problem
+from registry.db import database, drop_connection
+from registry.web.api import Blueprint
+from registry.web.problems import problem
 from schemas import Schema
 
-blp = Blueprint("health", __name__, url_prefix="/api/v1", description="Service health")
+blp = Blueprint("health", __name__, description="Service health")
 
 
 class HealthSchema(Schema):

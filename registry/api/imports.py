@@ -5,10 +5,11 @@ import json
 from flask import current_app, request
 from flask.views import MethodView
 
-from registry.auth import current_actor
-from registry.extensions import PROBLEM_JSON, Blueprint
 from registry.services import imports
 from registry.services.errors import Invalid
+from registry.web.api import Blueprint
+from registry.web.auth import current_actor
+from registry.web.problems import PROBLEM_JSON
 from schemas.imports import (
     ImportProblemSchema,
     ImportQueryArgsSchema,
@@ -16,7 +17,7 @@ from schemas.imports import (
     ImportRowsSchema,
 )
 
-blp = Blueprint("imports", __name__, url_prefix="/api/v1", description="Published lists in")
+blp = Blueprint("imports", __name__, description="Published lists in")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LIST_BODY = {

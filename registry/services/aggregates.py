@@ -39,27 +39,45 @@ def bump() -> None:
 
 
 class VersionedCache:
-    """A small LRU of computed values, each valid for the version it was computed under."""
+    """Computed values, each valid for the version it was computed under; None is never kept.
 
-    def __init__(self, size: int = 4096):
-        self._size = size
-        self._items: OrderedDict[Hashable, tuple[int, object]] = OrderedDict()
+    Segmented LRU: a key asked for again moves to the protected segment, which only such keys
+    evict; a flood of keys asked for once (one-off filters or dates, say) churns the probation
+    segment and leaves the answers that screens poll alone.
+    """
+
+    def __init__(self, size: int = 4096, protected_share: float = 0.8):
+        self._protected_size = max(1, int(size * protected_share))
+        self._probation_size = max(1, size - self._protected_size)
+        self._protected: OrderedDict[Hashable, tuple[int, object]] = OrderedDict()
+        self._probation: OrderedDict[Hashable, tuple[int, object]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, version: int, compute: Callable[[], T]) -> T:
         with self._lock:
-            hit = self._items.get(key)
+            if key in self._protected:
+                self._protected.move_to_end(key)
+                hit, segment = self._protected[key], self._protected
+            else:
+                hit = self._probation.pop(key, None)
+                segment = self._probation if hit is None else self._protected  # asked again
+                if hit is not None:
+                    self._store(segment, key, hit)
             if hit is not None and hit[0] == version:
-                self._items.move_to_end(key)
                 return hit[1]
         value = compute()
-        with self._lock:
-            self._items[key] = (version, value)
-            self._items.move_to_end(key)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
+        if value is not None:
+            with self._lock:
+                self._store(segment, key, (version, value))
         return value
 
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
+    def _store(self, segment: OrderedDict, key: Hashable, item: tuple[int, object]) -> None:
+        self._protected.pop(key, None)  # a concurrent request may have moved it meanwhile
+        self._probation.pop(key, None)
+        segment[key] = item
+        while len(self._protected) > self._protected_size:
+            # The protected segment's oldest gets one more chance on probation.
+            old_key, old_item = self._protected.popitem(last=False)
+            self._probation[old_key] = old_item
+        while len(self._probation) > self._probation_size:
+            self._probation.popitem(last=False)

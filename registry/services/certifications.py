@@ -6,11 +6,12 @@ import peewee as pw
 
 from registry.db import write_transaction
 from registry.models import Certification, Enterprise, Ladder, Tier
-from registry.services import enterprises
+from registry.services import enterprises, scope
 from registry.services.audit import Actor, record, snapshot
 from registry.services.clock import today
 from registry.services.errors import Conflict, NotFound, invalid_field
-from registry.services.standing import is_active
+from registry.services.standing import annotate, is_active
+from schemas.common import FIRST_YEAR, LAST_YEAR
 
 REVOCATION_BAR_YEARS = 3
 
@@ -30,7 +31,13 @@ def add_years(day: dt.date, years: int) -> dt.date:
 
 
 def get(cert_id: int) -> Certification:
-    found = Certification.get_or_none(Certification.id == cert_id)
+    """The certification with its enterprise, in one query; raises NotFound."""
+    found = (
+        Certification.select(Certification, Enterprise)
+        .join(Enterprise)
+        .where(Certification.id == cert_id)
+        .get_or_none()
+    )
     if found is None:
         raise NotFound(f"no certification with id {cert_id}")
     return found
@@ -42,7 +49,8 @@ def tiers_by_key() -> dict[str, Tier]:
 
 
 def violation(tier: Tier, fields: dict, history: list, tiers: dict[str, Tier]) -> str | None:
-    """Why SPEC §3 rules 2 and 3 refuse this certification, or None if they allow it.
+    """Why the ladder or the revocation bar (docs/rules.md §2) refuses this certification, or
+    None if they allow it.
 
     `history` is the firm's other certifications (anything with tier_id, certified_on,
     valid_until and revoked_on): the stored ones, and for an import the rows before it.
@@ -85,6 +93,12 @@ def prepare(tier: Tier, data: dict, *, location: str = "json") -> dict:
         raise invalid_field("certified_on", "must not be in the future", location=location)
     if fields.get("year") is None:
         fields["year"] = on.year
+        if not FIRST_YEAR <= on.year <= LAST_YEAR:  # the bounds of a year given explicitly
+            raise invalid_field(
+                "certified_on",
+                f"the year it gives must be from {FIRST_YEAR} to {LAST_YEAR}",
+                location=location,
+            )
     if not on.year - 2 <= fields["year"] <= on.year:
         raise invalid_field(
             "year",
@@ -106,7 +120,8 @@ def _duplicate(enterprise: Enterprise, tier: Tier, year: int) -> Conflict:
 
 
 def certify(actor: Actor, enterprise: Enterprise, data: dict) -> Certification:
-    """Record a certification of `enterprise` after checking every rule; one audit event."""
+    """Record a certification of `enterprise` (as `enterprises.writable` gave it) after checking
+    every rule; one audit event."""
     tiers = tiers_by_key()
     tier = tiers.get(data["tier"])
     if tier is None:
@@ -137,13 +152,23 @@ def certify(actor: Actor, enterprise: Enterprise, data: dict) -> Certification:
                 "enterprise": {"name": enterprise.name, "district": enterprise.district_id},
             },
         )
+    return annotate([cert], today())[0]
+
+
+def revocable(actor: Actor, cert_id: int) -> Certification:
+    """The certification with its firm, if `actor` may change the firm (a bureau: in its
+    districts); raises Forbidden or NotFound."""
+    cert = get(cert_id)
+    scope.ensure_writes_in(actor, cert.enterprise.district_id)
     return cert
 
 
 def revoke(
     actor: Actor, cert: Certification, *, reason: str, revoked_on: dt.date | None = None
 ) -> Certification:
-    """Revoke a certification as of `revoked_on` (default today); the bar starts that day."""
+    """Revoke `cert` (as `revocable` gave it) as of `revoked_on` (default today); the bar
+    starts that day."""
+    enterprise = cert.enterprise
     revoked_on = revoked_on or today()
     if revoked_on > today():
         raise invalid_field("revoked_on", "must not be in the future")
@@ -159,8 +184,7 @@ def revoke(
         if updated == 0:
             raise Conflict(f"certification {cert.id} is already revoked")
         enterprises.touch(cert.enterprise_id)
-        cert = Certification.get_by_id(cert.id)
-        enterprise = cert.enterprise
+        cert.revoked_on, cert.revocation_reason = revoked_on, reason
         record(
             actor,
             "certification.revoked",
@@ -173,4 +197,4 @@ def revoke(
                 "credit_code": enterprise.credit_code,
             },
         )
-    return cert
+    return annotate([cert], today())[0]

@@ -1,11 +1,15 @@
 """The registry's notion of "today": the city's calendar day, not the server's UTC day."""
 
 import datetime as dt
-import os
 from zoneinfo import ZoneInfo
 
-TIMEZONE = ZoneInfo(os.environ.get("REGISTRY_TIMEZONE", "Asia/Shanghai"))
+_zone = {"current": ZoneInfo("Asia/Shanghai")}
+
+
+def use_timezone(name: str) -> None:
+    """Set the city's time zone (the app does, from its TIMEZONE setting)."""
+    _zone["current"] = ZoneInfo(name)
 
 
 def today() -> dt.date:
-    return dt.datetime.now(TIMEZONE).date()
+    return dt.datetime.now(_zone["current"]).date()

@@ -14,8 +14,8 @@ from registry.db import bulk_insert, write_transaction
 from registry.models import Certification, District, Enterprise
 from registry.services.audit import Actor, record
 from registry.services.clock import today
-from registry.services.credit_code import CHARSET, check_character
 from registry.services.enterprises import register_many
+from schemas.credit_code import CHARSET, check_character
 
 FIRST_YEAR, LAST_YEAR = 2019, 2026
 CHUNK = 500

@@ -6,30 +6,44 @@ from dataclasses import dataclass
 import peewee as pw
 
 from registry.db import bulk_insert, is_sqlite, write_transaction
-from registry.models import Certification, District, Enterprise, FormerName, utcnow
+from registry.models import Certification, Enterprise, FormerName, utcnow
+from registry.services import scope
 from registry.services.audit import Actor, record, snapshot
-from registry.services.errors import Conflict, NotFound, Stale, invalid_field
+from registry.services.catalog import check_district
+from registry.services.errors import Conflict, NotFound, Stale
 from registry.services.names import name_key
-from registry.services.standing import standing
+from registry.services.standing import annotate, standing
+from schemas import credit_code as credit_codes
 
-EDITABLE = ("name", "district", "industry_chain")
+# What a correction may change: the request's name for it, and the stored attribute.
+EDITABLE = {"name": "name", "district": "district_id", "industry_chain": "industry_chain"}
 
 
-def get(credit_code: str) -> Enterprise:
-    found = Enterprise.get_or_none(Enterprise.credit_code == credit_code.strip().upper())
+def get(actor: Actor, credit_code: str) -> Enterprise:
+    """The enterprise with this credit code, if `actor` may read it; raises Forbidden or
+    NotFound. A code that is not well-formed names nothing (no query)."""
+    code = credit_code.strip().upper()
+    scope.ensure_reads_firm(actor, code)
+    found = None
+    if credit_codes.is_valid(code):
+        found = Enterprise.get_or_none(Enterprise.credit_code == code)
     if found is None:
-        raise NotFound(f"no enterprise with credit code {credit_code.strip().upper()}")
+        raise NotFound(f"no enterprise with credit code {code}")
     return found
 
 
-def _check_district(code: str) -> None:
-    if not District.select().where(District.code == code).exists():
-        raise invalid_field("district", f"unknown district code {code!r}")
+def writable(actor: Actor, credit_code: str) -> Enterprise:
+    """The enterprise, if `actor` may change it (a bureau: in its districts); raises Forbidden
+    or NotFound."""
+    enterprise = get(actor, credit_code)
+    scope.ensure_writes_in(actor, enterprise.district_id)
+    return enterprise
 
 
 def register(actor: Actor, data: dict) -> Enterprise:
     """Register an enterprise; its credit code is already normalized and checked."""
-    _check_district(data["district"])
+    scope.ensure_writes_in(actor, data["district"])
+    check_district(data["district"])
     with write_transaction():
         if Enterprise.select().where(Enterprise.credit_code == data["credit_code"]).exists():
             raise Conflict(f"enterprise {data['credit_code']} is already registered")
@@ -50,25 +64,34 @@ def register(actor: Actor, data: dict) -> Enterprise:
 def update(
     actor: Actor, enterprise: Enterprise, changes: dict, *, expected_version: int
 ) -> Enterprise:
-    """Apply `changes` only if the stored version is still `expected_version` (no lost update)."""
+    """Apply `changes` only if the stored version is still `expected_version` (no lost update).
+
+    Only what differs from the stored values is a change; with none, nothing is written (no
+    new version, no event). `enterprise` is as `writable` gave it; a move also needs the right
+    to write in the new district."""
+    changes = {k: v for k, v in changes.items() if getattr(enterprise, EDITABLE[k]) != v}
+    if not changes:
+        return enterprise
     if "district" in changes:
-        _check_district(changes["district"])
-    unknown = set(changes) - set(EDITABLE)
-    if unknown:
-        raise invalid_field(sorted(unknown)[0], "cannot be changed")
+        scope.ensure_writes_in(actor, changes["district"])
+        check_district(changes["district"])
     stored = dict(changes)
     if "name" in changes:
         stored["name_key"] = name_key(changes["name"])
+    now = utcnow()
     with write_transaction():
         changed = (
-            Enterprise.update(**stored, version=Enterprise.version + 1, updated_at=utcnow())
+            Enterprise.update(**stored, version=Enterprise.version + 1, updated_at=now)
             .where((Enterprise.id == enterprise.id) & (Enterprise.version == expected_version))
             .execute()
         )
         if changed == 0:
             raise Stale(f"enterprise {enterprise.credit_code} was changed by someone else")
-        updated = Enterprise.get_by_id(enterprise.id)
-        if updated.name != enterprise.name:
+        # As stored now, without reading it back: the caller's copy stays as it was.
+        updated = Enterprise(
+            **{**enterprise.__data__, **stored, "version": expected_version + 1, "updated_at": now}
+        )
+        if "name" in changes:
             # Lists published before the correction still print the old name.
             FormerName.create(
                 enterprise=enterprise.id, name=enterprise.name, name_key=name_key(enterprise.name)
@@ -156,6 +179,11 @@ def certifications_of(enterprise: Enterprise) -> list[Certification]:
     )
 
 
+def certifications_on(enterprise: Enterprise, day: dt.date) -> list[Certification]:
+    """The firm's certifications, oldest first, each with its status on `day`."""
+    return annotate(certifications_of(enterprise), day)
+
+
 @dataclass(frozen=True)
 class Profile:
     """An enterprise as its readers see it on a given day."""
@@ -174,7 +202,8 @@ class Profile:
 
 
 def profile(enterprise: Enterprise, day: dt.date) -> Profile:
-    certs = certifications_of(enterprise)
+    """The enterprise on `day`: its certifications (each with its status), its standing."""
+    certs = certifications_on(enterprise, day)
     stand = standing(certs, day)
     return Profile(
         credit_code=enterprise.credit_code,

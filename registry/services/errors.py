@@ -1,4 +1,4 @@
-"""Domain errors. The web layer maps each class to one HTTP status (registry.extensions)."""
+"""Domain errors. The web layer maps each class to one HTTP status (registry.web.problems)."""
 
 
 class DomainError(Exception):

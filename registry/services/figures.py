@@ -7,10 +7,11 @@ import peewee as pw
 
 from registry.db import write_transaction
 from registry.models import CITY_WIDE, Figure, Measure
+from registry.services import scope
 from registry.services.audit import Actor, record
-from registry.services.catalog import district_codes
+from registry.services.catalog import check_district
 from registry.services.clock import today
-from registry.services.errors import Forbidden, invalid_field
+from registry.services.errors import invalid_field
 
 
 def _cents(value) -> Decimal:
@@ -24,16 +25,11 @@ def _measure(key: str, location: str = "json") -> Measure:
     return found
 
 
-def _check_district(district: str | None, location: str = "json") -> None:
-    if district is not None and district not in district_codes():
-        raise invalid_field("district", f"unknown district code {district!r}", location=location)
-
-
 def search(*, measure: str | None, year: int | None, district: str | None) -> pw.ModelSelect:
     """Figures in a stable order (measure, year, district), filtered by any of those."""
     if measure is not None:
         _measure(measure, location="query")
-    _check_district(district, location="query")
+    check_district(district, location="query")
     query = Figure.select().order_by(Figure.measure, Figure.year, Figure.district)
     if measure is not None:
         query = query.where(Figure.measure == measure)
@@ -49,17 +45,17 @@ def record_figure(actor: Actor, data: dict) -> Figure:
     replace the one recorded before; one audit event with the previous value."""
     measure = _measure(data["measure"])
     district = data.get("district")
-    _check_district(district)
-    if actor.role == "bureau" and (district is None or district not in actor.districts):
-        where = f"district {district}" if district else "city-wide"
-        raise Forbidden(f"This bureau token does not record figures {where}.")
+    check_district(district)
+    scope.ensure_writes_in(actor, district)
     if data["year"] > today().year:
         raise invalid_field("year", "must not be in the future")
     value = _cents(data["value"])
-    scope = district or CITY_WIDE
+    stored_district = district or CITY_WIDE
     with write_transaction():
         before = Figure.get_or_none(
-            (Figure.measure == measure) & (Figure.year == data["year"]) & (Figure.district == scope)
+            (Figure.measure == measure)
+            & (Figure.year == data["year"])
+            & (Figure.district == stored_district)
         )
         fields = {
             "value": value,
@@ -68,7 +64,9 @@ def record_figure(actor: Actor, data: dict) -> Figure:
             "recorded_by": actor.name,
         }
         if before is None:
-            figure = Figure.create(measure=measure, year=data["year"], district=scope, **fields)
+            figure = Figure.create(
+                measure=measure, year=data["year"], district=stored_district, **fields
+            )
         else:
             Figure.update(**fields).where(Figure.id == before.id).execute()
             figure = Figure.get_by_id(before.id)

@@ -1,7 +1,7 @@
-"""Progress against a plan's targets, and certification statistics (DOMAIN.md §3).
+"""Progress against a plan's targets, and certification statistics (docs/rules.md §4).
 
-Both are computed by one GROUP BY over the certifications; `registry.services.aggregates`
-caches the results under the registry's version, which every write bumps, so a poll between
+Both are computed by one GROUP BY over the certifications; the web layer keeps the results
+under the registry's version (registry.web.caching), which every write bumps, so a poll between
 two writes never touches the certifications table.
 """
 
@@ -14,7 +14,6 @@ import peewee as pw
 from registry.db import is_sqlite
 from registry.models import (
     Certification,
-    District,
     Enterprise,
     Figure,
     Measure,
@@ -23,20 +22,15 @@ from registry.models import (
     TargetAllocation,
     Tier,
 )
+from registry.services.catalog import check_district
 from registry.services.errors import invalid_field
 
 PACE_TOLERANCE = 0.10  # within 10 % of the expected count is on track
-STATS_KEYS = ("year", "tier", "district", "status", "month")
 
 
 def default_year(plan: Plan, as_of: dt.date) -> int:
     """The plan year a dashboard means by default: the current one, or the nearest in the plan."""
     return min(max(as_of.year, plan.first_year), plan.last_year)
-
-
-def _check_district(district: str | None, location: str = "query") -> None:
-    if district and not District.select().where(District.code == district).exists():
-        raise invalid_field("district", f"unknown district code {district!r}", location=location)
 
 
 def _active_on(day: dt.date):
@@ -149,7 +143,7 @@ def progress(plan: Plan, *, year: int, as_of: dt.date, district: str | None = No
         raise invalid_field(
             "year", f"plan {plan.id} covers {plan.first_year}–{plan.last_year}", location="query"
         )
-    _check_district(district)
+    check_district(district, location="query")
     targets = list(
         Target.select(Target, Tier, Measure)
         .join(Tier, pw.JOIN.LEFT_OUTER)
@@ -245,7 +239,7 @@ def _month_of(day: pw.Field):
 def certification_stats(*, group_by: list[str], as_of: dt.date, filters: dict) -> dict:
     """Certification counts grouped by any of year, tier, district, status (at as_of) and
     month (`YYYY-MM` of certified_on)."""
-    _check_district(filters.get("district"))
+    check_district(filters.get("district"), location="query")
     columns = {
         "year": Certification.year,
         "tier": Certification.tier,

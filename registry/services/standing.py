@@ -17,6 +17,15 @@ def status_on(cert: Certification, day: dt.date) -> str:
     return ACTIVE
 
 
+def annotate(certifications: list[Certification], day: dt.date) -> list[Certification]:
+    """The certifications, each given its derived `status` and `days_to_expiry` on `day` (for
+    showing them; neither is stored)."""
+    for cert in certifications:
+        cert.status = status_on(cert, day)
+        cert.days_to_expiry = (cert.valid_until - day).days if cert.status == ACTIVE else None
+    return certifications
+
+
 def is_active(cert: Certification, day: dt.date) -> bool:
     return cert.certified_on <= day and status_on(cert, day) == ACTIVE
 

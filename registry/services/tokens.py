@@ -5,9 +5,9 @@ import secrets
 
 from registry.db import write_transaction
 from registry.models import District, Enterprise, Token, utcnow
-from registry.services import credit_code as credit_codes
 from registry.services.audit import CLI_ACTOR, Actor, record
 from registry.services.errors import Invalid, NotFound
+from schemas import credit_code as credit_codes
 
 ROLES = ("admin", "bureau", "dashboard", "enterprise")
 SECRET_PREFIX = "ecr_"

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from registry.services.credit_code import CHARSET, check_character
+from schemas.credit_code import CHARSET, check_character
 from tests.servers import ROOT, Server
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from registry.db import read_snapshot, write_transaction
+from registry.services import scope
 from registry.services.audit import Actor
 from registry.services.certifications import tiers_by_key
 from registry.services.errors import Forbidden, ImportRejected, Invalid
@@ -209,8 +210,8 @@ def run_import(
         resolve if resolve is not None else body_resolve, vocabulary, options
     )
     only = options.only_districts
-    if only is None and options.own_districts_only and actor.role == "bureau":
-        only = frozenset(actor.districts)
+    if only is None and options.own_districts_only:
+        only = scope.writes_only_in(actor)
     kept = []
     for row in rows:
         if only is not None and row.place.kind == DISTRICT and row.district not in only:
@@ -265,7 +266,7 @@ def _apply(actor, rows, result, tiers, only, options, on_progress, *, dry: bool)
         shown = ", ".join(map(str, applier.forbidden[:20]))
         more = " …" if len(applier.forbidden) > 20 else ""
         raise Forbidden(
-            f"this bureau token imports only rows of its districts "
-            f"({', '.join(actor.districts)}); rows {shown}{more} are elsewhere: load them with "
-            "the county's own token, or ask to load only your districts' rows"
+            f"this token writes only in its own districts; rows {shown}{more} are elsewhere: "
+            "load them with the county's own token, or ask to load only your districts' rows "
+            "(own_districts_only)"
         )

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from registry.db import bulk_insert, bump_versions, rows_where_in
 from registry.models import Certification, Enterprise, FormerName, Tier, utcnow
-from registry.services import audit, enterprises
+from registry.services import audit, enterprises, scope
 from registry.services.audit import Actor
 from registry.services.certifications import violation
 from registry.services.imports.regions import DISTRICT
@@ -140,7 +140,7 @@ class Applier:
         if self.only_districts is not None and district not in self.only_districts:
             self.result["skipped"].append(row.skipped(f"in {district}, not a district loaded"))
             return False
-        if self.actor.role == "bureau" and district not in self.actor.districts:
+        if not scope.writes_in(self.actor, district):
             self.forbidden.append(row.number)
             return False
         return True

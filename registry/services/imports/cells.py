@@ -10,7 +10,7 @@ reader, sheet.py: XLSX cells carry no marker.)
 import datetime as dt
 import re
 
-from registry.services import credit_code as credit_codes
+from schemas import credit_code as credit_codes
 
 DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 # A validity printed as a span: `2023年1月1日至2025年12月31日`; its end is the date that counts.

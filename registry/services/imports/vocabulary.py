@@ -9,27 +9,11 @@ import unicodedata
 from dataclasses import dataclass
 
 from registry.models import Alias, District, Tier
+from schemas.imports import LIST_COLUMNS
 
-# The columns a list may have, by the registry's names; `serial` and `status` are known only so
-# that a header row is recognised (and our own export reads back), their values are not used.
-COLUMNS = (
-    "serial",
-    "credit_code",
-    "name",
-    "district",
-    "region",
-    "tier",
-    "year",
-    "certified_on",
-    "document_no",
-    "valid_until",
-    "renewal",
-    "batch",
-    "industry_chain",
-    "status",
-    "revoked_on",
-    "reason",
-)
+# The columns a list may have, by the registry's names (schemas.imports); `serial` and `status`
+# are known only so that a header row is recognised and our own export reads back.
+COLUMNS = LIST_COLUMNS
 UNUSED = ("serial", "status")
 ALIAS_KINDS = ("header", "tier", "district", "region", "answer")
 

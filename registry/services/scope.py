@@ -1,0 +1,42 @@
+"""How far a token reaches: the scope rules, decided here and only here.
+
+The web layer authenticates the token and checks its role (registry.web.auth); the services
+call these rules with what they already loaded, so an object is read once and judged once:
+- an enterprise token reads only its own firm (403 for any other, registered or not);
+- a bureau reads city-wide and writes only in its districts (city-wide figures: the admin);
+- an audit trail reader of a bureau sees its districts' events.
+"""
+
+from registry.services.audit import Actor
+from registry.services.errors import Forbidden
+
+
+def ensure_reads_firm(actor: Actor, credit_code: str) -> None:
+    """An enterprise token reads its own firm only; called before the firm is looked up, so
+    the answer is the same whether another code is registered or not."""
+    if actor.role == "enterprise" and credit_code != actor.credit_code:
+        raise Forbidden("An enterprise token reads only its own enterprise.")
+
+
+def writes_in(actor: Actor, district: str | None) -> bool:
+    """Whether `actor` may write in `district` (None: city-wide, the admin's alone)."""
+    if actor.role == "bureau":
+        return district is not None and district in actor.districts
+    return actor.role == "admin"
+
+
+def ensure_writes_in(actor: Actor, district: str | None) -> None:
+    """Refuse a write outside the actor's districts (403), naming the district."""
+    if not writes_in(actor, district):
+        where = f"in district {district}" if district else "city-wide"
+        raise Forbidden(f"This {actor.role} token does not write {where}.")
+
+
+def writes_only_in(actor: Actor) -> frozenset[str] | None:
+    """The districts `actor` writes in, when they are not all of them (the admin's)."""
+    return frozenset(actor.districts) if actor.role == "bureau" else None
+
+
+def visible_districts(actor: Actor) -> tuple[str, ...] | None:
+    """The districts whose audit events `actor` reads; None: every district."""
+    return actor.districts if actor.role == "bureau" else None

@@ -1,0 +1,121 @@
+"""Objects loaded once, authorization decided once (issue 13 item 9): the SQL statements each
+main route sends, counted at the driver's door (peewee's query log), on either engine."""
+
+import logging
+import re
+
+import pytest
+
+from tests.conftest import make_code
+from tests.databases import ON_POSTGRES
+
+API = "/api/v1"
+PLAN = "xinxiang-2023-2025"
+LOCK = 1 if ON_POSTGRES else 0  # PostgreSQL locks the firm's row; SQLite's IMMEDIATE did already
+
+
+class Statements(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.sql: list[str] = []
+
+    def emit(self, record):
+        # peewee logs each statement it sends as (sql, params)
+        self.sql.append(record.msg[0] if isinstance(record.msg, tuple) else str(record.msg))
+
+
+@pytest.fixture
+def statements():
+    logger = logging.getLogger("peewee")
+    handler, level = Statements(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    yield handler
+    logger.removeHandler(handler)
+    logger.setLevel(level)
+
+
+def tables(sql: list[str], verb: str) -> list[str]:
+    """The table each statement of this kind names first (`SELECT … FROM "t"`, `UPDATE "t"`)."""
+    pattern = {
+        "SELECT": r'FROM "?(\w+)"?',
+        "UPDATE": r'UPDATE "?(\w+)"?',
+        "INSERT": r'INTO "?(\w+)"?',
+    }
+    return [re.search(pattern[verb], s).group(1) for s in sql if s.lstrip().startswith(verb)]
+
+
+@pytest.fixture
+def firm(client, auth, certify):
+    code = make_code("statements")
+    response = client.post(
+        f"{API}/enterprises",
+        json={"credit_code": code, "name": "新乡市计数有限公司", "district": "410702"},
+        headers=auth["bureau"],
+    )
+    assert response.status_code == 201
+    cert = certify(code, "innovative_sme", "2023-06-30", year=2023)
+    assert cert.status_code == 201
+    return code, cert.json["id"]
+
+
+def measure(client, statements, method, url, headers, **kwargs):
+    """The statements of one request, its token's actor already known at this version."""
+    assert client.get(f"{API}/enterprises?page_size=1", headers=headers).status_code == 200
+    statements.sql.clear()
+    response = client.open(url, method=method, headers=headers, **kwargs)
+    assert response.status_code < 300, response.get_data(as_text=True)
+    return list(statements.sql)
+
+
+def test_a_revoke_reads_the_certification_and_its_firm_once(client, auth, firm, statements):
+    _, cert_id = firm
+    sql = measure(
+        client,
+        statements,
+        "POST",
+        f"{API}/certifications/{cert_id}/revoke",
+        auth["bureau"],
+        json={"reason": "重大安全事故"},
+    )
+    assert tables(sql, "SELECT") == ["registry_version", "certification"] + ["enterprise"] * LOCK
+    assert tables(sql, "UPDATE") == ["certification", "enterprise", "registry_version"]
+    assert tables(sql, "INSERT") == ["event"]
+    assert len(sql) == 6 + LOCK  # it was 11
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "budget"),
+    [
+        ("GET", "/enterprises/{code}", None, 4),  # version, firm, its certifications, ladder
+        ("GET", "/enterprises/{code}/status", None, 4),
+        ("GET", "/enterprises/{code}/certifications", None, 3),
+        ("GET", "/enterprises?q=计数", None, 3),  # version, count, page
+        # … and the former name kept, for lists that still print it
+        ("PATCH", "/enterprises/{code}", {"name": "新乡市改名有限公司"}, 8),
+        ("PATCH", "/enterprises/{code}", {}, 4),  # nothing to change: no write at all
+        (
+            "POST",
+            "/enterprises/{code}/certifications",
+            {"tier": "specialized_sme", "certified_on": "2024-03-01"},
+            9 + LOCK,
+        ),
+        ("GET", "/events", None, 2),
+        ("GET", f"/plans/{PLAN}/progress", None, 1),  # cached since the last write: version only
+        ("GET", "/stats/certifications?group_by=tier", None, 1),
+    ],
+    ids=lambda value: value if isinstance(value, str) else None,
+)
+def test_statements_per_request(client, auth, firm, statements, method, path, body, budget):
+    code, _ = firm
+    url = API + path.format(code=code)
+    headers = dict(auth["bureau"])
+    if method == "PATCH":
+        headers["If-Match"] = client.get(url, headers=headers).headers["ETag"]
+    if "progress" in path or "stats" in path:
+        client.get(url, headers=headers)  # computed once for this version
+    sql = measure(client, statements, method, url, headers, json=body)
+    assert len(sql) <= budget, "\n".join(sql)
+    if "{code}" in path:  # the firm the path names is read once (and locked, to certify)
+        assert tables(sql, "SELECT").count("enterprise") == 1 + (LOCK if method == "POST" else 0)
+    assert "token" not in tables(sql, "SELECT")  # the actor is known at this version
