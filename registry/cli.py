@@ -288,13 +288,18 @@ def export_command(kind, output):
         if kind == "csv":
             target = open(output, "wb") if output else sys.stdout.buffer  # noqa: SIM115
             try:
-                for chunk in exports.csv_chunks(exports.rows({})):
+                for chunk in exports.csv_chunks(exports.rows({}), exports.columns("en")):
                     target.write(chunk)
             finally:
                 if output:
                     target.close()
         else:
-            workbook = exports.write_xlsx(exports.rows({}), last_event)
+            workbook = exports.write_xlsx(
+                exports.rows({}, lang="zh"),
+                exports.columns("zh"),
+                title=exports.SHEET_TITLE["zh"],
+                about={"last_event_id": last_event},
+            )
             with open(output, "wb") as target:
                 shutil.copyfileobj(workbook, target)
     click.echo(f"Exported through audit event {last_event}.", err=True)

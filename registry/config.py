@@ -17,6 +17,8 @@ class Config:
     SQLITE_BUSY_TIMEOUT_MS: int = 10_000
     MAX_UPLOAD_BYTES: int = 16 * 1024 * 1024
     IMPORT_MAX_ROWS: int = 200_000
+    # An active title this close to its end is `expiring` (due for its 复核 renewal).
+    EXPIRING_WINDOW_DAYS: int = 180
     # Proxies in front whose X-Forwarded-For/-Proto are believed (ProxyFix): 1 behind the nginx
     # of `make run` and production; 0 when clients reach gunicorn directly.
     TRUSTED_PROXIES: int = 0

@@ -80,10 +80,31 @@ def _names_for_matching() -> None:
         last = batch[-1][0]
 
 
+def _events_by_firm() -> None:
+    """5: each audit event names its firm (a firm's history, the feed by firm) and a move the
+    district it left; certifications are indexed by their end (the renewal season)."""
+    migrator = _migrator()
+    migrate(
+        migrator.add_column("event", "credit_code", Event.credit_code),
+        migrator.add_column("event", "former_district", Event.former_district),
+        migrator.add_index("certification", ("valid_until",), unique=False),
+    )
+    Event.update(credit_code=pw.fn.SUBSTR(Event.subject, 12, 18)).where(
+        Event.subject.startswith("enterprise/")
+    ).execute()
+    for event in Event.select(Event.id, Event.district, Event.data).where(
+        Event.action == "enterprise.updated"
+    ):
+        left = (event.data or {}).get("previous_district")
+        if left and left != event.district:
+            Event.update(former_district=left).where(Event.id == event.id).execute()
+
+
 STEPS: list[tuple[int, Callable[[], None]]] = [
     (2, _event_request_id),
     (3, _targets_of_any_plan),
     (4, _names_for_matching),
+    (5, _events_by_firm),
 ]
 LATEST = max(number for number, _ in STEPS)
 

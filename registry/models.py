@@ -170,6 +170,7 @@ class Certification(BaseModel):
         indexes = (
             (("enterprise", "tier", "year"), True),
             (("tier", "year"), False),
+            (("valid_until",), False),  # the renewal season: titles expiring by a date
         )
 
 
@@ -211,6 +212,9 @@ class Event(BaseModel):
     action = pw.CharField()
     subject = pw.CharField()
     district = pw.CharField(null=True, index=True)
+    # A firm moved elsewhere: the district it left, whose bureau still reads the move.
+    former_district = pw.CharField(null=True, max_length=6, index=True)
+    credit_code = pw.CharField(null=True, max_length=18, index=True)  # the firm it concerns
     data = JSONField()
     request_id = pw.CharField(null=True, max_length=64)  # X-Request-ID of the writing request
 

@@ -1,9 +1,9 @@
 """Certifications: recording one, revoking one, showing them."""
 
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from schemas import Schema, Text
-from schemas.common import Key, Year
+from schemas.common import DistrictCode, Key, PageArgsSchema, PaginationSchema, Year
 
 STATUSES = ["active", "expired", "revoked"]
 
@@ -22,7 +22,10 @@ class CertificationCreateSchema(Schema):
     )
     valid_until = fields.Date(
         load_default=None,
-        metadata={"description": "Default: 31 December of year + the tier's validity"},
+        metadata={
+            "description": "Default: 31 December of the announcement's year + the tier's "
+            "validity − 1 (the 2023 lists run to 2025-12-31)"
+        },
     )
     renewal = fields.Boolean(load_default=False, metadata={"description": "A 复核 renewal"})
     document_no = Text(
@@ -67,7 +70,44 @@ class CertificationListSchema(Schema):
     items = fields.List(fields.Nested(CertificationSchema))
 
 
-class CertificationValiditySchema(Schema):
+class SupersedingSchema(Schema):
+    """The title that takes over from another: its renewal, or a higher tier of the ladder."""
+
+    id = fields.Integer(metadata={"example": 9})
+    tier = fields.String(attribute="tier_id", metadata={"example": "specialized_sme"})
+    year = fields.Integer(metadata={"example": 2025})
+    renewal = fields.Boolean()
+    valid_until = fields.Date(metadata={"example": "2027-12-31"})
+
+
+class _WorkingYear(Schema):
+    """What the working year derives for a title on a day (services.titles)."""
+
+    days_to_expiry = fields.Integer(
+        allow_none=True,
+        metadata={"description": "Days until valid_until, for an active certification"},
+    )
+    expiring = fields.Boolean(
+        metadata={
+            "description": "Active, ending within the window (default 180 days), and not "
+            "superseded: due for renewal"
+        }
+    )
+    superseded_by = fields.Nested(
+        SupersedingSchema,
+        allow_none=True,
+        metadata={"description": "A later title of the tier, or an active higher one"},
+    )
+    barred_until = fields.Date(
+        allow_none=True,
+        metadata={
+            "description": "A revoked title: the first day its ladder may be granted again "
+            "(three years after the revocation)"
+        },
+    )
+
+
+class CertificationValiditySchema(_WorkingYear):
     """One line of an enterprise's status page."""
 
     id = fields.Integer()
@@ -77,8 +117,46 @@ class CertificationValiditySchema(Schema):
     valid_until = fields.Date()
     renewal = fields.Boolean()
     revoked_on = fields.Date(allow_none=True)
-    status = fields.String(metadata={"enum": STATUSES, "description": "Derived at today's date"})
-    days_to_expiry = fields.Integer(
-        allow_none=True,
-        metadata={"description": "Days until valid_until, for an active certification"},
+    status = fields.String(metadata={"enum": STATUSES, "description": "Derived at the day asked"})
+
+
+class CertificationSearchArgsSchema(PageArgsSchema):
+    """Certifications across the registry: the renewal season's questions."""
+
+    tier = Key()
+    year = Year(strict=False, metadata={"description": "年度"})
+    district = DistrictCode()
+    renewal = fields.Boolean(metadata={"description": "复核 renewals only, or none of them"})
+    status = fields.String(validate=validate.OneOf(STATUSES), metadata={"description": "On as_of"})
+    as_of = fields.Date(metadata={"description": "Default: today"})
+    expires_by = fields.Date(
+        metadata={
+            "description": "Titles active on as_of that end on or before this day",
+            "example": "2026-12-31",
+        }
     )
+    superseded = fields.Boolean(
+        metadata={
+            "description": "false: only titles nothing takes over yet (who must renew); true: "
+            "only those renewed or outranked already"
+        }
+    )
+    q = Text(
+        min_length=1,
+        max_length=200,
+        metadata={"description": "Part of the firm's name, or the start of its credit code"},
+    )
+
+
+class CertificationEntrySchema(CertificationSchema, _WorkingYear):
+    """A certification with its firm, as the registry-wide list shows it."""
+
+    name = fields.Function(
+        lambda c: c.enterprise.name, metadata={"example": "新乡市红旗机械制造有限公司"}
+    )
+    district = fields.Function(lambda c: c.enterprise.district_id, metadata={"example": "410702"})
+
+
+class CertificationPageSchema(Schema):
+    items = fields.List(fields.Nested(CertificationEntrySchema))
+    pagination = fields.Nested(PaginationSchema)

@@ -8,7 +8,8 @@ from schemas.common import DistrictCode, Key, ListParameter, Year
 from schemas.seeds import COMPARATORS, TARGET_KINDS
 
 PACES = ["achieved", "ahead", "on_track", "behind"]
-STATS_KEYS = ("year", "tier", "district", "status", "month")  # what statistics group by
+# What statistics group by: expiry_year is the year of valid_until (the renewal season's).
+STATS_KEYS = ("year", "tier", "district", "status", "month", "expiry_year")
 
 
 class ProgressQueryArgsSchema(Schema):
@@ -61,12 +62,32 @@ class ProgressRowSchema(Schema):
     pace = fields.String(metadata={"enum": PACES, "example": "behind"})
 
 
+class RenewalSeasonRowSchema(Schema):
+    """One tier's titles ending in the year: how many, and how many are taken over already."""
+
+    tier = fields.String(metadata={"example": "specialized_sme"})
+    expiring = fields.Integer(
+        metadata={"description": "Titles ending in the year (not revoked before)", "example": 48}
+    )
+    renewed_or_superseded = fields.Integer(
+        metadata={
+            "description": "Of those, renewed (复核) or outranked by a higher title, at as_of",
+            "example": 31,
+        }
+    )
+    open = fields.Integer(metadata={"description": "Still to renew", "example": 17})
+
+
 class ProgressSchema(Schema):
     plan_id = fields.String(metadata={"example": "xinxiang-2023-2025"})
     year = fields.Integer(metadata={"example": 2024})
     as_of = fields.Date()
     district = fields.String(allow_none=True)
     targets = fields.List(fields.Nested(ProgressRowSchema))
+    renewals = fields.List(
+        fields.Nested(RenewalSeasonRowSchema),
+        metadata={"description": "The renewal season of the year, per tier"},
+    )
 
 
 class StatsQueryArgsSchema(Schema):
@@ -75,13 +96,15 @@ class StatsQueryArgsSchema(Schema):
         load_default=list,
         metadata={
             "description": "Any of year, tier, district, status, month (YYYY-MM of "
-            "certified_on), comma-separated or the parameter repeated"
+            "certified_on), expiry_year (the year of valid_until), comma-separated or the "
+            "parameter repeated"
         },
     )
     year = Year(strict=False)
     tier = Key()
     district = DistrictCode()
     status = fields.String(validate=validate.OneOf(STATUSES))
+    expiry_year = Year(strict=False, metadata={"description": "Titles ending in that year"})
     as_of = fields.Date(metadata={"description": "Status and counts on that day; default today"})
 
 
@@ -91,6 +114,7 @@ class StatsRowSchema(Schema):
     district = fields.String()
     status = fields.String(metadata={"enum": STATUSES})
     month = fields.String(metadata={"description": "YYYY-MM of certified_on", "example": "2024-06"})
+    expiry_year = fields.Integer(metadata={"description": "Year of valid_until", "example": 2025})
     count = fields.Integer(metadata={"example": 42})
 
 

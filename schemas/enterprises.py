@@ -7,6 +7,7 @@ from schemas import Schema, Text, UtcDateTime
 from schemas import credit_code as credit_codes
 from schemas.certifications import CertificationSchema, CertificationValiditySchema
 from schemas.common import DistrictCode, Key, PageArgsSchema, PaginationSchema, Year
+from schemas.events import EventSchema
 
 EXAMPLE_CODE = "91410702MA9F3K2L2U"
 
@@ -109,3 +110,34 @@ class EnterpriseStatusSchema(Schema):
     next_tier = fields.String(allow_none=True, metadata={"example": "little_giant"})
     designations = fields.List(fields.String(), metadata={"example": ["head_goose"]})
     certifications = fields.List(fields.Nested(CertificationValiditySchema))
+
+
+class EnterpriseReadArgsSchema(Schema):
+    as_of = fields.Date(
+        metadata={
+            "description": "The firm as it stood that day: later corrections undone, its "
+            "titles then and their status that day",
+            "example": "2024-06-30",
+        }
+    )
+
+
+class FieldChangeSchema(Schema):
+    field = fields.String(metadata={"example": "name"})
+    old = fields.Raw(allow_none=True, metadata={"example": "新乡市红旗机械有限公司"})
+    new = fields.Raw(allow_none=True, metadata={"example": "新乡市红旗机械制造有限公司"})
+
+
+class HistoryEventSchema(EventSchema):
+    request_id = fields.String(
+        allow_none=True, metadata={"description": "X-Request-ID of the request that wrote it"}
+    )
+    changes = fields.List(
+        fields.Nested(FieldChangeSchema),
+        metadata={"description": "A correction's fields, old and new; empty otherwise"},
+    )
+
+
+class EnterpriseHistorySchema(Schema):
+    credit_code = fields.String(metadata={"example": EXAMPLE_CODE})
+    items = fields.List(fields.Nested(HistoryEventSchema))

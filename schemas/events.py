@@ -12,6 +12,10 @@ class EventQueryArgsSchema(Schema):
         metadata={"description": "Only events with a larger id (the last id you saw)"},
     )
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+    credit_code = fields.String(
+        validate=validate.Regexp(r"^[0-9A-Za-z]{18}$", error="an 18-character credit code"),
+        metadata={"description": "Only the events of this firm", "example": "91410702MA9F3K2L2U"},
+    )
 
 
 class EventSchema(Schema):

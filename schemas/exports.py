@@ -2,7 +2,7 @@
 
 from marshmallow import fields, validate
 
-from schemas.enterprises import EnterpriseQueryArgsSchema
+from schemas.certifications import CertificationSearchArgsSchema
 
 LANG = (
     "`zh`: the headers and values of the published lists (统一社会信用代码, 企业名称, "
@@ -10,10 +10,11 @@ LANG = (
 )
 
 
-class ExportQueryArgsSchema(EnterpriseQueryArgsSchema):
-    """The list's filters, without paging: an export has every matching certification."""
+class ExportQueryArgsSchema(CertificationSearchArgsSchema):
+    """The registry-wide certification list's filters, without paging: an export has every
+    matching certification (`expires_by` and `district`: who must renew, by county)."""
 
-    class Meta(EnterpriseQueryArgsSchema.Meta):
+    class Meta(CertificationSearchArgsSchema.Meta):
         exclude = ("page", "page_size")
 
 

@@ -28,6 +28,7 @@ PUBLIC = "anyone"
 STATS = frozenset({"dashboard", "bureau", "admin"})
 CITY = frozenset({"bureau", "admin"})
 FIRM = frozenset({"bureau", "admin", "enterprise"})
+ANY_TOKEN = frozenset({"admin", "bureau", "dashboard", "enterprise"})
 POLICY = {
     ("GET", f"{API}/health"): PUBLIC,
     ("GET", f"{API}/tiers"): PUBLIC,
@@ -51,6 +52,14 @@ POLICY = {
     ("GET", f"{API}/measures"): PUBLIC,
     ("GET", f"{API}/figures"): STATS,
     ("POST", f"{API}/figures"): CITY,
+    ("GET", f"{API}/certifications"): CITY,
+    ("GET", f"{API}/enterprises/{{credit_code}}/history"): FIRM,
+    ("GET", f"{API}/tokens"): CITY,
+    ("POST", f"{API}/tokens"): CITY,
+    ("GET", f"{API}/tokens/{{token_id}}"): CITY,
+    ("POST", f"{API}/tokens/{{token_id}}/revoke"): CITY,
+    ("POST", f"{API}/tokens/enterprises"): CITY,
+    ("GET", f"{API}/me"): ANY_TOKEN,
 }
 SPEC_PUBLIC = [key for key, rule in POLICY.items() if rule == PUBLIC]
 
@@ -144,9 +153,16 @@ class World:
     other_code: str  # another firm, in DISTRICT as well
     other_name: str
     cert_id: int
+    token_id: int  # an enterprise token of `code`'s firm, there to be read and revoked
 
     def url(self, op: Operation, **values) -> str:
-        values = {"credit_code": self.code, "cert_id": self.cert_id, "plan_id": PLAN_ID, **values}
+        values = {
+            "credit_code": self.code,
+            "cert_id": self.cert_id,
+            "plan_id": PLAN_ID,
+            "token_id": self.token_id,
+            **values,
+        }
         try:
             return op.path.format(**values)
         except KeyError as exc:
@@ -194,9 +210,18 @@ def shared_world(tmp_path_factory):
     assert response.status_code == 201, response.json
     with app.app_context():
         _, firm = tokens.create_token("enterprise", "the firm", credit_code=code)
+        sample, _ = tokens.create_token("enterprise", "a spare token", credit_code=code)
     headers["enterprise"] = bearer(firm)
     return World(
-        app, client, db.database.obj, headers, code, other_code, other_name, response.json["id"]
+        app,
+        client,
+        db.database.obj,
+        headers,
+        code,
+        other_code,
+        other_name,
+        response.json["id"],
+        sample.id,
     )
 
 
@@ -339,7 +364,9 @@ def test_matrix(world, op, role):
         pytest.fail(f"{op} is not in POLICY")
     response = world.call(op, headers=world.headers[role])
     text = response.get_data().decode("utf-8", errors="replace")  # an XLSX export is binary
-    if refused(op, role):
+    if role == "other_bureau" and "{token_id}" in op.path:
+        assert_problem(response, 404)  # a bureau does not learn of tokens outside its districts
+    elif refused(op, role):
         assert_problem(response, 403)
         assert world.other_name not in text
     elif op.writes:

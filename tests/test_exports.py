@@ -149,8 +149,8 @@ def test_xlsx_is_laid_out_for_people(client, auth, people):
 
     sheet = load_workbook(io.BytesIO(response.data)).worksheets[0]
     assert sheet.freeze_panes == "A2"  # the header stays in sight
-    assert sheet.auto_filter.ref == f"A1:O{sheet.max_row}" and sheet.max_row == 6
-    widths = {letter: sheet.column_dimensions[letter].width for letter in "ABCDEFGHIJKLMNO"}
+    assert sheet.auto_filter.ref == f"A1:P{sheet.max_row}" and sheet.max_row == 6
+    widths = {letter: sheet.column_dimensions[letter].width for letter in "ABCDEFGHIJKLMNOP"}
     assert widths["A"] >= 20 and widths["B"] >= 30  # 18 characters of code; a long name
     assert all(width >= 8 for width in widths.values())
     assert all(cell.font.bold for cell in sheet[1])

@@ -53,6 +53,7 @@ def test_init_db_upgrades_the_previous_schema_in_place(tmp_path):
         database.execute_sql('DROP TABLE "schema_version"')
         _rewind_targets_to_release_2()
         _rewind_names_to_release_3()
+        _rewind_events_to_release_4()
         assert migrations.current_version() == 1
     client = app.test_client()
     secret = "ecr_made-before-the-upgrade-0123456789abcdef"
@@ -75,7 +76,7 @@ def test_init_db_upgrades_the_previous_schema_in_place(tmp_path):
             "VALUES ('2024-01-02 03:04:05', 'cli', 'admin', 'token.created', 'token/1', '{}')"
         )
     with app.app_context():
-        assert migrations.upgrade() == [2, 3, 4]
+        assert migrations.upgrade() == [2, 3, 4, 5]
         assert migrations.current_version() == migrations.LATEST
         assert migrations.upgrade() == []  # safe to repeat
         init_db()
@@ -123,6 +124,15 @@ def _rewind_targets_to_release_2() -> None:
     )
 
 
+def _rewind_events_to_release_4() -> None:
+    """Remove what release 5 added: events by firm and by the district a firm left, the
+    certifications' index by their end."""
+    for index in ("event_credit_code", "event_former_district", "certification_valid_until"):
+        database.execute_sql(f'DROP INDEX "{index}"')
+    database.execute_sql('ALTER TABLE "event" DROP COLUMN "credit_code"')
+    database.execute_sql('ALTER TABLE "event" DROP COLUMN "former_district"')
+
+
 def _rewind_names_to_release_3() -> None:
     """Remove what release 4 added for names-only lists: folded names, former names, aliases,
     the ladder's start."""
@@ -141,6 +151,7 @@ def test_init_db_upgrades_release_3_for_names_only_lists(tmp_path):
         init_db()
         SchemaVersion.update(version=3).execute()
         _rewind_names_to_release_3()
+        _rewind_events_to_release_4()
         mark = database.obj.param
         for seed, name in (("a", "瑞德（长垣）机械 有限公司"), ("b", "新乡市华瑞机械制造有限公司")):
             database.execute_sql(
@@ -149,7 +160,7 @@ def test_init_db_upgrades_release_3_for_names_only_lists(tmp_path):
                 (make_code(seed), name),
             )
     with app.app_context(), database.connection_context():
-        assert migrations.upgrade() == [4]
+        assert migrations.upgrade() == [4, 5]
         init_db()
         keys = {e.credit_code: e.name_key for e in Enterprise.select()}
         assert keys[make_code("a")] == "瑞德(长垣)机械有限公司"
@@ -158,6 +169,44 @@ def test_init_db_upgrades_release_3_for_names_only_lists(tmp_path):
         assert Alias.select().where(Alias.kind == "tier").count() > 10
         assert FormerName.select().count() == 0
         assert migrations.upgrade() == []
+
+
+def test_init_db_upgrades_release_4_events_to_events_by_firm(tmp_path):
+    """Release 4's events: those of a firm learn its credit code, a move the district left."""
+    app = create_app(config(fresh_url(tmp_path, "events")))
+    code = make_code("moved")
+    with app.app_context(), database.connection_context():
+        init_db()
+        SchemaVersion.update(version=4).execute()
+        _rewind_events_to_release_4()
+        mark = database.obj.param
+        for action, subject, district, data in (
+            ("enterprise.registered", f"enterprise/{code}", "410702", "{}"),
+            (
+                "enterprise.updated",
+                f"enterprise/{code}",
+                "410703",
+                '{"previous_district": "410702"}',
+            ),
+            ("certification.recorded", f"enterprise/{code}/certification/3", "410703", "{}"),
+            ("token.created", "token/1", None, "{}"),
+        ):
+            database.execute_sql(
+                'INSERT INTO "event" (at, actor_name, actor_role, action, subject, district, data) '
+                f"VALUES ('2024-01-02', 'cli', 'admin', {mark}, {mark}, {mark}, {mark})",
+                (action, subject, district, data),
+            )
+    with app.app_context(), database.connection_context():
+        assert migrations.upgrade() == [5]
+        rows = [
+            (e.action, e.credit_code, e.former_district) for e in Event.select().order_by(Event.id)
+        ]
+    assert rows[-4:] == [
+        ("enterprise.registered", code, None),
+        ("enterprise.updated", code, "410702"),
+        ("certification.recorded", code, None),
+        ("token.created", None, None),
+    ]
 
 
 def test_init_db_upgrades_release_2_targets_to_targets_of_any_plan(tmp_path):
@@ -170,8 +219,9 @@ def test_init_db_upgrades_release_2_targets_to_targets_of_any_plan(tmp_path):
         SchemaVersion.update(version=2).execute()
         _rewind_targets_to_release_2()
         _rewind_names_to_release_3()
+        _rewind_events_to_release_4()
     with app.app_context(), database.connection_context():
-        assert migrations.upgrade() == [3, 4]
+        assert migrations.upgrade() == [3, 4, 5]
         keys = {(t.key, t.year) for t in Target.select()}
         assert ("innovative_sme_annual", 2024) in keys and len(keys) == 10
         init_db()

@@ -10,4 +10,5 @@ MODULES = (
     "exports",
     "figures",
     "events",
+    "tokens",
 )

@@ -1,20 +1,38 @@
 """Certifications of an enterprise: list, record, revoke."""
 
-from flask import url_for
+from flask import current_app, url_for
 from flask.views import MethodView
 
-from registry.services import certifications, enterprises
+from registry.services import certifications, enterprises, titles
 from registry.services.clock import today
 from registry.web.api import ID_CONVERTER, Blueprint
 from registry.web.auth import current_actor
+from registry.web.paging import paginate
 from schemas.certifications import (
     CertificationCreateSchema,
     CertificationListSchema,
+    CertificationPageSchema,
     CertificationSchema,
+    CertificationSearchArgsSchema,
     RevocationSchema,
 )
 
 blp = Blueprint("certifications", __name__, description="Tier certifications")
+
+
+@blp.route("/certifications")
+class Certifications(MethodView):
+    @blp.access("bureau", "admin")
+    @blp.arguments(CertificationSearchArgsSchema, location="query")
+    @blp.response(200, CertificationPageSchema)
+    def get(self, args):
+        """Certifications across the registry, by end date: who must renew by a day, and
+        whether a renewal or a higher title already takes over"""
+        page, page_size = args.pop("page"), args.pop("page_size")
+        as_of = args.pop("as_of", None) or today()
+        found = paginate(titles.search(as_of=as_of, **args), page, page_size)
+        titles.annotate(found["items"], as_of, window=current_app.config["EXPIRING_WINDOW_DAYS"])
+        return found
 
 
 @blp.route("/enterprises/<string:credit_code>/certifications")

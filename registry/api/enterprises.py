@@ -1,18 +1,22 @@
 """Enterprises: register, list, read, correct; an enterprise's own status."""
 
-from flask import url_for
+import datetime as dt
+
+from flask import current_app, url_for
 from flask.views import MethodView
 
-from registry.services import enterprises
+from registry.services import enterprises, history
 from registry.services.clock import today
 from registry.web.api import Blueprint
 from registry.web.auth import current_actor
 from registry.web.paging import paginate
 from schemas.enterprises import (
     EnterpriseCreateSchema,
+    EnterpriseHistorySchema,
     EnterprisePageSchema,
     EnterprisePatchSchema,
     EnterpriseQueryArgsSchema,
+    EnterpriseReadArgsSchema,
     EnterpriseSchema,
     EnterpriseStatusSchema,
 )
@@ -20,13 +24,20 @@ from schemas.enterprises import (
 blp = Blueprint("enterprises", __name__, description="Enterprises and their standing")
 
 
-def etag_data(enterprise) -> dict:
-    # Standing is derived at today's date: the tag changes at midnight as well as on writes.
+def etag_data(enterprise, day: dt.date | None = None) -> dict:
+    # Standing is derived at a date (today's by default): the tag changes at midnight as well
+    # as on writes.
     return {
         "credit_code": enterprise.credit_code,
         "version": enterprise.version,
-        "day": today().isoformat(),
+        "day": (day or today()).isoformat(),
     }
+
+
+def profile(enterprise, day: dt.date | None = None):
+    """The firm on `day` (today), its titles' expiry judged by the configured window."""
+    window = current_app.config["EXPIRING_WINDOW_DAYS"]
+    return enterprises.profile(enterprise, day or today(), window=window)
 
 
 @blp.route("/enterprises")
@@ -55,7 +66,7 @@ class Enterprises(MethodView):
         """Register an enterprise (a bureau: in its own districts)"""
         enterprise = enterprises.register(current_actor(), data)
         location = url_for(".EnterpriseItem", credit_code=enterprise.credit_code)
-        return enterprises.profile(enterprise, today()), 201, {"Location": location}
+        return profile(enterprise), 201, {"Location": location}
 
 
 @blp.route("/enterprises/<string:credit_code>")
@@ -63,12 +74,17 @@ class EnterpriseItem(MethodView):
     @blp.access("bureau", "admin", "enterprise")
     @blp.loads(enterprise=enterprises.get)
     @blp.etag
+    @blp.arguments(EnterpriseReadArgsSchema, location="query")
     @blp.response(200, EnterpriseSchema)
     @blp.problem_response(404, "No such enterprise")
-    def get(self, enterprise):
-        """An enterprise with its certifications and current tier"""
-        blp.set_etag(etag_data(enterprise))
-        return enterprises.profile(enterprise, today())
+    def get(self, args, enterprise):
+        """An enterprise with its certifications and current tier; with `as_of`, as it stood
+        that day (later corrections undone, titles and their status then)"""
+        day = args.get("as_of")
+        blp.set_etag(etag_data(enterprise, day))
+        if day is None:
+            return profile(enterprise)
+        return profile(history.as_it_stood(enterprise, day), day)
 
     @blp.access("bureau", "admin")
     @blp.loads(enterprise=enterprises.writable)
@@ -83,7 +99,7 @@ class EnterpriseItem(MethodView):
             current_actor(), enterprise, changes, expected_version=enterprise.version
         )
         blp.set_etag(etag_data(updated))
-        return enterprises.profile(updated, today())
+        return profile(updated)
 
 
 @blp.route("/enterprises/<string:credit_code>/status")
@@ -94,6 +110,19 @@ class EnterpriseStatus(MethodView):
     @blp.response(200, EnterpriseStatusSchema)
     @blp.problem_response(404, "No such enterprise")
     def get(self, enterprise):
-        """Current tier, next tier, and each certification with its validity"""
+        """Current tier, next tier, and each certification with its validity: expiring, taken
+        over by a renewal or a higher tier, or barred after a revocation"""
         blp.set_etag(etag_data(enterprise))
-        return enterprises.profile(enterprise, today())
+        return profile(enterprise)
+
+
+@blp.route("/enterprises/<string:credit_code>/history")
+class EnterpriseHistory(MethodView):
+    @blp.access("bureau", "admin", "enterprise")
+    @blp.loads(enterprise=enterprises.get)
+    @blp.response(200, EnterpriseHistorySchema)
+    @blp.problem_response(404, "No such enterprise")
+    def get(self, enterprise):
+        """Every event of the enterprise, oldest first: who, when, the request, and for a
+        correction the old and the new value of each field changed"""
+        return {"credit_code": enterprise.credit_code, "items": history.events_of(enterprise)}

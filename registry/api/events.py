@@ -17,5 +17,11 @@ class Events(MethodView):
     @blp.response(200, EventPageSchema)
     def get(self, args):
         """Audit events, oldest first, after the id given (a bureau: its districts' events)"""
-        items = events.feed(current_actor(), after=args["after"], limit=args["limit"])
+        code = args.get("credit_code")
+        items = events.feed(
+            current_actor(),
+            after=args["after"],
+            limit=args["limit"],
+            credit_code=code.upper() if code else None,
+        )
         return {"items": items, "next_after": items[-1].id if items else args["after"]}

@@ -44,11 +44,12 @@ class CsvExport(MethodView):
         and a credit code a spreadsheet would read as a number (all digits, or digits around
         one E) are written with one leading apostrophe, which an importer takes off again.
         """
-        lang = filters.pop("lang")
+        lang, as_of = filters.pop("lang"), filters.pop("as_of", None)
 
         def generate():
             with read_snapshot():
-                yield from exports.csv_chunks(exports.rows(filters), lang=lang)
+                records = exports.rows(filters, as_of=as_of, lang=lang)
+                yield from exports.csv_chunks(records, exports.columns(lang), lang)
 
         with read_snapshot():
             last_event = exports.last_event_id()
@@ -82,10 +83,16 @@ class XlsxExport(MethodView):
         For people: `lang=zh` by default; column widths, a frozen header row, an autofilter;
         every text a text cell, never a formula.
         """
-        lang = filters.pop("lang")
+        lang, as_of = filters.pop("lang"), filters.pop("as_of", None)
         with read_snapshot():
             last_event = exports.last_event_id()
-            workbook = exports.write_xlsx(exports.rows(filters), last_event, lang=lang)
+            workbook = exports.write_xlsx(
+                exports.rows(filters, as_of=as_of, lang=lang),
+                exports.columns(lang),
+                title=exports.SHEET_TITLE[lang],
+                about={"last_event_id": last_event},
+                lang=lang,
+            )
         response = send_file(
             workbook,
             mimetype=XLSX,

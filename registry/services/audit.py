@@ -39,6 +39,11 @@ def snapshot(instance) -> dict:
     return {k: _plain(v) for k, v in model_to_dict(instance, recurse=False).items()}
 
 
+def firm_of(subject: str) -> str | None:
+    """The credit code an event's subject names (`enterprise/<code>[/…]`), if any."""
+    return subject.split("/", 2)[1] if subject.startswith("enterprise/") else None
+
+
 def record_many(actor: Actor, events: list[tuple[str, str, str | None, dict]]) -> None:
     """Append many events (action, subject, district, data) in one insert; one version bump."""
     if not events:
@@ -53,26 +58,48 @@ def record_many(actor: Actor, events: list[tuple[str, str, str | None, dict]]) -
             Event.actor_role,
             Event.action,
             Event.subject,
+            Event.credit_code,
             Event.district,
             Event.data,
             Event.request_id,
         ],
         [
-            (now, actor.name, actor.role, action, subject, district, data, actor.request_id)
+            (
+                now,
+                actor.name,
+                actor.role,
+                action,
+                subject,
+                firm_of(subject),
+                district,
+                data,
+                actor.request_id,
+            )
             for action, subject, district, data in events
         ],
     )
 
 
-def record(actor: Actor, action: str, subject: str, *, district: str | None, data: dict) -> Event:
-    """Append one event and bump the registry's version; call it inside the write's transaction."""
+def record(
+    actor: Actor,
+    action: str,
+    subject: str,
+    *,
+    district: str | None,
+    data: dict,
+    former_district: str | None = None,
+) -> Event:
+    """Append one event and bump the registry's version; call it inside the write's transaction.
+    `former_district`: the district a moved firm left (its bureau still reads the move)."""
     aggregates.bump()
     return Event.create(
         actor_name=actor.name,
         actor_role=actor.role,
         action=action,
         subject=subject,
+        credit_code=firm_of(subject),
         district=district,
+        former_district=former_district,
         data=data,
         request_id=actor.request_id,
     )

@@ -10,10 +10,8 @@ from registry.services import enterprises, scope
 from registry.services.audit import Actor, record, snapshot
 from registry.services.clock import today
 from registry.services.errors import Conflict, NotFound, invalid_field
-from registry.services.standing import annotate, is_active
+from registry.services.standing import REVOCATION_BAR_YEARS, add_years, annotate, is_active
 from schemas.common import FIRST_YEAR, LAST_YEAR
-
-REVOCATION_BAR_YEARS = 3
 
 
 def default_valid_until(tier: Tier, certified_on: dt.date) -> dt.date:
@@ -21,13 +19,6 @@ def default_valid_until(tier: Tier, certified_on: dt.date) -> dt.date:
     list announced in March 2023 and the 2023年度第一批 announced in May 2023 both run through
     2025-12-31 (DOMAIN.md §1), whatever their 年度."""
     return dt.date(certified_on.year + tier.validity_years - 1, 12, 31)
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def get(cert_id: int) -> Certification:

@@ -13,3 +13,9 @@ def use_timezone(name: str) -> None:
 
 def today() -> dt.date:
     return dt.datetime.now(_zone["current"]).date()
+
+
+def end_of(day: dt.date) -> dt.datetime:
+    """The moment the city's `day` ends, as the registry stores moments (naive UTC)."""
+    local = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=_zone["current"])
+    return local.astimezone(dt.UTC).replace(tzinfo=None)

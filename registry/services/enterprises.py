@@ -7,7 +7,7 @@ import peewee as pw
 
 from registry.db import bulk_insert, is_sqlite, write_transaction
 from registry.models import Certification, Enterprise, FormerName, utcnow
-from registry.services import scope
+from registry.services import scope, titles
 from registry.services.audit import Actor, record, snapshot
 from registry.services.catalog import check_district
 from registry.services.errors import Conflict, NotFound, Stale
@@ -96,12 +96,20 @@ def update(
             FormerName.create(
                 enterprise=enterprise.id, name=enterprise.name, name_key=name_key(enterprise.name)
             )
+        moved = updated.district_id != enterprise.district_id
         record(
             actor,
             "enterprise.updated",
             f"enterprise/{updated.credit_code}",
             district=updated.district_id,
-            data={"changes": changes, "previous_district": enterprise.district_id},
+            former_district=enterprise.district_id if moved else None,
+            data={
+                "changes": changes,
+                # The values it replaced: a firm's history shows both, and undoes them to show
+                # the firm as it stood before.
+                "previous": {k: getattr(enterprise, EDITABLE[k]) for k in changes},
+                "previous_district": enterprise.district_id,
+            },
         )
     return updated
 
@@ -201,9 +209,12 @@ class Profile:
     certifications: list[Certification]
 
 
-def profile(enterprise: Enterprise, day: dt.date) -> Profile:
-    """The enterprise on `day`: its certifications (each with its status), its standing."""
-    certs = certifications_on(enterprise, day)
+def profile(
+    enterprise: Enterprise, day: dt.date, *, window: int = titles.EXPIRING_WINDOW_DAYS
+) -> Profile:
+    """The enterprise on `day`: its certifications then (each with its status, whether it is
+    expiring within `window` days or superseded, a revocation's bar), its standing."""
+    certs = titles.of_firm(enterprise, day, window=window)
     stand = standing(certs, day)
     return Profile(
         credit_code=enterprise.credit_code,

@@ -5,10 +5,17 @@ from registry.services import scope
 from registry.services.audit import Actor
 
 
-def feed(actor: Actor, *, after: int = 0, limit: int = 100) -> list[Event]:
-    """Events with an id above `after` that `actor` may read (a bureau: its districts')."""
+def feed(
+    actor: Actor, *, after: int = 0, limit: int = 100, credit_code: str | None = None
+) -> list[Event]:
+    """Events with an id above `after` that `actor` may read (a bureau: its districts', and the
+    moves of firms that left them), of one firm if `credit_code` is given."""
     query = Event.select().where(Event.id > after)
     districts = scope.visible_districts(actor)
     if districts is not None:
-        query = query.where(Event.district.in_(list(districts)))
+        query = query.where(
+            Event.district.in_(list(districts)) | Event.former_district.in_(list(districts))
+        )
+    if credit_code is not None:
+        query = query.where(Event.credit_code == credit_code)
     return list(query.order_by(Event.id).limit(limit))

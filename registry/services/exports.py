@@ -32,10 +32,9 @@ from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from registry.models import Certification, District, Enterprise, Event, Tier
-from registry.services import enterprises
+from registry.models import District, Event, Tier
+from registry.services import titles
 from registry.services.clock import today
-from registry.services.standing import status_on
 
 COLUMNS = (
     "id",
@@ -54,6 +53,7 @@ COLUMNS = (
     "revoked_on",
     "revocation_reason",
     "status",
+    "superseded_by",
 )
 
 
@@ -74,6 +74,7 @@ ZH_COLUMNS = (
     Column("valid_until", "有效期至", 12),
     Column("renewal", "是否复核", 10),
     Column("status", "状态", 8),
+    Column("superseded_by", "复核或晋级", 26),  # the renewal or higher title taking over
     Column("document_no", "文号", 28),
     Column("batch", "批次", 10),
     Column("revoked_on", "撤销日期", 12),
@@ -81,18 +82,49 @@ ZH_COLUMNS = (
     Column("district", "区划代码", 10),
     Column("id", "记录编号", 10),
 )
-_EN_WIDTHS = {"name": 40, "credit_code": 22, "document_no": 28, "tier_label": 28}
+_EN_WIDTHS = {
+    "name": 40,
+    "credit_code": 22,
+    "document_no": 28,
+    "tier_label": 28,
+    "superseded_by": 26,
+}
 EN_COLUMNS = tuple(Column(key, key, _EN_WIDTHS.get(key, 14)) for key in COLUMNS)
 _WORDS = {
     "zh": {True: "是", False: "否", "active": "有效", "expired": "已过期", "revoked": "已撤销"},
     "en": {True: "true", False: "false"},
 }
-_SHEET_TITLE = {"zh": "认定名单", "en": "certifications"}
+SHEET_TITLE = {"zh": "认定名单", "en": "certifications"}
 
 # Characters that make a spreadsheet read a cell as a formula (OWASP), and the marker itself.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MARKER = "'"
 _NUMBER_LIKE = re.compile(r"\d+(E\d+)?")
+
+
+# A bureau's sheet of new enterprise tokens, to hand out.
+TOKEN_COLUMNS = (
+    Column("credit_code", "统一社会信用代码", 22),
+    Column("name", "企业名称", 40),
+    Column("district_name", "县（市、区）", 16),
+    Column("secret", "令牌", 50),
+    Column("id", "令牌编号", 10),
+)
+
+
+def token_records(issued: list) -> list[dict]:
+    """(firm, token, secret) as rows of TOKEN_COLUMNS."""
+    districts = dict(District.select(District.code, District.name_zh).tuples())
+    return [
+        {
+            "credit_code": firm.credit_code,
+            "name": firm.name,
+            "district_name": districts[firm.district_id],
+            "secret": secret,
+            "id": token.id,
+        }
+        for firm, token, secret in issued
+    ]
 
 
 def columns(lang: str) -> tuple[Column, ...]:
@@ -103,29 +135,42 @@ def last_event_id() -> int:
     return Event.select(Event.id).order_by(Event.id.desc()).limit(1).scalar() or 0
 
 
-def rows(filters: dict) -> Iterator[dict]:
-    """Every certification matching the enterprise filters, by credit code then date."""
-    matching = enterprises.search(**filters).select(Enterprise.id)
-    query = (
-        Certification.select(Certification, Enterprise, District, Tier)
-        .join(Enterprise)
-        .join(District)
-        .switch(Certification)
-        .join(Tier)
-        .where(Certification.enterprise.in_(matching))
-        .order_by(Enterprise.credit_code, Certification.certified_on, Certification.id)
-    )
-    day = today()
-    for cert in query.iterator():
+def rows(filters: dict, *, as_of=None, lang: str = "en", chunk: int = 500) -> Iterator[dict]:
+    """Every certification matching the registry-wide list's filters (titles.search), in its
+    order (by end date: the renewal season reads down the sheet), each with what is derived
+    on `as_of` (today): status, and the title taking over from it."""
+    day = as_of or today()
+    districts = dict(District.select(District.code, District.name_zh).tuples())
+    labels = dict(Tier.select(Tier.key, Tier.label_zh).tuples())
+    batch = []
+    for cert in titles.search(as_of=day, **filters).iterator():
+        batch.append(cert)
+        if len(batch) == chunk:
+            yield from _records(batch, day, districts, labels, lang)
+            batch = []
+    yield from _records(batch, day, districts, labels, lang)
+
+
+def _taking_over(cert, labels: dict, lang: str) -> str | None:
+    later = cert.superseded_by
+    if later is None:
+        return None
+    if lang == "zh":
+        return f"{labels[later.tier_id]} {later.year}年度" + ("（复核）" if later.renewal else "")
+    return f"{later.tier_id}/{later.year}" + ("/renewal" if later.renewal else "")
+
+
+def _records(certs: list, day, districts: dict, labels: dict, lang: str) -> Iterator[dict]:
+    for cert in titles.annotate(certs, day):
         firm = cert.enterprise
         yield {
             "id": cert.id,
             "credit_code": firm.credit_code,
             "name": firm.name,
             "district": firm.district_id,
-            "district_name": firm.district.name_zh,
+            "district_name": districts[firm.district_id],
             "tier": cert.tier_id,
-            "tier_label": cert.tier.label_zh,
+            "tier_label": labels[cert.tier_id],
             "year": cert.year,
             "certified_on": cert.certified_on,
             "valid_until": cert.valid_until,
@@ -134,7 +179,8 @@ def rows(filters: dict) -> Iterator[dict]:
             "batch": cert.batch,
             "revoked_on": cert.revoked_on,
             "revocation_reason": cert.revocation_reason,
-            "status": status_on(cert, day),
+            "status": cert.status,
+            "superseded_by": _taking_over(cert, labels, lang),
         }
 
 
@@ -153,7 +199,7 @@ def _value(record: dict, key: str, lang: str):
     """The field as the language writes it: words for booleans and statuses, None for blanks."""
     value = record[key]
     if isinstance(value, bool) or key == "status":
-        return _WORDS[lang].get(value, value)
+        return _WORDS.get(lang, {}).get(value, value)
     return value
 
 
@@ -167,9 +213,10 @@ def _csv_cell(value, key: str) -> str | int:
     return neutralized(value) if isinstance(value, str) else value
 
 
-def csv_chunks(records: Iterator[dict], batch: int = 500, lang: str = "en") -> Iterator[bytes]:
+def csv_chunks(
+    records: Iterator[dict], layout: tuple[Column, ...], lang: str = "en", batch: int = 500
+) -> Iterator[bytes]:
     """UTF-8 CSV with a BOM (so Excel shows the Chinese), a few hundred rows per chunk."""
-    layout = columns(lang)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([column.header for column in layout])
@@ -202,13 +249,18 @@ def _xlsx_cell(sheet, value, key: str):
 
 
 def write_xlsx(
-    records: Iterator[dict], last_event: int, lang: str = "zh"
+    records: Iterator[dict],
+    layout: tuple[Column, ...],
+    *,
+    title: str,
+    about: dict,
+    lang: str = "zh",
 ) -> tempfile.SpooledTemporaryFile:
-    """An XLSX workbook (openpyxl write-only mode) in a temporary file, rewound: column widths,
-    the header row frozen and bold, an autofilter over every row."""
-    layout = columns(lang)
+    """An XLSX workbook (openpyxl write-only mode) in a temporary file, rewound: a sheet `title`
+    of the records with column widths, the header row frozen and bold, an autofilter over
+    every row; and a sheet `export` saying what it holds (`about`)."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_SHEET_TITLE[lang])
+    sheet = workbook.create_sheet(title)
     for number, column in enumerate(layout, start=1):  # before the first row, in this mode
         sheet.column_dimensions[get_column_letter(number)].width = column.width
     sheet.freeze_panes = "A2"
@@ -224,10 +276,9 @@ def write_xlsx(
         sheet.append([_xlsx_cell(sheet, _value(record, c.key, lang), c.key) for c in layout])
         written += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(layout))}{written + 1}"
-    about = workbook.create_sheet("export")
-    about.append(["last_event_id", last_event])
-    about.append(["exported_on", today().isoformat()])
-    about.append(["lang", lang])
+    facts = workbook.create_sheet("export")
+    for key, value in {**about, "exported_on": today().isoformat(), "lang": lang}.items():
+        facts.append([key, value])
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (returned)
     workbook.save(out)
     out.seek(0)

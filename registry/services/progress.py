@@ -22,6 +22,7 @@ from registry.models import (
     TargetAllocation,
     Tier,
 )
+from registry.services import titles
 from registry.services.catalog import check_district
 from registry.services.errors import invalid_field
 
@@ -210,6 +211,7 @@ def progress(plan: Plan, *, year: int, as_of: dt.date, district: str | None = No
         "as_of": as_of,
         "district": district,
         "targets": rows,
+        "renewals": titles.renewal_season(year, as_of, district),
     }
 
 
@@ -227,6 +229,13 @@ def _status_on(day: dt.date):
     )
 
 
+def _year_of(day: pw.Field):
+    """The year of a date column, as an integer, in each engine's SQL."""
+    if is_sqlite():
+        return pw.Cast(pw.fn.strftime(pw.SQL("'%Y'"), day), "INTEGER")
+    return pw.Cast(pw.fn.date_part(pw.SQL("'year'"), day), "INTEGER")
+
+
 def _month_of(day: pw.Field):
     """`YYYY-MM` of a date column, in each engine's SQL. The format is a literal, not a
     parameter: PostgreSQL sees two parameters as two expressions, and refuses to GROUP BY one
@@ -237,8 +246,8 @@ def _month_of(day: pw.Field):
 
 
 def certification_stats(*, group_by: list[str], as_of: dt.date, filters: dict) -> dict:
-    """Certification counts grouped by any of year, tier, district, status (at as_of) and
-    month (`YYYY-MM` of certified_on)."""
+    """Certification counts grouped by any of year, tier, district, status (at as_of), month
+    (`YYYY-MM` of certified_on) and expiry_year (of valid_until)."""
     check_district(filters.get("district"), location="query")
     columns = {
         "year": Certification.year,
@@ -246,6 +255,7 @@ def certification_stats(*, group_by: list[str], as_of: dt.date, filters: dict) -
         "district": Enterprise.district,
         "status": _status_on(as_of),
         "month": _month_of(Certification.certified_on),
+        "expiry_year": _year_of(Certification.valid_until),
     }
     selected = [columns[key].alias(key) for key in group_by]
     query = (

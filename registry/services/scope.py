@@ -37,6 +37,23 @@ def writes_only_in(actor: Actor) -> frozenset[str] | None:
     return frozenset(actor.districts) if actor.role == "bureau" else None
 
 
+def manages_token(actor: Actor, role: str, district: str | None) -> bool:
+    """Who hands out and revokes tokens: the admin any; a bureau the enterprise tokens of its
+    districts' firms (`district`: the firm's)."""
+    if actor.role == "admin":
+        return True
+    return actor.role == "bureau" and role == "enterprise" and writes_in(actor, district)
+
+
+def ensure_issues_token(actor: Actor, role: str, district: str | None) -> None:
+    if not manages_token(actor, role, district):
+        raise Forbidden(
+            f"A {actor.role} token issues no {role} token"
+            + (f" in district {district}." if district else ".")
+            + " A bureau issues enterprise tokens for the firms of its districts."
+        )
+
+
 def visible_districts(actor: Actor) -> tuple[str, ...] | None:
     """The districts whose audit events `actor` reads; None: every district."""
     return actor.districts if actor.role == "bureau" else None

@@ -6,6 +6,14 @@ from dataclasses import dataclass
 from registry.models import Certification, Ladder, Tier
 
 ACTIVE, EXPIRED, REVOKED = "active", "expired", "revoked"
+REVOCATION_BAR_YEARS = 3  # 办法 第十六条: no new title in the ladder for three years
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 
 
 def status_on(cert: Certification, day: dt.date) -> str:

@@ -1,13 +1,21 @@
-"""API tokens: created at the command line, stored as a SHA-256 of the secret only."""
+"""API tokens: issued at the command line or over the API, stored as a SHA-256 of the secret.
+
+The admin issues and revokes tokens of any role; a bureau, enterprise tokens for the firms of
+its districts (registry.services.scope), one by one or for every firm of a district that has
+none yet. Every change is an audit event; a secret is shown once, in the answer that made it.
+"""
 
 import hashlib
 import secrets
 
+import peewee as pw
+
 from registry.db import write_transaction
 from registry.models import District, Enterprise, Token, utcnow
-from registry.services.audit import CLI_ACTOR, Actor, record
+from registry.services import scope
+from registry.services.audit import CLI_ACTOR, Actor, record, record_many
 from registry.services.errors import Invalid, NotFound
-from schemas import credit_code as credit_codes
+from schemas.credit_code import CreditCodeError, normalize
 
 ROLES = ("admin", "bureau", "dashboard", "enterprise")
 SECRET_PREFIX = "ecr_"
@@ -18,10 +26,23 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create_token(
-    role: str, name: str, *, districts: list[str] = (), credit_code: str | None = None
-) -> tuple[Token, str]:
-    """Create a token and return it with its secret, which is not stored and not shown again."""
+def _new_secret() -> str:
+    return SECRET_PREFIX + secrets.token_urlsafe(32)
+
+
+def _firm(credit_code: str) -> Enterprise:
+    try:
+        code = normalize(credit_code)
+    except CreditCodeError as exc:
+        raise Invalid(f"credit code: {exc}") from exc
+    firm = Enterprise.get_or_none(Enterprise.credit_code == code)
+    if firm is None:
+        raise NotFound(f"no enterprise with credit code {code} is registered")
+    return firm
+
+
+def _checked(role: str, name: str, districts, credit_code: str | None):
+    """The token's scope, checked: sorted districts and the firm (for an enterprise token)."""
     if role not in ROLES:
         raise Invalid(f"role must be one of {', '.join(ROLES)}")
     if not name.strip():
@@ -29,65 +50,163 @@ def create_token(
     districts = sorted(set(districts))
     if role == "bureau":
         if not districts:
-            raise Invalid("a bureau token needs at least one --district")
+            raise Invalid("a bureau token needs at least one district (districts; --district)")
         known = {d.code for d in District.select().where(District.code.in_(districts))}
         if unknown := [d for d in districts if d not in known]:
             raise Invalid(f"unknown district code(s): {', '.join(unknown)}")
     elif districts:
-        raise Invalid("only a bureau token takes --district")
+        raise Invalid("only a bureau token takes districts (districts; --district)")
+    firm = None
     if role == "enterprise":
         if not credit_code:
-            raise Invalid("an enterprise token needs --credit-code")
-        try:
-            credit_code = credit_codes.normalize(credit_code)
-        except credit_codes.CreditCodeError as exc:
-            raise Invalid(f"credit code: {exc}") from exc
-        if not Enterprise.select().where(Enterprise.credit_code == credit_code).exists():
-            raise NotFound(f"no enterprise with credit code {credit_code} is registered")
+            raise Invalid("an enterprise token needs a credit code (credit_code; --credit-code)")
+        firm = _firm(credit_code)
     elif credit_code:
-        raise Invalid("only an enterprise token takes --credit-code")
-    secret = SECRET_PREFIX + secrets.token_urlsafe(32)
+        raise Invalid("only an enterprise token takes a credit code (credit_code; --credit-code)")
+    return districts, firm
+
+
+def _described(token: Token) -> dict:
+    return {
+        "id": token.id,
+        "name": token.name,
+        "role": token.role,
+        "districts": token.districts,
+        "credit_code": token.credit_code,
+    }
+
+
+def create_token(
+    role: str,
+    name: str,
+    *,
+    districts: list[str] = (),
+    credit_code: str | None = None,
+    actor: Actor = CLI_ACTOR,
+) -> tuple[Token, str]:
+    """Issue a token and return it with its secret, which is not stored and not shown again.
+    `actor` may issue it: the operator and the admin any; a bureau an enterprise token for a
+    firm of its districts."""
+    districts, firm = _checked(role, name, districts, credit_code)
+    scope.ensure_issues_token(actor, role, firm.district_id if firm else None)
+    secret = _new_secret()
     with write_transaction():
         token = Token.create(
             name=name.strip(),
             role=role,
             districts=districts,
-            credit_code=credit_code,
+            credit_code=firm.credit_code if firm else None,
             secret_hash=hash_secret(secret),
         )
         record(
-            CLI_ACTOR,
+            actor,
             "token.created",
             f"token/{token.id}",
-            district=None,
-            data={
-                "id": token.id,
-                "name": token.name,
-                "role": role,
-                "districts": districts,
-                "credit_code": credit_code,
-            },
+            district=_district(token),
+            data=_described(token),
         )
     return token, secret
 
 
-def revoke_token(token_id: int) -> Token:
-    """Revoke a token at once; requests carrying it get 401 from then on."""
+def _district(token: Token) -> str | None:
+    """The district an enterprise token's event belongs to (its bureau reads it)."""
+    if token.credit_code is None:
+        return None
+    return (
+        Enterprise.select(Enterprise.district)
+        .where(Enterprise.credit_code == token.credit_code)
+        .scalar()
+    )
+
+
+def get(actor: Actor, token_id: int) -> Token:
+    """A token `actor` manages; NotFound otherwise (a bureau does not learn of others)."""
+    token = Token.get_or_none(Token.id == token_id)
+    if token is None or not scope.manages_token(actor, token.role, _district(token)):
+        raise NotFound(f"no token with id {token_id}")
+    return token
+
+
+def revoke_token(token_id: int, *, actor: Actor = CLI_ACTOR) -> Token:
+    """Revoke a token at once; requests carrying it get 401 from then on. Repeating it
+    changes nothing."""
     with write_transaction():
-        token = Token.get_or_none(Token.id == token_id)
-        if token is None:
-            raise NotFound(f"no token with id {token_id}")
+        token = get(actor, token_id)
         if token.revoked_at is None:
             token.revoked_at = utcnow()
             token.save()
             record(
-                CLI_ACTOR,
+                actor,
                 "token.revoked",
                 f"token/{token.id}",
-                district=None,
+                district=_district(token),
                 data={"id": token.id, "name": token.name},
             )
     return token
+
+
+def visible(actor: Actor) -> pw.ModelSelect:
+    """The tokens `actor` manages, by id: all for the admin; a bureau's districts' firms'."""
+    query = Token.select().order_by(Token.id)
+    districts = scope.writes_only_in(actor)
+    if districts is None:
+        return query
+    firms = Enterprise.select(Enterprise.credit_code).where(
+        Enterprise.district.in_(list(districts))
+    )
+    return query.where((Token.role == "enterprise") & Token.credit_code.in_(firms))
+
+
+def issue_for_firms(
+    actor: Actor, *, district: str | None = None, credit_codes: list[str] | None = None
+) -> list[tuple[Enterprise, Token, str]]:
+    """An enterprise token for every firm of `district` (or of the codes given) that has no
+    active one, in one transaction; each (firm, token, secret), by credit code."""
+    if (district is None) == (credit_codes is None):
+        raise Invalid("give a district or a list of credit codes, not both")
+    if district is not None:
+        scope.ensure_issues_token(actor, "enterprise", district)
+        firms = list(
+            Enterprise.select()
+            .where(Enterprise.district == district)
+            .order_by(Enterprise.credit_code)
+        )
+    else:
+        by_code = {firm.credit_code: firm for firm in map(_firm, credit_codes)}
+        firms = [by_code[code] for code in sorted(by_code)]
+        for firm in firms:
+            scope.ensure_issues_token(actor, "enterprise", firm.district_id)
+    holders = set(
+        Token.select(Token.credit_code)
+        .where(
+            (Token.role == "enterprise")
+            & Token.revoked_at.is_null()
+            & Token.credit_code.in_([f.credit_code for f in firms])
+        )
+        .tuples()
+    )
+    issued = []
+    with write_transaction():
+        for firm in firms:
+            if (firm.credit_code,) in holders:
+                continue
+            secret = _new_secret()
+            token = Token.create(
+                name=firm.name,
+                role="enterprise",
+                districts=[],
+                credit_code=firm.credit_code,
+                secret_hash=hash_secret(secret),
+            )
+            issued.append((firm, token, secret))
+        record_many(
+            actor,
+            [
+                ("token.created", f"token/{t.id}", firm.district_id, _described(t))
+                for firm, t, _ in issued
+            ],
+        )
+    return issued
 
 
 def authenticate(secret: str) -> Actor | None:

@@ -8,7 +8,6 @@
   const API = "/api/v1";
   const TOKEN_KEY = "registry.status.token";
   const CODE_KEY = "registry.status.code";
-  const SOON_DAYS = 180; // an active certification this close to its end is flagged
   const STATUS_SYMBOL = { active: "✓", expired: "○", revoked: "✕" };
 
   R.addStrings({
@@ -48,7 +47,7 @@
       "status.step.next": "→ 下一步",
       "status.step.later": "未达到",
       "status.empty": "暂无认定记录。",
-      "status.error.required": "请填写统一社会信用代码和企业令牌。",
+      "status.error.required": "请填写企业令牌（区县工信部门查看某一企业时，另填统一社会信用代码）。",
       "status.error.forbidden": "此令牌不属于该企业。",
       "status.error.not_found": "未找到该企业。",
       "status.error.invalid": "信用代码格式不正确：{detail}",
@@ -90,7 +89,7 @@
       "status.step.next": "→ next",
       "status.step.later": "not yet",
       "status.empty": "No certifications yet.",
-      "status.error.required": "Enter the credit code and the enterprise token.",
+      "status.error.required": "Enter the enterprise's token (a bureau looking at one firm: its credit code too).",
       "status.error.forbidden": "This token belongs to another enterprise.",
       "status.error.not_found": "No such enterprise.",
       "status.error.invalid": "The credit code is not valid: {detail}",
@@ -112,28 +111,47 @@
       .sort((a, b) => a.rank - b.rank);
   }
 
+  /** The firm an enterprise token belongs to (GET /me); other tokens name a firm by its code. */
+  async function lookUpMine(token) {
+    try {
+      const { body } = await R.getJSON(`${API}/me`, { token });
+      if (body.status) return show(body.status, token, body.status.credit_code);
+      showForm(t("status.error.required"), "code-input");
+    } catch (error) {
+      refused(error);
+    }
+  }
+
   async function lookUp(code, token) {
     const url = `${API}/enterprises/${encodeURIComponent(code)}/status`;
     try {
       const { body } = await R.getJSON(url, { token });
-      sessionStorage.setItem(CODE_KEY, code);
-      sessionStorage.setItem(TOKEN_KEY, token);
-      state.status = body;
-      render();
-      $("signin").hidden = true;
-      $("result").hidden = false;
-      $("firm-name").setAttribute("tabindex", "-1");
-      $("firm-name").focus();
+      show(body, token, code);
     } catch (error) {
-      const messages = {
-        401: () => t("common.error.token"),
-        403: () => t("status.error.forbidden"),
-        404: () => t("status.error.not_found"),
-        422: () => t("status.error.invalid", { detail: (error.problem && error.problem.detail) || "" }),
-      };
-      const message = (messages[error.status] || (() => t("common.error.network")))();
-      showForm(message, error.status === 401 ? "token-input" : "code-input");
+      refused(error);
     }
+  }
+
+  function show(body, token, code) {
+    sessionStorage.setItem(CODE_KEY, code);
+    sessionStorage.setItem(TOKEN_KEY, token);
+    state.status = body;
+    render();
+    $("signin").hidden = true;
+    $("result").hidden = false;
+    $("firm-name").setAttribute("tabindex", "-1");
+    $("firm-name").focus();
+  }
+
+  function refused(error) {
+    const messages = {
+      401: () => t("common.error.token"),
+      403: () => t("status.error.forbidden"),
+      404: () => t("status.error.not_found"),
+      422: () => t("status.error.invalid", { detail: (error.problem && error.problem.detail) || "" }),
+    };
+    const message = (messages[error.status] || (() => t("common.error.network")))();
+    showForm(message, error.status === 401 ? "token-input" : "code-input");
   }
 
   function showForm(message, invalidField) {
@@ -154,10 +172,11 @@
     $("firm-code").textContent = status.credit_code;
 
     const current = $("current-tier");
-    const held = lastingActive(status.certifications, status.current_tier);
+    // The server judges expiry (services/titles.py): a title nothing takes over, ending soon.
+    const held = status.certifications.find((c) => c.tier === status.current_tier && c.expiring);
     current.replaceChildren(
       h("strong", { class: "tier-name" }, status.current_tier ? label(status.current_tier) : t("status.none")),
-      ...(held && held.days_to_expiry !== null && held.days_to_expiry <= SOON_DAYS
+      ...(held
         ? [h("span", { class: "note warning" }, "⚠ ", t("status.expires", { days: held.days_to_expiry, date: held.valid_until }))]
         : []),
     );
@@ -203,26 +222,6 @@
     );
   }
 
-  /** The active certification of `tier` that lasts longest (a renewal outlasts the first). */
-  function lastingActive(certifications, tier) {
-    const active = certifications.filter((c) => c.tier === tier && c.status === "active");
-    active.sort((a, b) => (a.valid_until < b.valid_until ? 1 : -1));
-    return active[0] || null;
-  }
-
-  /** Whether the firm holds an active certification higher in the same ladder: then the end
-      of this one changes nothing (a 专精特新 firm needs no 创新型 title any more). */
-  function outranked(certification, certifications) {
-    const tier = state.tiers.get(certification.tier);
-    return certifications.some((other) => {
-      const higher = state.tiers.get(other.tier);
-      return (
-        other.status === "active" &&
-        tier && higher && higher.ladder === tier.ladder && higher.rank > tier.rank
-      );
-    });
-  }
-
   function renderCertifications(status) {
     const body = $("certs").tBodies[0];
     if (!status.certifications.length) {
@@ -231,13 +230,8 @@
     }
     body.replaceChildren(
       ...status.certifications.map((c) => {
-        // Flagged only when nothing later of the same tier, nor a higher tier, takes over.
-        const soon =
-          c.status === "active" &&
-          c.days_to_expiry !== null &&
-          c.days_to_expiry <= SOON_DAYS &&
-          lastingActive(status.certifications, c.tier) === c &&
-          !outranked(c, status.certifications);
+        // Flagged by the server: ending soon, and no renewal nor a higher title takes over.
+        const soon = c.expiring;
         return h(
           "tr",
           { dataset: { tier: c.tier, status: c.status } },
@@ -282,11 +276,12 @@
       event.preventDefault();
       const code = $("code-input").value.trim().toUpperCase();
       const token = $("token-input").value.trim();
-      if (!code || !token) {
-        showForm(t("status.error.required"), code ? "token-input" : "code-input");
+      if (!token) {
+        showForm(t("status.error.required"), "token-input");
         return;
       }
-      lookUp(code, token);
+      if (code) lookUp(code, token);
+      else lookUpMine(token);
     });
     $("signout").addEventListener("click", () => {
       sessionStorage.removeItem(TOKEN_KEY);
@@ -297,6 +292,7 @@
     const token = taken.token || sessionStorage.getItem(TOKEN_KEY);
     if (code) $("code-input").value = code;
     if (code && token) lookUp(code, token);
+    else if (token) lookUpMine(token);
     else showForm("", null);
   }
 

@@ -238,6 +238,14 @@ def test_the_status_page_shows_the_firms_tier(open_page, site):
     assert "token" not in page.url
 
 
+def test_the_status_page_needs_only_the_enterprises_token(open_page, site):
+    """The token says which firm it is (GET /me): a firm types no credit code."""
+    page = open_page(f"/status#token={site.enterprise_token}")
+    page.wait_for_selector("#result:not([hidden])")
+    assert page.locator("#firm-name").text_content() == site.status["name"]
+    assert page.locator("#firm-code").text_content() == site.enterprise_code
+
+
 def test_the_status_page_refuses_another_firms_code(open_page, site):
     other = valid_code("someone-else")
     page = open_page(f"/status#code={other}&token={site.enterprise_token}")

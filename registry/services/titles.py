@@ -1,0 +1,179 @@
+"""Certifications across the registry: what a bureau runs its working year with.
+
+The 2023 lists run out on 2025-12-31, the 2024 ones on 2026-12-31 (DOMAIN.md §1): which of a
+district's titles end by a date, and which of those are already taken over? A title is
+**superseded** on a day when the firm then holds, unrevoked, a later title of the same tier
+that runs longer (its 复核 renewal, or a new certification), or an active title higher in the
+same ladder (a 专精特新 firm needs no 创新型 title any more). The rule is written once, as SQL,
+and serves the list, its filter, the renewal season's counts and an enterprise's status.
+"""
+
+import datetime as dt
+
+import peewee as pw
+
+from registry.models import Certification, Enterprise, Tier
+from registry.services.catalog import check_district
+from registry.services.standing import ACTIVE, EXPIRED, REVOCATION_BAR_YEARS, REVOKED, add_years
+
+EXPIRING_WINDOW_DAYS = 180  # an active title this close to its end is `expiring`
+
+
+def _superseding(day: dt.date) -> pw.ModelSelect:
+    """Certifications (alias `later`) that supersede the outer query's certification on `day`,
+    longest-running first; correlated on the outer `Certification`."""
+    later, later_tier, own_tier = Certification.alias("later"), Tier.alias("lt"), Tier.alias("ot")
+    return (
+        later.select(later.id)
+        .join(later_tier, on=(later.tier == later_tier.key))
+        .join(own_tier, on=(own_tier.key == Certification.tier))
+        .where(
+            (later.enterprise == Certification.enterprise)
+            & (later.id != Certification.id)
+            & (later.certified_on <= day)
+            & (later.revoked_on.is_null() | (later.revoked_on > day))
+            & (
+                (
+                    (later.tier == Certification.tier)
+                    & (later.valid_until > Certification.valid_until)
+                )
+                | (
+                    (later_tier.ladder == own_tier.ladder)
+                    & (later_tier.rank > own_tier.rank)
+                    & (later.valid_until >= day)
+                )
+            )
+        )
+        .order_by(later.valid_until.desc(), later.id.desc())
+        .limit(1)
+    )
+
+
+def _status_is(day: dt.date) -> dict:
+    """Each status on `day` as an SQL condition (standing.status_on's rule)."""
+    revoked = Certification.revoked_on.is_null(False) & (Certification.revoked_on <= day)
+    return {
+        REVOKED: revoked,
+        EXPIRED: ~revoked & (Certification.valid_until < day),
+        ACTIVE: ~revoked & (Certification.valid_until >= day),
+    }
+
+
+def search(
+    *,
+    as_of: dt.date,
+    tier: str | None = None,
+    year: int | None = None,
+    district: str | None = None,
+    renewal: bool | None = None,
+    status: str | None = None,
+    expires_by: dt.date | None = None,
+    superseded: bool | None = None,
+    q: str | None = None,
+) -> pw.ModelSelect:
+    """Certifications announced by `as_of`, filtered, with their firm (and district), each
+    carrying `superseded_by_id`; by end date, then credit code and id (a stable order).
+    `expires_by`: titles active on `as_of` that end on or before that day."""
+    check_district(district, location="query")
+    query = (
+        Certification.select(
+            Certification, Enterprise, _superseding(as_of).alias("superseded_by_id")
+        )
+        .join(Enterprise)
+        .where(Certification.certified_on <= as_of)
+    )
+    conditions = _status_is(as_of)
+    if status is not None:
+        query = query.where(conditions[status])
+    if expires_by is not None:
+        query = query.where(conditions[ACTIVE] & (Certification.valid_until <= expires_by))
+    if superseded is not None:
+        exists = pw.fn.EXISTS(_superseding(as_of))
+        query = query.where(exists if superseded else ~exists)
+    for column, value in (
+        (Certification.tier, tier),
+        (Certification.year, year),
+        (Enterprise.district, district),
+        (Certification.renewal, renewal),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    if q:
+        q = q.strip()
+        query = query.where(
+            Enterprise.name.contains(q) | Enterprise.credit_code.startswith(q.upper())
+        )
+    return query.order_by(Certification.valid_until, Enterprise.credit_code, Certification.id)
+
+
+def annotate(certs: list[Certification], day: dt.date, *, window: int = EXPIRING_WINDOW_DAYS):
+    """Give each certification (with `superseded_by_id` from `search` or `of_firm`) what is
+    derived on `day`: status, days_to_expiry, superseded_by (the certification), expiring
+    (active, ending within `window` days, not superseded) and barred_until (a revoked title:
+    the first day its ladder may be granted again)."""
+    ids = list({c.superseded_by_id for c in certs if c.superseded_by_id is not None})
+    by_id = (
+        {c.id: c for c in Certification.select().where(Certification.id.in_(ids))} if ids else {}
+    )
+    for cert in certs:
+        if cert.revoked_on is not None and cert.revoked_on <= day:
+            cert.status = REVOKED
+        else:
+            cert.status = EXPIRED if day > cert.valid_until else ACTIVE
+        cert.days_to_expiry = (cert.valid_until - day).days if cert.status == ACTIVE else None
+        cert.superseded_by = by_id.get(cert.superseded_by_id)
+        cert.expiring = (
+            cert.status == ACTIVE and cert.days_to_expiry <= window and cert.superseded_by is None
+        )
+        cert.barred_until = (
+            add_years(cert.revoked_on, REVOCATION_BAR_YEARS) if cert.status == REVOKED else None
+        )
+    return certs
+
+
+def of_firm(enterprise: Enterprise, day: dt.date, *, window: int = EXPIRING_WINDOW_DAYS):
+    """A firm's certifications announced by `day`, oldest first, annotated for that day."""
+    certs = list(
+        Certification.select(Certification, _superseding(day).alias("superseded_by_id"))
+        .where((Certification.enterprise == enterprise) & (Certification.certified_on <= day))
+        .order_by(Certification.certified_on, Certification.id)
+    )
+    for cert in certs:
+        cert.enterprise = enterprise
+        if cert.revoked_on is not None and cert.revoked_on > day:  # not revoked yet that day
+            cert.revoked_on = cert.revocation_reason = None
+    return annotate(certs, day, window=window)
+
+
+def renewal_season(year: int, as_of: dt.date, district: str | None = None) -> list[dict]:
+    """Per tier, the titles ending in `year` (not revoked before their end), and how many of
+    them are, on `as_of`, renewed (a later title of the tier) or superseded (a higher one)."""
+    ends = (Certification.valid_until >= dt.date(year, 1, 1)) & (
+        Certification.valid_until <= dt.date(year, 12, 31)
+    )
+    not_revoked_before_end = Certification.revoked_on.is_null() | (
+        Certification.revoked_on > Certification.valid_until
+    )
+    taken_over = pw.fn.EXISTS(_superseding(as_of))
+    query = (
+        Certification.select(
+            Certification.tier,
+            pw.fn.COUNT(Certification.id).alias("expiring"),
+            pw.fn.SUM(pw.Case(None, [(taken_over, 1)], 0)).alias("taken_over"),
+        )
+        .join(Enterprise)
+        .where(ends & not_revoked_before_end & (Certification.certified_on <= as_of))
+        .group_by(Certification.tier)
+        .order_by(Certification.tier)
+    )
+    if district:
+        query = query.where(Enterprise.district == district)
+    return [
+        {
+            "tier": row.tier_id,
+            "expiring": row.expiring,
+            "renewed_or_superseded": int(row.taken_over or 0),
+            "open": row.expiring - int(row.taken_over or 0),
+        }
+        for row in query
+    ]
