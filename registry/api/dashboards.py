@@ -6,6 +6,8 @@ from registry.extensions import Blueprint
 from registry.services import catalog, progress
 from registry.services.clock import today
 from schemas.dashboards import (
+    DistrictsProgressQueryArgsSchema,
+    DistrictsProgressSchema,
     ProgressQueryArgsSchema,
     ProgressSchema,
     StatsQueryArgsSchema,
@@ -38,6 +40,31 @@ class Progress(MethodView):
 
         return blp.cached_json(
             ("progress", plan_id, year, district, as_of), ProgressSchema, compute
+        )
+
+
+@blp.route("/plans/<string:plan_id>/progress/districts")
+class DistrictsProgress(MethodView):
+    @blp.access("dashboard", "bureau", "admin")
+    @blp.polled
+    @blp.arguments(DistrictsProgressQueryArgsSchema(), location="query")
+    @blp.response(
+        200, DistrictsProgressSchema, headers={"ETag": {"$ref": "#/components/headers/ETAG"}}
+    )
+    @blp.problem_response(404, "No such plan")
+    def get(self, args, plan_id):
+        """The city's progress and every district's, in one answer (one request per screen)"""
+        as_of = args.get("as_of") or today()
+        year = args.get("year")
+
+        def compute():
+            plan = catalog.plan(plan_id)
+            return progress.districts_progress(
+                plan, year=year or progress.default_year(plan, as_of), as_of=as_of
+            )
+
+        return blp.cached_json(
+            ("progress-districts", plan_id, year, as_of), DistrictsProgressSchema, compute
         )
 
 
