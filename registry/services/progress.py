@@ -176,6 +176,11 @@ def pace(achieved: float, target: float, expected: float, comparator: str = "at_
     return "ahead" if achieved > expected else "behind"
 
 
+def _cents(total) -> Decimal:
+    """A sum of figures (SQLite sums decimals as floats: 906.2800000000001) to the cent."""
+    return Decimal(str(total or 0)).quantize(Decimal("0.01"))
+
+
 def _figures(years: range | list[int]) -> pw.ModelSelect:
     return Figure.select(Figure.measure, Figure.year, pw.fn.SUM(Figure.value).alias("total")).where(
         Figure.year.in_(list(years))
@@ -188,7 +193,7 @@ def figure_sums(years: range | list[int], district: str | None) -> dict[tuple[st
     if district:
         query = query.where(Figure.district == district)
     query = query.group_by(Figure.measure, Figure.year)
-    return {(row.measure_id, row.year): Decimal(str(row.total or 0)) for row in query}
+    return {(row.measure_id, row.year): _cents(row.total) for row in query}
 
 
 def figure_sums_by_district(years: range | list[int]) -> dict[str, dict[tuple[str, int], Decimal]]:
@@ -196,7 +201,7 @@ def figure_sums_by_district(years: range | list[int]) -> dict[str, dict[tuple[st
     query = _figures(years).select_extend(Figure.district).where(Figure.district != CITY_WIDE)
     sums: dict[str, dict[tuple[str, int], Decimal]] = {}
     for row in query.group_by(Figure.measure, Figure.year, Figure.district):
-        sums.setdefault(row.district, {})[(row.measure_id, row.year)] = Decimal(str(row.total or 0))
+        sums.setdefault(row.district, {})[(row.measure_id, row.year)] = _cents(row.total)
     return sums
 
 
