@@ -129,13 +129,16 @@ class StatsQueryArgsSchema(Schema):
         load_default=list,
         metadata={
             "description": "Comma-separated: any of year, tier, district, status, month "
-            "(YYYY-MM of certified_on)"
+            "(YYYY-MM of certified_on), renewal"
         },
     )
     year = fields.Integer(validate=validate.Range(min=2000, max=2100))
     tier = fields.String()
     district = fields.String(validate=_district)
     status = fields.String(validate=validate.OneOf(STATUSES))
+    renewal = fields.Boolean(
+        metadata={"description": "false: new titles only (what annual targets count)"}
+    )
     as_of = fields.Date(metadata={"description": "Status and counts on that day; default today"})
 
 
@@ -145,6 +148,7 @@ class StatsRowSchema(Schema):
     district = fields.String()
     status = fields.String(metadata={"enum": STATUSES})
     month = fields.String(metadata={"description": "YYYY-MM of certified_on", "example": "2024-06"})
+    renewal = fields.Boolean(metadata={"description": "A 复核 renewal"})
     count = fields.Integer(metadata={"example": 42})
 
 

@@ -120,10 +120,13 @@ def test_the_city_meets_about_the_plans_quotas_in_the_months_lists_come_out(app)
     goose = [views[y]["targets"] for y in (2023, 2025)]
     first, last = ({r["key"]: r["achieved"] for r in rows}["toupyan_total_2025"] for rows in goose)
     assert 1 <= first <= last
-    # lists come out in their months: innovative SMEs in June, September and December
+    # lists come out in their season: innovative SMEs from late spring to December (none in
+    # the first months), MIIT's 小巨人 batch around July; a few dates a year, not every day
     months = Counter(c.certified_on.month for c in certs if c.tier_id == "innovative_sme")
-    assert set(months) <= {6, 9, 12} and months[6] > months[12]
-    assert {c.certified_on.month for c in certs if c.tier_id == "little_giant"} == {7}
+    assert set(months) <= set(range(5, 13))
+    assert {c.certified_on.month for c in certs if c.tier_id == "little_giant"} <= {6, 7, 8}
+    days = {c.certified_on for c in certs if c.tier_id == "innovative_sme" and c.year == 2024}
+    assert 1 <= len(days) <= 3
     assert any(c.renewal for c in certs) and any(c.revoked_on for c in certs)
     assert all(
         c.valid_until == certifications.default_valid_until(tiers[c.tier_id], c.certified_on)

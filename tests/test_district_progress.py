@@ -220,3 +220,19 @@ def test_bad_districts_progress_queries(client, auth, url, status, field):
     assert reply.mimetype == "application/problem+json"
     if field:
         assert field in reply.json["errors"]["query"]
+
+
+def test_stats_group_and_filter_by_renewal(client, auth, register, certify):
+    """The screen's trend counts new titles only; its renewal panel, the 复核 of the year."""
+    code = register("renewer")
+    certify(code, "innovative_sme", "2022-06-20", year=2022)
+    certify(code, "innovative_sme", "2024-06-20", year=2024, renewal=True)
+    certify(register("new"), "innovative_sme", "2024-09-25", year=2024)
+    url = "/api/v1/stats/certifications"
+    body = client.get(f"{url}?group_by=month,renewal&year=2024", headers=auth["dashboard"]).json
+    assert body["rows"] == [
+        {"month": "2024-06", "renewal": True, "count": 1},
+        {"month": "2024-09", "renewal": False, "count": 1},
+    ]
+    new = client.get(f"{url}?group_by=year&renewal=false", headers=auth["dashboard"]).json
+    assert new["rows"] == [{"year": 2022, "count": 1}, {"year": 2024, "count": 1}]

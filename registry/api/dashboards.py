@@ -75,10 +75,10 @@ class CertificationStats(MethodView):
     @blp.arguments(StatsQueryArgsSchema(), location="query")
     @blp.response(200, StatsSchema, headers={"ETag": {"$ref": "#/components/headers/ETAG"}})
     def get(self, args):
-        """Certification counts grouped by any of year, tier, district, status, month"""
+        """Certification counts grouped by any of year, tier, district, status, month, renewal"""
         as_of = args.pop("as_of", None) or today()
         group_by = list(dict.fromkeys(args.pop("group_by")))
-        filters = {k: args.get(k) for k in ("year", "tier", "district", "status")}
+        filters = {k: args.get(k) for k in ("year", "tier", "district", "status", "renewal")}
         key = ("stats", tuple(group_by), tuple(sorted(filters.items())), as_of)
         return blp.cached_json(
             key,

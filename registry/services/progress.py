@@ -27,7 +27,7 @@ from registry.models import (
 from registry.services.errors import invalid_field
 
 PACE_TOLERANCE = 0.10  # within 10 % of the expected count is on track
-STATS_KEYS = ("year", "tier", "district", "status", "month")
+STATS_KEYS = ("year", "tier", "district", "status", "month", "renewal")
 # A district's row of a target the plan does not allocate: counts only, no target to be behind of
 UNALLOCATED = ("target", "remaining", "completion", "expected", "pace")
 
@@ -390,8 +390,8 @@ def _month_of(day: pw.Field):
 
 
 def certification_stats(*, group_by: list[str], as_of: dt.date, filters: dict) -> dict:
-    """Certification counts grouped by any of year, tier, district, status (at as_of) and
-    month (`YYYY-MM` of certified_on)."""
+    """Certification counts grouped by any of year, tier, district, status (at as_of), month
+    (`YYYY-MM` of certified_on) and renewal."""
     _check_district(filters.get("district"))
     columns = {
         "year": Certification.year,
@@ -399,6 +399,7 @@ def certification_stats(*, group_by: list[str], as_of: dt.date, filters: dict) -
         "district": Enterprise.district,
         "status": _status_on(as_of),
         "month": _month_of(Certification.certified_on),
+        "renewal": Certification.renewal,
     }
     selected = [columns[key].alias(key) for key in group_by]
     query = (

@@ -123,6 +123,8 @@ class City:
         self.by_district: dict[str, list[Firm]] = {code: [] for code in self.codes}
         self.taken_codes = {c for (c,) in Enterprise.select(Enterprise.credit_code).tuples()}
         self.taken_names = {n for (n,) in Enterprise.select(Enterprise.name).tuples()}
+        self.timing: dict = {}
+        self.weight: dict = {}
         self.swing = {
             (code, year): rng.uniform(0.7, 1.3)
             for code in self.codes
@@ -149,8 +151,14 @@ class City:
     def batches(self, tier: str, year: int) -> list[tuple[dt.date, float, str]]:
         """This year's lists of `tier` already out: (day, share of the year's titles, 批次)."""
         out = []
-        for i, (month, day, share) in enumerate(BATCHES.get(tier, DEFAULT_BATCH)):
-            on = dt.date(year, month, day)
+        batches = BATCHES.get(tier, DEFAULT_BATCH)
+        # each year's lists a few weeks earlier or later, a batch a little larger or smaller
+        shift = self.timing.setdefault((tier, year), self.rng.randint(-25, 25))
+        for i, (month, day, share) in enumerate(batches):
+            on = dt.date(year, month, min(day, 28)) + dt.timedelta(days=shift)
+            on = min(max(on, dt.date(year, 1, 2)), dt.date(year, 12, 30))
+            if len(batches) > 1:
+                share *= self.weight.setdefault((tier, year, i), self.rng.uniform(0.75, 1.25))
             if on <= self.last_day:
                 out.append((on, share, f"{year}年度第{BATCH_NAMES[i]}批"))
         return out
