@@ -19,5 +19,10 @@ class Events(MethodView):
         """Audit events, oldest first, after the id given (a bureau: its districts' events)"""
         actor = current_actor()
         districts = actor.districts if actor.role == "bureau" else None
-        items = events.feed(after=args["after"], limit=args["limit"], districts=districts)
+        items = events.feed(
+            after=args["after"],
+            limit=args["limit"],
+            districts=districts,
+            request_id=args.get("request_id"),
+        )
         return {"items": items, "next_after": items[-1].id if items else args["after"]}
