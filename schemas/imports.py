@@ -24,8 +24,8 @@ class ImportQueryArgsSchema(Schema):
             "example": "specialized_sme",
         },
     )
+    # Not strict: a query parameter is text ("2023"); 2023.5 is still refused.
     year = fields.Integer(
-        strict=True,
         validate=validate.Range(min=2000, max=2100),
         metadata={"description": "年度 of the list; default: the title's, else the announcement's"},
     )

@@ -1506,3 +1506,15 @@ def test_tier_wordings_as_a_parameter_and_in_a_column(app, client, auth):
     response = load(client, auth["admin"], published, certified_on="2023-04-12")
     assert response.status_code == 200, response.json
     assert [certs(client, auth, f.code)[0][0] for f in firms] == list(TIER_WORDINGS.values())
+
+
+def test_the_year_given_as_a_query_parameter_is_read(client, auth):
+    """A query parameter is text: `?year=2024` is the list's 年度 (a form's field sends it so)."""
+    published = pub.city_list(groups=[("红旗区", [(pub.HONGQI.name, pub.HONGQI.code)])])
+    response = load(
+        client, auth["admin"], published, certified_on="2024-05-30", year="2024", dry_run=True
+    )
+    assert response.status_code == 200, response.json
+    assert response.json["list"]["facts"]["year"] == fact(2024, "parameter")
+    refused = load(client, auth["admin"], published, certified_on="2024-05-30", year="2024.5")
+    assert refused.status_code == 422
