@@ -13,7 +13,10 @@
   const API = "/api/v1";
   const TOKEN_KEY = "registry.workbench.token";
   const FACTS = ["tier", "year", "certified_on", "document_no", "batch", "valid_until", "renewal"];
-  const KINDS = ["error", "unresolved", "conflict", "skipped", "warning"];
+  // What a row of a list can come to, as the preview filters them (a row may be several:
+  // matched by name and created, with a warning).
+  const KINDS = ["created", "unchanged", "matched", "resolved", "registers", "unresolved",
+    "conflict", "skipped", "forbidden", "warning", "error"];
 
   R.addStrings({
     zh: {
@@ -47,6 +50,12 @@
       "workbench.col.outcome": "结果",
       "workbench.col.name": "企业",
       "workbench.col.detail": "说明",
+      "workbench.kind.created": "新增",
+      "workbench.kind.unchanged": "不变",
+      "workbench.kind.matched": "按名称匹配",
+      "workbench.kind.resolved": "已解析",
+      "workbench.kind.registers": "新登记企业",
+      "workbench.kind.forbidden": "非本辖区",
       "workbench.kind.error": "错误",
       "workbench.kind.unresolved": "未匹配",
       "workbench.kind.conflict": "冲突",
@@ -145,6 +154,12 @@
       "workbench.col.outcome": "Outcome",
       "workbench.col.name": "Firm",
       "workbench.col.detail": "Detail",
+      "workbench.kind.created": "New",
+      "workbench.kind.unchanged": "Unchanged",
+      "workbench.kind.matched": "Matched by name",
+      "workbench.kind.resolved": "Resolved",
+      "workbench.kind.registers": "New firm",
+      "workbench.kind.forbidden": "Not your district",
       "workbench.kind.error": "Error",
       "workbench.kind.unresolved": "Unresolved",
       "workbench.kind.conflict": "Conflict",
@@ -223,6 +238,7 @@
     districts: new Map(),
     file: null,
     given: {}, // the facts the clerk set (sent with every run)
+    edited: new Set(), // the facts' fields the clerk changed
     answer: null, // the last dry run's answer
     resolve: {}, // name -> credit code, or {credit_code, district}
     filter: null,
@@ -297,6 +313,7 @@
     if (!file) return;
     state.file = file;
     state.given = {};
+    state.edited.clear();
     state.resolve = {};
     state.filter = null;
     $("file-name").textContent = file.name;
@@ -306,6 +323,7 @@
 
   function importUrl(dry) {
     const query = new URLSearchParams({ dry_run: dry ? "true" : "false" });
+    if (dry) query.set("outcomes", "true");
     for (const [name, value] of Object.entries(state.given)) {
       if (value !== "" && value !== null && value !== undefined) query.set(name, value);
     }
@@ -354,19 +372,51 @@
     }
   }
 
-  /** Every row the answer names, by row number, with what happened to it. */
+  /** Every row of the list the answer names, by row number, with what becomes of it. */
   function previewRows(answer) {
-    const rows = [];
+    const rows = new Map();
+    const at = (number, name) => {
+      const key = number ?? "list";
+      if (!rows.has(key)) rows.set(key, { row: number, name: "", kinds: new Set(), details: [] });
+      const row = rows.get(key);
+      if (name && !row.name) row.name = name;
+      return row;
+    };
+    for (const o of answer.outcomes || []) {
+      const row = at(o.row, o.name);
+      row.kinds.add(o.outcome);
+      if (o.found_by === "name") row.kinds.add("matched");
+      if (o.found_by === "resolution") row.kinds.add("resolved");
+      if (o.registers && o.outcome === "created") row.kinds.add("registers");
+      row.code = o.credit_code;
+      row.district = o.district;
+    }
     for (const e of answer.errors || []) {
-      rows.push({ row: e.row, kind: "error", name: "", detail: [e.column || e.field, e.message].filter(Boolean).join("：") });
+      const row = at(e.row);
+      row.kinds.add("error");
+      row.details.push([e.column || e.field, e.message].filter(Boolean).join("："));
     }
-    for (const u of answer.unresolved || []) rows.push({ row: u.row, kind: "unresolved", name: u.name, detail: u.reason, unresolved: u });
+    for (const u of answer.unresolved || []) {
+      const row = at(u.row, u.name);
+      row.kinds.add("unresolved");
+      row.details.push(u.reason);
+      row.unresolved = u;
+    }
     for (const c of answer.conflicts || []) {
-      rows.push({ row: c.row, kind: "conflict", name: "", detail: t("workbench.conflict", c) });
+      const row = at(c.row);
+      row.kinds.add("conflict");
+      row.details.push(t("workbench.conflict", c));
     }
-    for (const s of answer.skipped || []) rows.push({ row: s.row, kind: "skipped", name: s.name, detail: `${s.region || ""} ${s.reason}`.trim() });
-    for (const w of answer.warnings || []) rows.push({ row: w.row, kind: "warning", name: "", detail: w.message });
-    return rows.sort((a, b) => (a.row ?? 0) - (b.row ?? 0) || KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind));
+    for (const s of answer.skipped || []) {
+      const row = at(s.row, s.name);
+      row.kinds.add("skipped");
+      row.details.push(`${s.region || ""} ${s.reason}`.trim());
+    }
+    for (const w of answer.warnings || []) {
+      at(w.row).kinds.add("warning");
+      at(w.row).details.push(w.message);
+    }
+    return [...rows.values()].sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
   }
 
   function renderPreview(reply) {
@@ -379,7 +429,7 @@
       ),
     );
     const rows = previewRows(answer);
-    const counts = new Map(KINDS.map((kind) => [kind, rows.filter((r) => r.kind === kind).length]));
+    const counts = new Map(KINDS.map((kind) => [kind, rows.filter((r) => r.kinds.has(kind)).length]));
     const button = (kind, label) =>
       h("button", { type: "button", class: "filter", "aria-pressed": String(state.filter === kind), dataset: { kind: kind || "all" } }, label);
     $("filters").replaceChildren(
@@ -392,7 +442,7 @@
         renderPreview(reply);
       });
     }
-    const shown = rows.filter((r) => !state.filter || r.kind === state.filter);
+    const shown = rows.filter((r) => !state.filter || r.kinds.has(state.filter));
     $("rows-table").tBodies[0].replaceChildren(...shown.map(rowLine));
     if (answer.unresolved && answer.unresolved.length && (!state.filter || state.filter === "unresolved")) {
       $("rows-table").tBodies[0].append(
@@ -405,14 +455,16 @@
   }
 
   function rowLine(row) {
-    const detail = h("td", {}, row.detail);
+    const kinds = KINDS.filter((kind) => row.kinds.has(kind));
+    const detail = h("td", {}, row.details.map((text) => h("span", { class: "detail" }, text)));
     if (row.unresolved) detail.append(resolver(row.unresolved));
+    const firm = row.code ? `${row.name}（${row.code}，${districtName(row.district)}）` : row.name;
     return h(
       "tr",
-      { class: `kind-${row.kind}`, dataset: { row: row.row ?? "", kind: row.kind } },
+      { class: `kind-${kinds[0] || "none"}`, dataset: { row: row.row ?? "", kinds: kinds.join(" ") } },
       h("td", {}, row.row == null ? t("workbench.list.row") : String(row.row)),
-      h("td", {}, h("span", { class: `badge badge-${row.kind}` }, t(`workbench.kind.${row.kind}`))),
-      h("td", {}, row.name || ""),
+      h("td", {}, kinds.map((kind) => h("span", { class: `badge badge-${kind}` }, t(`workbench.kind.${kind}`)))),
+      h("td", {}, firm || ""),
       detail,
     );
   }
@@ -458,9 +510,10 @@
     dryRun();
   }
 
+  // Only the facts the clerk changed are sent: the rest the server reads from the title again.
   function readFacts(event) {
     event.preventDefault();
-    for (const name of FACTS) {
+    for (const name of state.edited) {
       const input = $(`fact-${name}`);
       state.given[name] = name === "renewal" ? String(input.checked) : input.value.trim();
     }
@@ -669,6 +722,10 @@
       chooseFile(event.dataTransfer.files[0]);
     });
     $("facts-form").addEventListener("submit", readFacts);
+    for (const name of FACTS) {
+      $(`fact-${name}`).addEventListener("change", () => state.edited.add(name));
+      $(`fact-${name}`).addEventListener("input", () => state.edited.add(name));
+    }
     $("commit").addEventListener("click", commit);
     $("find-form").addEventListener("submit", (event) => {
       event.preventDefault();
