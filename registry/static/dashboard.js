@@ -322,7 +322,7 @@
         "aria-valuenow": String(row.achieved),
         "aria-valuetext": t("dashboard.meter", {
           tier: rowLabel(row),
-          achieved: R.number(row.achieved),
+          achieved: R.number(row.achieved, 2),
           target: R.number(row.target),
           completion: R.percent(row.completion),
           expected: R.number(row.expected, 1),
@@ -344,14 +344,15 @@
       h(
         "div",
         { class: "card-head" },
-        h("h3", { class: "card-name" }, h("span", { class: "tier" }, rowLabel(row))),
+        // the whole name on hover and to readers, when a long one is clipped to its lines
+        h("h3", { class: "card-name", title: rowLabel(row) }, h("span", { class: "tier" }, rowLabel(row))),
         h("p", { class: `pace pace-${row.pace}` }, paceText(row.pace)),
       ),
       h("p", { class: "card-kind kind" }, kindText(row)),
       h(
         "p",
         { class: "card-figure" },
-        h("strong", { class: "achieved" }, R.number(row.achieved)),
+        h("strong", { class: "achieved" }, R.number(row.achieved, 2)),
         h("span", { class: "of" }, " / "),
         h("span", { class: "target-value" }, R.number(row.target)),
         unit ? h("span", { class: "unit" }, ` ${unit}`) : null,
@@ -362,7 +363,7 @@
         { class: "card-numbers" },
         h("span", {}, `${t("dashboard.figures.completion")} `, h("b", { class: "completion" }, R.percent(row.completion))),
         h("span", {}, `${t("dashboard.figures.expected")} `, h("b", { class: "expected" }, R.number(row.expected, 1))),
-        h("span", {}, `${t("dashboard.figures.remaining")} `, h("b", { class: "remaining" }, R.number(row.remaining))),
+        h("span", {}, `${t("dashboard.figures.remaining")} `, h("b", { class: "remaining" }, R.number(row.remaining, 2))),
       ),
     );
   }
