@@ -184,6 +184,16 @@ const Registry = (() => {
     return district.name_en;
   }
 
+  /** The token form again (#token-form): the message, if any, in its alert; the field empty,
+      marked invalid after a refusal, and focused. */
+  function askForToken(message) {
+    document.getElementById("token-error").textContent = message || "";
+    const input = document.getElementById("token-input");
+    input.value = "";
+    input.setAttribute("aria-invalid", message ? "true" : "false");
+    input.focus();
+  }
+
   function start() {
     let stored = null;
     try {
@@ -216,6 +226,7 @@ const Registry = (() => {
     percent,
     tierLabel,
     districtName,
+    askForToken,
     start,
   };
 })();

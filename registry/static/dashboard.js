@@ -242,11 +242,7 @@
     cache.clear();
     sessionStorage.removeItem(TOKEN_KEY);
     showBoard(false);
-    $("token-error").textContent = message || "";
-    const input = $("token-input");
-    input.value = "";
-    input.setAttribute("aria-invalid", message ? "true" : "false");
-    input.focus();
+    R.askForToken(message);
   }
 
   function setYear(year) {
@@ -420,6 +416,12 @@
     return td;
   }
 
+  // A long name (the zones' English ones) kept to two lines; whole on hover and to readers.
+  function leagueName(code) {
+    const name = R.districtName(state.districts.get(code) || { name_zh: code, name_en: code });
+    return h("th", { scope: "row", title: name }, h("span", { class: "name" }, name));
+  }
+
   function renderLeague() {
     const { headline, lead, rows } = leagueRanking();
     const table = $("league-table");
@@ -442,7 +444,7 @@
           "tr",
           { dataset: { district: row.code, rank: row.rank } },
           h("td", { class: "rank" }, String(row.rank)),
-          h("th", { scope: "row" }, R.districtName(state.districts.get(row.code) || { name_zh: row.code, name_en: row.code })),
+          leagueName(row.code),
           headline.map((target, i) => leagueCell(target, row.cells.get(target.key), i === 0)),
         ),
       ),

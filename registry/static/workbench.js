@@ -299,11 +299,7 @@
     sessionStorage.removeItem(TOKEN_KEY);
     $("bench").hidden = true;
     $("signin").hidden = false;
-    $("token-error").textContent = message || "";
-    const input = $("token-input");
-    input.value = "";
-    input.setAttribute("aria-invalid", message ? "true" : "false");
-    input.focus();
+    R.askForToken(message);
   }
 
   // ---------------------------------------------------------------------------------------

@@ -10,8 +10,8 @@ import datetime as dt
 import random
 from collections.abc import Callable, Iterator
 
-from registry.db import bulk_insert, write_transaction
-from registry.models import Certification, District, Enterprise
+from registry.db import write_transaction
+from registry.models import District, Enterprise
 from registry.services.audit import Actor, record
 from registry.services.certifications import default_valid_until, tiers_by_key
 from registry.services.clock import today
@@ -23,7 +23,7 @@ from registry.services.demo.names import (
     credit_code,
     name_prefixes,
 )
-from registry.services.enterprises import register_many
+from registry.services.demo.store import insert_certifications, insert_firms
 
 FIRST_YEAR, LAST_YEAR = 2019, 2026
 CHUNK = 500
@@ -123,19 +123,6 @@ def generate(
         taken = {row[0] for row in Enterprise.select(Enterprise.credit_code).tuples()}
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         written = {"enterprises": 0, "certifications": 0}
-        cert_fields = [
-            Certification.enterprise,
-            Certification.tier,
-            Certification.year,
-            Certification.certified_on,
-            Certification.valid_until,
-            Certification.renewal,
-            Certification.document_no,
-            Certification.batch,
-            Certification.revoked_on,
-            Certification.revocation_reason,
-            Certification.created_at,
-        ]
         for offset in range(0, enterprises, CHUNK * 10):
             size = min(CHUNK * 10, enterprises - offset)
             firms, histories = [], []
@@ -155,15 +142,8 @@ def generate(
                     )
                 )
                 histories.append(_certifications(rng, day_limit, tiers))
-            register_many(firms)
+            id_of = insert_firms(firms)
             codes = [firm[0] for firm in firms]
-            id_of = {}
-            for start in range(0, size, CHUNK):
-                id_of.update(
-                    Enterprise.select(Enterprise.credit_code, Enterprise.id)
-                    .where(Enterprise.credit_code.in_(codes[start : start + CHUNK]))
-                    .tuples()
-                )
             certs = [
                 (
                     id_of[code],
@@ -181,7 +161,7 @@ def generate(
                 for code, history in zip(codes, histories, strict=True)
                 for c in history
             ]
-            bulk_insert(Certification, cert_fields, certs)
+            insert_certifications(certs)
             written["enterprises"] += size
             written["certifications"] += len(certs)
             if on_progress:

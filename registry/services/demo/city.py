@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from registry.db import bulk_insert, write_transaction
-from registry.models import Certification, District, Enterprise, Figure, Measure, Plan, Target, Tier
+from registry.models import District, Enterprise, Figure, Measure, Plan, Target, Tier
 from registry.services.audit import Actor, record
 from registry.services.certifications import default_valid_until
 from registry.services.clock import today
@@ -30,7 +30,7 @@ from registry.services.demo.names import (
     credit_code,
     name_prefixes,
 )
-from registry.services.enterprises import register_many
+from registry.services.demo.store import insert_certifications, insert_firms
 
 PLAN_ID = "xinxiang-2023-2025"
 FIRST_YEAR = 2020
@@ -292,15 +292,7 @@ class City:
 
     def write(self) -> dict[str, int]:
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        register_many([(f.code, f.name, f.district, f.chain, now, now, 1) for f in self.firms])
-        ids = {}
-        codes = [f.code for f in self.firms]
-        for start in range(0, len(codes), 500):
-            ids.update(
-                Enterprise.select(Enterprise.credit_code, Enterprise.id)
-                .where(Enterprise.credit_code.in_(codes[start : start + 500]))
-                .tuples()
-            )
+        ids = insert_firms([(f.code, f.name, f.district, f.chain, now, now, 1) for f in self.firms])
         rows = [
             (
                 ids[f.code],
@@ -318,23 +310,7 @@ class City:
             for f in self.firms
             for t in f.titles
         ]
-        bulk_insert(
-            Certification,
-            [
-                Certification.enterprise,
-                Certification.tier,
-                Certification.year,
-                Certification.certified_on,
-                Certification.valid_until,
-                Certification.renewal,
-                Certification.document_no,
-                Certification.batch,
-                Certification.revoked_on,
-                Certification.revocation_reason,
-                Certification.created_at,
-            ],
-            rows,
-        )
+        insert_certifications(rows)
         return {"enterprises": len(self.firms), "certifications": len(rows)}
 
 
