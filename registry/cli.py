@@ -323,15 +323,23 @@ def backup_command(path):
     "--enterprises",
     "count",
     type=click.IntRange(1),
-    default=1000,
-    show_default=True,
-    help="How many fake enterprises to add.",
+    default=None,
+    help="Add this many fake enterprises (for benchmarks) instead of a city mid-plan.",
 )
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same data.")
 def demo_data_command(count, seed):
-    """Add realistic fake enterprises and certifications (for trying and benchmarking)."""
+    """Add realistic fake data: a city mid-plan (the plan's quotas, lists in their months,
+    renewals, revocations, the other designations and figures); or, with --enterprises N,
+    N firms with their certifications (for trying and benchmarking)."""
     from registry.services import demo
 
+    if count is None:
+        written = demo.generate_city(seed=seed)
+        click.echo(
+            f"Added {written['enterprises']} enterprises, {written['certifications']} "
+            f"certifications and {written['figures']} figures: a city mid-plan."
+        )
+        return
     with click.progressbar(length=count, label="Generating enterprises", file=sys.stderr) as bar:
         written = demo.generate(count, seed=seed, on_progress=bar.update)
     click.echo(

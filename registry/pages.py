@@ -1,5 +1,6 @@
-"""The pages people look at: the progress dashboard, an enterprise's status, and the assets of
-the interactive API docs (`/api/v1/docs`, served by flask-smorest with our template).
+"""The pages people look at: the progress dashboard (a big screen), the bureau clerk's
+workbench, an enterprise's status, and the assets of the interactive API docs (`/api/v1/docs`,
+served by flask-smorest with our template).
 
 The pages themselves are public and carry no data: their scripts call the API with the token
 the viewer gives (from the URL fragment or a form), so no token ever reaches a server log.
@@ -34,6 +35,12 @@ def _page(template: str) -> Response:
 def dashboard() -> Response:
     """Progress against the plan for a screen: `/dashboard#token=…&year=2024`."""
     return _page("dashboard.html")
+
+
+@blp.get("/workbench")
+def workbench() -> Response:
+    """A bureau clerk's page: load a published list, register, certify, correct, revoke."""
+    return _page("workbench.html")
 
 
 @blp.get("/status")

@@ -9,16 +9,19 @@ from schemas.seeds import COMPARATORS, TARGET_KINDS
 
 PACES = ["achieved", "ahead", "on_track", "behind"]
 # What statistics group by: expiry_year is the year of valid_until (the renewal season's).
-STATS_KEYS = ("year", "tier", "district", "status", "month", "expiry_year")
+STATS_KEYS = ("year", "tier", "district", "status", "month", "renewal", "expiry_year")
 
 
-class ProgressQueryArgsSchema(Schema):
+class DistrictsProgressQueryArgsSchema(Schema):
     year = Year(
         strict=False,
         metadata={"description": "A year of the plan; default: this year, within the plan"},
     )
-    district = DistrictCode(metadata={"description": "Count one district"})
     as_of = fields.Date(metadata={"description": "Count what was true on that day; default today"})
+
+
+class ProgressQueryArgsSchema(DistrictsProgressQueryArgsSchema):
+    district = DistrictCode(metadata={"description": "Count one district"})
 
 
 class Quantity(fields.Number):
@@ -43,7 +46,11 @@ class ProgressRowSchema(Schema):
     kind = fields.String(metadata={"enum": list(TARGET_KINDS), "example": "annual"})
     comparator = fields.String(metadata={"enum": list(COMPARATORS), "example": "at_least"})
     year = fields.Integer(
-        metadata={"description": "The target's year (a by_plan_end target: the plan's last)"}
+        metadata={
+            "description": "The target's year: the year asked for, or the later year a stock "
+            "is to be reached by (a by_plan_end target: the plan's last), shown in every year "
+            "before it with its pace toward that year's end"
+        }
     )
     label_zh = fields.String(metadata={"example": "创新型中小企业"})
     label_en = fields.String(metadata={"example": "innovative SME (newly certified)"})
@@ -57,7 +64,11 @@ class ProgressRowSchema(Schema):
     remaining = Quantity(metadata={"example": 288})
     completion = fields.Float(metadata={"description": "achieved / target", "example": 0.424})
     expected = fields.Float(
-        metadata={"description": "Pro-rata share of the target at as_of", "example": 250.68}
+        metadata={
+            "description": "Pro-rata share of the target at as_of: over its year, or for a "
+            "stock to reach later, over the plan's years up to that one",
+            "example": 250.68,
+        }
     )
     pace = fields.String(metadata={"enum": PACES, "example": "behind"})
 
@@ -90,14 +101,60 @@ class ProgressSchema(Schema):
     )
 
 
+class DistrictTargetSchema(Schema):
+    """A district's count of one target; set against a target only where the plan allocates
+    it among districts (else target, remaining, completion, expected and pace are null)."""
+
+    key = fields.String(metadata={"description": "The target's key in `targets`"})
+    achieved = Quantity(metadata={"example": 41})
+    share = fields.Float(
+        allow_none=True,
+        metadata={
+            "description": "achieved / the city's achieved (null while the city has none)",
+            "example": 0.0912,
+        },
+    )
+    allocated = fields.Boolean(
+        metadata={"description": "true: the plan gives this district its own target"}
+    )
+    target = fields.Integer(allow_none=True, metadata={"description": "The district's allocation"})
+    remaining = Quantity(allow_none=True)
+    completion = fields.Float(allow_none=True, metadata={"description": "achieved / allocation"})
+    expected = fields.Float(allow_none=True, metadata={"description": "Pro rata of the allocation"})
+    pace = fields.String(allow_none=True, metadata={"enum": [*PACES, None]})
+
+
+class DistrictProgressSchema(Schema):
+    district = fields.String(metadata={"example": "410702"})
+    targets = fields.List(fields.Nested(DistrictTargetSchema))
+
+
+class DistrictsProgressSchema(Schema):
+    plan_id = fields.String(metadata={"example": "xinxiang-2023-2025"})
+    year = fields.Integer(metadata={"example": 2024})
+    as_of = fields.Date()
+    targets = fields.List(
+        fields.Nested(ProgressRowSchema),
+        metadata={"description": "The city's progress, as GET /plans/{id}/progress answers it"},
+    )
+    districts = fields.List(
+        fields.Nested(DistrictProgressSchema),
+        metadata={"description": "Every district, by code, with its count of each target"},
+    )
+    renewals = fields.List(
+        fields.Nested(RenewalSeasonRowSchema),
+        metadata={"description": "The city's renewal season of the year, per tier"},
+    )
+
+
 class StatsQueryArgsSchema(Schema):
     group_by = ListParameter(
         fields.String(validate=validate.OneOf(STATS_KEYS)),
         load_default=list,
         metadata={
             "description": "Any of year, tier, district, status, month (YYYY-MM of "
-            "certified_on), expiry_year (the year of valid_until), comma-separated or the "
-            "parameter repeated"
+            "certified_on), renewal, expiry_year (the year of valid_until), comma-separated or "
+            "the parameter repeated"
         },
     )
     year = Year(strict=False)
@@ -105,6 +162,9 @@ class StatsQueryArgsSchema(Schema):
     district = DistrictCode()
     status = fields.String(validate=validate.OneOf(STATUSES))
     expiry_year = Year(strict=False, metadata={"description": "Titles ending in that year"})
+    renewal = fields.Boolean(
+        metadata={"description": "false: new titles only (what annual targets count)"}
+    )
     as_of = fields.Date(metadata={"description": "Status and counts on that day; default today"})
 
 
@@ -115,6 +175,7 @@ class StatsRowSchema(Schema):
     status = fields.String(metadata={"enum": STATUSES})
     month = fields.String(metadata={"description": "YYYY-MM of certified_on", "example": "2024-06"})
     expiry_year = fields.Integer(metadata={"description": "Year of valid_until", "example": 2025})
+    renewal = fields.Boolean(metadata={"description": "A 复核 renewal"})
     count = fields.Integer(metadata={"example": 42})
 
 

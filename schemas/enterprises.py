@@ -129,9 +129,6 @@ class FieldChangeSchema(Schema):
 
 
 class HistoryEventSchema(EventSchema):
-    request_id = fields.String(
-        allow_none=True, metadata={"description": "X-Request-ID of the request that wrote it"}
-    )
     changes = fields.List(
         fields.Nested(FieldChangeSchema),
         metadata={"description": "A correction's fields, old and new; empty otherwise"},

@@ -16,6 +16,13 @@ class EventQueryArgsSchema(Schema):
         validate=validate.Regexp(r"^[0-9A-Za-z]{18}$", error="an 18-character credit code"),
         metadata={"description": "Only the events of this firm", "example": "91410702MA9F3K2L2U"},
     )
+    request_id = fields.String(
+        validate=validate.Regexp(r"^[A-Za-z0-9._-]{1,64}$"),
+        metadata={
+            "description": "Only the events one request wrote (its X-Request-ID): what an "
+            "import just did"
+        },
+    )
 
 
 class EventSchema(Schema):
@@ -27,6 +34,9 @@ class EventSchema(Schema):
     subject = fields.String(metadata={"example": "enterprise/91410702MA9F3K2L2U/certification/7"})
     district = fields.String(allow_none=True, metadata={"example": "410702"})
     data = fields.Dict(metadata={"description": "What was written"})
+    request_id = fields.String(
+        allow_none=True, metadata={"description": "X-Request-ID of the request that wrote it"}
+    )
 
 
 class EventPageSchema(Schema):

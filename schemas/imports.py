@@ -44,6 +44,7 @@ class ImportQueryArgsSchema(Schema):
             "example": "specialized_sme",
         },
     )
+    # Not strict: a query parameter is text ("2023"); 2023.5 is still refused.
     year = fields.Integer(
         validate=validate.Range(min=2000, max=2100),
         metadata={"description": "年度 of the list; default: the title's, else the announcement's"},
@@ -91,6 +92,13 @@ class ImportQueryArgsSchema(Schema):
         metadata={
             "description": "Apply the list without the names-only rows that match no single "
             "firm (they are listed as skipped); by default they refuse the import"
+        },
+    )
+    outcomes = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Also list every firm's row with what becomes of it (`outcomes`): "
+            "for a preview, row by row"
         },
     )
     own_districts_only = fields.Boolean(
@@ -294,6 +302,38 @@ class PublishedListSchema(Schema):
     )
 
 
+class RowOutcomeSchema(Schema):
+    row = fields.Integer(metadata={"example": 6})
+    credit_code = fields.String(metadata={"example": "91410702MA9F3K2L2U"})
+    name = fields.String(allow_none=True, metadata={"example": "新乡市红旗机械制造有限公司"})
+    district = fields.String(allow_none=True, metadata={"example": "410702"})
+    found_by = fields.String(
+        metadata={
+            "enum": ["code", "name", "resolution"],
+            "description": "How the firm was identified: its credit code, its name, the "
+            "request's resolution",
+        }
+    )
+    registers = fields.Boolean(metadata={"description": "The row registers a new firm"})
+    outcome = fields.String(
+        metadata={
+            "enum": [
+                "created",
+                "revoked",
+                "unchanged",
+                "conflict",
+                "skipped",
+                "forbidden",
+                "error",
+            ],
+            "description": "created: a new certification; revoked: a title revoked (a "
+            "revocation list); unchanged: already recorded; "
+            "conflict, error: see `conflicts`, `errors`; skipped: a district not loaded; "
+            "forbidden: outside the bureau's districts",
+        }
+    )
+
+
 class ImportResultSchema(Schema):
     dry_run = fields.Boolean()
     rows = fields.Integer(metadata={"description": "Firms' rows read", "example": 120})
@@ -319,6 +359,13 @@ class ImportResultSchema(Schema):
     errors = fields.List(fields.Nested(RowErrorSchema))
     ignored_columns = fields.List(
         fields.String(), metadata={"description": "Headers not used", "example": ["序号"]}
+    )
+    outcomes = fields.List(
+        fields.Nested(RowOutcomeSchema),
+        metadata={
+            "description": "With `outcomes=true`: every firm's row (those not skipped, "
+            "unresolved or unreadable: see those lists), in file order"
+        },
     )
 
 

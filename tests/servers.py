@@ -210,6 +210,8 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait(timeout=5)
 
 
-def load_demo_data(database_url: str, enterprises: int, seed: int = 1) -> None:
-    """`registry demo-data`: fake firms and certifications (a running server sees them at once)."""
-    run_registry(database_url, "demo-data", "--enterprises", str(enterprises), "--seed", str(seed))
+def load_demo_data(database_url: str, enterprises: int | None, seed: int = 1) -> None:
+    """`registry demo-data`: fake firms and certifications (a running server sees them at once);
+    with no number of enterprises, a city mid-plan."""
+    count = ("--enterprises", str(enterprises)) if enterprises else ()
+    run_registry(database_url, "demo-data", *count, "--seed", str(seed))

@@ -36,6 +36,7 @@ POLICY = {
     ("GET", f"{API}/plans"): PUBLIC,
     ("GET", f"{API}/plans/{{plan_id}}"): PUBLIC,
     ("GET", f"{API}/plans/{{plan_id}}/progress"): STATS,
+    ("GET", f"{API}/plans/{{plan_id}}/progress/districts"): STATS,
     ("GET", f"{API}/stats/certifications"): STATS,
     ("GET", f"{API}/enterprises"): CITY,
     ("POST", f"{API}/enterprises"): CITY,

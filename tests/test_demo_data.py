@@ -1,4 +1,5 @@
-"""`registry demo-data`: realistic, valid, and consistent with every rule of the registry."""
+"""`registry demo-data`: realistic, valid, and consistent with every rule of the registry; with
+no option, a city mid-plan that looks like Xinxiang's."""
 
 import datetime as dt
 import re
@@ -7,8 +8,8 @@ from collections import Counter
 from registry import create_app
 from registry.cli import init_db
 from registry.config import TestConfig
-from registry.models import Certification, District, Enterprise, Event
-from registry.services import certifications, demo, enterprises
+from registry.models import Certification, District, Enterprise, Event, Figure, Tier
+from registry.services import catalog, certifications, demo, enterprises, progress
 from registry.services.audit import Actor
 from schemas.credit_code import is_valid
 
@@ -53,10 +54,10 @@ def test_same_seed_same_data(app, tmp_path):
     assert first == again
 
 
-def test_every_demo_row_passes_the_registry_rules(app, tmp_path):
-    """Replay the generated registry through the services into an empty one: nothing refused."""
+def replay(app, tmp_path) -> None:
+    """Replay the registry of `app` through the services into an empty one, in date order, the
+    revocations last: nothing may be refused, and every default validity is the demo's own."""
     with app.app_context():
-        demo.generate(400, seed=5)
         firms = {
             e.id: {"credit_code": e.credit_code, "name": e.name, "district": e.district_id}
             for e in Enterprise.select()
@@ -64,13 +65,13 @@ def test_every_demo_row_passes_the_registry_rules(app, tmp_path):
         history = list(
             Certification.select().order_by(Certification.certified_on, Certification.id)
         )
-    replay = create_app(
+    again = create_app(
         {
             **{k: v for k, v in vars(TestConfig).items() if k.isupper()},
             "DATABASE_URL": f"sqlite:///{tmp_path / 'replay.db'}",
         }
     )
-    with replay.app_context():
+    with again.app_context():
         init_db()
         registered = {key: enterprises.register(ACTOR, data) for key, data in firms.items()}
         recorded = []
@@ -79,15 +80,92 @@ def test_every_demo_row_passes_the_registry_rules(app, tmp_path):
                 "tier": cert.tier_id,
                 "year": cert.year,
                 "certified_on": cert.certified_on,
-                "valid_until": cert.valid_until,
                 "renewal": cert.renewal,
-            }
-            recorded.append(
-                (cert, certifications.certify(ACTOR, registered[cert.enterprise_id], fields))
-            )
+            }  # valid_until left to the registry's default (DOMAIN.md §1)
+            copy = certifications.certify(ACTOR, registered[cert.enterprise_id], fields)
+            assert copy.valid_until == cert.valid_until, cert.tier_id
+            recorded.append((cert, copy))
         for original, copy in recorded:
             if original.revoked_on:
                 certifications.revoke(
                     ACTOR, copy, reason=original.revocation_reason, revoked_on=original.revoked_on
                 )
         assert Certification.select().count() == len(history)
+
+
+def test_every_demo_row_passes_the_registry_rules(app, tmp_path):
+    with app.app_context():
+        demo.generate(400, seed=5)
+    replay(app, tmp_path)
+
+
+# A city mid-plan: `registry demo-data` with no option ----------------------------------------
+
+PLAN = "xinxiang-2023-2025"
+
+
+def test_the_city_meets_about_the_plans_quotas_in_the_months_lists_come_out(app):
+    with app.app_context():
+        written = demo.generate_city(seed=2, scale=0.4)
+        certs = list(Certification.select())
+        tiers = {t.key: t for t in Tier.select()}
+        figures = Figure.select().count()
+        plan = catalog.plan(PLAN)
+        views = {
+            y: progress.districts_progress(plan, year=y, as_of=dt.date(y, 12, 31))
+            for y in (2023, 2024, 2025)
+        }
+    assert written["certifications"] == len(certs) and written["figures"] == figures > 0
+    for year, view in views.items():
+        rows = {r["key"]: r for r in view["targets"]}
+        # new titles of the year: about the plan's quota (scaled), never 4× it
+        for key, quota in [("innovative_sme_new", 500), ("zjtx_sme_new", 50)]:
+            assert 0.75 * quota * 0.4 <= rows[key]["achieved"] <= 1.25 * quota * 0.4, (year, key)
+        assert rows["toupyan_total_2025"]["achieved"] <= 10  # 头雁 toward 10 by 2025
+    goose = [views[y]["targets"] for y in (2023, 2025)]
+    first, last = ({r["key"]: r["achieved"] for r in rows}["toupyan_total_2025"] for rows in goose)
+    assert 1 <= first <= last
+    # lists come out in their season: innovative SMEs from late spring to December (none in
+    # the first months), MIIT's 小巨人 batch around July; a few dates a year, not every day
+    months = Counter(c.certified_on.month for c in certs if c.tier_id == "innovative_sme")
+    assert set(months) <= set(range(5, 13))
+    assert {c.certified_on.month for c in certs if c.tier_id == "little_giant"} <= {6, 7, 8}
+    days = {c.certified_on for c in certs if c.tier_id == "innovative_sme" and c.year == 2024}
+    assert 1 <= len(days) <= 3
+    assert any(c.renewal for c in certs) and any(c.revoked_on for c in certs)
+    assert all(
+        c.valid_until == certifications.default_valid_until(tiers[c.tier_id], c.certified_on)
+        for c in certs
+    )
+    assert all(c.certified_on <= dt.date.today() + dt.timedelta(days=1) for c in certs)
+    # counties differ: the strongest has several times the weakest's titles of a year
+    shares = [
+        {r["key"]: r for r in d["targets"]}["innovative_sme_new"]["achieved"]
+        for d in views[2024]["districts"]
+    ]
+    assert min(shares) > 0 and max(shares) >= 2.5 * min(shares)
+
+
+def test_every_city_row_passes_the_registry_rules(app, tmp_path):
+    with app.app_context():
+        demo.generate_city(seed=4, scale=0.08)
+    replay(app, tmp_path)
+
+
+def test_demo_data_with_no_option_makes_the_city(app):
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["demo-data", "--seed", "3"])
+        assert result.exit_code == 0, result.output
+        assert "a city mid-plan" in result.output
+        assert Enterprise.select().count() > 5000
+        assert Figure.select().count() > 0
+        plan = catalog.plan(PLAN)
+        paces = {
+            y: {
+                r["pace"]
+                for r in progress.progress(plan, year=y, as_of=dt.date(y, 9, 30))["targets"]
+            }
+            for y in (2023, 2024, 2025)
+        }
+    # at full scale, a real city's mix: some targets met, some ahead, some behind
+    assert all(len(p) >= 3 for p in paces.values()), paces

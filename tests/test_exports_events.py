@@ -562,3 +562,22 @@ def test_a_bureau_sees_a_firm_leave_its_district(client, auth, data):
 
     assert [e["action"] for e in seen] == ["enterprise.updated"]
     assert json.dumps(seen[0]["data"], ensure_ascii=False).count(OTHER_DISTRICT) >= 1
+
+
+def test_events_of_one_request_by_its_request_id(client, auth, register):
+    """A page that sent a write with its own X-Request-ID reads back what that write recorded."""
+    register("before")
+    code = make_code("by-request")
+    reply = client.post(
+        "/api/v1/enterprises",
+        json={"credit_code": code, "name": "新乡市请求编号有限公司", "district": DISTRICT},
+        headers={**auth["bureau"], "X-Request-ID": "wb-import-42"},
+    )
+    assert reply.status_code == 201
+    register("after")
+    body = client.get("/api/v1/events?request_id=wb-import-42", headers=auth["bureau"]).json
+    assert [(e["action"], e["subject"], e["request_id"]) for e in body["items"]] == [
+        ("enterprise.registered", f"enterprise/{code}", "wb-import-42")
+    ]
+    bad = client.get("/api/v1/events?request_id=no%20spaces", headers=auth["bureau"])
+    assert bad.status_code == 422

@@ -1,6 +1,6 @@
-"""The HTML pages (/dashboard, /status) and the docs' assets, through the test client: public,
-local assets only, outside the OpenAPI document, every string in both languages. What they
-show in a browser is tested in tests/browser/."""
+"""The HTML pages (/dashboard, /workbench, /status) and the docs' assets, through the test
+client: public, local assets only, outside the OpenAPI document, every string in both languages.
+What they show in a browser is tested in tests/browser/."""
 
 import re
 from pathlib import Path
@@ -9,7 +9,8 @@ import pytest
 
 from registry.pages import CONTENT_SECURITY_POLICY
 
-PAGES = ["/dashboard", "/status"]
+PAGES = ["/dashboard", "/workbench", "/status"]
+SCRIPTS = ["common.js", "dashboard.js", "workbench.js", "status.js"]
 STATIC = Path(__file__).resolve().parents[1] / "registry" / "static"
 
 
@@ -81,10 +82,12 @@ def test_a_token_in_the_query_string_is_refused(client):
 
 
 def _string_keys(script: str) -> list[str]:
-    return re.findall(r'^\s*"((?:common|dashboard|status)\.[\w.]+)":', script, re.MULTILINE)
+    return re.findall(
+        r'^\s*"((?:common|dashboard|workbench|status)\.[\w.]+)":', script, re.MULTILINE
+    )
 
 
-@pytest.mark.parametrize("name", ["common.js", "dashboard.js", "status.js"])
+@pytest.mark.parametrize("name", SCRIPTS)
 def test_every_string_is_in_chinese_and_english(name):
     keys = _string_keys((STATIC / name).read_text(encoding="utf-8"))
     assert keys
@@ -96,8 +99,20 @@ def test_every_string_is_in_chinese_and_english(name):
 def test_every_text_of_a_page_has_a_translation(client, path):
     html = client.get(path).get_data(as_text=True)
     known = set()
-    for name in ("common.js", "dashboard.js", "status.js"):
+    for name in SCRIPTS:
         known.update(_string_keys((STATIC / name).read_text(encoding="utf-8")))
     used = set(re.findall(r'data-i18n(?:-aria-label)?="([^"]+)"', html))
     assert used
     assert used <= known, used - known
+
+
+def test_the_charting_library_is_vendored_with_its_licence(client):
+    """ECharts is served from here (no CDN), with the Apache licence and NOTICE it asks for."""
+    vendor = STATIC / "vendor" / "echarts"
+    assert {"LICENSE", "NOTICE", "echarts.common.min.js"} <= {p.name for p in vendor.iterdir()}
+    assert "Apache License" in (vendor / "LICENSE").read_text(encoding="utf-8")
+    html = client.get("/dashboard").get_data(as_text=True)
+    assert "/assets/vendor/echarts/echarts.common.min.js" in html
+    response = client.get("/assets/vendor/echarts/echarts.common.min.js")
+    assert response.status_code == 200 and b"Apache" in response.get_data()[:2000]
+    response.close()

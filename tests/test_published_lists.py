@@ -1575,3 +1575,44 @@ def test_tier_wordings_as_a_parameter_and_in_a_column(app, client, auth):
     response = load(client, auth["admin"], published, certified_on="2023-04-12")
     assert response.status_code == 200, response.json
     assert [certs(client, auth, f.code)[0][0] for f in firms] == list(TIER_WORDINGS.values())
+
+
+def test_outcomes_list_every_firms_row_for_a_preview(app, client, auth, unresolved_setup):
+    """`outcomes=true`: each row that names a firm, with what becomes of it; the rest are in
+    skipped, unresolved and errors. Without it the answer has no `outcomes`."""
+    published = unresolved_setup
+    typo_code = make_code("typo-firm")
+    resolve = json.dumps(
+        {TYPO: {"credit_code": typo_code, "district": "红旗区"}}, ensure_ascii=False
+    )
+    query = {"certified_on": "2023-03-20", "skip_unresolved": "true", "dry_run": "true"}
+
+    preview = load_form(client, auth["admin"], published, resolve=resolve, outcomes="true", **query)
+
+    assert preview.status_code == 200, preview.json
+    by_row = {o["row"]: o for o in preview.json["outcomes"]}
+    assert list(by_row) == sorted(by_row)
+    hongqi = by_row[published.row_of[pub.HONGQI.name]]
+    assert hongqi == {
+        "row": published.row_of[pub.HONGQI.name],
+        "credit_code": pub.HONGQI.code,
+        "name": pub.HONGQI.name,
+        "district": "410702",
+        "found_by": "name",
+        "registers": False,
+        "outcome": "created",
+    }
+    typo = by_row[published.row_of[TYPO]]
+    assert (typo["found_by"], typo["registers"], typo["outcome"]) == ("resolution", True, "created")
+    skipped = {s["row"] for s in preview.json["skipped"]}
+    assert not skipped & set(by_row)  # a row is in one place: outcomes, or skipped
+    assert (
+        "outcomes" not in load_form(client, auth["admin"], published, resolve=resolve, **query).json
+    )
+
+    query["dry_run"] = "false"
+    assert load_form(client, auth["admin"], published, resolve=resolve, **query).status_code == 200
+    query["dry_run"] = "true"
+    again = load_form(client, auth["admin"], published, resolve=resolve, outcomes="true", **query)
+    assert {o["outcome"] for o in again.json["outcomes"]} == {"unchanged"}
+    assert not any(o["registers"] for o in again.json["outcomes"])

@@ -7,6 +7,8 @@ from registry.services.clock import today
 from registry.web.api import Blueprint
 from registry.web.caching import cached_json
 from schemas.dashboards import (
+    DistrictsProgressQueryArgsSchema,
+    DistrictsProgressSchema,
     ProgressQueryArgsSchema,
     ProgressSchema,
     StatsQueryArgsSchema,
@@ -40,6 +42,31 @@ class Progress(MethodView):
         return cached_json(("progress", plan_id, year, district, as_of), ProgressSchema, compute)
 
 
+@blp.route("/plans/<string:plan_id>/progress/districts")
+class DistrictsProgress(MethodView):
+    @blp.access("dashboard", "bureau", "admin")
+    @blp.polled
+    @blp.arguments(DistrictsProgressQueryArgsSchema(), location="query")
+    @blp.response(
+        200, DistrictsProgressSchema, headers={"ETag": {"$ref": "#/components/headers/ETAG"}}
+    )
+    @blp.problem_response(404, "No such plan")
+    def get(self, args, plan_id):
+        """The city's progress and every district's, in one answer (one request per screen)"""
+        as_of = args.get("as_of") or today()
+        year = args.get("year")
+
+        def compute():
+            plan = catalog.plan(plan_id)
+            return progress.districts_progress(
+                plan, year=year or progress.default_year(plan, as_of), as_of=as_of
+            )
+
+        return cached_json(
+            ("progress-districts", plan_id, year, as_of), DistrictsProgressSchema, compute
+        )
+
+
 @blp.route("/stats/certifications")
 class CertificationStats(MethodView):
     @blp.access("dashboard", "bureau", "admin")
@@ -47,11 +74,12 @@ class CertificationStats(MethodView):
     @blp.arguments(StatsQueryArgsSchema(), location="query")
     @blp.response(200, StatsSchema, headers={"ETag": {"$ref": "#/components/headers/ETAG"}})
     def get(self, args):
-        """Certification counts grouped by any of year, tier, district, status, month,
+        """Certification counts grouped by any of year, tier, district, status, month, renewal,
         expiry_year"""
         as_of = args.pop("as_of", None) or today()
         group_by = list(dict.fromkeys(args.pop("group_by")))
-        filters = {k: args.get(k) for k in ("year", "tier", "district", "status", "expiry_year")}
+        keys = ("year", "tier", "district", "status", "renewal", "expiry_year")
+        filters = {k: args.get(k) for k in keys}
         key = ("stats", tuple(group_by), tuple(sorted(filters.items())), as_of)
         return cached_json(
             key,

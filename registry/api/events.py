@@ -23,5 +23,6 @@ class Events(MethodView):
             after=args["after"],
             limit=args["limit"],
             credit_code=code.upper() if code else None,
+            request_id=args.get("request_id"),
         )
         return {"items": items, "next_after": items[-1].id if items else args["after"]}

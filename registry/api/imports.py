@@ -132,6 +132,7 @@ class Imports(MethodView):
             dry_run=args.pop("dry_run"),
             skip_unresolved=args.pop("skip_unresolved"),
             own_districts_only=args.pop("own_districts_only"),
+            outcomes=args.pop("outcomes"),
             max_rows=current_app.config["IMPORT_MAX_ROWS"],
             upload_limit=current_app.config["MAX_CONTENT_LENGTH"],
         )

@@ -6,10 +6,16 @@ from registry.services.audit import Actor
 
 
 def feed(
-    actor: Actor, *, after: int = 0, limit: int = 100, credit_code: str | None = None
+    actor: Actor,
+    *,
+    after: int = 0,
+    limit: int = 100,
+    credit_code: str | None = None,
+    request_id: str | None = None,
 ) -> list[Event]:
     """Events with an id above `after` that `actor` may read (a bureau: its districts', and the
-    moves of firms that left them), of one firm if `credit_code` is given."""
+    moves of firms that left them); of one firm with `credit_code`; with `request_id`, only
+    those that request wrote."""
     query = Event.select().where(Event.id > after)
     districts = scope.visible_districts(actor)
     if districts is not None:
@@ -18,4 +24,6 @@ def feed(
         )
     if credit_code is not None:
         query = query.where(Event.credit_code == credit_code)
+    if request_id is not None:
+        query = query.where(Event.request_id == request_id)
     return list(query.order_by(Event.id).limit(limit))

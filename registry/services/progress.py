@@ -5,15 +5,17 @@ under the registry's version (registry.web.caching), which every write bumps, so
 two writes never touches the certifications table.
 """
 
-import calendar
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 import peewee as pw
 
 from registry.db import is_sqlite
 from registry.models import (
+    CITY_WIDE,
     Certification,
+    District,
     Enterprise,
     Figure,
     Measure,
@@ -27,6 +29,8 @@ from registry.services.catalog import check_district
 from registry.services.errors import invalid_field
 
 PACE_TOLERANCE = 0.10  # within 10 % of the expected count is on track
+# A district's row of a target the plan does not allocate: counts only, no target to be behind of
+UNALLOCATED = ("target", "remaining", "completion", "expected", "pace")
 
 
 def default_year(plan: Plan, as_of: dt.date) -> int:
@@ -49,41 +53,100 @@ def _in_district(query: pw.ModelSelect, district: str | None) -> pw.ModelSelect:
     return query
 
 
+def _new_in(year: int, as_of: dt.date):
+    """New certifications of `year`: no renewals, announced and unrevoked at as_of."""
+    return (
+        (Certification.year == year)
+        & (Certification.renewal == False)  # noqa: E712
+        & (Certification.certified_on <= as_of)
+        & (Certification.revoked_on.is_null() | (Certification.revoked_on > as_of))
+    )
+
+
 def annual_counts(year: int, as_of: dt.date, district: str | None) -> dict[str, int]:
     """New certifications of `year` per tier: no renewals, announced and unrevoked at as_of."""
     query = (
         Certification.select(Certification.tier, pw.fn.COUNT(Certification.id).alias("n"))
-        .where(
-            (Certification.year == year)
-            & (Certification.renewal == False)  # noqa: E712
-            & (Certification.certified_on <= as_of)
-            & (Certification.revoked_on.is_null() | (Certification.revoked_on > as_of))
-        )
+        .where(_new_in(year, as_of))
         .group_by(Certification.tier)
     )
     return {row.tier_id: row.n for row in _in_district(query, district)}
 
 
+def annual_counts_by_district(year: int, as_of: dt.date) -> dict[tuple[str, str], int]:
+    """annual_counts of every district at once: {(district, tier): n}."""
+    query = (
+        Certification.select(Enterprise.district, Certification.tier, pw.fn.COUNT(Certification.id))
+        .join(Enterprise)
+        .where(_new_in(year, as_of))
+        .group_by(Enterprise.district, Certification.tier)
+    )
+    return {(district, tier): n for district, tier, n in query.tuples()}
+
+
+def _holding(tier: Tier, day: dt.date):
+    """Certifications that make their firm a holder of `tier` on `day`: that tier or a higher
+    one of its ladder, active."""
+    higher = Tier.select(Tier.key).where((Tier.ladder == tier.ladder_id) & (Tier.rank >= tier.rank))
+    return Certification.tier.in_(higher) & _active_on(day)
+
+
 def stock_count(tier: Tier, day: dt.date, district: str | None) -> int:
     """Enterprises holding, on `day`, an active certification of `tier` or higher in its ladder."""
-    higher = Tier.select(Tier.key).where((Tier.ladder == tier.ladder_id) & (Tier.rank >= tier.rank))
     query = Certification.select(pw.fn.COUNT(Certification.enterprise.distinct())).where(
-        Certification.tier.in_(higher) & _active_on(day)
+        _holding(tier, day)
     )
     return _in_district(query, district).scalar() or 0
 
 
-def _elapsed_share(year: int, as_of: dt.date) -> float:
-    start, days = dt.date(year, 1, 1), (366 if calendar.isleap(year) else 365)
-    elapsed = min(max((as_of - start).days + 1, 0), days)
-    return elapsed / days
+def stock_counts_by_district(tier: Tier, day: dt.date) -> dict[str, int]:
+    """stock_count of every district at once (a firm is in one district: they add up)."""
+    query = (
+        Certification.select(Enterprise.district, pw.fn.COUNT(Certification.enterprise.distinct()))
+        .join(Enterprise)
+        .where(_holding(tier, day))
+        .group_by(Enterprise.district)
+    )
+    return dict(query.tuples())
 
 
-def _plan_share(plan: Plan, day: dt.date) -> float:
-    """The share of the plan's whole span elapsed at `day` (for by_plan_end targets)."""
-    start, end = dt.date(plan.first_year, 1, 1), dt.date(plan.last_year, 12, 31)
+def _span_share(first_year: int, last_year: int, day: dt.date) -> float:
+    """The share of the years first_year to last_year elapsed at `day`."""
+    start, end = dt.date(first_year, 1, 1), dt.date(last_year, 12, 31)
     days = (end - start).days + 1
     return min(max((day - start).days + 1, 0), days) / days
+
+
+def targets_of(plan: Plan, year: int) -> list[Target]:
+    """The targets a year's progress shows, in the plan's order: those of the year, and every
+    stock the plan sets for its end or a later year with no target of its key in this one
+    (头雁 10 by 2025 in the 2023 view). Each carries `paced_from`: the first year of the span
+    its expected share runs over (the year itself for annual targets; for a stock, from the
+    plan's start or the year after its key's previous target, to the target's year)."""
+    every = list(
+        Target.select(Target, Tier, Measure)
+        .join(Tier, pw.JOIN.LEFT_OUTER)
+        .switch(Target)
+        .join(Measure, pw.JOIN.LEFT_OUTER)
+        .where(Target.plan == plan)
+        .order_by(Target.position, Target.id)
+    )
+    years_of: dict[str, list[int]] = {}
+    for t in every:
+        years_of.setdefault(t.key, []).append(t.year)
+    shown = []
+    for t in every:
+        years = years_of[t.key]
+        if t.kind == "annual":
+            t.paced_from = t.year
+            wanted = t.year == year
+        else:
+            t.paced_from = max([y + 1 for y in years if y < t.year], default=plan.first_year)
+            # this year's target of the key, else its nearest later one
+            wanted = t.year == min([y for y in years if y >= year], default=None)
+        if wanted:
+            shown.append(t)
+    return shown
 
 
 def met(achieved: float, target: float, comparator: str = "at_least") -> bool:
@@ -109,14 +172,33 @@ def pace(achieved: float, target: float, expected: float, comparator: str = "at_
     return "ahead" if achieved > expected else "behind"
 
 
+def _cents(total) -> Decimal:
+    """A sum of figures (SQLite sums decimals as floats: 906.2800000000001) to the cent."""
+    return Decimal(str(total or 0)).quantize(Decimal("0.01"))
+
+
+def _figures(years: range | list[int]) -> pw.ModelSelect:
+    return Figure.select(Figure.measure, Figure.year, pw.fn.SUM(Figure.value).alias("total")).where(
+        Figure.year.in_(list(years))
+    )
+
+
 def figure_sums(years: range | list[int], district: str | None) -> dict[tuple[str, int], Decimal]:
     """Recorded figures summed per (measure, year), all districts or one."""
-    query = Figure.select(Figure.measure, Figure.year, pw.fn.SUM(Figure.value).alias("total"))
-    query = query.where(Figure.year.in_(list(years)))
+    query = _figures(years)
     if district:
         query = query.where(Figure.district == district)
     query = query.group_by(Figure.measure, Figure.year)
-    return {(row.measure_id, row.year): Decimal(str(row.total or 0)) for row in query}
+    return {(row.measure_id, row.year): _cents(row.total) for row in query}
+
+
+def figure_sums_by_district(years: range | list[int]) -> dict[str, dict[tuple[str, int], Decimal]]:
+    """figure_sums of every district at once (city-wide figures belong to none)."""
+    query = _figures(years).select_extend(Figure.district).where(Figure.district != CITY_WIDE)
+    sums: dict[str, dict[tuple[str, int], Decimal]] = {}
+    for row in query.group_by(Figure.measure, Figure.year, Figure.district):
+        sums.setdefault(row.district, {})[(row.measure_id, row.year)] = _cents(row.total)
+    return sums
 
 
 def _measure_achieved(target, measure: Measure, year: int, plan: Plan, sums: dict) -> Decimal:
@@ -136,74 +218,93 @@ def _number(value):
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def progress(plan: Plan, *, year: int, as_of: dt.date, district: str | None = None) -> dict:
-    """Each target of `year` (and each by_plan_end target of the plan): target, achieved,
-    remaining, completion, expected, pace. With a district, a target the plan allocates among
-    districts shows the district's allocation."""
+def _check_year(plan: Plan, year: int) -> None:
     if not plan.first_year <= year <= plan.last_year:
         raise invalid_field(
             "year", f"plan {plan.id} covers {plan.first_year}–{plan.last_year}", location="query"
         )
+
+
+def _allocations(targets: list[Target]) -> dict[int, dict[str, int]]:
+    """{target id: {district: value}} for the targets the plan divides among districts."""
+    allocations: dict[int, dict[str, int]] = {}
+    for a in TargetAllocation.select().where(TargetAllocation.target.in_([t.id for t in targets])):
+        allocations.setdefault(a.target_id, {})[a.district_id] = a.value
+    return allocations
+
+
+class _Year:
+    """What a year's progress needs of one target: its pace share and how to count it."""
+
+    def __init__(self, plan: Plan, year: int, as_of: dt.date):
+        self.plan, self.year, self.as_of = plan, year, as_of
+        self.stock_day = min(as_of, dt.date(year, 12, 31))
+        self.years = range(plan.first_year, year + 1)
+
+    def share(self, target: Target) -> float:
+        """The share of the target expected by as_of: of its year, or for a stock of the span
+        of years it is built over (to reach later: pace toward the end)."""
+        return _span_share(target.paced_from, target.year, self.stock_day)
+
+    def achieved(self, target: Target, flows: dict, sums: dict, stock: Callable) -> Decimal | int:
+        """`flows`: {tier: new certifications}; `sums`: {(measure, year): figure};
+        `stock(tier)`: holders at the stock day."""
+        if target.measure_id:
+            return _measure_achieved(target, target.measure, self.year, self.plan, sums)
+        if target.kind == "annual":
+            return flows.get(target.tier_id, 0)
+        return stock(target.tier)
+
+    def measured(self, target: Target, achieved, value: int) -> dict:
+        expected = round(value * self.share(target), 2)
+        return {
+            "target": value,
+            "achieved": _number(achieved),
+            "remaining": _number(remaining(achieved, value, target.comparator)),
+            "completion": round(float(achieved) / value, 4) if value else 1.0,
+            "expected": expected,
+            "pace": pace(float(achieved), value, expected, target.comparator),
+        }
+
+
+def _described(target: Target) -> dict:
+    subject = target.tier if target.tier_id else target.measure
+    return {
+        "key": target.key,
+        "tier": target.tier_id,
+        "measure": target.measure_id,
+        "kind": target.kind,
+        "comparator": target.comparator,
+        "year": target.year,
+        "label_zh": target.label_zh or subject.label_zh,
+        "label_en": target.label_en or subject.label_en,
+        "unit_zh": target.measure.unit_zh if target.measure_id else "家",
+        "city_target": target.value,
+    }
+
+
+def progress(plan: Plan, *, year: int, as_of: dt.date, district: str | None = None) -> dict:
+    """Each target of `year`, and each stock to reach by a later year (targets_of): target,
+    achieved, remaining, completion, expected, pace. With a district, a target the plan
+    allocates among districts shows the district's allocation."""
+    _check_year(plan, year)
     check_district(district, location="query")
-    targets = list(
-        Target.select(Target, Tier, Measure)
-        .join(Tier, pw.JOIN.LEFT_OUTER)
-        .switch(Target)
-        .join(Measure, pw.JOIN.LEFT_OUTER)
-        .where((Target.plan == plan) & ((Target.year == year) | (Target.kind == "by_plan_end")))
-        .order_by(Target.position, Target.id)
-    )
-    allocations: dict[int, int] = {}
-    if district:
-        allocated = TargetAllocation.select(TargetAllocation.target).where(
-            TargetAllocation.target.in_([t.id for t in targets])
-        )
-        allocations = {a.target_id: 0 for a in allocated}
-        for a in TargetAllocation.select().where(
-            TargetAllocation.target.in_([t.id for t in targets])
-            & (TargetAllocation.district == district)
-        ):
-            allocations[a.target_id] = a.value
+    targets = targets_of(plan, year)
+    allocations = _allocations(targets) if district else {}
     flows = annual_counts(year, as_of, district)
-    sums = figure_sums(range(plan.first_year, year + 1), district) if targets else {}
-    stock_day = min(as_of, dt.date(year, 12, 31))
+    span = _Year(plan, year, as_of)
+    sums = figure_sums(span.years, district) if targets else {}
+
+    def stock(tier: Tier) -> int:
+        return stock_count(tier, span.stock_day, district)
+
     rows = []
     for target in targets:
-        tier = target.tier if target.tier_id else None
-        measure = target.measure if target.measure_id else None
-        if measure is not None:
-            achieved = _measure_achieved(target, measure, year, plan, sums)
-        elif target.kind == "annual":
-            achieved = flows.get(target.tier_id, 0)
-        else:
-            achieved = stock_count(tier, stock_day, district)
-        if target.kind == "by_plan_end":
-            share = _plan_share(plan, stock_day)
-        else:
-            share = _elapsed_share(year, as_of)
-        value = allocations.get(target.id, target.value)
-        expected = round(value * share, 2)
-        subject = tier or measure
+        allocated = target.id in allocations
+        value = allocations[target.id].get(district, 0) if allocated else target.value
+        achieved = span.achieved(target, flows, sums, stock)
         rows.append(
-            {
-                "key": target.key,
-                "tier": target.tier_id,
-                "measure": target.measure_id,
-                "kind": target.kind,
-                "comparator": target.comparator,
-                "year": target.year,
-                "label_zh": target.label_zh or subject.label_zh,
-                "label_en": target.label_en or subject.label_en,
-                "unit_zh": measure.unit_zh if measure else "家",
-                "city_target": target.value,
-                "allocated": target.id in allocations,
-                "target": value,
-                "achieved": _number(achieved),
-                "remaining": _number(remaining(achieved, value, target.comparator)),
-                "completion": round(float(achieved) / value, 4) if value else 1.0,
-                "expected": expected,
-                "pace": pace(float(achieved), value, expected, target.comparator),
-            }
+            {**_described(target), "allocated": allocated, **span.measured(target, achieved, value)}
         )
     return {
         "plan_id": plan.id,
@@ -213,6 +314,53 @@ def progress(plan: Plan, *, year: int, as_of: dt.date, district: str | None = No
         "targets": rows,
         "renewals": titles.renewal_season(year, as_of, district),
     }
+
+
+def districts_progress(plan: Plan, *, year: int, as_of: dt.date) -> dict:
+    """The city's progress (as `progress`) and every district's in one answer. A district's
+    count of a target is shown with its share of the city's count; against the district's own
+    allocation (target, completion, expected, pace) only where the plan allocates that target:
+    a city-wide target is never set against one district's count."""
+    city = progress(plan, year=year, as_of=as_of)
+    targets = targets_of(plan, year)
+    allocations = _allocations(targets)
+    span = _Year(plan, year, as_of)
+    flows: dict[str, dict[str, int]] = {}
+    for (district, tier), n in annual_counts_by_district(year, as_of).items():
+        flows.setdefault(district, {})[tier] = n
+    sums = figure_sums_by_district(span.years)
+    stocks = {
+        t.tier_id: stock_counts_by_district(t.tier, span.stock_day)
+        for t in targets
+        if t.tier_id and t.kind != "annual"
+    }
+    city_achieved = {row["key"]: row["achieved"] for row in city["targets"]}
+    districts = []
+    for code in District.select(District.code).order_by(District.code).tuples():
+        code = code[0]
+
+        def stock(tier: Tier, code=code) -> int:
+            return stocks[tier.key].get(code, 0)
+
+        rows = []
+        for target in targets:
+            achieved = span.achieved(target, flows.get(code, {}), sums.get(code, {}), stock)
+            whole = city_achieved[target.key]
+            row = {
+                "key": target.key,
+                "achieved": _number(achieved),
+                "share": round(float(achieved) / whole, 4) if whole else None,
+                "allocated": target.id in allocations,
+            }
+            if row["allocated"]:
+                value = allocations[target.id].get(code, 0)
+                row.update(span.measured(target, achieved, value))
+            else:
+                row.update(dict.fromkeys(UNALLOCATED))
+            rows.append(row)
+        districts.append({"district": code, "targets": rows})
+    del city["district"]
+    return {**city, "districts": districts}
 
 
 def _status_on(day: dt.date):
@@ -247,7 +395,7 @@ def _month_of(day: pw.Field):
 
 def certification_stats(*, group_by: list[str], as_of: dt.date, filters: dict) -> dict:
     """Certification counts grouped by any of year, tier, district, status (at as_of), month
-    (`YYYY-MM` of certified_on) and expiry_year (of valid_until)."""
+    (`YYYY-MM` of certified_on), expiry_year (of valid_until) and renewal."""
     check_district(filters.get("district"), location="query")
     columns = {
         "year": Certification.year,
@@ -256,6 +404,7 @@ def certification_stats(*, group_by: list[str], as_of: dt.date, filters: dict) -
         "status": _status_on(as_of),
         "month": _month_of(Certification.certified_on),
         "expiry_year": _year_of(Certification.valid_until),
+        "renewal": Certification.renewal,
     }
     selected = [columns[key].alias(key) for key in group_by]
     query = (

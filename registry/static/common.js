@@ -10,6 +10,7 @@ const Registry = (() => {
       "common.brand": "新乡市优质企业梯度培育",
       "common.nav": "页面",
       "common.nav.dashboard": "进度看板",
+      "common.nav.workbench": "工作台",
       "common.nav.status": "企业状态",
       "common.nav.docs": "API 文档",
       "common.noscript": "此页面需要启用 JavaScript。",
@@ -27,6 +28,7 @@ const Registry = (() => {
       "common.brand": "Xinxiang quality enterprise cultivation",
       "common.nav": "Pages",
       "common.nav.dashboard": "Progress dashboard",
+      "common.nav.workbench": "Workbench",
       "common.nav.status": "Enterprise status",
       "common.nav.docs": "API docs",
       "common.noscript": "This page needs JavaScript.",
@@ -182,6 +184,16 @@ const Registry = (() => {
     return district.name_en;
   }
 
+  /** The token form again (#token-form): the message, if any, in its alert; the field empty,
+      marked invalid after a refusal, and focused. */
+  function askForToken(message) {
+    document.getElementById("token-error").textContent = message || "";
+    const input = document.getElementById("token-input");
+    input.value = "";
+    input.setAttribute("aria-invalid", message ? "true" : "false");
+    input.focus();
+  }
+
   function start() {
     let stored = null;
     try {
@@ -214,6 +226,7 @@ const Registry = (() => {
     percent,
     tierLabel,
     districtName,
+    askForToken,
     start,
   };
 })();

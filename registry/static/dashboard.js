@@ -1,8 +1,12 @@
-/* The progress dashboard: /dashboard#token=…&year=2024[&poll=10][&lang=en][&plan=…].
+/* The big screen: /dashboard#token=…&year=2024[&as_of=2024-09-30][&poll=10][&rotate=8][&lang=en].
 
-   Each poll asks for the city-wide progress with If-None-Match. Every aggregate's ETag follows
-   the registry's version (and the day), so a 304 there means nothing changed anywhere: the
-   districts and the monthly counts are fetched again only when it answers 200. */
+   One screen, no scrolling, readable across a room: the SME tiers and 头雁 with their pace, the
+   counties ranked, the trend of new titles by month over the plan's years against the pro-rata
+   line (ECharts, SVG: every label is text), the other targets rotating by themselves (a wall
+   screen cannot be clicked), and the titles expiring this year with the renewals so far.
+
+   Each poll is one conditional request (progress/districts, with If-None-Match); only when it
+   answers 200 are the monthly statistics fetched again. */
 "use strict";
 
 (() => {
@@ -11,7 +15,12 @@
   const TOKEN_KEY = "registry.dashboard.token";
   const POLL_SECONDS = 10;
   const POLL_MIN_SECONDS = 2;
+  const ROTATE_SECONDS = 8;
+  const OTHERS_PER_PAGE = 6;
   const PACE_SYMBOL = { achieved: "✓", ahead: "▲", on_track: "●", behind: "▼" };
+  // The plan's headline: the SME ladder and the 头雁 title (the plan's 优质企业培育工程).
+  const HEADLINE_LADDERS = ["sme", "head_goose"];
+  const NARROW = window.matchMedia("(max-width: 899px)");
 
   R.addStrings({
     zh: {
@@ -21,37 +30,43 @@
       "dashboard.signin.hint":
         "看板、区县工信部门或管理员令牌。大屏可用一个链接打开：/dashboard#token=…&year=2024（令牌在 # 之后，不会发送到服务器）。",
       "dashboard.year": "计划年度",
-      "dashboard.year.option": "{year} 年",
-      "dashboard.targets": "目标完成情况",
-      "dashboard.legend.achieved": "已完成",
-      "dashboard.legend.expected": "按时间进度应完成",
-      "dashboard.legend.pace": "✓ 已完成 · ▲ 超前 · ● 正常（与应完成相差 10% 以内）· ▼ 落后",
+      "dashboard.year.option": "{year} 年度",
+      "dashboard.targets": "梯度培育目标",
+      "dashboard.legend.pace": "✓ 已完成 · ▲ 超前 · ● 正常（与应完成相差 10% 以内）· ▼ 落后；竖线：按时间进度应完成",
       "dashboard.kind.annual": "{year} 年新增",
       "dashboard.kind.cumulative": "{year} 年末累计",
-      "dashboard.kind.by_plan_end": "到 {end} 年末",
+      "dashboard.kind.toward": "到 {end} 年末",
       "dashboard.pace.achieved": "已完成",
       "dashboard.pace.ahead": "超前",
       "dashboard.pace.on_track": "正常",
       "dashboard.pace.behind": "落后",
-      "dashboard.figures.achieved": "已完成",
-      "dashboard.figures.target": "目标",
       "dashboard.figures.completion": "完成率",
       "dashboard.figures.expected": "应完成",
       "dashboard.figures.remaining": "尚差",
       "dashboard.unit": "家",
       "dashboard.meter":
-        "{tier}：已完成 {achieved} 家，目标 {target} 家，完成率 {completion}，按时间进度应完成 {expected} 家，{pace}",
-      "dashboard.districts": "各县（市、区）完成情况",
-      "dashboard.districts.caption": "各区县完成数；括号内为占全市目标的比例",
-      "dashboard.districts.district": "县（市、区）",
-      "dashboard.districts.total": "全市",
-      "dashboard.months": "按月认定数",
-      "dashboard.months.caption": "{year} 年度名单中的认定，按公布月份统计（含复核）；共 {total} 项。",
-      "dashboard.months.table": "按层级的数据表",
-      "dashboard.months.month": "月份",
-      "dashboard.months.total": "合计",
-      "dashboard.months.label": "{month}月",
-      "dashboard.months.other_year": "{year}年{month}月",
+        "{tier}：已完成 {achieved}，目标 {target}，完成率 {completion}，按时间进度应完成 {expected}，{pace}",
+      "dashboard.league": "各县（市、区）排名",
+      "dashboard.league.caption.count": "按{target}数量排名；百分比为占全市的比例（规划未分解到县区，不设县区目标）",
+      "dashboard.league.caption.allocated": "按{target}完成规划分解目标的比例排名",
+      "dashboard.league.rank": "名次",
+      "dashboard.league.district": "县（市、区）",
+      "dashboard.league.share": "占全市 {share}",
+      "dashboard.league.of": "{achieved} / {target}",
+      "dashboard.trend": "{tier}：逐月累计新认定",
+      "dashboard.trend.year": "{year} 年：{count} 家",
+      "dashboard.trend.pace": "按时间进度（{target} 家/年）",
+      "dashboard.trend.month": "{month}月",
+      "dashboard.trend.caption":
+        "各年度名单中的新认定（不含复核），按公布月份累计；虚线为按时间进度应完成数。",
+      "dashboard.trend.table": "{tier}逐月累计新认定（家）",
+      "dashboard.others": "其他目标",
+      "dashboard.others.page": "{page} / {pages}",
+      "dashboard.expiry": "{year} 年到期及复核",
+      "dashboard.expiry.row": "到期 {expiring} 家 · 已复核或晋级 {renewed} 家",
+      "dashboard.expiry.none": "本年度无到期",
+      "dashboard.expiry.note":
+        "有效期于本年度届满的称号；已复核含已通过复核或已晋升更高层级的企业（截至统计日）。",
       "dashboard.freshness": "统计截至 {as_of} · {time} 更新",
       "dashboard.stale": "⚠ {error}（显示的是 {time} 的数据）",
       "dashboard.loading": "正在加载…",
@@ -66,37 +81,44 @@
         "A dashboard, bureau or admin token. A screen can be set up with one link: /dashboard#token=…&year=2024 (after the #, the token is never sent to the server).",
       "dashboard.year": "Plan year",
       "dashboard.year.option": "{year}",
-      "dashboard.targets": "Targets",
-      "dashboard.legend.achieved": "Achieved",
-      "dashboard.legend.expected": "Expected by now (pro rata)",
-      "dashboard.legend.pace": "✓ achieved · ▲ ahead · ● on track (within 10 % of expected) · ▼ behind",
+      "dashboard.targets": "Cultivation targets",
+      "dashboard.legend.pace":
+        "✓ achieved · ▲ ahead · ● on track (within 10 % of expected) · ▼ behind; mark: expected by now",
       "dashboard.kind.annual": "new in {year}",
       "dashboard.kind.cumulative": "held at the end of {year}",
-      "dashboard.kind.by_plan_end": "by the end of {end}",
+      "dashboard.kind.toward": "by the end of {end}",
       "dashboard.pace.achieved": "Achieved",
       "dashboard.pace.ahead": "Ahead",
       "dashboard.pace.on_track": "On track",
       "dashboard.pace.behind": "Behind",
-      "dashboard.figures.achieved": "achieved",
-      "dashboard.figures.target": "target",
-      "dashboard.figures.completion": "completion",
+      "dashboard.figures.completion": "done",
       "dashboard.figures.expected": "expected",
-      "dashboard.figures.remaining": "remaining",
+      "dashboard.figures.remaining": "to go",
       "dashboard.unit": "",
       "dashboard.meter":
         "{tier}: {achieved} achieved of a target of {target}, {completion}; {expected} expected by now; {pace}",
-      "dashboard.districts": "By county, city and district",
-      "dashboard.districts.caption": "Achieved per district; in brackets, the share of the city's target",
-      "dashboard.districts.district": "District",
-      "dashboard.districts.total": "City",
-      "dashboard.months": "Certifications by month",
-      "dashboard.months.caption":
-        "Certifications of the {year} lists, by month announced (renewals included); {total} in all.",
-      "dashboard.months.table": "Data table by tier",
-      "dashboard.months.month": "Month",
-      "dashboard.months.total": "Total",
-      "dashboard.months.label": "{name}",
-      "dashboard.months.other_year": "{name} {year}",
+      "dashboard.league": "Counties, cities and districts ranked",
+      "dashboard.league.caption.count":
+        "Ranked by {target}; percentages are shares of the city (the plan sets no district targets)",
+      "dashboard.league.caption.allocated": "Ranked by completion of each district's {target} allocation",
+      "dashboard.league.rank": "Rank",
+      "dashboard.league.district": "District",
+      "dashboard.league.share": "{share} of city",
+      "dashboard.league.of": "{achieved} / {target}",
+      "dashboard.trend": "{tier}: new titles, cumulative by month",
+      "dashboard.trend.year": "{year}: {count}",
+      "dashboard.trend.pace": "pro rata ({target} a year)",
+      "dashboard.trend.month": "{name}",
+      "dashboard.trend.caption":
+        "New titles of each year's lists (no renewals), cumulative by month announced; dashed: expected pro rata.",
+      "dashboard.trend.table": "{tier}: new titles, cumulative by month",
+      "dashboard.others": "Other targets",
+      "dashboard.others.page": "{page} / {pages}",
+      "dashboard.expiry": "Expiring in {year}, and renewed",
+      "dashboard.expiry.row": "{expiring} expiring · {renewed} renewed or outranked",
+      "dashboard.expiry.none": "none expiring this year",
+      "dashboard.expiry.note":
+        "Titles ending this year; renewed: renewed (复核) or outranked by a higher title, as of the day shown.",
       "dashboard.freshness": "As of {as_of} · updated {time}",
       "dashboard.stale": "⚠ {error} (showing the data of {time})",
       "dashboard.loading": "Loading…",
@@ -114,31 +136,38 @@
     token: null,
     plan: null,
     tiers: new Map(),
-    districts: [],
+    districts: new Map(),
     year: null,
-    city: null,
-    byDistrict: new Map(),
-    months: null,
+    asOf: null, // a day to replay (`as_of` in the fragment); default: today
+    board: null, // the progress/districts answer
+    stats: null, // certifications by year, tier, month and renewal
     updatedAt: null,
     error: null,
     timer: null,
+    rotation: null,
+    page: 0,
+    chart: null,
     generation: 0, // bumped when the year changes or the viewer signs out
     pollSeconds: POLL_SECONDS,
+    rotateSeconds: ROTATE_SECONDS,
   };
 
   // ---------------------------------------------------------------------------------------
   // Data
 
-  function progressUrl(year, district) {
+  function boardUrl(year) {
     const query = new URLSearchParams();
     if (year) query.set("year", year);
-    if (district) query.set("district", district);
+    if (state.asOf) query.set("as_of", state.asOf);
     const text = query.toString();
-    return `${API}/plans/${encodeURIComponent(state.plan.id)}/progress${text ? "?" + text : ""}`;
+    const plan = encodeURIComponent(state.plan.id);
+    return `${API}/plans/${plan}/progress/districts${text ? "?" + text : ""}`;
   }
 
-  function statsUrl(year) {
-    return `${API}/stats/certifications?group_by=month,tier&year=${year}`;
+  function statsUrl() {
+    const query = new URLSearchParams({ group_by: "year,tier,month,renewal" });
+    if (state.asOf) query.set("as_of", state.asOf);
+    return `${API}/stats/certifications?${query}`;
   }
 
   async function loadCatalog() {
@@ -150,32 +179,21 @@
     const wanted = R.fragment().get("plan");
     state.plan = plans.body.find((plan) => plan.id === wanted) || plans.body[0] || null;
     for (const tier of tiers.body) state.tiers.set(tier.key, tier);
-    state.districts = districts.body;
+    for (const district of districts.body) state.districts.set(district.code, district);
   }
 
   async function poll() {
     const generation = state.generation;
     const options = { token: state.token, cache };
     try {
-      if (!state.year) {
-        // The plan year the API means by default: this one, within the plan.
-        const first = await R.getJSON(progressUrl(null), options);
-        if (generation !== state.generation) return;
-        setYear(first.body.year);
-      }
-      const city = await R.getJSON(progressUrl(state.year), options);
+      const board = await R.getJSON(boardUrl(state.year), options);
       if (generation !== state.generation) return;
-      if (city.changed || !state.city) {
-        const [districts, months] = await Promise.all([
-          Promise.all(
-            state.districts.map((d) => R.getJSON(progressUrl(state.year, d.code), options)),
-          ),
-          R.getJSON(statsUrl(state.year), options),
-        ]);
+      if (!state.year) setYear(board.body.year);
+      if (board.changed || !state.board) {
+        const stats = await R.getJSON(statsUrl(), options);
         if (generation !== state.generation) return;
-        state.city = city.body;
-        state.byDistrict = new Map(state.districts.map((d, i) => [d.code, districts[i].body]));
-        state.months = months.body;
+        state.board = board.body;
+        state.stats = stats.body;
         render();
       }
       state.updatedAt = new Date();
@@ -194,7 +212,7 @@
   function restart() {
     state.generation += 1;
     clearTimeout(state.timer);
-    state.city = null;
+    state.board = null;
     $("board").setAttribute("aria-busy", "true");
     poll();
   }
@@ -202,11 +220,16 @@
   // ---------------------------------------------------------------------------------------
   // Sign-in and controls
 
+  function showBoard(shown) {
+    $("board").hidden = !shown;
+    $("screen-controls").hidden = !shown;
+    $("signin").hidden = shown;
+  }
+
   function signIn(token) {
     state.token = token;
     sessionStorage.setItem(TOKEN_KEY, token);
-    $("signin").hidden = true;
-    $("board").hidden = false;
+    showBoard(true);
     $("token-error").textContent = "";
     restart();
   }
@@ -215,16 +238,11 @@
     state.generation += 1;
     clearTimeout(state.timer);
     state.token = null;
-    state.city = null;
+    state.board = null;
     cache.clear();
     sessionStorage.removeItem(TOKEN_KEY);
-    $("board").hidden = true;
-    $("signin").hidden = false;
-    $("token-error").textContent = message || "";
-    const input = $("token-input");
-    input.value = "";
-    input.setAttribute("aria-invalid", message ? "true" : "false");
-    input.focus();
+    showBoard(false);
+    R.askForToken(message);
   }
 
   function setYear(year) {
@@ -249,14 +267,17 @@
   // Rendering: numbers are written in place, the page is never reloaded
 
   function render() {
-    if (!state.city) return;
-    renderTargets();
-    renderDistricts();
-    renderMonths();
+    if (!state.board) return;
+    renderHeadline();
+    renderLeague();
+    renderTrend();
+    renderOthers();
+    renderExpiry();
   }
 
-  function targetKey(row) {
-    return row.key || `${row.kind}:${row.tier}`;
+  function isHeadline(row) {
+    const tier = state.tiers.get(row.tier);
+    return Boolean(tier && HEADLINE_LADDERS.includes(tier.ladder));
   }
 
   // A designation by its catalog label; a measure by the plan's wording.
@@ -272,223 +293,345 @@
   }
 
   function kindText(row) {
-    return t(`dashboard.kind.${row.kind}`, { year: state.city.year, end: row.year });
+    if (row.kind !== "annual" && row.year !== state.board.year) {
+      return t("dashboard.kind.toward", { end: row.year });
+    }
+    if (row.kind === "by_plan_end") return t("dashboard.kind.toward", { end: row.year });
+    return t(`dashboard.kind.${row.kind}`, { year: state.board.year });
   }
 
   function paceText(pace) {
     return `${PACE_SYMBOL[pace]} ${t(`dashboard.pace.${pace}`)}`;
   }
 
-  function newTargetItem(key) {
-    const fill = h("div", { class: "bar-fill" });
-    const expected = h("div", { class: "bar-expected" });
-    return h(
-      "li",
-      { class: "target", dataset: { key } },
-      h(
-        "div",
-        { class: "target-head" },
-        h("h3", { class: "target-name" }, h("span", { class: "tier" }), " ", h("span", { class: "kind" })),
-        h("p", { class: "pace" }),
-      ),
-      h("div", { class: "bar", role: "meter", "aria-valuemin": "0" }, fill, expected),
-      h(
-        "p",
-        { class: "figures" },
-        h("span", { class: "figure figure-main" },
-          h("strong", { class: "achieved" }), " / ", h("span", { class: "target-value" }),
-          h("span", { class: "unit" })),
-        h("span", { class: "figure" }, h("span", { class: "label completion-label" }), " ",
-          h("strong", { class: "completion" })),
-        h("span", { class: "figure" }, h("span", { class: "label expected-label" }), " ",
-          h("span", { class: "expected" })),
-        h("span", { class: "figure" }, h("span", { class: "label remaining-label" }), " ",
-          h("span", { class: "remaining" })),
-      ),
-    );
-  }
+  const ratio = (value) => `${Math.min(Math.max(value, 0), 1) * 100}%`;
 
-  function renderTargets() {
-    const list = $("targets");
-    const existing = new Map([...list.children].map((item) => [item.dataset.key, item]));
-    const items = state.city.targets.map((row) => {
-      const key = targetKey(row);
-      const item = existing.get(key) || newTargetItem(key);
-      const q = (selector) => item.querySelector(selector);
-      item.dataset.tier = row.tier || "";
-      item.dataset.kind = row.kind;
-      item.dataset.pace = row.pace;
-      q(".tier").textContent = rowLabel(row);
-      q(".kind").textContent = kindText(row);
-      const pace = q(".pace");
-      pace.className = `pace pace-${row.pace}`;
-      pace.textContent = paceText(row.pace);
-      q(".achieved").textContent = R.number(row.achieved);
-      q(".target-value").textContent = R.number(row.target);
-      q(".unit").textContent = unitText(row) ? ` ${unitText(row)}` : "";
-      q(".completion-label").textContent = t("dashboard.figures.completion");
-      q(".completion").textContent = R.percent(row.completion);
-      q(".expected-label").textContent = t("dashboard.figures.expected");
-      q(".expected").textContent = R.number(row.expected, 1);
-      q(".remaining-label").textContent = t("dashboard.figures.remaining");
-      q(".remaining").textContent = R.number(row.remaining);
-      const bar = q(".bar");
-      bar.className = `bar bar-${row.pace}`;
-      bar.setAttribute("aria-valuemax", String(row.target));
-      bar.setAttribute("aria-valuenow", String(row.achieved));
-      bar.setAttribute(
-        "aria-valuetext",
-        t("dashboard.meter", {
+  /** A target as a card: name, big figure, a bar with the expected mark, pace in words. */
+  function targetCard(row, className) {
+    const bar = h(
+      "div",
+      {
+        class: `bar bar-${row.pace}`,
+        role: "meter",
+        "aria-valuemin": "0",
+        "aria-valuemax": String(row.target),
+        "aria-valuenow": String(row.achieved),
+        "aria-valuetext": t("dashboard.meter", {
           tier: rowLabel(row),
-          achieved: R.number(row.achieved),
+          achieved: R.number(row.achieved, 2),
           target: R.number(row.target),
           completion: R.percent(row.completion),
           expected: R.number(row.expected, 1),
           pace: t(`dashboard.pace.${row.pace}`),
         }),
-      );
-      const share = (value) => `${Math.min(Math.max(value, 0), 1) * 100}%`;
-      q(".bar-fill").style.width = share(row.target ? row.achieved / row.target : 1);
-      q(".bar-expected").style.left = share(row.target ? row.expected / row.target : 1);
-      return item;
-    });
-    list.replaceChildren(...items);
-  }
-
-  function districtCell(row) {
-    if (!row) return h("td", {}, "–");
+      },
+      h("div", { class: "bar-fill" }),
+      h("div", { class: "bar-expected" }),
+    );
+    bar.firstChild.style.width = ratio(row.target ? row.achieved / row.target : 1);
+    bar.lastChild.style.left = ratio(row.target ? row.expected / row.target : 1);
+    const unit = unitText(row);
     return h(
-      "td",
-      { dataset: { key: targetKey(row), tier: row.tier, kind: row.kind, achieved: row.achieved } },
-      h("span", { class: "count" }, R.number(row.achieved)),
-      " ",
-      h("span", { class: "share" }, `(${R.percent(row.completion)})`),
+      "li",
+      {
+        class: `card ${className}`,
+        dataset: { key: row.key, tier: row.tier || "", kind: row.kind, pace: row.pace },
+      },
+      h(
+        "div",
+        { class: "card-head" },
+        // the whole name on hover and to readers, when a long one is clipped to its lines
+        h("h3", { class: "card-name", title: rowLabel(row) }, h("span", { class: "tier" }, rowLabel(row))),
+        h("p", { class: `pace pace-${row.pace}` }, paceText(row.pace)),
+      ),
+      h("p", { class: "card-kind kind" }, kindText(row)),
+      h(
+        "p",
+        { class: "card-figure" },
+        h("strong", { class: "achieved" }, R.number(row.achieved, 2)),
+        h("span", { class: "of" }, " / "),
+        h("span", { class: "target-value" }, R.number(row.target)),
+        unit ? h("span", { class: "unit" }, ` ${unit}`) : null,
+      ),
+      bar,
+      h(
+        "p",
+        { class: "card-numbers" },
+        h("span", {}, `${t("dashboard.figures.completion")} `, h("b", { class: "completion" }, R.percent(row.completion))),
+        h("span", {}, `${t("dashboard.figures.expected")} `, h("b", { class: "expected" }, R.number(row.expected, 1))),
+        h("span", {}, `${t("dashboard.figures.remaining")} `, h("b", { class: "remaining" }, R.number(row.remaining, 2))),
+      ),
     );
   }
 
-  function renderDistricts() {
-    const table = $("district-table");
-    // Designations only: figures of other measures are mostly the city's own.
-    const targets = state.city.targets.filter((row) => row.tier);
-    table.tHead.replaceChildren(
-      h(
-        "tr",
-        {},
-        h("th", { scope: "col" }, t("dashboard.districts.district")),
-        targets.map((row) =>
-          h(
-            "th",
-            { scope: "col", dataset: { key: targetKey(row), tier: row.tier, kind: row.kind } },
-            rowLabel(row),
-            h("span", { class: "col-kind" }, kindText(row)),
-          ),
-        ),
-      ),
-    );
-    const body = state.districts.map((district) => {
-      const progress = state.byDistrict.get(district.code);
-      const rows = new Map((progress ? progress.targets : []).map((r) => [targetKey(r), r]));
+  function renderHeadline() {
+    const rows = state.board.targets.filter(isHeadline);
+    $("targets").replaceChildren(...rows.map((row) => targetCard(row, "tier-card")));
+  }
+
+  // The county league: ranked by the first headline target (by completion of the district's
+  // allocation where the plan divides it, else by count, shown as a share of the city).
+  function leagueRanking() {
+    const headline = state.board.targets.filter(isHeadline);
+    const lead = headline[0];
+    const rows = state.board.districts.map((district) => {
+      const cells = new Map(district.targets.map((cell) => [cell.key, cell]));
+      return { code: district.district, cells, lead: cells.get(lead.key) };
+    });
+    const score = (row) => (row.lead.allocated ? row.lead.completion : row.lead.achieved);
+    rows.sort((a, b) => score(b) - score(a) || b.lead.achieved - a.lead.achieved || a.code.localeCompare(b.code));
+    let rank = 0;
+    rows.forEach((row, i) => {
+      if (i === 0 || score(row) !== score(rows[i - 1])) rank = i + 1;
+      row.rank = rank;
+    });
+    return { headline, lead, rows };
+  }
+
+  function leagueCell(row, cell, lead) {
+    if (!cell) return h("td", {}, "–");
+    const data = { key: row.key, achieved: cell.achieved };
+    if (cell.allocated) {
       return h(
-        "tr",
-        { dataset: { district: district.code } },
-        h("th", { scope: "row" }, R.districtName(district)),
-        targets.map((row) => districtCell(rows.get(targetKey(row)))),
+        "td",
+        { dataset: { ...data, pace: cell.pace } },
+        h("span", { class: "count" }, t("dashboard.league.of", { achieved: R.number(cell.achieved), target: R.number(cell.target) })),
+        " ",
+        h("span", { class: `pace pace-${cell.pace}` }, PACE_SYMBOL[cell.pace]),
+        lead ? h("span", { class: "share" }, R.percent(cell.completion)) : null,
       );
-    });
-    table.tBodies[0].replaceChildren(...body);
-    table.tFoot.replaceChildren(
-      h(
-        "tr",
-        { dataset: { district: "city" } },
-        h("th", { scope: "row" }, t("dashboard.districts.total")),
-        targets.map((row) => districtCell(row)),
-      ),
+    }
+    const share = cell.share === null ? "–" : R.percent(cell.share);
+    const td = h(
+      "td",
+      { dataset: data },
+      h("span", { class: "count" }, R.number(cell.achieved)),
+      lead ? h("span", { class: "share" }, t("dashboard.league.share", { share })) : null,
     );
+    if (lead) {
+      const meter = h("span", { class: "share-bar", "aria-hidden": "true" }, h("span", {}));
+      meter.firstChild.style.width = ratio(cell.share || 0);
+      td.append(meter);
+    }
+    return td;
   }
 
-  function monthName(month) {
-    const [year, number] = month.split("-").map(Number);
-    const name = new Intl.DateTimeFormat("en", { month: "short", timeZone: "UTC" }).format(
-      new Date(Date.UTC(year, number - 1, 1)),
-    );
-    const vars = { year, month: number, name };
-    return year === state.city.year
-      ? t("dashboard.months.label", vars)
-      : t("dashboard.months.other_year", vars);
+  // A long name (the zones' English ones) kept to two lines; whole on hover and to readers.
+  function leagueName(code) {
+    const name = R.districtName(state.districts.get(code) || { name_zh: code, name_en: code });
+    return h("th", { scope: "row", title: name }, h("span", { class: "name" }, name));
   }
 
-  function monthRange(rows) {
-    const year = state.city.year;
-    let first = `${year}-01`;
-    let last = `${year}-12`;
-    for (const row of rows) {
-      if (row.month < first) first = row.month;
-      if (row.month > last) last = row.month;
-    }
-    const months = [];
-    let [y, m] = first.split("-").map(Number);
-    for (;;) {
-      const month = `${y}-${String(m).padStart(2, "0")}`;
-      months.push(month);
-      if (month >= last) return months;
-      m += 1;
-      if (m > 12) [y, m] = [y + 1, 1];
-    }
-  }
-
-  function renderMonths() {
-    const rows = state.months.rows;
-    const months = monthRange(rows);
-    const totals = new Map(months.map((month) => [month, 0]));
-    const byTier = new Map();
-    for (const row of rows) {
-      totals.set(row.month, (totals.get(row.month) || 0) + row.count);
-      if (!byTier.has(row.tier)) byTier.set(row.tier, new Map());
-      byTier.get(row.tier).set(row.month, row.count);
-    }
-    const highest = Math.max(1, ...totals.values());
-    const total = [...totals.values()].reduce((a, b) => a + b, 0);
-    $("month-chart").replaceChildren(
-      ...months.map((month) => {
-        const bar = h("span", { class: "month-bar" });
-        bar.style.height = `${(totals.get(month) / highest) * 100}%`;
-        return h(
-          "li",
-          { class: "month", dataset: { month, count: totals.get(month) } },
-          // bottom to top on screen (column-reverse): the month, its bar, its count
-          h("span", { class: "month-label" }, monthName(month)),
-          h("span", { class: "month-track", "aria-hidden": "true" }, bar),
-          " ",
-          h("span", { class: "month-count" }, R.number(totals.get(month))),
-        );
-      }),
-    );
-    $("month-caption").textContent = t("dashboard.months.caption", {
-      year: state.city.year,
-      total: R.number(total),
-    });
-    const tiers = [...state.tiers.keys()].filter((key) => byTier.has(key));
-    const table = $("month-table");
+  function renderLeague() {
+    const { headline, lead, rows } = leagueRanking();
+    const table = $("league-table");
+    const caption = lead.allocated ? "dashboard.league.caption.allocated" : "dashboard.league.caption.count";
+    $("league-caption").textContent = t(caption, { target: rowLabel(lead) });
     table.tHead.replaceChildren(
       h(
         "tr",
         {},
-        h("th", { scope: "col" }, t("dashboard.months.month")),
-        tiers.map((key) => h("th", { scope: "col" }, R.tierLabel(state.tiers.get(key)))),
-        h("th", { scope: "col" }, t("dashboard.months.total")),
+        h("th", { scope: "col", class: "rank" }, t("dashboard.league.rank")),
+        h("th", { scope: "col" }, t("dashboard.league.district")),
+        headline.map((row) =>
+          h("th", { scope: "col", dataset: { key: row.key } }, rowLabel(row), h("span", { class: "col-kind" }, kindText(row))),
+        ),
       ),
     );
     table.tBodies[0].replaceChildren(
-      ...months.map((month) =>
+      ...rows.map((row) =>
         h(
           "tr",
-          {},
-          h("th", { scope: "row" }, month),
-          tiers.map((key) => h("td", {}, R.number(byTier.get(key).get(month) || 0))),
-          h("td", {}, R.number(totals.get(month))),
+          { dataset: { district: row.code, rank: row.rank } },
+          h("td", { class: "rank" }, String(row.rank)),
+          leagueName(row.code),
+          headline.map((target, i) => leagueCell(target, row.cells.get(target.key), i === 0)),
         ),
       ),
     );
+  }
+
+  // The trend: cumulative new titles of the lead annual target's tier, by month, per plan year.
+  function trendSeries() {
+    const lead = state.board.targets.find((row) => isHeadline(row) && row.kind === "annual");
+    const years = state.plan.years;
+    const counts = new Map(years.map((year) => [year, new Array(12).fill(0)]));
+    for (const row of state.stats.rows) {
+      if (row.tier !== lead.tier || row.renewal || !counts.has(row.year)) continue;
+      const [y, m] = row.month.split("-").map(Number);
+      // a list of the year announced before or after it counts at the year's start or end
+      const index = y < row.year ? 0 : y > row.year ? 11 : m - 1;
+      counts.get(row.year)[index] += row.count;
+    }
+    const asOf = new Date((state.board.as_of || "") + "T00:00:00");
+    const series = years.map((year) => {
+      let total = 0;
+      const points = counts.get(year).map((n) => (total += n));
+      // the current year's line stops at this month; a year not begun has none
+      const last = asOf.getFullYear() === year ? asOf.getMonth() : asOf.getFullYear() > year ? 11 : -1;
+      return { year, points: points.map((value, i) => (i <= last ? value : null)) };
+    });
+    return { lead, series };
+  }
+
+  function monthName(month) {
+    const name = new Intl.DateTimeFormat("en", { month: "short", timeZone: "UTC" }).format(
+      new Date(Date.UTC(2000, month - 1, 1)),
+    );
+    return t("dashboard.trend.month", { month, name });
+  }
+
+  const YEAR_COLOURS = ["#7aa7d9", "#52d6c4", "#ffd25e", "#ff9f7a", "#c49bff"];
+
+  function renderTrend() {
+    const { lead, series } = trendSeries();
+    const label = rowLabel(lead);
+    $("trend-heading").textContent = t("dashboard.trend", { tier: label });
+    $("trend-caption").textContent = t("dashboard.trend.caption");
+    const months = Array.from({ length: 12 }, (_, i) => monthName(i + 1));
+    const quota = lead.target;
+    const paceName = t("dashboard.trend.pace", { target: R.number(quota) });
+    renderTrendTable(label, months, series, quota);
+    if (!window.echarts) return; // the table above still carries every figure
+    const node = $("trend-chart");
+    if (!state.chart) {
+      state.chart = window.echarts.init(node, null, { renderer: "svg" });
+      new ResizeObserver(() => state.chart.resize()).observe(node);
+    }
+    const size = parseFloat(getComputedStyle(node).fontSize) || 16;
+    const text = getComputedStyle(document.body).color;
+    const lines = series.map((s, i) => {
+      const current = s.year === state.board.year;
+      const last = s.points.filter((value) => value !== null).pop();
+      return {
+        // the legend names each year with its count so far: readable text, no label to overlap
+        name: t("dashboard.trend.year", { year: s.year, count: R.number(last ?? 0) }),
+        type: "line",
+        data: s.points,
+        symbol: "circle",
+        symbolSize: current ? size * 0.55 : size * 0.35,
+        lineStyle: { width: current ? size * 0.28 : size * 0.14, color: YEAR_COLOURS[i % YEAR_COLOURS.length] },
+        itemStyle: { color: YEAR_COLOURS[i % YEAR_COLOURS.length] },
+        z: current ? 3 : 2,
+        animation: false,
+      };
+    });
+    lines.push({
+      name: paceName,
+      type: "line",
+      data: months.map((_, i) => Math.round((quota * (i + 1)) / 12)),
+      symbol: "none",
+      lineStyle: { type: "dashed", width: size * 0.12, color: "#e8eef7" },
+      itemStyle: { color: "#e8eef7" },
+      z: 1,
+      animation: false,
+    });
+    state.chart.setOption(
+      {
+        aria: { enabled: true },
+        textStyle: { fontFamily: getComputedStyle(document.body).fontFamily, color: text },
+        grid: { left: size * 3.2, right: size * 1.5, top: size * 2.6, bottom: size * 2 },
+        legend: {
+          top: 0,
+          textStyle: { color: text, fontSize: size * 0.85 },
+          itemWidth: size * 1.6,
+          itemHeight: size * 0.6,
+        },
+        xAxis: {
+          type: "category",
+          data: months,
+          boundaryGap: false,
+          axisLabel: { color: text, fontSize: size * 0.8 },
+          axisLine: { lineStyle: { color: "#5d7ea6" } },
+        },
+        yAxis: {
+          type: "value",
+          axisLabel: { color: text, fontSize: size * 0.8 },
+          splitLine: { lineStyle: { color: "rgba(120, 160, 210, 0.18)" } },
+        },
+        series: lines,
+      },
+      { notMerge: true },
+    );
+  }
+
+  function renderTrendTable(label, months, series, quota) {
+    const table = $("trend-table");
+    $("trend-table-caption").textContent = t("dashboard.trend.table", { tier: label });
+    table.tHead.replaceChildren(
+      h("tr", {}, h("th", { scope: "col" }, ""), series.map((s) => h("th", { scope: "col" }, String(s.year))), h("th", { scope: "col" }, t("dashboard.trend.pace", { target: R.number(quota) }))),
+    );
+    table.tBodies[0].replaceChildren(
+      ...months.map((month, i) =>
+        h(
+          "tr",
+          { dataset: { month: i + 1 } },
+          h("th", { scope: "row" }, month),
+          series.map((s) => h("td", { dataset: { year: s.year } }, s.points[i] === null ? "–" : R.number(s.points[i]))),
+          h("td", {}, R.number(Math.round((quota * (i + 1)) / 12))),
+        ),
+      ),
+    );
+  }
+
+  // The other targets, a page at a time, turning by themselves.
+  function otherRows() {
+    return state.board.targets.filter((row) => !isHeadline(row));
+  }
+
+  function pageCount() {
+    if (NARROW.matches) return 1;
+    return Math.max(1, Math.ceil(otherRows().length / OTHERS_PER_PAGE));
+  }
+
+  function renderOthers() {
+    const rows = otherRows();
+    const pages = pageCount();
+    state.page %= pages;
+    const shown = pages === 1 ? rows : rows.slice(state.page * OTHERS_PER_PAGE, (state.page + 1) * OTHERS_PER_PAGE);
+    const list = $("others");
+    list.dataset.page = String(state.page + 1);
+    list.replaceChildren(...shown.map((row) => targetCard(row, "other-card")));
+    $("others-page").textContent = pages > 1 ? t("dashboard.others.page", { page: state.page + 1, pages }) : "";
+  }
+
+  function rotate() {
+    if (state.board) {
+      state.page = (state.page + 1) % pageCount();
+      renderOthers();
+    }
+    state.rotation = setTimeout(rotate, state.rotateSeconds * 1000);
+  }
+
+  /** Titles ending in the year, and how many are renewed (复核) or outranked so far, per SME
+      tier: the registry's own count (the progress answer's `renewals`, services/titles.py). */
+  function expiringThisYear() {
+    const counts = new Map((state.board.renewals || []).map((row) => [row.tier, row]));
+    const tiers = [...state.tiers.values()].filter((tier) => tier.ladder === HEADLINE_LADDERS[0]);
+    return tiers.map((tier) => {
+      const row = counts.get(tier.key) || { expiring: 0, renewed_or_superseded: 0 };
+      return { tier, expiring: row.expiring, renewed: row.renewed_or_superseded };
+    });
+  }
+
+  function renderExpiry() {
+    const year = state.board.year;
+    $("expiry-heading").textContent = t("dashboard.expiry", { year });
+    $("expiry").replaceChildren(
+      ...expiringThisYear().map(({ tier, expiring, renewed }) => {
+        const meter = h("span", { class: "share-bar", "aria-hidden": "true" }, h("span", {}));
+        meter.firstChild.style.width = ratio(expiring ? renewed / expiring : 0);
+        return h(
+          "li",
+          { class: "expiry-item", dataset: { tier: tier.key, expiring, renewed } },
+          h("span", { class: "expiry-tier" }, R.tierLabel(tier)),
+          h("span", { class: "expiry-figures" }, expiring ? t("dashboard.expiry.row", { expiring: R.number(expiring), renewed: R.number(renewed) }) : t("dashboard.expiry.none")),
+          h("span", { class: "expiry-share" }, expiring ? R.percent(renewed / expiring) : ""),
+          meter,
+        );
+      }),
+    );
+    $("expiry-note").textContent = t("dashboard.expiry.note");
   }
 
   function renderFreshness() {
@@ -501,7 +644,7 @@
     line.classList.toggle("stale", Boolean(state.error));
     line.textContent = state.error
       ? t("dashboard.stale", { error: errorText(state.error), time })
-      : t("dashboard.freshness", { as_of: state.city ? state.city.as_of : "", time });
+      : t("dashboard.freshness", { as_of: state.board ? state.board.as_of : "", time });
   }
 
   function errorText(error) {
@@ -529,6 +672,9 @@
     const params = R.fragment();
     const seconds = Number(params.get("poll"));
     if (seconds) state.pollSeconds = Math.max(POLL_MIN_SECONDS, seconds);
+    const turn = Number(params.get("rotate"));
+    if (turn) state.rotateSeconds = Math.max(1, turn);
+    if (/^\d{4}-\d{2}-\d{2}$/.test(params.get("as_of") || "")) state.asOf = params.get("as_of");
     const taken = R.takeFromFragment({ token: TOKEN_KEY });
     for (;;) {
       try {
@@ -563,6 +709,8 @@
       signIn(token);
     });
     $("signout").addEventListener("click", () => signOut(""));
+    NARROW.addEventListener("change", () => state.board && renderOthers());
+    state.rotation = setTimeout(rotate, state.rotateSeconds * 1000);
 
     const token = taken.token || sessionStorage.getItem(TOKEN_KEY);
     if (token) signIn(token);

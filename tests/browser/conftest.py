@@ -1,4 +1,4 @@
-"""Debian's chromium, driven by Playwright, against gunicorn serving 2000 demo enterprises.
+"""Debian's chromium, driven by Playwright, against gunicorn serving the demo city mid-plan.
 
 No browser is downloaded: Playwright launches /usr/bin/chromium (`make test` installs it with
 .ci/ensure-debian-packages.sh). Every request a page makes to another host is refused and
@@ -12,9 +12,9 @@ from collections.abc import Iterator
 import pytest
 
 from tests.browser.support import (
+    BUREAU,
     CHROMIUM,
     CHROMIUM_ARGS,
-    DEMO_ENTERPRISES,
     DESKTOP,
     Guard,
     Site,
@@ -25,14 +25,17 @@ from tests.servers import Server, create_token, gunicorn_server, load_demo_data
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Iterator[Site]:
     with gunicorn_server(tmp_path_factory.mktemp("browser"), workers=2, name="browser") as server:
-        load_demo_data(server.database_url, DEMO_ENTERPRISES, seed=1)
+        load_demo_data(server.database_url, None, seed=1)  # `registry demo-data`: the city
         dashboard = create_token(server.database_url, "--role", "dashboard", "--name", "大屏")
+        bureau = create_token(
+            server.database_url, "--role", "bureau", "--name", "红旗区工信局", "--district", BUREAU
+        )
         code, status = _a_firm_mid_ladder(server)
         firm = create_token(
             server.database_url, "--role", "enterprise", "--name", "一家企业", "--credit-code", code
         )
         origin = server.base_url.removesuffix("/api/v1")
-        site = Site(server, origin, dashboard, code, firm, status)
+        site = Site(server, origin, dashboard, code, firm, status, bureau_token=bureau)
         site.tiers = {tier["key"]: tier for tier in site.api("/tiers")}
         yield site
 

@@ -2,6 +2,7 @@
 against requests to other hosts, screenshots."""
 
 import random
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -21,9 +22,10 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 DESKTOP = {"width": 1920, "height": 1080}
+WALL_4K = {"width": 3840, "height": 2160}
 PHONE = {"width": 390, "height": 844}
-DEMO_ENTERPRISES = 2000
 PLAN = "xinxiang-2023-2025"
+BUREAU = "410702"  # 红旗区: the workbench's bureau token
 
 
 @dataclass
@@ -35,6 +37,7 @@ class Site:
     enterprise_token: str
     status: dict  # the enterprise's status, as the API answered it
     tiers: dict[str, dict] = field(default_factory=dict)
+    bureau_token: str = ""  # a bureau of BUREAU
 
     def api(self, path: str, token: str | None = None):
         reply = self.server.call("GET", path, token=token or self.dashboard_token)
@@ -83,3 +86,14 @@ def screenshot(page, name: str, *, full_page: bool = False) -> Path:
     path = ARTIFACTS / f"{name}-{size['width']}x{size['height']}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def number(text: str) -> float:
+    """A number as the pages print it: 1,234 or 12.5% (the percent sign dropped)."""
+    return float(text.replace(",", "").replace("%", "").strip())
+
+
+def assert_no_missing_values(page) -> None:
+    """A value the script failed to fill shows as null, undefined or NaN."""
+    text = page.locator("body").inner_text()
+    assert not re.search(r"(?<![A-Za-z])(null|undefined|NaN)(?![A-Za-z])", text), text

@@ -57,6 +57,8 @@ class ImportOptions:
     # the districts given, or with `own_districts_only` a bureau's own.
     only_districts: frozenset[str] | None = None
     own_districts_only: bool = False
+    # List every firm's row with its outcome (`outcomes`): a preview, row by row.
+    outcomes: bool = False
     max_rows: int = 200_000
     upload_limit: int = DEFAULT_UPLOAD_LIMIT
 
@@ -203,6 +205,8 @@ def run_import(
     """
     vocabulary, tiers = Vocabulary.load(), tiers_by_key()
     result = empty_result(options.dry_run)
+    if options.outcomes:
+        result["outcomes"] = []
     rows, body_resolve = read_list(
         upload, result, given=given, options=options, how=how, vocabulary=vocabulary
     )

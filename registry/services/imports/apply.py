@@ -145,6 +145,22 @@ class Applier:
             return False
         return True
 
+    def _outcome(self, row: ListRow, firm: Firm | None, outcome: str, registers: bool) -> None:
+        """What became of a firm's row, for a preview that lists every row (if asked)."""
+        outcomes = self.result.get("outcomes")
+        if outcomes is not None:
+            outcomes.append(
+                {
+                    "row": row.number,
+                    "credit_code": row.credit_code,
+                    "name": firm.name if firm else row.name,
+                    "district": firm.district if firm else row.district,
+                    "found_by": row.found_by,
+                    "registers": registers,
+                    "outcome": outcome,
+                }
+            )
+
     def _done_with_chunk(self) -> None:
         if self.write:  # written: later chunks find it in the database; memory stays bounded
             self.firms.clear()
@@ -164,22 +180,33 @@ class Certifier(Applier):
         new_certs: list[ListRow] = []
         for row in rows:
             firm = self.firms.get(row.credit_code)
+            registers = firm is None
             if firm is None:
                 firm = self._new_firm(row)
                 if firm is None:
+                    self._outcome(row, None, "error", registers)
                     continue
                 district = firm.district
             else:
                 district = firm.district
                 if not self._same_firm(row, firm):
+                    self._outcome(row, firm, "conflict", registers)
                     continue
+            forbidden = len(self.forbidden)
             if not self._in_scope(row, district):
+                outcome = "forbidden" if len(self.forbidden) > forbidden else "skipped"
+                self._outcome(row, firm, outcome, registers)
                 continue
             if row.credit_code not in self.firms:
                 self.firms[row.credit_code] = new_firms[row.credit_code] = firm
                 self.history[row.credit_code] = []
+            conflicts = len(self.result["conflicts"])
             if self._certification(row):
                 new_certs.append(row)
+                self._outcome(row, firm, "created", registers)
+            else:
+                changed = len(self.result["conflicts"]) > conflicts
+                self._outcome(row, firm, "conflict" if changed else "unchanged", registers)
         self.result["created_enterprises"] += len(new_firms)
         self.result["created_certifications"] += len(new_certs)
         if self.write:

@@ -28,19 +28,29 @@ class Revoker(Applier):
                     "credit_code",
                     f"{row.credit_code} is not registered: it holds no title to revoke",
                 )
+                self._outcome(row, None, "error", False)
                 continue
-            if not self._same_firm(row, firm) or not self._in_scope(row, firm.district):
+            if not self._same_firm(row, firm):
+                self._outcome(row, firm, "conflict", False)
+                continue
+            forbidden = len(self.forbidden)
+            if not self._in_scope(row, firm.district):
+                outcome = "forbidden" if len(self.forbidden) > forbidden else "skipped"
+                self._outcome(row, firm, outcome, False)
                 continue
             title = self._title(row)
             if title is None:
-                continue
-            if title.revoked_on is None:
+                self._outcome(row, firm, "error", False)
+            elif title.revoked_on is None:
                 title.revoked_on = row.revoked_on  # a repeat later in the list is unchanged
                 revoked.append((row, title))
+                self._outcome(row, firm, "revoked", False)
             elif title.revoked_on == row.revoked_on:
                 self.result["unchanged"] += 1
+                self._outcome(row, firm, "unchanged", False)
             else:
                 self._conflict(row, "revoked_on", title.revoked_on, row.revoked_on)
+                self._outcome(row, firm, "conflict", False)
         self.result["revoked"] += len(revoked)
         if self.write:
             self._write(revoked)

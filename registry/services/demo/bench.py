@@ -1,4 +1,4 @@
-"""Realistic fake data for trying and benchmarking: `registry demo-data`.
+"""Any number of fake firms, for benchmarks: `registry demo-data --enterprises N`.
 
 Valid credit codes, the 15 districts, plausible Chinese company names, published-list batch
 dates, the ladder respected (innovative → specialized → little giant), renewals (复核) after
@@ -10,39 +10,24 @@ import datetime as dt
 import random
 from collections.abc import Callable, Iterator
 
-from registry.db import bulk_insert, write_transaction
-from registry.models import Certification, District, Enterprise
+from registry.db import write_transaction
+from registry.models import District, Enterprise
 from registry.services.audit import Actor, record
+from registry.services.certifications import default_valid_until, tiers_by_key
 from registry.services.clock import today
-from registry.services.enterprises import register_many
-from schemas.credit_code import CHARSET, check_character
+from registry.services.demo.names import (
+    BRANDS,
+    CHAINS,
+    SUFFIXES,
+    TRADES,
+    credit_code,
+    name_prefixes,
+)
+from registry.services.demo.store import insert_certifications, insert_firms
 
 FIRST_YEAR, LAST_YEAR = 2019, 2026
 CHUNK = 500
 
-BRANDS = """
-    华瑞 恒通 金龙 豫新 天力 鑫源 盛达 宏远 中原 卫华 新飞 白鹭 科隆 牧野 太行 瑞丰 佳禾
-    永昌 博源 汇通 长兴 星火 银河 华晨 远航 德润 嘉诚 铭泰 凯瑞 泰隆 和信 润达 光大 金穗
-    豫北 丰源 宏图 鼎盛 新锐 华兴 同力 正阳 方圆 晨光 海川 东方 明珠 康达 振宇 格林 驰骋
-    锦程 祥瑞 万通 精诚 亿达 新科 中科 豫丰 恒瑞 安泰 宝丰 隆基 众成 骏马 百川 融创 卓越
-""".split()
-TRADES = """
-    机械制造 电子科技 化工 生物医药 新材料 食品 纺织 汽车零部件 电池 起重机械 环保科技
-    智能装备 精密铸造 包装材料 振动机械 电力设备 光电科技 医疗器械 特种车辆 农业机械
-    制冷设备 软件科技 新能源科技 建材 耐火材料 制药 电缆 阀门 轴承 塑业
-""".split()
-SUFFIXES = ("有限公司", "有限公司", "有限公司", "股份有限公司", "有限责任公司")
-CHAINS = (
-    "装备制造",
-    "电池及新能源",
-    "生物医药",
-    "食品加工",
-    "新材料",
-    "电子信息",
-    "纺织服装",
-    "现代化工",
-    None,
-)
 # Published-list batch dates (month, day) per tier: lists come out in a few batches a year.
 BATCHES = {
     "innovative_sme": ((3, 15), (6, 28), (10, 20)),
@@ -52,15 +37,6 @@ BATCHES = {
 }
 
 
-def _code(rng: random.Random, division: str, taken: set[str]) -> str:
-    while True:
-        body = "91" + division + "MA" + "".join(rng.choices(CHARSET, k=7))
-        code = body + check_character(body)
-        if code not in taken:
-            taken.add(code)
-            return code
-
-
 def _batch_day(rng: random.Random, tier: str, year: int, not_before: dt.date, last: dt.date):
     """A batch date of `tier` in `year` on or after `not_before`, not after `last`, or None."""
     days = [dt.date(year, m, d) for m, d in BATCHES[tier]]
@@ -68,7 +44,7 @@ def _batch_day(rng: random.Random, tier: str, year: int, not_before: dt.date, la
     return rng.choice(days) if days else None
 
 
-def _certifications(rng: random.Random, day_limit: dt.date) -> Iterator[dict]:
+def _certifications(rng: random.Random, day_limit: dt.date, tiers: dict) -> Iterator[dict]:
     """One firm's history, in date order, respecting the ladder and the revocation bar."""
     start = rng.randint(FIRST_YEAR, LAST_YEAR)
     history = []
@@ -78,21 +54,22 @@ def _certifications(rng: random.Random, day_limit: dt.date) -> Iterator[dict]:
     history.append(("innovative_sme", start, innovative, False))
     specialized = None
     if rng.random() < 0.14:
-        year = rng.randint(start + 1, start + 3)
+        # while the innovative title is valid: through the end of its second year after
+        year = rng.randint(start + 1, start + 2)
         if year <= LAST_YEAR:
             specialized = _batch_day(rng, "specialized_sme", year, innovative, day_limit)
             if specialized:
                 history.append(("specialized_sme", year, specialized, False))
     if specialized and rng.random() < 0.09:
-        year = rng.randint(specialized.year + 1, specialized.year + 3)
+        year = rng.randint(specialized.year + 1, specialized.year + 2)
         if year <= LAST_YEAR:
             day = _batch_day(rng, "little_giant", year, specialized, day_limit)
             if day:
                 history.append(("little_giant", year, day, False))
     top_tier, top_year, top_day, _ = history[-1]
-    renewal_year = top_year + 3
+    renewal_year = top_day.year + 2
     if renewal_year <= LAST_YEAR and rng.random() < 0.5:
-        # 复核: the top title renewed in its last year of validity
+        # 复核: the top title renewed in its last year of validity (DOMAIN.md §1)
         day = _batch_day(rng, top_tier, renewal_year, top_day, day_limit)
         if day:
             history.append((top_tier, renewal_year, day, True))
@@ -106,7 +83,7 @@ def _certifications(rng: random.Random, day_limit: dt.date) -> Iterator[dict]:
             "tier": tier,
             "year": year,
             "certified_on": day,
-            "valid_until": dt.date(year + (1 if tier == "head_goose" else 3), 12, 31),
+            "valid_until": default_valid_until(tiers[tier], day),
             "renewal": renewal,
             "document_no": f"豫工信企业〔{day.year}〕{rng.randint(10, 199)}号",
             "batch": f"{year}年度",
@@ -140,25 +117,12 @@ def generate(
     rows = list(District.select().order_by(District.code))
     districts = [d.code for d in rows]
     weights = [3 if d.kind in ("district", "zone") else 2 for d in rows]
-    # A firm's name starts with its county's name, or the city's for urban districts and zones.
-    prefix = {d.code: d.name_zh if d.kind.startswith("county") else "新乡市" for d in rows}
+    prefix = name_prefixes(rows)
+    tiers = tiers_by_key()
     with write_transaction():
         taken = {row[0] for row in Enterprise.select(Enterprise.credit_code).tuples()}
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         written = {"enterprises": 0, "certifications": 0}
-        cert_fields = [
-            Certification.enterprise,
-            Certification.tier,
-            Certification.year,
-            Certification.certified_on,
-            Certification.valid_until,
-            Certification.renewal,
-            Certification.document_no,
-            Certification.batch,
-            Certification.revoked_on,
-            Certification.revocation_reason,
-            Certification.created_at,
-        ]
         for offset in range(0, enterprises, CHUNK * 10):
             size = min(CHUNK * 10, enterprises - offset)
             firms, histories = [], []
@@ -168,7 +132,7 @@ def generate(
                 name = f"{prefix[district]}{rng.choice(BRANDS)}{rng.choice(TRADES)}"
                 firms.append(
                     (
-                        _code(rng, division, taken),
+                        credit_code(rng, division, taken),
                         name + rng.choice(SUFFIXES),
                         district,
                         rng.choice(CHAINS),
@@ -177,16 +141,9 @@ def generate(
                         1,
                     )
                 )
-                histories.append(_certifications(rng, day_limit))
-            register_many(firms)
+                histories.append(_certifications(rng, day_limit, tiers))
+            id_of = insert_firms(firms)
             codes = [firm[0] for firm in firms]
-            id_of = {}
-            for start in range(0, size, CHUNK):
-                id_of.update(
-                    Enterprise.select(Enterprise.credit_code, Enterprise.id)
-                    .where(Enterprise.credit_code.in_(codes[start : start + CHUNK]))
-                    .tuples()
-                )
             certs = [
                 (
                     id_of[code],
@@ -204,7 +161,7 @@ def generate(
                 for code, history in zip(codes, histories, strict=True)
                 for c in history
             ]
-            bulk_insert(Certification, cert_fields, certs)
+            insert_certifications(certs)
             written["enterprises"] += size
             written["certifications"] += len(certs)
             if on_progress:

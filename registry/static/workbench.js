@@ -1,0 +1,762 @@
+/* The clerk's workbench: /workbench#token=…[&lang=en].
+
+   A published list: chosen or dropped, read by the server in a dry run (its facts prefilled from
+   what the server read in the title), every row the answer names shown with filters, names
+   resolved by a candidate or a typed credit code (the `resolve` part), then committed; the
+   result and the audit events that request wrote. One firm: find, register, correct (with the
+   ETag: a 412 says someone else changed it), certify, revoke. Everything through the public API
+   with the bureau's token; nothing here the API does not do. */
+"use strict";
+
+(() => {
+  const R = Registry;
+  const API = "/api/v1";
+  const TOKEN_KEY = "registry.workbench.token";
+  const FACTS = ["tier", "year", "certified_on", "document_no", "batch", "valid_until", "renewal"];
+  // What a row of a list can come to, as the preview filters them (a row may be several:
+  // matched by name and created, with a warning).
+  const KINDS = ["created", "unchanged", "matched", "resolved", "registers", "unresolved",
+    "conflict", "skipped", "forbidden", "warning", "error"];
+
+  R.addStrings({
+    zh: {
+      "workbench.title": "工作台",
+      "workbench.heading": "区县工信部门工作台",
+      "workbench.signin": "输入工作令牌",
+      "workbench.signin.go": "进入",
+      "workbench.signin.hint": "区县工信部门或管理员令牌；也可用链接打开：/workbench#token=…（令牌在 # 之后，不会发送到服务器）。",
+      "workbench.who": "当前令牌：{name}（{role}）",
+      "workbench.import": "导入公布名单",
+      "workbench.import.drop": "把名单文件拖到这里，或点击选择文件（XLSX、CSV、JSON）",
+      "workbench.facts": "名单信息（整份名单只填一次；已按标题预填）",
+      "workbench.fact.tier": "类别",
+      "workbench.fact.year": "年度",
+      "workbench.fact.certified_on": "公告日期",
+      "workbench.fact.document_no": "文号",
+      "workbench.fact.batch": "批次",
+      "workbench.fact.valid_until": "有效期至",
+      "workbench.fact.renewal": "复核名单",
+      "workbench.source.parameter": "已填写",
+      "workbench.source.title": "读自标题",
+      "workbench.source.default": "默认",
+      "workbench.source.column": "逐行读自“{column}”列",
+      "workbench.source.missing": "名单未写明，请填写",
+      "workbench.preview": "预览（不写入）",
+      "workbench.reading": "正在读取名单…",
+      "workbench.filters": "筛选",
+      "workbench.filter.all": "全部 {count}",
+      "workbench.rows": "逐行预览",
+      "workbench.col.row": "行",
+      "workbench.col.outcome": "结果",
+      "workbench.col.name": "企业",
+      "workbench.col.detail": "说明",
+      "workbench.kind.created": "新增",
+      "workbench.kind.unchanged": "不变",
+      "workbench.kind.matched": "按名称匹配",
+      "workbench.kind.resolved": "已解析",
+      "workbench.kind.registers": "新登记企业",
+      "workbench.kind.forbidden": "非本辖区",
+      "workbench.kind.error": "错误",
+      "workbench.kind.unresolved": "未匹配",
+      "workbench.kind.conflict": "冲突",
+      "workbench.kind.skipped": "跳过",
+      "workbench.kind.warning": "提示",
+      "workbench.count.rows": "读取 {n} 行",
+      "workbench.count.created_enterprises": "新登记企业 {n}",
+      "workbench.count.created_certifications": "新增认定 {n}",
+      "workbench.count.unchanged": "已有、不变 {n}",
+      "workbench.count.matched_by_name": "按名称匹配 {n}",
+      "workbench.count.resolved": "已解析 {n}",
+      "workbench.list.row": "名单",
+      "workbench.conflict": "{field}：登记为“{stored}”，名单为“{given}”",
+      "workbench.candidate.none": "— 选择企业 —",
+      "workbench.candidate.other": "其他：输入信用代码",
+      "workbench.candidate": "{name}（{code}，{district}，相似度 {score}）",
+      "workbench.resolve.code": "信用代码",
+      "workbench.resolve.district": "县（市、区）（新企业）",
+      "workbench.resolve.apply": "按所选解析，重新预览",
+      "workbench.status.ok": "预览通过：可以导入。",
+      "workbench.status.blocked": "还不能导入：{detail}",
+      "workbench.commit": "确认导入",
+      "workbench.commit.hint.blocked": "先处理错误和未匹配的企业。",
+      "workbench.committing": "正在导入…",
+      "workbench.result": "导入结果",
+      "workbench.result.text": "已导入：新登记企业 {created_enterprises} 家，新增认定 {created_certifications} 条，不变 {unchanged} 条，跳过 {skipped} 行。",
+      "workbench.events": "本次导入写入的审计记录",
+      "workbench.col.action": "操作",
+      "workbench.col.subject": "对象",
+      "workbench.col.when": "时间",
+      "workbench.firm": "企业与认定",
+      "workbench.find": "统一社会信用代码",
+      "workbench.find.go": "查找",
+      "workbench.register": "登记新企业",
+      "workbench.register.go": "登记",
+      "workbench.registered": "已登记：{name}",
+      "workbench.firm.name": "企业名称",
+      "workbench.firm.district": "县（市、区）",
+      "workbench.firm.chain": "产业链",
+      "workbench.firm.title": "{name}（{code}）",
+      "workbench.correct": "更正企业信息",
+      "workbench.correct.go": "保存更正",
+      "workbench.corrected": "已保存更正。",
+      "workbench.reload": "重新载入",
+      "workbench.stale": "保存失败：此企业在您载入之后已被他人修改（412）。请点“重新载入”查看最新信息后再更正。",
+      "workbench.certs": "认定记录",
+      "workbench.col.tier": "层级",
+      "workbench.col.year": "年度",
+      "workbench.col.certified_on": "公告日期",
+      "workbench.col.valid_until": "有效期至",
+      "workbench.col.status": "状态",
+      "workbench.col.revoke": "撤销",
+      "workbench.status.active": "有效",
+      "workbench.status.expired": "已过期",
+      "workbench.status.revoked": "已撤销",
+      "workbench.revoke.reason": "撤销原因",
+      "workbench.revoke.go": "撤销",
+      "workbench.revoked": "已撤销该认定。",
+      "workbench.certify": "记录认定",
+      "workbench.certify.go": "记录",
+      "workbench.certified": "已记录认定。",
+      "workbench.history": "企业历史",
+      "workbench.expiring": "本年度到期、尚未复核的认定",
+      "workbench.expiring.export": "导出 Excel",
+      "workbench.error.forbidden": "此令牌无权使用工作台：需要区县工信部门或管理员令牌。",
+      "workbench.error": "失败（{status}）：{detail}",
+    },
+    en: {
+      "workbench.title": "Workbench",
+      "workbench.heading": "Bureau workbench",
+      "workbench.signin": "Enter a bureau token",
+      "workbench.signin.go": "Enter",
+      "workbench.signin.hint": "A bureau or admin token; or open /workbench#token=… (after the #, the token is never sent to the server).",
+      "workbench.who": "Token: {name} ({role})",
+      "workbench.import": "Load a published list",
+      "workbench.import.drop": "Drop the list here, or click to choose a file (XLSX, CSV, JSON)",
+      "workbench.facts": "The list's facts (once for the whole list; prefilled from its title)",
+      "workbench.fact.tier": "Tier",
+      "workbench.fact.year": "Year (年度)",
+      "workbench.fact.certified_on": "Announced on",
+      "workbench.fact.document_no": "Document no. (文号)",
+      "workbench.fact.batch": "Batch",
+      "workbench.fact.valid_until": "Valid until",
+      "workbench.fact.renewal": "Renewal (复核) list",
+      "workbench.source.parameter": "given",
+      "workbench.source.title": "read from the title",
+      "workbench.source.default": "default",
+      "workbench.source.column": "row by row from column “{column}”",
+      "workbench.source.missing": "not stated by the list: fill it in",
+      "workbench.preview": "Preview (writes nothing)",
+      "workbench.reading": "Reading the list…",
+      "workbench.filters": "Filter",
+      "workbench.filter.all": "All {count}",
+      "workbench.rows": "Row by row",
+      "workbench.col.row": "Row",
+      "workbench.col.outcome": "Outcome",
+      "workbench.col.name": "Firm",
+      "workbench.col.detail": "Detail",
+      "workbench.kind.created": "New",
+      "workbench.kind.unchanged": "Unchanged",
+      "workbench.kind.matched": "Matched by name",
+      "workbench.kind.resolved": "Resolved",
+      "workbench.kind.registers": "New firm",
+      "workbench.kind.forbidden": "Not your district",
+      "workbench.kind.error": "Error",
+      "workbench.kind.unresolved": "Unresolved",
+      "workbench.kind.conflict": "Conflict",
+      "workbench.kind.skipped": "Skipped",
+      "workbench.kind.warning": "Warning",
+      "workbench.count.rows": "{n} rows read",
+      "workbench.count.created_enterprises": "{n} firms to register",
+      "workbench.count.created_certifications": "{n} new certifications",
+      "workbench.count.unchanged": "{n} unchanged",
+      "workbench.count.matched_by_name": "{n} matched by name",
+      "workbench.count.resolved": "{n} resolved",
+      "workbench.list.row": "list",
+      "workbench.conflict": "{field}: registered as “{stored}”, the list says “{given}”",
+      "workbench.candidate.none": "— choose a firm —",
+      "workbench.candidate.other": "Other: type a credit code",
+      "workbench.candidate": "{name} ({code}, {district}, similarity {score})",
+      "workbench.resolve.code": "Credit code",
+      "workbench.resolve.district": "District (a new firm)",
+      "workbench.resolve.apply": "Resolve as chosen and preview again",
+      "workbench.status.ok": "The preview passed: ready to load.",
+      "workbench.status.blocked": "Not ready: {detail}",
+      "workbench.commit": "Load the list",
+      "workbench.commit.hint.blocked": "Resolve the errors and unmatched names first.",
+      "workbench.committing": "Loading…",
+      "workbench.result": "Result",
+      "workbench.result.text": "Loaded: {created_enterprises} firms registered, {created_certifications} certifications recorded, {unchanged} unchanged, {skipped} rows skipped.",
+      "workbench.events": "Audit events this load wrote",
+      "workbench.col.action": "Action",
+      "workbench.col.subject": "Subject",
+      "workbench.col.when": "When",
+      "workbench.firm": "Firms and certifications",
+      "workbench.find": "Credit code",
+      "workbench.find.go": "Find",
+      "workbench.register": "Register a firm",
+      "workbench.register.go": "Register",
+      "workbench.registered": "Registered: {name}",
+      "workbench.firm.name": "Name",
+      "workbench.firm.district": "District",
+      "workbench.firm.chain": "Industry chain",
+      "workbench.firm.title": "{name} ({code})",
+      "workbench.correct": "Correct the firm",
+      "workbench.correct.go": "Save the correction",
+      "workbench.corrected": "Correction saved.",
+      "workbench.reload": "Reload",
+      "workbench.stale": "Not saved: someone changed this firm after you loaded it (412). Reload to see the current record, then correct it again.",
+      "workbench.certs": "Certifications",
+      "workbench.col.tier": "Tier",
+      "workbench.col.year": "Year",
+      "workbench.col.certified_on": "Announced",
+      "workbench.col.valid_until": "Valid until",
+      "workbench.col.status": "Status",
+      "workbench.col.revoke": "Revoke",
+      "workbench.status.active": "Active",
+      "workbench.status.expired": "Expired",
+      "workbench.status.revoked": "Revoked",
+      "workbench.revoke.reason": "Reason",
+      "workbench.revoke.go": "Revoke",
+      "workbench.revoked": "Certification revoked.",
+      "workbench.certify": "Record a certification",
+      "workbench.certify.go": "Record",
+      "workbench.certified": "Certification recorded.",
+      "workbench.history": "The firm's history",
+      "workbench.expiring": "Titles expiring this year, not renewed",
+      "workbench.expiring.export": "Export to Excel",
+      "workbench.error.forbidden": "This token may not use the workbench: a bureau or admin token is needed.",
+      "workbench.error": "Failed ({status}): {detail}",
+    },
+  });
+
+  const $ = (id) => document.getElementById(id);
+  const h = R.h;
+  const t = R.t;
+  const state = {
+    token: null,
+    tiers: new Map(),
+    districts: new Map(),
+    file: null,
+    given: {}, // the facts the clerk set (sent with every run)
+    edited: new Set(), // the facts' fields the clerk changed
+    answer: null, // the last dry run's answer
+    resolve: {}, // name -> credit code, or {credit_code, district}
+    filter: null,
+    firm: null, // {body, etag}
+  };
+
+  // ---------------------------------------------------------------------------------------
+  // The API
+
+  /** A request with the token: `{status, body, headers}`; never throws for an HTTP status. */
+  async function call(method, url, { json, form, headers = {} } = {}) {
+    const init = { method, headers: { Accept: "application/json", ...headers }, cache: "no-store" };
+    init.headers.Authorization = "Bearer " + state.token;
+    if (json !== undefined) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(json);
+    } else if (form) {
+      init.body = form;
+    }
+    const response = await fetch(url, init);
+    let body = null;
+    try {
+      body = await response.json();
+    } catch (_) {
+      /* no body (304, 204) */
+    }
+    return { status: response.status, body, headers: response.headers };
+  }
+
+  function problemText(reply) {
+    const detail = (reply.body && (reply.body.detail || reply.body.title)) || "";
+    return t("workbench.error", { status: reply.status, detail });
+  }
+
+  function say(id, text, kind = "") {
+    const node = $(id);
+    node.textContent = text;
+    node.className = `status ${kind}`;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Sign-in
+
+  async function signIn(token) {
+    state.token = token;
+    const probe = await call("GET", `${API}/me`);
+    if (probe.status === 401) return signOut(t("common.error.token"));
+    // The workbench writes: a bureau's token or the admin's (GET /me says whose this is).
+    if (probe.status !== 200 || !["bureau", "admin"].includes(probe.body.token.role)) {
+      return signOut(t("workbench.error.forbidden"));
+    }
+    sessionStorage.setItem(TOKEN_KEY, token);
+    $("signin").hidden = true;
+    $("bench").hidden = false;
+    $("token-error").textContent = "";
+    probeExpiring();
+  }
+
+  function signOut(message) {
+    state.token = null;
+    sessionStorage.removeItem(TOKEN_KEY);
+    $("bench").hidden = true;
+    $("signin").hidden = false;
+    R.askForToken(message);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // A published list
+
+  function chooseFile(file) {
+    if (!file) return;
+    state.file = file;
+    state.given = {};
+    state.edited.clear();
+    state.resolve = {};
+    state.filter = null;
+    $("file-name").textContent = file.name;
+    $("result-area").hidden = true;
+    dryRun();
+  }
+
+  function importUrl(dry) {
+    const query = new URLSearchParams({ dry_run: dry ? "true" : "false" });
+    if (dry) query.set("outcomes", "true");
+    for (const [name, value] of Object.entries(state.given)) {
+      if (value !== "" && value !== null && value !== undefined) query.set(name, value);
+    }
+    return `${API}/imports?${query}`;
+  }
+
+  function importForm() {
+    const form = new FormData();
+    form.append("file", state.file, state.file.name);
+    if (Object.keys(state.resolve).length) form.append("resolve", JSON.stringify(state.resolve));
+    return form;
+  }
+
+  async function dryRun() {
+    say("import-status", t("workbench.reading"));
+    $("preview-area").hidden = false;
+    const reply = await call("POST", importUrl(true), { form: importForm() });
+    if (reply.status !== 200 && reply.status !== 422) {
+      say("import-status", problemText(reply), "failure");
+      return;
+    }
+    state.answer = reply.body;
+    fillFacts(reply.body.list, Array.isArray(reply.body.errors) ? reply.body.errors : []);
+    renderPreview(reply);
+  }
+
+  function fillFacts(list, errors) {
+    $("facts-form").hidden = false;
+    $("list-title").textContent = (list && list.title) || state.file.name;
+    const facts = (list && list.facts) || {};
+    // a fact the list must state and does not: one error for the list, naming the fact
+    const missing = new Set((errors || []).filter((e) => e.row === null).map((e) => e.field));
+    for (const name of FACTS) {
+      const fact = facts[name] || {};
+      const input = $(`fact-${name}`);
+      if (!(name in state.given)) {
+        if (name === "renewal") input.checked = Boolean(fact.value);
+        else input.value = fact.value ?? "";
+      }
+      let source = fact.source ? t(`workbench.source.${fact.source}`) : "";
+      if (fact.column) source = t("workbench.source.column", { column: fact.column });
+      if (missing.has(name)) source = t("workbench.source.missing");
+      $(`source-${name}`).textContent = source;
+      $(`source-${name}`).classList.toggle("missing", missing.has(name));
+      input.setAttribute("aria-invalid", String(missing.has(name)));
+    }
+  }
+
+  /** Every row of the list the answer names, by row number, with what becomes of it. */
+  function previewRows(answer) {
+    const rows = new Map();
+    const at = (number, name) => {
+      const key = number ?? "list";
+      if (!rows.has(key)) rows.set(key, { row: number, name: "", kinds: new Set(), details: [] });
+      const row = rows.get(key);
+      if (name && !row.name) row.name = name;
+      return row;
+    };
+    for (const o of answer.outcomes || []) {
+      const row = at(o.row, o.name);
+      row.kinds.add(o.outcome);
+      if (o.found_by === "name") row.kinds.add("matched");
+      if (o.found_by === "resolution") row.kinds.add("resolved");
+      if (o.registers && o.outcome === "created") row.kinds.add("registers");
+      row.code = o.credit_code;
+      row.district = o.district;
+    }
+    for (const e of answer.errors || []) {
+      const row = at(e.row);
+      row.kinds.add("error");
+      row.details.push([e.column || e.field, e.message].filter(Boolean).join("："));
+    }
+    for (const u of answer.unresolved || []) {
+      const row = at(u.row, u.name);
+      row.kinds.add("unresolved");
+      row.details.push(u.reason);
+      row.unresolved = u;
+    }
+    for (const c of answer.conflicts || []) {
+      const row = at(c.row);
+      row.kinds.add("conflict");
+      row.details.push(t("workbench.conflict", c));
+    }
+    for (const s of answer.skipped || []) {
+      const row = at(s.row, s.name);
+      row.kinds.add("skipped");
+      row.details.push(`${s.region || ""} ${s.reason}`.trim());
+    }
+    for (const w of answer.warnings || []) {
+      at(w.row).kinds.add("warning");
+      at(w.row).details.push(w.message);
+    }
+    return [...rows.values()].sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
+  }
+
+  function renderPreview(reply) {
+    const answer = reply.body;
+    const ready = reply.status === 200;
+    say("import-status", ready ? t("workbench.status.ok") : t("workbench.status.blocked", { detail: answer.detail || "" }), ready ? "success" : "failure");
+    $("summary").replaceChildren(
+      ...["rows", "created_enterprises", "created_certifications", "unchanged", "matched_by_name", "resolved"].map((key) =>
+        h("li", { dataset: { count: key, value: answer[key] ?? 0 } }, t(`workbench.count.${key}`, { n: R.number(answer[key] ?? 0) })),
+      ),
+    );
+    const rows = previewRows(answer);
+    const counts = new Map(KINDS.map((kind) => [kind, rows.filter((r) => r.kinds.has(kind)).length]));
+    const button = (kind, label) =>
+      h("button", { type: "button", class: "filter", "aria-pressed": String(state.filter === kind), dataset: { kind: kind || "all" } }, label);
+    $("filters").replaceChildren(
+      button(null, t("workbench.filter.all", { count: rows.length })),
+      ...KINDS.filter((kind) => counts.get(kind)).map((kind) => button(kind, `${t(`workbench.kind.${kind}`)} ${counts.get(kind)}`)),
+    );
+    for (const node of $("filters").children) {
+      node.addEventListener("click", () => {
+        state.filter = node.dataset.kind === "all" ? null : node.dataset.kind;
+        renderPreview(reply);
+      });
+    }
+    const shown = rows.filter((r) => !state.filter || r.kinds.has(state.filter));
+    $("rows-table").tBodies[0].replaceChildren(...shown.map(rowLine));
+    if (answer.unresolved && answer.unresolved.length && (!state.filter || state.filter === "unresolved")) {
+      $("rows-table").tBodies[0].append(
+        h("tr", {}, h("td", { colspan: "4" }, h("button", { type: "button", id: "apply-resolve" }, t("workbench.resolve.apply")))),
+      );
+      $("apply-resolve").addEventListener("click", applyResolutions);
+    }
+    $("commit").disabled = !ready;
+    $("commit-hint").textContent = ready ? "" : t("workbench.commit.hint.blocked");
+  }
+
+  function rowLine(row) {
+    const kinds = KINDS.filter((kind) => row.kinds.has(kind));
+    const detail = h("td", {}, row.details.map((text) => h("span", { class: "detail" }, text)));
+    if (row.unresolved) detail.append(resolver(row.unresolved));
+    const firm = row.code ? `${row.name}（${row.code}，${districtName(row.district)}）` : row.name;
+    return h(
+      "tr",
+      { class: `kind-${kinds[0] || "none"}`, dataset: { row: row.row ?? "", kinds: kinds.join(" ") } },
+      h("td", {}, row.row == null ? t("workbench.list.row") : String(row.row)),
+      h("td", {}, kinds.map((kind) => h("span", { class: `badge badge-${kind}` }, t(`workbench.kind.${kind}`)))),
+      h("td", {}, firm || ""),
+      detail,
+    );
+  }
+
+  /** A choice of candidates for a name, or a typed credit code (and a district, for a firm
+      the registry does not know yet). */
+  function resolver(entry) {
+    const id = `resolve-${entry.row}`;
+    const select = h(
+      "select",
+      { id, dataset: { name: entry.name }, "aria-label": entry.name },
+      h("option", { value: "" }, t("workbench.candidate.none")),
+      (entry.candidates || []).map((c) =>
+        h("option", { value: c.credit_code }, t("workbench.candidate", { name: c.name, code: c.credit_code, district: districtName(c.district), score: c.score })),
+      ),
+      h("option", { value: "other" }, t("workbench.candidate.other")),
+    );
+    const code = h("input", { id: `${id}-code`, type: "text", maxlength: "18", spellcheck: "false", "aria-label": `${entry.name} ${t("workbench.resolve.code")}`, placeholder: t("workbench.resolve.code"), hidden: true });
+    const district = districtSelect(h("select", { id: `${id}-district`, "aria-label": `${entry.name} ${t("workbench.resolve.district")}`, hidden: true }), true);
+    const chosen = state.resolve[entry.name];
+    if (chosen) select.value = typeof chosen === "string" && (entry.candidates || []).some((c) => c.credit_code === chosen) ? chosen : "other";
+    const sync = () => {
+      const other = select.value === "other";
+      code.hidden = !other;
+      district.hidden = !other;
+    };
+    select.addEventListener("change", sync);
+    sync();
+    return h("div", { class: "resolver" }, select, code, district);
+  }
+
+  function applyResolutions() {
+    for (const select of document.querySelectorAll("#rows-table select[data-name]")) {
+      const name = select.dataset.name;
+      if (select.value === "other") {
+        const code = $(`${select.id}-code`).value.trim().toUpperCase();
+        const district = $(`${select.id}-district`).value;
+        if (code) state.resolve[name] = district ? { credit_code: code, district } : code;
+      } else if (select.value) {
+        state.resolve[name] = select.value;
+      }
+    }
+    dryRun();
+  }
+
+  // Only the facts the clerk changed are sent: the rest the server reads from the title again.
+  function readFacts(event) {
+    event.preventDefault();
+    for (const name of state.edited) {
+      const input = $(`fact-${name}`);
+      state.given[name] = name === "renewal" ? String(input.checked) : input.value.trim();
+    }
+    dryRun();
+  }
+
+  async function commit() {
+    $("commit").disabled = true;
+    say("import-status", t("workbench.committing"));
+    const requestId = "wb-" + Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, "0")).join("");
+    const reply = await call("POST", importUrl(false), { form: importForm(), headers: { "X-Request-ID": requestId } });
+    if (reply.status !== 200) {
+      say("import-status", problemText(reply), "failure");
+      if (reply.status === 422) renderPreview(reply);
+      return;
+    }
+    $("preview-area").hidden = true;
+    $("facts-form").hidden = true;
+    $("result-area").hidden = false;
+    $("result").textContent = t("workbench.result.text", { ...reply.body, skipped: (reply.body.skipped || []).length });
+    const events = [];
+    let after = 0;
+    for (;;) {
+      const page = await call("GET", `${API}/events?request_id=${requestId}&limit=1000&after=${after}`);
+      if (page.status !== 200 || !page.body.items.length) break;
+      events.push(...page.body.items);
+      after = page.body.next_after;
+    }
+    $("events-table").tBodies[0].replaceChildren(
+      ...events.map((e) => h("tr", { dataset: { action: e.action } }, h("td", {}, String(e.id)), h("td", {}, e.action), h("td", {}, e.subject), h("td", {}, new Date(e.at).toLocaleString(R.language() === "zh" ? "zh-CN" : "en-GB")))),
+    );
+    $("result").focus();
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // One firm
+
+  function districtName(code) {
+    const district = state.districts.get(code);
+    return district ? R.districtName(district) : code || "";
+  }
+
+  function districtSelect(select, blank = false) {
+    select.replaceChildren(
+      ...(blank ? [h("option", { value: "" }, "—")] : []),
+      ...[...state.districts.values()].map((d) => h("option", { value: d.code }, `${R.districtName(d)} ${d.code}`)),
+    );
+    return select;
+  }
+
+  async function loadFirm(code, message = "") {
+    const reply = await call("GET", `${API}/enterprises/${encodeURIComponent(code)}`);
+    if (reply.status !== 200) {
+      $("firm").hidden = true;
+      say("firm-message", problemText(reply), "failure");
+      return;
+    }
+    state.firm = { body: reply.body, etag: reply.headers.get("ETag") };
+    say("firm-message", message, message ? "success" : "");
+    renderFirm();
+    loadHistory(code);
+  }
+
+  function renderFirm() {
+    const firm = state.firm.body;
+    $("firm").hidden = false;
+    $("register-form").hidden = true;
+    $("firm-title").textContent = t("workbench.firm.title", { name: firm.name, code: firm.credit_code });
+    $("fix-name").value = firm.name;
+    $("fix-district").value = firm.district;
+    $("fix-chain").value = firm.industry_chain || "";
+    $("certs-table").tBodies[0].replaceChildren(
+      ...firm.certifications.map((cert) => {
+        const cell = h("td", {});
+        if (cert.status !== "revoked") {
+          const reason = h("input", { type: "text", "aria-label": `${t("workbench.revoke.reason")} ${cert.id}`, placeholder: t("workbench.revoke.reason") });
+          const go = h("button", { type: "button", class: "secondary" }, t("workbench.revoke.go"));
+          go.addEventListener("click", () => revoke(cert.id, reason.value.trim()));
+          cell.append(reason, " ", go);
+        }
+        return h(
+          "tr",
+          { dataset: { id: cert.id, tier: cert.tier, status: cert.status } },
+          h("td", {}, R.tierLabel(state.tiers.get(cert.tier)) || cert.tier, cert.renewal ? "（复核）" : ""),
+          h("td", {}, String(cert.year)),
+          h("td", {}, cert.certified_on),
+          h("td", {}, cert.valid_until),
+          h("td", {}, t(`workbench.status.${cert.status}`)),
+          cell,
+        );
+      }),
+    );
+  }
+
+  function formData(form) {
+    const data = {};
+    for (const [name, value] of new FormData(form)) if (String(value).trim() !== "") data[name] = String(value).trim();
+    return data;
+  }
+
+  async function register(event) {
+    event.preventDefault();
+    const data = formData($("register-form"));
+    const reply = await call("POST", `${API}/enterprises`, { json: data });
+    if (reply.status !== 201) return say("firm-message", problemText(reply), "failure");
+    $("find-code").value = reply.body.credit_code;
+    loadFirm(reply.body.credit_code, t("workbench.registered", { name: reply.body.name }));
+  }
+
+  async function correct(event) {
+    event.preventDefault();
+    const firm = state.firm.body;
+    const changes = {};
+    const name = $("fix-name").value.trim();
+    const chain = $("fix-chain").value.trim();
+    if (name !== firm.name) changes.name = name;
+    if ($("fix-district").value !== firm.district) changes.district = $("fix-district").value;
+    if (chain !== (firm.industry_chain || "")) changes.industry_chain = chain || null;
+    const reply = await call("PATCH", `${API}/enterprises/${firm.credit_code}`, { json: changes, headers: { "If-Match": state.firm.etag } });
+    if (reply.status === 412) return say("firm-message", t("workbench.stale"), "failure");
+    if (reply.status !== 200) return say("firm-message", problemText(reply), "failure");
+    state.firm = { body: reply.body, etag: reply.headers.get("ETag") };
+    renderFirm();
+    say("firm-message", t("workbench.corrected"), "success");
+  }
+
+  async function certify(event) {
+    event.preventDefault();
+    const data = formData($("certify-form"));
+    if (data.year) data.year = Number(data.year);
+    data.renewal = $("cert-renewal").checked;
+    const reply = await call("POST", `${API}/enterprises/${state.firm.body.credit_code}/certifications`, { json: data });
+    if (reply.status !== 201) return say("firm-message", problemText(reply), "failure");
+    loadFirm(state.firm.body.credit_code, t("workbench.certified"));
+  }
+
+  async function revoke(id, reason) {
+    const reply = await call("POST", `${API}/certifications/${id}/revoke`, { json: { reason: reason || "—" } });
+    if (reply.status !== 200) return say("firm-message", problemText(reply), "failure");
+    loadFirm(state.firm.body.credit_code, t("workbench.revoked"));
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Slots for the working-year API (issue 11): shown only when the registry answers them
+
+  async function loadHistory(code) {
+    const slot = $("history-slot");
+    const reply = await call("GET", `${API}/enterprises/${encodeURIComponent(code)}/history`);
+    slot.hidden = reply.status !== 200 || !reply.body || !Array.isArray(reply.body.items);
+    if (slot.hidden) return;
+    $("history").replaceChildren(...reply.body.items.map((e) => h("li", {}, `${e.at} ${e.action} ${e.actor_name || ""}`)));
+  }
+
+  async function probeExpiring() {
+    const end = `${new Date().getFullYear()}-12-31`;
+    // Who must renew by the year's end: titles ending by then that nothing takes over yet.
+    const url = `${API}/certifications?expires_by=${end}&superseded=false&page_size=100`;
+    const reply = await call("GET", url);
+    const slot = $("expiring-slot");
+    slot.hidden = reply.status !== 200 || !reply.body || !Array.isArray(reply.body.items);
+    if (slot.hidden) return;
+    $("expiring-table").tBodies[0].replaceChildren(
+      ...reply.body.items.map((c) => h("tr", {}, h("td", {}, c.credit_code || ""), h("td", {}, c.name || ""), h("td", {}, c.tier), h("td", {}, c.valid_until))),
+    );
+    $("expiring-export").onclick = async (event) => {
+      event.preventDefault();
+      const response = await fetch(`${API}/exports/certifications.xlsx?expires_by=${end}&superseded=false`, { headers: { Authorization: "Bearer " + state.token } });
+      if (!response.ok) return;
+      const link = h("a", { href: URL.createObjectURL(await response.blob()), download: `expiring-${end}.xlsx` });
+      link.click();
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Start
+
+  async function main() {
+    R.start();
+    const taken = R.takeFromFragment({ token: TOKEN_KEY });
+    const [tiers, districts] = await Promise.all([R.getJSON(`${API}/tiers`), R.getJSON(`${API}/districts`)]);
+    for (const tier of tiers.body) state.tiers.set(tier.key, tier);
+    for (const district of districts.body) state.districts.set(district.code, district);
+    const tierOptions = (select, blank) =>
+      select.replaceChildren(
+        ...(blank ? [h("option", { value: "" }, "—")] : []),
+        ...tiers.body.map((tier) => h("option", { value: tier.key }, R.tierLabel(tier))),
+      );
+    tierOptions($("fact-tier"), true);
+    tierOptions($("cert-tier"), false);
+    for (const select of document.querySelectorAll(".district-select")) districtSelect(select);
+    R.onLanguageChange(() => {
+      tierOptions($("cert-tier"), false);
+      if (state.firm) renderFirm();
+    });
+
+    const input = $("list-file");
+    input.addEventListener("change", () => chooseFile(input.files[0]));
+    const drop = $("drop");
+    drop.addEventListener("dragover", (event) => {
+      event.preventDefault();
+      drop.classList.add("dragging");
+    });
+    drop.addEventListener("dragleave", () => drop.classList.remove("dragging"));
+    drop.addEventListener("drop", (event) => {
+      event.preventDefault();
+      drop.classList.remove("dragging");
+      chooseFile(event.dataTransfer.files[0]);
+    });
+    $("facts-form").addEventListener("submit", readFacts);
+    for (const name of FACTS) {
+      $(`fact-${name}`).addEventListener("change", () => state.edited.add(name));
+      $(`fact-${name}`).addEventListener("input", () => state.edited.add(name));
+    }
+    $("commit").addEventListener("click", commit);
+    $("find-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const code = $("find-code").value.trim().toUpperCase();
+      if (code) loadFirm(code);
+    });
+    $("new-firm").addEventListener("click", () => {
+      $("register-form").hidden = false;
+      $("firm").hidden = true;
+      $("reg-code").value = $("find-code").value.trim().toUpperCase();
+      $("reg-code").focus();
+    });
+    $("register-form").addEventListener("submit", register);
+    $("correct-form").addEventListener("submit", correct);
+    $("reload-firm").addEventListener("click", () => loadFirm(state.firm.body.credit_code));
+    $("certify-form").addEventListener("submit", certify);
+    $("token-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const token = $("token-input").value.trim();
+      if (!token) {
+        $("token-error").textContent = t("common.error.required");
+        return;
+      }
+      signIn(token);
+    });
+    $("signout").addEventListener("click", () => signOut(""));
+
+    const token = taken.token || sessionStorage.getItem(TOKEN_KEY);
+    if (token) signIn(token);
+    else signOut("");
+  }
+
+  main();
+})();
