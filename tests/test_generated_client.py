@@ -5,6 +5,7 @@ Problem, no status the document does not list (the client raises on one)."""
 
 import datetime as dt
 import importlib
+import io
 import json
 import shutil
 import subprocess
@@ -282,3 +283,19 @@ def test_the_readme_walk_through_runs_through_the_generated_client(generated, tm
             "imports.post_api_v1_imports", admin, 200, "ImportResult", body=rows, dry_run=True
         )
         assert (result.parsed.rows, result.parsed.dry_run) == (1, True)
+        # A published list as the bureau has it: CSV bytes (GBK), its facts as parameters.
+        published = (
+            "2023年度河南省创新型中小企业名单\r\n统一社会信用代码,企业名称,县（市、区）\r\n"
+            "91410702MA9F3K2L2U,新乡市红旗智能装备有限公司,红旗区\r\n"
+        ).encode("gbk")
+        sheet = package.types.File(payload=io.BytesIO(published), mime_type="text/csv")
+        loaded = walk.call(
+            "imports.post_api_v1_imports",
+            bureau,
+            200,
+            "ImportResult",
+            body=sheet,
+            certified_on="2023-03-20",
+            dry_run=True,
+        )
+        assert loaded.parsed.list_.facts.tier.value == "innovative_sme"

@@ -32,7 +32,8 @@ LIST_BODY = {
     "`{name: credit_code}`) resolves the names that match no single firm.",
     "content": {
         "text/csv": {
-            "schema": {"type": "string"},
+            # Bytes, not text: a GBK file is sent as it is (a generated client uploads a file).
+            "schema": {"type": "string", "format": "binary"},
             "example": "附件1\n2023年度第一批河南省专精特新中小企业名单（新乡市）\n"
             "序号,县（市、区）,企业名称,统一社会信用代码\n"
             "1,红旗区,新乡市红旗机械制造有限公司,91410702MA9F3K2L2U\n",

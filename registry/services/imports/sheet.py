@@ -58,12 +58,13 @@ def spool(stream: BinaryIO, limit: int | None = None) -> IO[bytes]:
 
 
 def kind_of(filename: str | None, content_type: str | None, head: bytes) -> str:
-    """The format by the file's first bytes, then its name, then its content type."""
+    """The format by the file's first bytes, then its name, then its content type. Only a zip
+    is a workbook: a client that labels every upload as XLSX still sends a CSV that reads."""
     name = (filename or "").lower()
     content_type = (content_type or "").lower()
     if head.startswith(b"PK\x03\x04"):
         return "xlsx"
-    if name.endswith(".xlsx") or "spreadsheetml" in content_type:
+    if name.endswith(".xlsx"):
         return "xlsx"  # not a zip file, yet named so: read as XLSX, refused as such
     if name.endswith(".json") or content_type.endswith("json"):
         return "json"
