@@ -121,10 +121,11 @@ def _cli_option(name: str, example: str) -> str:
 def _report_import(result: dict) -> None:
     """Every row the clerk must look at: errors, unresolved names, conflicts, warnings."""
     for error in result["errors"][:200]:
-        where = f"row {error['row']}" if error["row"] is not None else "list"
-        click.echo(
-            f"{where}: {error.get('column') or error['field']}: {error['message']}", err=True
-        )
+        if error["row"] is None:  # the list as a whole: the message names what it is about
+            click.echo(f"list: {error['message']}", err=True)
+            continue
+        column = error.get("column") or error["field"]
+        click.echo(f"row {error['row']}: {column}: {error['message']}", err=True)
     if len(result["errors"]) > 200:
         click.echo(f"… and {len(result['errors']) - 200} more", err=True)
     for entry in result["unresolved"]:

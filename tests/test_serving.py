@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -218,6 +219,27 @@ def test_request_ids_pass_through_and_the_client_address_is_the_proxys_view(tmp_
     # No id sent: nginx makes one, and the app answers and logs with it.
     assert re.fullmatch(r"[0-9a-f]{32}", made.headers["x-request-id"])
     assert made.headers["x-request-id"] in lines
+
+
+def test_raw_chinese_in_a_url_is_a_problem_not_a_page(tmp_path):
+    """A clerk pastes 豫工信企业〔2023〕45号 into a URL unencoded: one clear problem+json 400;
+    percent-encoded, it reaches the app."""
+    with make_run(tmp_path, WEB_CONCURRENCY="1") as served:
+        with socket.create_connection(("127.0.0.1", served.port), timeout=10) as sock:
+            sock.sendall(
+                "GET /api/v1/tiers?q=豫工信企业〔2023〕45号 HTTP/1.1\r\nHost: x\r\n"
+                "Connection: close\r\n\r\n".encode()
+            )
+            raw = b""
+            while chunk := sock.recv(65536):
+                raw += chunk
+        encoded = call("GET", served.url("/tiers?lang=%E8%B1%AB"))
+    head, _, body = raw.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400"), head
+    assert b"Content-Type: application/problem+json" in head
+    problem = json.loads(body)
+    assert problem["status"] == 400 and "percent-encode" in problem["detail"]
+    assert encoded.status == 422  # the app's own answer: an unknown query parameter
 
 
 def test_gunicorn_facing_clients_believes_no_forwarded_for(tmp_path):

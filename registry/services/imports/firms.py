@@ -151,15 +151,21 @@ class Candidates:
         return self.pools[district]
 
     def like(self, name: str, district: str | None) -> list[dict]:
+        """The likeliest firms, found by their names' distinctive parts; each scored by its
+        whole name's similarity (a near miss is not shown as 100)."""
         firms, names = self._pool(district)
+        key = name_key(name)
         found = process.extract(
-            _core(name_key(name)),
+            _core(key),
             names,
             scorer=fuzz.WRatio,
             limit=CANDIDATES,
             score_cutoff=CANDIDATE_CUTOFF,
         )
-        return [_candidate(firms[index], score) for _, score, index in found]
+        return [
+            _candidate(firms[index], fuzz.ratio(key, name_key(firms[index].name)))
+            for _, _, index in found
+        ]
 
 
 def _candidate(firm: Firm, score: float) -> dict:
