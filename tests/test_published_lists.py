@@ -1068,7 +1068,7 @@ def test_a_missing_announcement_date_is_one_error_for_the_list(app, client, auth
     cli = run_cli(app, published.write(tmp_path))
     assert cli.exit_code != 0
     assert (
-        "list: 公告日期: 公告日期 (certified_on): the list does not state it; "
+        "list: 公告日期 (certified_on): the list does not state it; "
         "add --certified-on YYYY-MM-DD for the whole list" in cli.output
     )
     assert cli.output.count("certified_on") == 2  # the error and the detail: not one per row
