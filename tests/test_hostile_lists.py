@@ -120,34 +120,39 @@ def test_shared_strings_that_inflate_beyond_the_limit_are_a_422(app, client, aut
     assert written(app) == before
 
 
+# Entities that expand a thousandfold at each level, in the worksheet itself (the part every
+# reader parses; openpyxl writes its strings inline, so a sharedStrings bomb might go unread).
 BILLION_LAUGHS = (
     '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
     + "".join(
         f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
         for i in range(1, 10)
     )
-    + f']><sst {NS} count="1" uniqueCount="1"><si><t>&lol9;</t></si></sst>'
+    + f']><worksheet {NS}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t>'
+    + "</is></c></row></sheetData></worksheet>"
 ).encode()
+FACTS = "/api/v1/imports?tier=innovative_sme&certified_on=2023-06-28"
 
 
 @pytest.mark.parametrize(
-    "part, data",
+    "part, data, reason",
     [
-        ("xl/sharedStrings.xml", BILLION_LAUGHS),
-        (SHEET, b"<worksheet><sheetData><row r='1'><c r='A1'>"),  # cut off
-        ("xl/workbook.xml", b"not xml at all"),
+        (SHEET, BILLION_LAUGHS, "EntitiesForbidden"),
+        (SHEET, b"<worksheet><sheetData><row r='1'><c r='A1'>", "no element found"),  # cut off
+        ("xl/workbook.xml", b"not xml at all", "syntax error"),
     ],
     ids=["entity-expansion", "broken-sheet", "broken-workbook"],
 )
-def test_hostile_or_broken_xml_is_a_422(app, client, auth, part, data):
+def test_hostile_or_broken_xml_is_a_422(app, client, auth, part, data, reason):
     xlsx = rewritten(workbook([HEADER, ["新乡市某公司", make_code("x"), "红旗区"]]), **{part: data})
     before = written(app)
 
-    response = post_list(client, auth["admin"], xlsx, XLSX)
+    response = client.post(FACTS, data=xlsx, content_type=XLSX, headers=auth["admin"])
 
     assert response.status_code == 422, response.json
     assert response.mimetype == PROBLEM
-    assert response.json["errors"][0]["row"] is None
+    assert [(e["row"], e["field"]) for e in response.json["errors"]] == [(None, "format")]
+    assert reason in response.json["detail"]
     assert written(app) == before
 
 

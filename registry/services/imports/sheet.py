@@ -208,6 +208,9 @@ def read_xlsx(file: IO[bytes], upload_limit: int) -> Iterator[tuple[int, list]]:
 
 
 def _reason(exc: Exception) -> str:
+    """What went wrong, from the root of the chain (openpyxl wraps what the XML parser says)."""
+    while (exc.__cause__ or exc.__context__) is not None:
+        exc = exc.__cause__ or exc.__context__
     name = type(exc).__name__
     return f"{name}: {exc}" if str(exc) else name
 
