@@ -39,14 +39,15 @@ def tiers_by_key() -> dict[str, Tier]:
     return {t.key: t for t in Tier.select(Tier, Ladder).join(Ladder)}
 
 
-def violation(tier: Tier, fields: dict, history: list, tiers: dict[str, Tier]) -> str | None:
-    """Why the ladder or the revocation bar (docs/rules.md §2) refuses this certification, or
-    None if they allow it.
+def violation(
+    tier: Tier, on: dt.date, renewal: bool, history: list, tiers: dict[str, Tier]
+) -> str | None:
+    """Why the ladder or the revocation bar (docs/rules.md §2) refuses a certification of
+    `tier` announced `on` (a renewal or not), or None if they allow it.
 
     `history` is the firm's other certifications (anything with tier_id, certified_on,
     valid_until and revoked_on): the stored ones, and for an import the rows before it.
     """
-    on = fields["certified_on"]
     ladder = [c for c in history if tiers[c.tier_id].ladder_id == tier.ladder_id]
     for cert in ladder:
         if cert.revoked_on is not None:
@@ -66,7 +67,7 @@ def violation(tier: Tier, fields: dict, history: list, tiers: dict[str, Tier]) -
                 f"{tier.key} needs an active {prerequisite.key} ({prerequisite.label_zh}) "
                 f"on {on.isoformat()}"
             )
-    if not fields["renewal"]:
+    if not renewal:
         higher = [c for c in ladder if tiers[c.tier_id].rank > tier.rank and is_active(c, on)]
         if higher:
             return (
@@ -123,7 +124,7 @@ def certify(actor: Actor, enterprise: Enterprise, data: dict) -> Certification:
         history = enterprises.certifications_of(enterprise)
         if any(c.tier_id == tier.key and c.year == fields["year"] for c in history):
             raise _duplicate(enterprise, tier, fields["year"])
-        reason = violation(tier, fields, history, tiers)
+        reason = violation(tier, fields["certified_on"], fields["renewal"], history, tiers)
         if reason:
             raise Conflict(reason)
         try:

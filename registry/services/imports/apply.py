@@ -246,7 +246,7 @@ class Certifier(Applier):
                 self.result["unchanged"] += 1
             return False
         tier = self.tiers[row.tier]
-        reason = violation(tier, row.certification(), history, self.tiers)
+        reason = violation(tier, row.certified_on, row.renewal, history, self.tiers)
         if reason:
             self.result["warnings"].append(
                 {"row": row.number, "message": f"recorded as the list publishes it: {reason}"}
