@@ -482,3 +482,14 @@ def test_every_token_learns_who_it_is(client, auth, enterprise_code, role):
     else:
         assert response.json["status"] is None
     assert client.get(f"{API}/me").status_code == 401
+
+
+@pytest.mark.parametrize("export", ["certifications.csv", "certifications.xlsx"])
+def test_an_export_with_a_bad_filter_is_a_problem_before_any_row(client, auth, export):
+    """An unknown district is a 422 before the (streamed) answer begins, not a cut stream."""
+    response = client.get(
+        f"{API}/exports/{export}", query_string={"district": "027315"}, headers=auth["admin"]
+    )
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    assert "district" in response.json["detail"]

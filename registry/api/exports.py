@@ -45,10 +45,10 @@ class CsvExport(MethodView):
         one E) are written with one leading apostrophe, which an importer takes off again.
         """
         lang, as_of = filters.pop("lang"), filters.pop("as_of", None)
+        records = exports.rows(filters, as_of=as_of, lang=lang)  # a bad filter: 422 now
 
         def generate():
             with read_snapshot():
-                records = exports.rows(filters, as_of=as_of, lang=lang)
                 yield from exports.csv_chunks(records, exports.columns(lang), lang)
 
         with read_snapshot():

@@ -84,13 +84,18 @@ class EnterpriseTokens(MethodView):
     @blp.access("admin", "bureau")
     @blp.arguments(SheetArgsSchema, location="query")
     @blp.arguments(EnterpriseTokensSchema, example={"district": "410702"})
-    @blp.response(
-        201,
-        {"type": "string", "format": "binary"},
-        content_type=XLSX,
-        description="The firms and their new secrets (XLSX, or CSV with format=csv), shown "
-        "only here; X-Tokens-Issued counts them",
-        headers={"X-Tokens-Issued": {"schema": {"type": "integer"}}},
+    @blp.doc(  # the answer is a sheet, XLSX or CSV: documented whole, not by one schema
+        responses={
+            "201": {
+                "description": "The firms and their new secrets (XLSX, or CSV with "
+                "format=csv), shown only here; X-Tokens-Issued counts them",
+                "headers": {"X-Tokens-Issued": {"schema": {"type": "integer"}}},
+                "content": {
+                    content_type: {"schema": {"type": "string", "format": "binary"}}
+                    for content_type in (XLSX, "text/csv")
+                },
+            }
+        }
     )
     @blp.problem_response(404, "No such enterprise")
     def post(self, args, data):

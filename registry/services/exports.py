@@ -138,12 +138,18 @@ def last_event_id() -> int:
 def rows(filters: dict, *, as_of=None, lang: str = "en", chunk: int = 500) -> Iterator[dict]:
     """Every certification matching the registry-wide list's filters (titles.search), in its
     order (by end date: the renewal season reads down the sheet), each with what is derived
-    on `as_of` (today): status, and the title taking over from it."""
+    on `as_of` (today): status, and the title taking over from it. The filters are checked
+    now (a bad one raises here, before a streamed answer begins); the rows are read as the
+    iterator is."""
     day = as_of or today()
+    return _rows(titles.search(as_of=day, **filters), day, lang, chunk)
+
+
+def _rows(query, day, lang: str, chunk: int) -> Iterator[dict]:
     districts = dict(District.select(District.code, District.name_zh).tuples())
     labels = dict(Tier.select(Tier.key, Tier.label_zh).tuples())
     batch = []
-    for cert in titles.search(as_of=day, **filters).iterator():
+    for cert in query.iterator():
         batch.append(cert)
         if len(batch) == chunk:
             yield from _records(batch, day, districts, labels, lang)
