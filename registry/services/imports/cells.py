@@ -12,23 +12,32 @@ import re
 
 from schemas import credit_code as credit_codes
 
-DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+# ASCII digits only (Python's \d also takes ٢٠٢٣, which the documented pattern does not).
+DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$", re.ASCII)
 # A validity printed as a span: `2023年1月1日至2025年12月31日`; its end is the date that counts.
 SPAN = re.compile(r"^(?:有效期(?:为|限)?[:：]?)?\s*(.+?)\s*(?:至|到|—|–|~|～|\s-\s)\s*(.+?)\s*止?$")
-YEAR_TEXT = re.compile(r"^(\d{4})\s*(年度?)?$")
-EXCEL_NUMBER = re.compile(r"^\d(\.\d+)?E\+?\d+$", re.IGNORECASE)
+YEAR_TEXT = re.compile(r"^(\d{4})\s*(年度?)?$", re.ASCII)
+EXCEL_NUMBER = re.compile(r"^\d(\.\d+)?E\+?\d+$", re.IGNORECASE | re.ASCII)
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 MAX_TEXT = {"name": 200, "document_no": 100, "batch": 100, "industry_chain": 100, "reason": 500}
 
 
+# What counts as blank around a value: the white space of the documented patterns (ECMAScript's
+# \s), no more (Python's strip() would also take NEL and the file separators, which are not).
+BLANK = (
+    " \t\n\v\f\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
+    "\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+
+
 def plain(value) -> str:
-    """A cell as text: numbers without a trailing `.0`, stripped."""
+    """A cell as text: numbers without a trailing `.0`, stripped of blanks."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return str(value).strip(BLANK)
 
 
 def text(value, name: str) -> str:

@@ -121,7 +121,7 @@ class RowReader:
                 continue
             kind = type(value)
             if kind is str:
-                if not value or value.isspace():
+                if not value.strip(cells.BLANK):
                     continue
             elif kind is list or kind is dict or (kind is bool and name != "renewal"):
                 errors.append(self.error(number, name, "must be text, a number or a date"))
