@@ -176,3 +176,31 @@ def test_a_bureau_revokes_only_in_its_districts(app, client, auth, register, cer
     assert mine.json["revoked"] == 1
     assert [s["row"] for s in mine.json["skipped"]] == [5]
     assert status_of(client, auth, elsewhere)["specialized_sme"]["revoked_on"] is None
+
+
+def test_a_json_revocation_list_gives_each_row_its_day_and_reason(
+    app, client, auth, register, certify
+):
+    first = titled(register, certify, "rv-json-1", "新乡市甲阀门有限公司")
+    second = titled(register, certify, "rv-json-2", "新乡市乙阀门有限公司")
+    rows = [
+        {"credit_code": first, "revoked_on": "2024年5月10日", "reason": "重大安全事故"},
+        {"credit_code": second, "revoked_on": "2024-06-01", "reason": "数据造假"},
+    ]
+
+    response = client.post(
+        f"{URL}?action=revoke&tier=specialized_sme",
+        json={"rows": rows},
+        headers=auth["admin"],
+    )
+
+    assert response.status_code == 200, response.json
+    assert status_of(client, auth, first)["specialized_sme"]["revoked_on"] == "2024-05-10"
+    assert status_of(client, auth, second)["specialized_sme"]["revoked_on"] == "2024-06-01"
+    bad = client.post(
+        f"{URL}?action=revoke&tier=specialized_sme",
+        json={"rows": [{"credit_code": first, "revoked_on": "soon", "reason": "x"}]},
+        headers=auth["admin"],
+    )
+    assert bad.status_code == 422
+    assert [(e["row"], e["field"]) for e in bad.json["errors"]] == [(1, "revoked_on")]

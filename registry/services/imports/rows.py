@@ -83,6 +83,7 @@ class RowReader:
             "certified_on": cells.date,
             "valid_until": cells.last_day,
             "renewal": self._renewal,
+            "revoked_on": cells.date,
         }
 
     def _tier(self, value) -> str:
