@@ -29,9 +29,10 @@ from registry.services.imports.firms import (
     resolutions_from_rows,
 )
 from registry.services.imports.layout import locate
-from registry.services.imports.regions import DISTRICT, Regions
+from registry.services.imports.regions import DISTRICT, OUTSIDE, Regions
 from registry.services.imports.revoke import Revoker
-from registry.services.imports.rows import ListRow, RowReader
+from registry.services.imports.rows import RowReader
+from registry.services.imports.rowspool import RowSpool
 from registry.services.imports.sheet import read_sheet, spool
 from registry.services.imports.vocabulary import Vocabulary
 
@@ -45,7 +46,6 @@ __all__ = [
     "spool",
 ]
 
-CHUNK = 2000
 DEFAULT_UPLOAD_LIMIT = 16 * 1024 * 1024
 
 
@@ -146,10 +146,10 @@ def read_list(
     options: ImportOptions = ImportOptions(),
     how: HowToGive = query_parameter,
     vocabulary: Vocabulary | None = None,
-) -> tuple[list[ListRow], dict | None]:
-    """Steps 1 to 4, with no write: the list's rows (and a JSON body's resolutions), its facts
-    and every row's errors recorded in `result`. Raises ImportRejected for the file as a
-    whole (unreadable, a fact missing) and Invalid for a bad parameter."""
+) -> tuple[RowSpool, dict | None]:
+    """Steps 1 to 4, with no write: the list's rows, spooled (and a JSON body's resolutions),
+    its facts and every row's errors recorded in `result`. Raises ImportRejected for the file
+    as a whole (unreadable, a fact missing) and Invalid for a bad parameter."""
     vocabulary = vocabulary or Vocabulary.load()
     try:
         sheet = read_sheet(
@@ -172,7 +172,7 @@ def read_list(
             names = ", ".join(e["message"].split(":")[0] for e in missing)
             raise rejected(result, f"the list does not state {names}; nothing was written")
         reader = RowReader(layout, facts, vocabulary, tiers_by_key())
-        rows = []
+        rows = RowSpool()
         for raw in raw_rows:
             result["rows"] += 1
             row, errors = reader.read(raw)
@@ -216,14 +216,19 @@ def run_import(
     only = options.only_districts
     if only is None and options.own_districts_only:
         only = scope.writes_only_in(actor)
-    kept = []
-    for row in rows:
+    # First pass: rows outside the districts loaded are set aside; rows that need a name
+    # looked up (or a region placed outside the city) are identified, the others pass as read.
+    dropped, to_identify = set(), []
+    for row in rows.rows():
         if only is not None and row.place.kind == DISTRICT and row.district not in only:
             result["skipped"].append(row.skipped(f"in {row.district}, not a district loaded"))
-        else:
-            kept.append(row)
+            dropped.add(row.number)
+        elif row.credit_code is None or row.place.kind == OUTSIDE:
+            to_identify.append(row)
     with read_snapshot():
-        found = identify(kept, resolutions)
+        found = identify(to_identify, resolutions)
+    identified = {row.number: row for row in found.rows}
+    dropped.update(r.number for r in to_identify if r.number not in identified)
     result["skipped"].extend(found.skipped)
     result["warnings"].extend(found.warnings)
     result["matched_by_name"], result["resolved"] = found.matched_by_name, found.resolved
@@ -236,7 +241,14 @@ def run_import(
     # With rows already refused, the others are still checked (dry), so that one answer
     # lists every problem of the list.
     refused = bool(result["errors"] or result["unresolved"])
-    _apply(actor, found.rows, result, tiers, only, options, on_progress, dry=refused)
+    chunks = (
+        [identified.get(row.number, row) for row in chunk if row.number not in dropped]
+        for chunk in rows.chunks()
+    )
+    try:
+        _apply(actor, chunks, len(rows), result, tiers, only, options, on_progress, dry=refused)
+    finally:
+        rows.close()
     result["skipped"].sort(key=lambda s: s["row"])
     result["warnings"].sort(key=lambda w: w["row"] or 0)
     if result["unresolved"] and not result["errors"]:
@@ -251,17 +263,20 @@ def run_import(
     return result
 
 
-def _apply(actor, rows, result, tiers, only, options, on_progress, *, dry: bool) -> None:
+def _apply(actor, chunks, total, result, tiers, only, options, on_progress, *, dry: bool) -> None:
+    """Step 6: the rows, chunk by chunk, in one write transaction (or, dry, a snapshot)."""
     dry = dry or options.dry_run
     revocations = result["list"]["action"]["value"] == REVOKE
     kind = Revoker if revocations else Certifier
     applier = kind(actor, result, tiers, write=not dry, only_districts=only)
     try:
         with read_snapshot() if dry else write_transaction():
-            for start in range(0, len(rows), CHUNK):
-                applier.apply(rows[start : start + CHUNK])
+            done = 0
+            for chunk in chunks:
+                applier.apply(chunk)
+                done += len(chunk)
                 if on_progress:
-                    on_progress(min(start + CHUNK, len(rows)), len(rows))
+                    on_progress(done, total)
             if applier.forbidden or result["errors"]:
                 raise _Discard
     except _Discard:
