@@ -12,7 +12,18 @@ import peewee as pw
 from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
 from registry.db import database, is_sqlite
-from registry.models import MODELS, BaseModel, Enterprise, Event, Ladder, Measure, Target
+from registry.models import (
+    MODELS,
+    BaseModel,
+    CertificationTally,
+    Enterprise,
+    Event,
+    HoldingTally,
+    Ladder,
+    Measure,
+    Target,
+)
+from registry.services import aggregates
 from registry.services.names import name_key
 
 
@@ -80,10 +91,18 @@ def _names_for_matching() -> None:
         last = batch[-1][0]
 
 
+def _tallies() -> None:
+    """6: the tallies dashboards read (registry.services.aggregates), filled once from the
+    certifications; every write keeps them from then on. (5 is issue 11's.)"""
+    database.create_tables([CertificationTally, HoldingTally])
+    aggregates.rebuild()
+
+
 STEPS: list[tuple[int, Callable[[], None]]] = [
     (2, _event_request_id),
     (3, _targets_of_any_plan),
     (4, _names_for_matching),
+    (6, _tallies),
 ]
 LATEST = max(number for number, _ in STEPS)
 

@@ -78,10 +78,14 @@ def test_a_revoke_reads_the_certification_and_its_firm_once(client, auth, firm, 
         auth["bureau"],
         json={"reason": "重大安全事故"},
     )
-    assert tables(sql, "SELECT") == ["registry_version", "certification"] + ["enterprise"] * LOCK
+    # … then the firm's certifications, read once for the tallies (issue 12), which take the
+    # change (an UPSERT increment) with the version, last; the title had expired (2025), so
+    # no firm stops holding a tier that day: no change to the holdings
+    reads = ["registry_version", "certification", *["enterprise"] * LOCK, "certification"]
+    assert tables(sql, "SELECT") == reads
     assert tables(sql, "UPDATE") == ["certification", "enterprise", "registry_version"]
-    assert tables(sql, "INSERT") == ["event"]
-    assert len(sql) == 6 + LOCK  # it was 11
+    assert tables(sql, "INSERT") == ["event", "certification_tally"]
+    assert len(sql) == 8 + LOCK  # it was 11; 6 before the tallies
 
 
 @pytest.mark.parametrize(
@@ -98,7 +102,7 @@ def test_a_revoke_reads_the_certification_and_its_firm_once(client, auth, firm, 
             "POST",
             "/enterprises/{code}/certifications",
             {"tier": "specialized_sme", "certified_on": "2024-03-01"},
-            9 + LOCK,
+            12 + LOCK,  # + the firm's certifications and two UPSERTs for the tallies
         ),
         ("GET", "/events", None, 2),
         ("GET", f"/plans/{PLAN}/progress", None, 1),  # cached since the last write: version only

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 
 from registry.db import bulk_insert, write_transaction
 from registry.models import Certification, District, Enterprise
+from registry.services import aggregates
 from registry.services.audit import Actor, record
 from registry.services.clock import today
 from registry.services.enterprises import register_many
@@ -205,6 +206,7 @@ def generate(
                 for c in history
             ]
             bulk_insert(Certification, cert_fields, certs)
+            aggregates.registered(list(id_of.values()))
             written["enterprises"] += size
             written["certifications"] += len(certs)
             if on_progress:

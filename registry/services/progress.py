@@ -1,8 +1,8 @@
 """Progress against a plan's targets, and certification statistics (docs/rules.md §4).
 
-Both are computed by one GROUP BY over the certifications; the web layer keeps the results
-under the registry's version (registry.web.caching), which every write bumps, so a poll between
-two writes never touches the certifications table.
+Both are sums over the tallies every write keeps (registry.services.aggregates), never a scan
+of the certifications; the web layer keeps the results under the registry's version
+(registry.web.caching), which every write bumps, so a poll between two writes reads one row.
 """
 
 import calendar
@@ -11,10 +11,7 @@ from decimal import Decimal
 
 import peewee as pw
 
-from registry.db import is_sqlite
 from registry.models import (
-    Certification,
-    Enterprise,
     Figure,
     Measure,
     Plan,
@@ -22,6 +19,7 @@ from registry.models import (
     TargetAllocation,
     Tier,
 )
+from registry.services.aggregates import counts
 from registry.services.catalog import check_district
 from registry.services.errors import invalid_field
 
@@ -33,43 +31,14 @@ def default_year(plan: Plan, as_of: dt.date) -> int:
     return min(max(as_of.year, plan.first_year), plan.last_year)
 
 
-def _active_on(day: dt.date):
-    """Certifications active on `day`: announced, not expired, not revoked."""
-    return (
-        (Certification.certified_on <= day)
-        & (Certification.valid_until >= day)
-        & (Certification.revoked_on.is_null() | (Certification.revoked_on > day))
-    )
-
-
-def _in_district(query: pw.ModelSelect, district: str | None) -> pw.ModelSelect:
-    if district:
-        return query.join(Enterprise).where(Enterprise.district == district)
-    return query
-
-
 def annual_counts(year: int, as_of: dt.date, district: str | None) -> dict[str, int]:
     """New certifications of `year` per tier: no renewals, announced and unrevoked at as_of."""
-    query = (
-        Certification.select(Certification.tier, pw.fn.COUNT(Certification.id).alias("n"))
-        .where(
-            (Certification.year == year)
-            & (Certification.renewal == False)  # noqa: E712
-            & (Certification.certified_on <= as_of)
-            & (Certification.revoked_on.is_null() | (Certification.revoked_on > as_of))
-        )
-        .group_by(Certification.tier)
-    )
-    return {row.tier_id: row.n for row in _in_district(query, district)}
+    return counts.annual_counts(year, as_of, district)
 
 
 def stock_count(tier: Tier, day: dt.date, district: str | None) -> int:
     """Enterprises holding, on `day`, an active certification of `tier` or higher in its ladder."""
-    higher = Tier.select(Tier.key).where((Tier.ladder == tier.ladder_id) & (Tier.rank >= tier.rank))
-    query = Certification.select(pw.fn.COUNT(Certification.enterprise.distinct())).where(
-        Certification.tier.in_(higher) & _active_on(day)
-    )
-    return _in_district(query, district).scalar() or 0
+    return counts.stock_count(tier, day, district)
 
 
 def _elapsed_share(year: int, as_of: dt.date) -> float:
@@ -213,53 +182,8 @@ def progress(plan: Plan, *, year: int, as_of: dt.date, district: str | None = No
     }
 
 
-def _status_on(day: dt.date):
-    return pw.Case(
-        None,
-        [
-            (
-                Certification.revoked_on.is_null(False) & (Certification.revoked_on <= day),
-                "revoked",
-            ),
-            (Certification.valid_until < day, "expired"),
-        ],
-        "active",
-    )
-
-
-def _month_of(day: pw.Field):
-    """`YYYY-MM` of a date column, in each engine's SQL. The format is a literal, not a
-    parameter: PostgreSQL sees two parameters as two expressions, and refuses to GROUP BY one
-    while selecting the other."""
-    if is_sqlite():
-        return pw.fn.strftime(pw.SQL("'%Y-%m'"), day)
-    return pw.fn.to_char(day, pw.SQL("'YYYY-MM'"))
-
-
 def certification_stats(*, group_by: list[str], as_of: dt.date, filters: dict) -> dict:
     """Certification counts grouped by any of year, tier, district, status (at as_of) and
     month (`YYYY-MM` of certified_on)."""
     check_district(filters.get("district"), location="query")
-    columns = {
-        "year": Certification.year,
-        "tier": Certification.tier,
-        "district": Enterprise.district,
-        "status": _status_on(as_of),
-        "month": _month_of(Certification.certified_on),
-    }
-    selected = [columns[key].alias(key) for key in group_by]
-    query = (
-        Certification.select(*selected, pw.fn.COUNT(Certification.id).alias("count"))
-        .join(Enterprise)
-        .where(Certification.certified_on <= as_of)
-    )
-    for key, value in filters.items():
-        if value is not None:
-            query = query.where(columns[key] == value)
-    if group_by:
-        # By position: the status CASE carries a bound date, and PostgreSQL would not see two
-        # copies of it (in SELECT and GROUP BY) as the same expression.
-        positions = [pw.SQL(str(i)) for i in range(1, len(group_by) + 1)]
-        query = query.group_by(*positions).order_by(*positions)
-    rows = [{**{key: row[key] for key in group_by}, "count": row["count"]} for row in query.dicts()]
-    return {"group_by": group_by, "as_of": as_of, "rows": rows}
+    return counts.certification_stats(group_by=group_by, as_of=as_of, filters=filters)

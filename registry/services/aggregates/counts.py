@@ -1,0 +1,119 @@
+"""The counting rules (docs/rules.md §4) answered from the tallies: sums over tables whose
+size follows the days, tiers and districts in the registry, not its firms."""
+
+import datetime as dt
+
+import peewee as pw
+
+from registry.db import is_sqlite
+from registry.models import NEVER, CertificationTally, HoldingTally, Tier
+
+T, H = CertificationTally, HoldingTally
+
+
+def _unrevoked_on(day: dt.date):
+    return (T.revoked_on > day) | (T.revoked_on == NEVER)
+
+
+def _new_in(year: int, as_of: dt.date):
+    """New certifications of `year`: no renewals, announced and unrevoked at as_of."""
+    return (
+        (T.year == year)
+        & (T.renewal == False)  # noqa: E712
+        & (T.certified_on <= as_of)
+        & _unrevoked_on(as_of)
+    )
+
+
+def annual_counts(year: int, as_of: dt.date, district: str | None = None) -> dict[str, int]:
+    """New certifications of `year` per tier: no renewals, announced and unrevoked at as_of."""
+    query = T.select(T.tier, pw.fn.SUM(T.n)).where(_new_in(year, as_of))
+    if district:
+        query = query.where(T.district == district)
+    return {tier: int(n) for tier, n in query.group_by(T.tier).tuples() if n}
+
+
+def annual_counts_by_district(year: int, as_of: dt.date) -> dict[tuple[str, str], int]:
+    """annual_counts of every district at once: {(district, tier): n}."""
+    query = (
+        T.select(T.district, T.tier, pw.fn.SUM(T.n))
+        .where(_new_in(year, as_of))
+        .group_by(T.district, T.tier)
+    )
+    return {(district, tier): int(n) for district, tier, n in query.tuples() if n}
+
+
+def _holders(tier: Tier, day: dt.date):
+    """Firms holding `tier` (or higher) on `day`: those whose holding ends on or after it, less
+    those whose holding only begins after it."""
+    held = pw.fn.SUM(H.ends) - pw.fn.SUM(pw.Case(None, [(H.day > day, H.starts)], 0))
+    return pw.fn.COALESCE(held, 0), (H.tier == tier.key) & (H.day >= day)
+
+
+def stock_count(tier: Tier, day: dt.date, district: str | None = None) -> int:
+    """Enterprises holding, on `day`, an active certification of `tier` or higher in its ladder."""
+    held, where = _holders(tier, day)
+    query = H.select(held).where(where)
+    if district:
+        query = query.where(H.district == district)
+    return int(query.scalar() or 0)
+
+
+def stock_counts_by_district(tier: Tier, day: dt.date) -> dict[str, int]:
+    """stock_count of every district at once (a firm is in one district: they add up)."""
+    held, where = _holders(tier, day)
+    query = H.select(H.district, held).where(where).group_by(H.district)
+    return {district: int(n) for district, n in query.tuples() if n}
+
+
+def _status_on(day: dt.date):
+    return pw.Case(
+        None,
+        [
+            ((T.revoked_on <= day) & (T.revoked_on != NEVER), "revoked"),
+            (T.valid_until < day, "expired"),
+        ],
+        "active",
+    )
+
+
+def month_of(day: pw.Field):
+    """`YYYY-MM` of a date column, in each engine's SQL. The format is a literal, not a
+    parameter: PostgreSQL sees two parameters as two expressions, and refuses to GROUP BY one
+    while selecting the other."""
+    if is_sqlite():
+        return pw.fn.strftime(pw.SQL("'%Y-%m'"), day)
+    return pw.fn.to_char(day, pw.SQL("'YYYY-MM'"))
+
+
+def certification_stats(*, group_by: list[str], as_of: dt.date, filters: dict) -> dict:
+    """Certification counts grouped by any of year, tier, district, status (at as_of), month
+    (`YYYY-MM` of certified_on) and renewal."""
+    columns = {
+        "year": T.year,
+        "tier": T.tier,
+        "district": T.district,
+        "status": _status_on(as_of),
+        "month": month_of(T.certified_on),
+        "renewal": T.renewal,
+    }
+    selected = [columns[key].alias(key) for key in group_by]
+    count = pw.fn.COALESCE(pw.fn.SUM(T.n), 0)
+    query = T.select(*selected, count.alias("count")).where(T.certified_on <= as_of)
+    for key, value in filters.items():
+        if value is not None:
+            query = query.where(columns[key] == value)
+    if group_by:
+        # By position: the status CASE carries a bound date, and PostgreSQL would not see two
+        # copies of it (in SELECT and GROUP BY) as the same expression.
+        positions = [pw.SQL(str(i)) for i in range(1, len(group_by) + 1)]
+        # Groups whose certifications all moved on (a firm moved, a title revoked) leave rows
+        # of zero behind: no certification, no group, as a count of the rows would give.
+        query = query.group_by(*positions).having(count > 0).order_by(*positions)
+    rows = [
+        {**{key: row[key] for key in group_by}, "count": int(row["count"])} for row in query.dicts()
+    ]
+    for row in rows:
+        if "renewal" in row:
+            row["renewal"] = bool(row["renewal"])
+    return {"group_by": group_by, "as_of": as_of, "rows": rows}
