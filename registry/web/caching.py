@@ -12,23 +12,26 @@ from flask import Flask, Response, current_app, json, request
 
 from registry.services import aggregates
 from registry.services.aggregates import VersionedCache
+from registry.web import polls
+from registry.web.views import view_method
 
 TOKENS = "registry.tokens"
 AGGREGATES = "registry.aggregates"
 
 
 def init_app(app: Flask) -> None:
-    # Two caches: a flood of requests for one can never evict the other's entries.
+    # Separate caches: a flood of requests for one can never evict the other's entries.
     app.extensions[TOKENS] = VersionedCache(size=1024)
     app.extensions[AGGREGATES] = VersionedCache(size=4096)
+    polls.init_app(app, app.extensions[TOKENS])
 
 
 def registry_version() -> int:
     """The registry's version, read once per request and kept with it."""
     environ = request.environ
-    if "registry.version" not in environ:
-        environ["registry.version"] = aggregates.current()
-    return environ["registry.version"]
+    if polls.VERSION not in environ:
+        environ[polls.VERSION] = aggregates.current()
+    return environ[polls.VERSION]
 
 
 def cached(cache: str, key: Hashable, compute: Callable):
@@ -43,13 +46,17 @@ def not_modified(etag: str) -> bool:
 
 def cached_json(key: tuple, schema, compute: Callable) -> Response:
     """An aggregate answer computed once per registry version and key, with ETag and 304;
-    between writes, a poll costs one primary-key read and no query of the certifications."""
+    kept for the polls that repeat this request (registry.web.polls), which are then answered
+    before the app."""
     version = registry_version()
     etag = hashlib.sha1(repr((key, version)).encode()).hexdigest()
+    body = cached(AGGREGATES, key, lambda: json.dumps(schema().dump(compute())).encode())
+    method = view_method()
+    if getattr(method, "_polled", False):
+        polls.remember(version, etag, body, method._access)
     if not_modified(etag):
         response = Response(status=304)
     else:
-        body = cached(AGGREGATES, key, lambda: json.dumps(schema().dump(compute())))
         response = Response(body, mimetype="application/json")
     response.set_etag(etag)
     return response

@@ -23,6 +23,10 @@ class VersionedCache:
         self._probation: OrderedDict[Hashable, tuple[int, object]] = OrderedDict()
         self._lock = threading.Lock()
 
+    def __contains__(self, key: Hashable) -> bool:
+        """Whether a value is kept for `key`, under any version."""
+        return key in self._protected or key in self._probation
+
     def get(self, key: Hashable, version: int, compute: Callable[[], T]) -> T:
         with self._lock:
             if key in self._protected:

@@ -1,0 +1,98 @@
+"""Repeated polls answered in front of the app (issue 12 item 2): the same answer, headers
+and 304s as the app gives, for a token the process knows; everything else goes to the app."""
+
+import datetime as dt
+
+import pytest
+
+from registry.services import tokens
+from registry.web import polls
+from tests.conftest import bearer
+
+PROGRESS = "/api/v1/plans/xinxiang-2023-2025/progress?year=2025"
+STATS = "/api/v1/stats/certifications?group_by=tier,district"
+
+
+@pytest.fixture
+def hooks(app):
+    """The requests that reached the app's hooks (request id, rate limits, auth, query)."""
+    seen = []
+    app.before_request_funcs.setdefault(None, []).insert(0, lambda: seen.append(1) and None)
+    return seen
+
+
+@pytest.mark.parametrize("url", [PROGRESS, STATS])
+def test_a_repeated_poll_is_answered_before_the_app_as_the_app_answers(client, auth, hooks, url):
+    first = client.get(url, headers=auth["dashboard"])
+    assert first.status_code == 200 and len(hooks) == 1
+    again = client.get(url, headers={**auth["dashboard"], "X-Request-ID": "screen-7"})
+    assert len(hooks) == 1  # no hook ran: answered in front of the app
+    assert again.status_code == 200
+    assert again.data == first.data
+    assert again.headers["ETag"] == first.headers["ETag"]
+    assert again.headers["Content-Type"] == "application/json"
+    assert int(again.headers["Content-Length"]) == len(first.data)
+    assert again.headers["X-Request-ID"] == "screen-7"
+    assert sorted(again.headers.keys()) == sorted(first.headers.keys())
+
+    etag = first.headers["ETag"]
+    for given in (etag, f"W/{etag}", f'"other", {etag}', "*"):
+        conditional = client.get(url, headers={**auth["dashboard"], "If-None-Match": given})
+        assert conditional.status_code == 304, given
+        assert conditional.data == b""
+        assert conditional.headers["ETag"] == etag
+        assert len(conditional.headers["X-Request-ID"]) == 32  # none given: a new one
+    assert client.get(url, headers={**auth["dashboard"], "If-None-Match": '"x"'}).status_code == 200
+    assert len(hooks) == 1
+    # Another token of an allowed role, once the app has authenticated it, shares the answer.
+    assert client.get(url, headers=auth["bureau"]).data == first.data
+    assert len(hooks) == 2
+    assert client.get(url, headers=auth["bureau"]).data == first.data
+    assert len(hooks) == 2
+
+
+def test_a_conditional_poller_is_remembered_too(app, client, auth, hooks):
+    etag = client.get(PROGRESS, headers=auth["dashboard"]).headers["ETag"]
+    app.extensions[polls.POLLS].__init__(size=16)  # this process forgets (a new worker, say)
+    conditional = {**auth["dashboard"], "If-None-Match": etag}
+    assert client.get(PROGRESS, headers=conditional).status_code == 304  # by the app
+    assert client.get(PROGRESS, headers=conditional).status_code == 304
+    assert len(hooks) == 2
+
+
+def test_what_the_front_does_not_know_goes_to_the_app(app, client, auth, hooks, register):
+    assert client.get(PROGRESS, headers=auth["dashboard"]).status_code == 200
+    # not a role of the operation; no token; an unknown token; another query; HEAD
+    assert client.get(PROGRESS, headers=auth["enterprise"]).status_code == 403
+    assert client.get(PROGRESS).status_code == 401
+    assert client.get(PROGRESS, headers=bearer("made-up")).status_code == 401
+    assert client.get(PROGRESS, headers={"Authorization": "Basic x"}).status_code == 401
+    assert client.get(PROGRESS + "&district=410702", headers=auth["dashboard"]).status_code == 200
+    assert client.head(PROGRESS, headers=auth["dashboard"]).status_code == 200
+    assert len(hooks) == 7
+    # A write: a new version, answered by the app, then remembered again.
+    before = client.get(PROGRESS, headers=auth["dashboard"]).headers["ETag"]
+    register("a-write-between-polls")
+    hooks.clear()
+    after = client.get(PROGRESS, headers=auth["dashboard"])
+    assert after.headers["ETag"] != before and len(hooks) == 1
+    client.get(PROGRESS, headers=auth["dashboard"])
+    assert len(hooks) == 1
+
+
+def test_a_revoked_token_is_refused_at_once(app, client, auth):
+    with app.app_context():
+        screen, secret = tokens.create_token("dashboard", "screen to revoke")
+    assert client.get(PROGRESS, headers=bearer(secret)).status_code == 200
+    assert client.get(PROGRESS, headers=bearer(secret)).status_code == 200
+    with app.app_context():
+        tokens.revoke_token(screen.id)
+    assert client.get(PROGRESS, headers=bearer(secret)).status_code == 401
+
+
+def test_a_new_day_is_answered_by_the_app(client, auth, hooks, monkeypatch):
+    assert client.get(PROGRESS, headers=auth["dashboard"]).status_code == 200
+    tomorrow = polls.today() + dt.timedelta(days=1)
+    monkeypatch.setattr(polls, "today", lambda: tomorrow)
+    assert client.get(PROGRESS, headers=auth["dashboard"]).status_code == 200
+    assert len(hooks) == 2  # as_of defaults to today: yesterday's answer is not today's
