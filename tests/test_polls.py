@@ -5,9 +5,13 @@ import datetime as dt
 
 import pytest
 
+from registry import create_app
+from registry.cli import init_db
+from registry.config import TestConfig
 from registry.services import tokens
 from registry.web import polls
 from tests.conftest import bearer
+from tests.databases import fresh_url
 
 PROGRESS = "/api/v1/plans/xinxiang-2023-2025/progress?year=2025"
 STATS = "/api/v1/stats/certifications?group_by=tier,district"
@@ -96,3 +100,20 @@ def test_a_new_day_is_answered_by_the_app(client, auth, hooks, monkeypatch):
     monkeypatch.setattr(polls, "today", lambda: tomorrow)
     assert client.get(PROGRESS, headers=auth["dashboard"]).status_code == 200
     assert len(hooks) == 2  # as_of defaults to today: yesterday's answer is not today's
+
+
+def test_the_front_can_be_turned_off(tmp_path):
+    """REGISTRY_ANSWER_POLLS_IN_FRONT=0: every poll goes through the app (the bench compares)."""
+    config = {k: v for k, v in vars(TestConfig).items() if k.isupper()}
+    app = create_app(
+        {**config, "DATABASE_URL": fresh_url(tmp_path), "ANSWER_POLLS_IN_FRONT": False}
+    )
+    with app.app_context():
+        init_db()
+        _, screen = tokens.create_token("dashboard", "screen")
+    seen = []
+    app.before_request_funcs.setdefault(None, []).insert(0, lambda: seen.append(1) and None)
+    client = app.test_client()
+    first = client.get(PROGRESS, headers=bearer(screen))
+    again = client.get(PROGRESS, headers=bearer(screen))
+    assert (again.data, len(seen)) == (first.data, 2)

@@ -100,5 +100,8 @@ def _unknown():
 
 
 def init_app(app: Flask, tokens_cache: VersionedCache) -> None:
-    """Answer repeated polls in front of everything else the app does."""
-    app.wsgi_app = PolledAnswers(app, tokens_cache)
+    """Answer repeated polls in front of everything else the app does (unless the settings
+    say not to: ANSWER_POLLS_IN_FRONT); the app remembers its answers either way."""
+    front = PolledAnswers(app, tokens_cache)
+    if app.config["ANSWER_POLLS_IN_FRONT"]:
+        app.wsgi_app = front
