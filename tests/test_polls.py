@@ -64,7 +64,7 @@ def test_a_conditional_poller_is_remembered_too(app, client, auth, hooks):
     assert len(hooks) == 2
 
 
-def test_what_the_front_does_not_know_goes_to_the_app(app, client, auth, hooks, register):
+def test_what_the_front_does_not_know_goes_to_the_app(client, auth, hooks):
     assert client.get(PROGRESS, headers=auth["dashboard"]).status_code == 200
     # not a role of the operation; no token; an unknown token; another query; HEAD
     assert client.get(PROGRESS, headers=auth["enterprise"]).status_code == 403
@@ -74,14 +74,34 @@ def test_what_the_front_does_not_know_goes_to_the_app(app, client, auth, hooks, 
     assert client.get(PROGRESS + "&district=410702", headers=auth["dashboard"]).status_code == 200
     assert client.head(PROGRESS, headers=auth["dashboard"]).status_code == 200
     assert len(hooks) == 7
-    # A write: a new version, answered by the app, then remembered again.
-    before = client.get(PROGRESS, headers=auth["dashboard"]).headers["ETag"]
-    register("a-write-between-polls")
+
+
+def test_after_a_write_the_front_computes_the_answer_again(
+    app, client, auth, hooks, register, certify
+):
+    before = client.get(PROGRESS, headers=auth["dashboard"])
+    achieved = {r["tier"]: r["achieved"] for r in before.json["targets"]}["innovative_sme"]
+    assert (
+        certify(register("counted"), "innovative_sme", "2025-06-28", year=2025).status_code == 201
+    )
     hooks.clear()
     after = client.get(PROGRESS, headers=auth["dashboard"])
-    assert after.headers["ETag"] != before and len(hooks) == 1
-    client.get(PROGRESS, headers=auth["dashboard"])
-    assert len(hooks) == 1
+    assert len(hooks) == 0  # computed in front of the app, with the function the app used
+    assert after.headers["ETag"] != before.headers["ETag"]
+    assert {r["tier"]: r["achieved"] for r in after.json["targets"]}["innovative_sme"] == (
+        achieved + 1
+    )
+    # … exactly what the app answers (another app on the database, its front turned off)
+    config = {k: v for k, v in vars(TestConfig).items() if k.isupper()}
+    config.update(DATABASE_URL=app.config["DATABASE_URL"], ANSWER_POLLS_IN_FRONT=False)
+    through_the_app = create_app(config).test_client().get(PROGRESS, headers=auth["dashboard"])
+    assert (through_the_app.data, through_the_app.headers["ETag"]) == (
+        after.data,
+        after.headers["ETag"],
+    )
+    conditional = {**auth["dashboard"], "If-None-Match": after.headers["ETag"]}
+    assert client.get(PROGRESS, headers=conditional).status_code == 304
+    assert len(hooks) == 0
 
 
 def test_a_revoked_token_is_refused_at_once(app, client, auth):

@@ -133,8 +133,11 @@ def progress(plan: Plan, *, year: int, as_of: dt.date, district: str | None = No
         ):
             allocations[a.target_id] = a.value
     flows = annual_counts(year, as_of, district)
-    sums = figure_sums(range(plan.first_year, year + 1), district) if targets else {}
     stock_day = min(as_of, dt.date(year, 12, 31))
+    stocks = counts.stock_counts(
+        [t.tier_id for t in targets if t.tier_id and t.kind != "annual"], stock_day, district
+    )
+    sums = figure_sums(range(plan.first_year, year + 1), district) if targets else {}
     rows = []
     for target in targets:
         tier = target.tier if target.tier_id else None
@@ -144,7 +147,7 @@ def progress(plan: Plan, *, year: int, as_of: dt.date, district: str | None = No
         elif target.kind == "annual":
             achieved = flows.get(target.tier_id, 0)
         else:
-            achieved = stock_count(tier, stock_day, district)
+            achieved = stocks.get(target.tier_id, 0)
         if target.kind == "by_plan_end":
             share = _plan_share(plan, stock_day)
         else:

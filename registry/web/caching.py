@@ -5,10 +5,9 @@ The version is read from the database once per request (one primary-key read), s
 any process is seen by the next request in every other.
 """
 
-import hashlib
 from collections.abc import Callable, Hashable
 
-from flask import Flask, Response, current_app, json, request
+from flask import Flask, Response, current_app, request
 
 from registry.services import aggregates
 from registry.services.aggregates import VersionedCache
@@ -47,13 +46,18 @@ def not_modified(etag: str) -> bool:
 def cached_json(key: tuple, schema, compute: Callable) -> Response:
     """An aggregate answer computed once per registry version and key, with ETag and 304;
     kept for the polls that repeat this request (registry.web.polls), which are then answered
-    before the app."""
+    in front of the app, and computed again there after a write."""
     version = registry_version()
-    etag = hashlib.sha1(repr((key, version)).encode()).hexdigest()
-    body = cached(AGGREGATES, key, lambda: json.dumps(schema().dump(compute())).encode())
+    dumps = current_app.json.dumps
+
+    def render() -> bytes:
+        return dumps(schema().dump(compute())).encode()
+
+    body = cached(AGGREGATES, key, render)
     method = view_method()
     if getattr(method, "_polled", False):
-        polls.remember(version, etag, body, method._access)
+        polls.remember(version, key, body, method._access, render)
+    etag = polls.etag_of(key, version)
     if not_modified(etag):
         response = Response(status=304)
     else:

@@ -1,23 +1,26 @@
-"""Polls answered before the app: a screen asking again for an aggregate it was just given.
+"""Polls answered before the app: a screen asking again for an aggregate it was given before.
 
 A poll of a `@blp.polled` operation is answered 200 (or 304 on If-None-Match) here, in front of
-Flask, when this process answered the same path and query string under the registry's current
-version today, and the token is one it already knows at this version with a role the operation
-allows. That costs the version read, a hash of the token and two dictionary lookups: no request
-context, no hooks (request id, rate limits, authentication, query check), no query parsing, no
-JSON (bench/RESULTS.md has the profile that showed where the time went). Everything else —
-another token, a write since, a new day, a first poll — goes to the app, which answers it and
-leaves the answer here (`remember`).
+Flask, when this process answered the same path and query string today, for a token it already
+knows with a role the operation allows. Under the registry's current version that costs the
+version read, a hash of the token and two dictionary lookups. After a write, the answer is
+computed again here, with the function the app computed it with, and the token looked up again
+(it may have been revoked): no request context, no hooks (request id, rate limits,
+authentication, query check), no query parsing. bench/RESULTS.md has the profile that showed
+where the time went. Everything else — a token never seen, a new day, a first poll, an answer
+that cannot be computed — goes to the app, which answers it and leaves its answer here
+(`remember`).
 
 A polled answer depends only on its path, query string, the version and the day, never on who
 asks (any token of an allowed role sees the same aggregate): that is what makes it shareable.
 A caller's address over its limit of failed authentications is not refused here: a token this
-process has authenticated is not a guess.
+process has authenticated is not a guess, and an unknown one always goes to the app.
 """
 
+import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+import hashlib
+from collections.abc import Callable, Hashable, Iterable
 
 from flask import Flask, current_app, request
 from werkzeug.http import parse_etags
@@ -32,21 +35,31 @@ POLLS = "registry.polls"
 VERSION = "registry.version"  # the request's registry version, read once (registry.web.caching)
 
 
-@dataclass(frozen=True)
+def etag_of(key: Hashable, version: int) -> str:
+    """The ETag of the answer `key` under `version` (unquoted)."""
+    return hashlib.sha1(repr((key, version)).encode()).hexdigest()
+
+
+@dataclasses.dataclass(frozen=True)
 class Answer:
-    """A polled answer as the app gave it: what a repeat of the request may be told."""
+    """A polled answer as the app gave it: what a repeat of the request may be told, and how
+    to compute it again after a write."""
 
     day: dt.date  # the calendar day it was computed on (a default as_of is today)
     roles: tuple[str, ...]
+    key: Hashable  # the answer's own key (registry.web.caching), for its ETag
+    render: Callable[[], bytes]  # its body, computed again
     etag: str  # quoted, as sent
     body: bytes
 
 
-def remember(version: int, etag: str, body: bytes, roles: tuple[str, ...]) -> None:
-    """Keep the app's answer to this request, for repeats of it under the same version."""
-    answer = Answer(today(), roles, f'"{etag}"', body)
-    key = (request.environ.get("PATH_INFO", ""), request.environ.get("QUERY_STRING", ""))
-    current_app.extensions[POLLS].get(key, version, lambda: answer)
+def remember(
+    version: int, key: Hashable, body: bytes, roles: tuple[str, ...], render: Callable[[], bytes]
+) -> None:
+    """Keep the app's answer to this request, for repeats of it."""
+    answer = Answer(today(), roles, key, render, f'"{etag_of(key, version)}"', body)
+    asked = (request.environ.get("PATH_INFO", ""), request.environ.get("QUERY_STRING", ""))
+    current_app.extensions[POLLS].get(asked, version, lambda: answer)
 
 
 class PolledAnswers:
@@ -66,22 +79,17 @@ class PolledAnswers:
 
     def _answer(self, environ: dict, start_response: Callable) -> Iterable[bytes] | None:
         scheme, _, secret = environ["HTTP_AUTHORIZATION"].partition(" ")
-        if scheme.lower() != "bearer" or not secret.strip():
-            return None
-        key = (environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
-        if key not in self.answers:
+        asked = (environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
+        if scheme.lower() != "bearer" or not secret.strip() or asked not in self.answers:
             return None
         try:
             database.connect(reuse_if_open=True)
             version = aggregates.current()
-        except Exception:  # the database is away: the app answers 503 as it does
+            environ[VERSION] = version  # the app reads it once per request: this is that read
+            answer = self._current(asked, secret.strip(), version)
+        except Exception:  # the database is away, the answer cannot be computed: the app says
             return None
-        environ[VERSION] = version  # the app reads it once per request: this is that read
-        answer = self.answers.get(key, version, _unknown)
-        if answer is None or answer.day != today():
-            return None
-        actor = self.tokens.get(tokens.hash_secret(secret.strip()), version, _unknown)
-        if actor is None or actor.role not in answer.roles:
+        if answer is None:
             return None
         headers = [
             ("ETag", answer.etag),
@@ -93,6 +101,30 @@ class PolledAnswers:
         headers += [("Content-Type", "application/json"), ("Content-Length", str(len(answer.body)))]
         start_response("200 OK", headers)
         return [answer.body]
+
+    def _current(self, asked: tuple[str, str], secret: str, version: int) -> Answer | None:
+        """The answer under `version` for this token, computed again after a write; None when
+        the app must answer."""
+        hashed = tokens.hash_secret(secret)
+        if self.tokens.latest(hashed) is None:
+            return None  # a token never authenticated here goes to the app (and its limits)
+        answer = self.answers.get(asked, version, _unknown)
+        stale = answer is None
+        if stale:
+            answer = self.answers.latest(asked)
+        if answer is None or answer.day != today():
+            return None
+        actor = self.tokens.get(hashed, version, lambda: tokens.authenticate(secret))
+        if actor is None:
+            self.tokens.forget(hashed)  # revoked: from now on the app says so, at once
+            return None
+        if actor.role not in answer.roles:
+            return None
+        if stale:  # kept from before a write: computed again, as the app computed it
+            etag = f'"{etag_of(answer.key, version)}"'
+            fresh = dataclasses.replace(answer, etag=etag, body=answer.render())
+            answer = self.answers.get(asked, version, lambda: fresh)
+        return answer
 
 
 def _unknown():

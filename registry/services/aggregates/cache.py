@@ -27,6 +27,17 @@ class VersionedCache:
         """Whether a value is kept for `key`, under any version."""
         return key in self._protected or key in self._probation
 
+    def latest(self, key: Hashable):
+        """The value kept for `key` under whatever version it was computed (None: none)."""
+        with self._lock:
+            hit = self._protected.get(key) or self._probation.get(key)
+        return None if hit is None else hit[1]
+
+    def forget(self, key: Hashable) -> None:
+        with self._lock:
+            self._protected.pop(key, None)
+            self._probation.pop(key, None)
+
     def get(self, key: Hashable, version: int, compute: Callable[[], T]) -> T:
         with self._lock:
             if key in self._protected:

@@ -43,26 +43,35 @@ def annual_counts_by_district(year: int, as_of: dt.date) -> dict[tuple[str, str]
     return {(district, tier): int(n) for district, tier, n in query.tuples() if n}
 
 
-def _holders(tier: Tier, day: dt.date):
-    """Firms holding `tier` (or higher) on `day`: those whose holding ends on or after it, less
-    those whose holding only begins after it."""
+def _held(day: dt.date):
+    """Firms holding a tier (or higher) on `day`: those whose holding ends on or after it, less
+    those whose holding only begins after it (summed over rows from `day` on)."""
     held = pw.fn.SUM(H.ends) - pw.fn.SUM(pw.Case(None, [(H.day > day, H.starts)], 0))
-    return pw.fn.COALESCE(held, 0), (H.tier == tier.key) & (H.day >= day)
+    return pw.fn.COALESCE(held, 0)
+
+
+def stock_counts(tiers: list[str], day: dt.date, district: str | None = None) -> dict[str, int]:
+    """Enterprises holding, on `day`, each tier (or a higher one in its ladder), in one query."""
+    if not tiers:
+        return {}
+    query = H.select(H.tier, _held(day)).where(H.tier.in_(tiers) & (H.day >= day))
+    if district:
+        query = query.where(H.district == district)
+    return {tier: int(n) for tier, n in query.group_by(H.tier).tuples() if n}
 
 
 def stock_count(tier: Tier, day: dt.date, district: str | None = None) -> int:
     """Enterprises holding, on `day`, an active certification of `tier` or higher in its ladder."""
-    held, where = _holders(tier, day)
-    query = H.select(held).where(where)
-    if district:
-        query = query.where(H.district == district)
-    return int(query.scalar() or 0)
+    return stock_counts([tier.key], day, district).get(tier.key, 0)
 
 
 def stock_counts_by_district(tier: Tier, day: dt.date) -> dict[str, int]:
     """stock_count of every district at once (a firm is in one district: they add up)."""
-    held, where = _holders(tier, day)
-    query = H.select(H.district, held).where(where).group_by(H.district)
+    query = (
+        H.select(H.district, _held(day))
+        .where((H.tier == tier.key) & (H.day >= day))
+        .group_by(H.district)
+    )
     return {district: int(n) for district, n in query.tuples() if n}
 
 
