@@ -5,7 +5,6 @@ repaired by `registry verify-aggregates`; filled by the upgrade that adds them."
 import datetime as dt
 import io
 import json
-import logging
 import threading
 
 from hypothesis import HealthCheck, settings
@@ -35,6 +34,7 @@ from registry.services.clock import today
 from tests.conftest import bearer, make_code
 from tests.databases import postgres_only, query
 from tests.servers import run_registry
+from tests.test_statements import logged_statements
 
 API = "/api/v1"
 DISTRICTS = ("410702", "410703", "410782")
@@ -254,25 +254,12 @@ def test_incremental_answers_equal_the_scan_after_every_step(app):
 # --- what a poll reads -----------------------------------------------------------------------
 
 
-class Statements(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.DEBUG)
-        self.sql: list[str] = []
-
-    def emit(self, record):
-        self.sql.append(record.msg[0] if isinstance(record.msg, tuple) else str(record.msg))
-
-
 def test_polls_after_a_write_read_the_tallies_never_the_certifications(
     client, auth, register, certify
 ):
     code = register("poll-after-write")
     assert certify(code, "innovative_sme", "2024-03-15", year=2024).status_code == 201
-    logger = logging.getLogger("peewee")
-    handler, level = Statements(), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    try:
+    with logged_statements() as handler:
         for path in (
             "/plans/xinxiang-2023-2025/progress?year=2024",
             "/plans/xinxiang-2023-2025/progress?year=2025&district=410702",
@@ -280,9 +267,6 @@ def test_polls_after_a_write_read_the_tallies_never_the_certifications(
         ):
             reply = client.get(API + path, headers=auth["dashboard"])
             assert reply.status_code == 200, reply.json
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
     assert any('"certification_tally"' in sql for sql in handler.sql)
     assert any('"holding_tally"' in sql for sql in handler.sql)
     assert not [sql for sql in handler.sql if '"certification"' in sql], handler.sql

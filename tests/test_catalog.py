@@ -1,7 +1,6 @@
 """The seeded catalog: what init-db loads and the public routes that show it."""
 
 import json
-import logging
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from registry.services.aggregates import scan
 from registry.services.errors import Invalid
 from tests.databases import query
 from tests.servers import run_registry
+from tests.test_statements import logged_statements
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN_TARGETS = ROOT.parent / "shared" / "plan" / "plan-targets.json"
@@ -226,23 +226,9 @@ def test_catalog_answers_carry_an_etag(client):
 
 def _writes_of(app, load) -> list[str]:
     """The statements that write, sent while `load()` runs (peewee's query log)."""
-    sql: list[str] = []
-
-    class Log(logging.Handler):
-        def emit(self, record):
-            sql.append(record.msg[0] if isinstance(record.msg, tuple) else str(record.msg))
-
-    logger, handler = logging.getLogger("peewee"), Log(logging.DEBUG)
-    level = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    try:
-        with app.app_context():
-            load()
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
-    return [s for s in sql if s.lstrip().split()[0].upper() in ("INSERT", "UPDATE", "DELETE")]
+    with app.app_context(), logged_statements() as log:
+        load()
+    return [s for s in log.sql if s.lstrip().split()[0].upper() in ("INSERT", "UPDATE", "DELETE")]
 
 
 def _events_and_version(app) -> tuple[int, int]:

@@ -1,6 +1,7 @@
 """Objects loaded once, authorization decided once (issue 13 item 9): the SQL statements each
 main route sends, counted at the driver's door (peewee's query log), on either engine."""
 
+import contextlib
 import logging
 import re
 
@@ -24,15 +25,24 @@ class Statements(logging.Handler):
         self.sql.append(record.msg[0] if isinstance(record.msg, tuple) else str(record.msg))
 
 
-@pytest.fixture
-def statements():
+@contextlib.contextmanager
+def logged_statements():
+    """The statements sent while inside (`.sql`), from peewee's query log."""
     logger = logging.getLogger("peewee")
     handler, level = Statements(), logger.level
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
-    yield handler
-    logger.removeHandler(handler)
-    logger.setLevel(level)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+@pytest.fixture
+def statements():
+    with logged_statements() as handler:
+        yield handler
 
 
 def tables(sql: list[str], verb: str) -> list[str]:
