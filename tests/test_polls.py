@@ -2,16 +2,22 @@
 and 304s as the app gives, for a token the process knows; everything else goes to the app."""
 
 import datetime as dt
+import json
 
 import pytest
 
 from registry import create_app
 from registry.cli import init_db
 from registry.config import TestConfig
-from registry.services import tokens
+from registry.services import catalog, tokens
+from registry.services.audit import CLI_ACTOR
 from registry.web import polls
 from tests.conftest import bearer
 from tests.databases import fresh_url
+from tests.test_catalog import ROOT
+from tests.test_statements import logged_statements
+
+SEEDS = ROOT / "seeds"
 
 PROGRESS = "/api/v1/plans/xinxiang-2023-2025/progress?year=2025"
 STATS = "/api/v1/stats/certifications?group_by=tier,district"
@@ -137,3 +143,27 @@ def test_the_front_can_be_turned_off(tmp_path):
     first = client.get(PROGRESS, headers=bearer(screen))
     again = client.get(PROGRESS, headers=bearer(screen))
     assert (again.data, len(seen)) == (first.data, 2)
+
+
+def test_a_write_outside_the_catalog_reads_no_target_again(app, client, auth, register):
+    """A plan year's targets are kept until the catalog changes: after a registration, the
+    answer is computed again without reading them (issue 12 item 2: recomputing is cheap)."""
+    client.get(PROGRESS, headers=auth["dashboard"])
+    register("not-a-catalog-write")
+    with logged_statements() as log:
+        assert client.get(PROGRESS, headers=auth["dashboard"]).status_code == 200
+    assert log.sql and not [sql for sql in log.sql if '"target"' in sql], log.sql
+
+
+def test_a_catalog_change_is_seen_by_the_next_poll(app, client, auth, tmp_path):
+    before = client.get(PROGRESS, headers=auth["dashboard"]).json["targets"][0]
+    plan = json.loads((SEEDS / "plans" / "xinxiang-2023-2025.json").read_text("utf-8"))
+    for target in plan["targets"]:
+        if target["key"] == before["key"] and target.get("year") == 2025:
+            target["value"] = before["target"] + 7
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan, ensure_ascii=False), "utf-8")
+    with app.app_context():
+        catalog.load_plan(CLI_ACTOR, path)
+    after = client.get(PROGRESS, headers=auth["dashboard"]).json["targets"][0]
+    assert after["target"] == before["target"] + 7

@@ -298,6 +298,7 @@ def load_seeds(seeds_dir: Path | None = None) -> dict[str, int]:
             _store_plan(plan)
         if not _ladders_of(tiers_file["tiers"]) <= stored_ladders:
             aggregates.rebuild()  # who holds which tier follows the ladders
+        aggregates.catalog_changed()
         record(CLI_ACTOR, "catalog.loaded", "catalog", district=None, data=counts)
     return counts
 
@@ -319,6 +320,7 @@ def load_plan(actor: Actor, path: Path) -> dict:
     plan = read_plan(path)
     with write_transaction():
         counts = _store_plan(plan)
+        aggregates.catalog_changed()
         record(
             actor,
             "plan.loaded",

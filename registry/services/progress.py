@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import peewee as pw
 
+from registry.db import database
 from registry.models import (
     Figure,
     Measure,
@@ -19,7 +20,7 @@ from registry.models import (
     TargetAllocation,
     Tier,
 )
-from registry.services.aggregates import counts
+from registry.services.aggregates import VersionedCache, counts, version
 from registry.services.catalog import check_district
 from registry.services.errors import invalid_field
 
@@ -104,6 +105,41 @@ def _number(value):
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+# A plan year's targets and a district's allocations, per process: they change with the catalog
+# only (aggregates.catalog_changed), not with every write.
+_LAYOUTS = VersionedCache(size=256)
+
+
+def _layout(plan: Plan, year: int, district: str | None) -> tuple[list[Target], dict[int, int]]:
+    """The targets of `year` (and the by_plan_end ones) in the plan's order, and with a district
+    the allocation of each target the plan divides among districts."""
+
+    def load():
+        targets = list(
+            Target.select(Target, Tier, Measure)
+            .join(Tier, pw.JOIN.LEFT_OUTER)
+            .switch(Target)
+            .join(Measure, pw.JOIN.LEFT_OUTER)
+            .where((Target.plan == plan) & ((Target.year == year) | (Target.kind == "by_plan_end")))
+            .order_by(Target.position, Target.id)
+        )
+        allocations: dict[int, int] = {}
+        if district:
+            ids = [t.id for t in targets]
+            allocated = TargetAllocation.select(TargetAllocation.target)
+            allocations = {
+                a.target_id: 0 for a in allocated.where(TargetAllocation.target.in_(ids))
+            }
+            for a in TargetAllocation.select().where(
+                TargetAllocation.target.in_(ids) & (TargetAllocation.district == district)
+            ):
+                allocations[a.target_id] = a.value
+        return targets, allocations
+
+    key = (database.obj.database, plan.id, year, district)
+    return _LAYOUTS.get(key, version.current(version.CATALOG), load)
+
+
 def progress(plan: Plan, *, year: int, as_of: dt.date, district: str | None = None) -> dict:
     """Each target of `year` (and each by_plan_end target of the plan): target, achieved,
     remaining, completion, expected, pace. With a district, a target the plan allocates among
@@ -113,25 +149,7 @@ def progress(plan: Plan, *, year: int, as_of: dt.date, district: str | None = No
             "year", f"plan {plan.id} covers {plan.first_year}–{plan.last_year}", location="query"
         )
     check_district(district, location="query")
-    targets = list(
-        Target.select(Target, Tier, Measure)
-        .join(Tier, pw.JOIN.LEFT_OUTER)
-        .switch(Target)
-        .join(Measure, pw.JOIN.LEFT_OUTER)
-        .where((Target.plan == plan) & ((Target.year == year) | (Target.kind == "by_plan_end")))
-        .order_by(Target.position, Target.id)
-    )
-    allocations: dict[int, int] = {}
-    if district:
-        allocated = TargetAllocation.select(TargetAllocation.target).where(
-            TargetAllocation.target.in_([t.id for t in targets])
-        )
-        allocations = {a.target_id: 0 for a in allocated}
-        for a in TargetAllocation.select().where(
-            TargetAllocation.target.in_([t.id for t in targets])
-            & (TargetAllocation.district == district)
-        ):
-            allocations[a.target_id] = a.value
+    targets, allocations = _layout(plan, year, district)
     flows = annual_counts(year, as_of, district)
     stock_day = min(as_of, dt.date(year, 12, 31))
     stocks = counts.stock_counts(

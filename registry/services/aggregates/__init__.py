@@ -7,7 +7,7 @@ certifications, however many there are.
   fact the counting rules read) and HoldingTally (firms beginning and ceasing to hold a tier,
   per day and district). Each write tells upkeep what it changed, after changing it, inside its
   transaction: `registered(firm_ids)`, `certified(cert_ids)`, `revoked(cert_ids)`,
-  `moved(firm_id, from_district)`.
+  `moved(firm_id, from_district)`; and a write to the catalog, `catalog_changed()`.
 - counts: annual flows, stocks and statistics at any date, as sums over the tallies.
 - scan: the same answers from the certifications themselves (`registry verify-aggregates`).
 """
@@ -15,6 +15,7 @@ certifications, however many there are.
 from registry.services.aggregates.cache import VersionedCache
 from registry.services.aggregates.upkeep import (
     bump,
+    catalog_changed,
     certified,
     moved,
     rebuild,
@@ -26,6 +27,7 @@ from registry.services.aggregates.version import current
 __all__ = [
     "VersionedCache",
     "bump",
+    "catalog_changed",
     "certified",
     "current",
     "moved",

@@ -29,9 +29,12 @@ class Pending:
     def __init__(self):
         self.change = Share.empty()
         self.bump = False
+        self.catalog = False
 
     def __call__(self) -> None:
         apply(self.change)
+        if self.catalog:
+            version.increment(version.CATALOG)
         if self.bump:
             version.increment()
 
@@ -48,6 +51,16 @@ def bump() -> None:
         version.increment()
     else:
         pending.bump = True
+
+
+def catalog_changed() -> None:
+    """Call inside the write transaction that changes the catalog (seeds, a plan): what was
+    computed from the catalog alone is computed again."""
+    pending = _pending()
+    if pending is None:
+        version.increment(version.CATALOG)
+    else:
+        pending.catalog = True
 
 
 def _changed(before: dict[int, list[Title]], after: dict[int, list[Title]]) -> None:
