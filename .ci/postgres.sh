@@ -23,6 +23,7 @@ case "$action" in
   resume)
     if [ -f "$dir/data/PG_VERSION" ]; then
       bin=$(bindir)
+      as_owner "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1 ||
       as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
         -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=${PG_FSYNC:-off} -c max_connections=200" \
         start >/dev/null
