@@ -1,16 +1,24 @@
-"""`make bench`: dashboard polling against a bare Flask route, in one run, at several sizes.
+"""`make bench`: dashboards polling a registry of 10,000 to 1,000,000 firms while bureaus write,
+on SQLite and on PostgreSQL, every figure a ratio to a baseline measured in the same run.
 
-Measures, with wrk against what `make run` serves (deploy/serve.py: nginx in front of gunicorn,
-the same settings for every server):
-  (a) a bare Flask route: the baseline;
-  (b) GET /plans/{id}/progress answered 200;
-  (c) the same poll answered 304 (If-None-Match);
-  (d) the first progress poll after a write (the cache must be recomputed);
-  (e) the raw sqlite3 GROUP BY queries that give the same numbers: the floor;
-at each registry size (demo data), and writes bench/RESULTS.md with the ratios.
+Everything is served as `make run` serves it (deploy/serve.py: nginx in front of gunicorn with
+registry/gunicorn_conf.py), the bare Flask route too (bench/bare_app.py). For each engine and
+size, on a fresh copy of a demo registry (`registry demo-data`, made once and kept in
+bench/work/):
+  (a) the bare route, wrk: the baseline, measured before and after each figure below;
+  (b) GET /plans/{id}/progress answered 200 (a screen without an ETag), wrk;
+  (c) the same answered 304 (If-None-Match), wrk;
+  (d) the first poll after a write (POST /enterprises, then one GET): median of rounds;
+  (g) (b) while a writer does 5 writes a second (registrations and certifications), beside
+      (b) again;
+  (h) writes a second from 8 concurrent writers, each write a registration or a certification;
+and once: where a worker's time goes (py-spy) on a poll answered in front of the app and on the
+same poll through the app (REGISTRY_ANSWER_POLLS_IN_FRONT=0), and the 100k-row import
+(bench/imports_bench.py). It writes bench/RESULTS.md.
 """
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -21,6 +29,7 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -32,11 +41,11 @@ WORK = ROOT / "bench" / "work"
 SERVE = ROOT / "deploy" / "serve.py"
 PLAN, YEAR = "xinxiang-2023-2025", 2025
 sys.path.insert(0, str(ROOT))
-
 sys.path.insert(0, str(ROOT / "bench"))
 
 from imports_bench import lines as import_lines  # noqa: E402
 from imports_bench import measure_imports  # noqa: E402
+from profile_summary import summarize  # noqa: E402
 
 from schemas.credit_code import CHARSET, check_character  # noqa: E402
 
@@ -45,50 +54,140 @@ def log(message: str) -> None:
     print(f"bench: {message}", file=sys.stderr, flush=True)
 
 
-def env_for(database: Path, **extra) -> dict:
+def env_for(database, **extra) -> dict:
+    """The environment of a registry process: ours without REGISTRY_*, the database given (a
+    URL, or a SQLite file's path), and a rate limit the load cannot reach (the limiter stays in
+    the path)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("REGISTRY_")}
-    # The rate limiter stays in the path, with a limit the load cannot reach.
+    url = database if isinstance(database, str) else f"sqlite:///{database}"
     return {
         **env,
-        "REGISTRY_DATABASE_URL": f"sqlite:///{database}",
+        "REGISTRY_DATABASE_URL": url,
         "REGISTRY_RATE_LIMIT": "10000000 per second",
         **extra,
     }
 
 
-def registry(database: Path, *args: str) -> str:
+def registry(database, *args: str) -> str:
+    """`registry ARGS` on `database`: its standard output (its standard error shown on failure)."""
     result = subprocess.run(
         [str(BIN / "registry"), *args],
         cwd=ROOT,
         env=env_for(database),
-        stdout=subprocess.PIPE,
+        capture_output=True,
         text=True,
-        check=True,
     )
+    if result.returncode:
+        raise SystemExit(f"bench: registry {' '.join(args)} failed:\n{result.stderr}")
     return result.stdout
 
 
-def prepare(size: int, seed: int) -> Path:
-    """A registry of `size` demo enterprises: made once, then copied fresh for each run."""
-    WORK.mkdir(parents=True, exist_ok=True)
-    base = WORK / f"base-{size}-{seed}.db"
-    if not base.exists():
-        log(f"generating {size} enterprises (kept in {base.relative_to(ROOT)} for later runs)")
-        partial = base.with_suffix(".partial")
-        for stale in WORK.glob(partial.name + "*"):
-            stale.unlink()
-        registry(partial, "init-db")
-        started = time.perf_counter()
-        registry(partial, "demo-data", "--enterprises", str(size), "--seed", str(seed))
-        log(f"demo-data --enterprises {size}: {time.perf_counter() - started:.1f} s")
-        sqlite3.connect(partial).execute("PRAGMA wal_checkpoint(TRUNCATE)").connection.close()
-        partial.rename(base)
-    run_copy = WORK / f"run-{size}.db"
-    for old in WORK.glob(f"run-{size}.db*"):
-        old.unlink()
-    shutil.copyfile(base, run_copy)
-    registry(run_copy, "init-db")  # a base made by an older release is upgraded in place
-    return run_copy
+def timed_registry(database, *args: str) -> float:
+    started = time.perf_counter()
+    registry(database, *args)
+    return time.perf_counter() - started
+
+
+# --- the engines ---------------------------------------------------------------------------
+
+
+class Sqlite:
+    name = "SQLite"
+
+    def __init__(self, seed: int):
+        self.seed = seed
+        self.made: dict[int, dict] = {}  # size -> what making its base cost
+
+    def base(self, size: int) -> Path:
+        base = WORK / f"base-{size}-{self.seed}.db"
+        if not base.exists():
+            partial = base.with_suffix(".partial")
+            for stale in WORK.glob(partial.name + "*"):
+                stale.unlink()
+            self.made[size] = make_base(partial, size, self.seed)
+            sqlite3.connect(partial).execute("PRAGMA wal_checkpoint(TRUNCATE)").connection.close()
+            partial.rename(base)
+        return base
+
+    def fresh(self, size: int) -> str:
+        base = self.base(size)
+        copy = WORK / f"run-{size}.db"
+        for old in WORK.glob(f"run-{size}.db*"):
+            old.unlink()
+        shutil.copyfile(base, copy)
+        registry(copy, "init-db")  # a base made by an older release is upgraded in place
+        return f"sqlite:///{copy}"
+
+    def close(self) -> None:
+        pass
+
+
+class Postgres:
+    """A cluster of the bench's own (its data kept in bench/work/pg between runs), commits
+    synced to disk as in production; each base registry a database, copied per run."""
+
+    name = "PostgreSQL"
+
+    def __init__(self, seed: int, directory: Path, port: int):
+        self.seed, self.directory, self.port = seed, directory.resolve(), port
+        self.made: dict[int, dict] = {}
+        env = {**os.environ, "PG_FSYNC": "on"}
+        script = ROOT / ".ci" / "postgres.sh"
+        out = subprocess.run(
+            [str(script), "resume", str(self.directory), str(port)],
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+            check=True,
+        )
+        self.server = out.stdout.strip().rsplit("/", 1)[0]
+
+    def url(self, name: str) -> str:
+        return f"{self.server}/{name}"
+
+    def sql(self, statement: str, database: str = "postgres") -> list:
+        import psycopg
+
+        with psycopg.connect(self.url(database), autocommit=True) as connection:
+            cursor = connection.execute(statement)
+            return cursor.fetchall() if cursor.description else []
+
+    def base(self, size: int) -> str:
+        name = f"base_{size}_{self.seed}"
+        exists = self.sql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'")
+        if not exists:
+            self.sql(f'DROP DATABASE IF EXISTS "{name}_partial"')
+            self.sql(f'CREATE DATABASE "{name}_partial"')
+            self.made[size] = make_base(self.url(f"{name}_partial"), size, self.seed)
+            self.sql(f'ALTER DATABASE "{name}_partial" RENAME TO "{name}"')
+        return name
+
+    def fresh(self, size: int) -> str:
+        base = self.base(size)
+        name = f"run_{size}"
+        self.sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.sql(f'CREATE DATABASE "{name}" TEMPLATE "{base}"')
+        url = self.url(name)
+        registry(url, "init-db")
+        self.sql("VACUUM ANALYZE", name)
+        return url
+
+    def close(self) -> None:
+        subprocess.run([str(ROOT / ".ci" / "postgres.sh"), "halt", str(self.directory)])
+
+
+def make_base(database, size: int, seed: int) -> dict:
+    """A registry of `size` demo firms, its tallies checked against a scan (issue 12 item 4)."""
+    log(f"generating {size:,} enterprises in {database}")
+    registry(database, "init-db")
+    demo = timed_registry(database, "demo-data", "--enterprises", str(size), "--seed", str(seed))
+    log(f"demo-data --enterprises {size}: {demo:.1f} s; verify-aggregates")
+    started = time.perf_counter()
+    verdict = registry(database, "verify-aggregates").strip()  # exit 1 would stop the bench
+    return {"demo_s": demo, "verify_s": time.perf_counter() - started, "verdict": verdict}
+
+
+# --- serving and loading -------------------------------------------------------------------
 
 
 def free_port() -> int:
@@ -99,7 +198,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def get(url: str, headers: dict | None = None, data: bytes | None = None):
+def call(url: str, headers: dict | None = None, data: bytes | None = None):
     request = urllib.request.Request(url, headers=headers or {}, data=data)
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
@@ -111,16 +210,12 @@ def get(url: str, headers: dict | None = None, data: bytes | None = None):
 class Server:
     """What `make run` serves (nginx in front of gunicorn), for `app`, on a free port."""
 
-    def __init__(self, app: str, database: Path, workers: int):
+    def __init__(self, app: str, database, workers: int | None, **extra: str):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        env = env_for(
-            database,
-            HOST="127.0.0.1",
-            PORT=str(self.port),
-            WEB_CONCURRENCY=str(workers),
-            GUNICORN_ACCESSLOG="/dev/null",
-        )
+        settings = {"WEB_CONCURRENCY": str(workers)} if workers else {}
+        settings = {"GUNICORN_ACCESSLOG": "/dev/null", **settings, **extra}
+        env = env_for(database, HOST="127.0.0.1", PORT=str(self.port), **settings)
         self.log = open(WORK / f"serve-{self.port}.log", "wb")  # noqa: SIM115
         self.process = subprocess.Popen(
             [str(BIN / "python"), str(SERVE), "--app", app],
@@ -130,33 +225,31 @@ class Server:
             stderr=subprocess.STDOUT,
         )
 
-    def wait(self, path: str) -> None:
-        deadline = time.monotonic() + 30
+    def wait(self, path: str) -> "Server":
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            try:
-                if get(self.base + path)[0] == 200:
-                    return
-            except OSError:
-                pass
+            with contextlib.suppress(OSError):
+                if call(self.base + path)[0] == 200:
+                    return self
             time.sleep(0.1)
         raise SystemExit(f"bench: server did not start; see {self.log.name}")
 
+    def gunicorn_master(self) -> int:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        for pid in children.read_text().split():
+            if "gunicorn" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace"):
+                return int(pid)
+        raise SystemExit("bench: no gunicorn under deploy/serve.py")
+
     def stop(self) -> None:
         self.process.terminate()
-        self.process.wait(timeout=20)
+        self.process.wait(timeout=30)
         self.log.close()
 
 
-def wrk(url: str, headers: dict, seconds: int, connections: int) -> dict:
-    command = [
-        "wrk",
-        "-t2",
-        f"-c{connections}",
-        f"-d{seconds}s",
-        "--latency",
-        "-s",
-        str(ROOT / "bench" / "report.lua"),
-    ]
+def wrk(url: str, headers: dict, args) -> dict:
+    command = ["wrk", "-t2", f"-c{args.connections}", f"-d{args.seconds}s", "--latency"]
+    command += ["-s", str(ROOT / "bench" / "report.lua")]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     output = subprocess.run([*command, url], stdout=subprocess.PIPE, text=True, check=True).stdout
@@ -172,208 +265,385 @@ def new_code(rng: random.Random) -> str:
     return body + check_character(body)
 
 
-def raw_group_by(database: Path, day: dt.date) -> dict:
-    """The same numbers as progress for YEAR, straight from sqlite3: the floor."""
-    year_end = min(day, dt.date(YEAR, 12, 31)).isoformat()
-    connection = sqlite3.connect(database)
-    annual = dict(
-        connection.execute(
-            "SELECT tier, COUNT(*) FROM certification WHERE year = ? AND renewal = 0 "
-            "AND certified_on <= ? AND (revoked_on IS NULL OR revoked_on > ?) GROUP BY tier",
-            (YEAR, day.isoformat(), day.isoformat()),
-        ).fetchall()
+class Writer:
+    """A bureau at `rate` writes a second: a firm registered, then certified, and again."""
+
+    def __init__(self, base: str, token: str, rate: float, seed: int):
+        self.base, self.rate = base, rate
+        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        self.rng, self.stop, self.statuses = random.Random(seed), threading.Event(), []
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def write(self, code: str | None) -> str | None:
+        """One write: certify `code` if given, else register a new firm (returned)."""
+        if code is None:
+            code = new_code(self.rng)
+            body = {"credit_code": code, "name": f"基准测试企业{code[-7:]}", "district": "410702"}
+            url = f"{self.base}/api/v1/enterprises"
+        else:
+            on = dt.date.today() - dt.timedelta(days=10)
+            body = {"tier": "innovative_sme", "year": on.year, "certified_on": on.isoformat()}
+            url, code = f"{self.base}/api/v1/enterprises/{code}/certifications", None
+        status, _, _ = call(url, self.headers, json.dumps(body).encode())
+        self.statuses.append(status)
+        return code
+
+    def _run(self) -> None:
+        code, due = None, time.monotonic()
+        while not self.stop.is_set():
+            code = self.write(code)
+            due += 1 / self.rate
+            self.stop.wait(max(0.0, due - time.monotonic()))
+
+    def __enter__(self):
+        self.started = time.monotonic()
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join(10)
+        self.seconds = time.monotonic() - self.started
+
+
+def concurrent_writes(base: str, token: str, writers: int, seconds: float) -> float:
+    """(h): writes a second from `writers` clients writing as fast as they are answered."""
+    pool = [Writer(base, token, rate=1e9, seed=1000 + n) for n in range(writers)]
+    for writer in pool:
+        writer.__enter__()
+    time.sleep(seconds)
+    for writer in pool:
+        writer.__exit__()
+    done = sum(s in (200, 201) for w in pool for s in w.statuses)
+    failed = [s for w in pool for s in w.statuses if s not in (200, 201)]
+    if failed:
+        log(f"(h) {len(failed)} writes failed: {sorted(set(failed))}")
+    return done / seconds
+
+
+# --- one engine at one size ----------------------------------------------------------------
+
+
+def raw_counts(url: str, day: dt.date) -> dict:
+    """The same numbers as progress for YEAR, straight from the certifications (a scan)."""
+    sql = (
+        "SELECT tier, COUNT(*) FROM certification WHERE year = {p} AND renewal = {no} "
+        "AND certified_on <= {p} AND (revoked_on IS NULL OR revoked_on > {p}) GROUP BY tier"
     )
-    goose = connection.execute(
-        "SELECT COUNT(DISTINCT enterprise_id) FROM certification WHERE tier IN "
-        "(SELECT key FROM tier WHERE ladder = 'head_goose' AND rank >= 2) "
-        "AND certified_on <= ? AND valid_until >= ? AND (revoked_on IS NULL OR revoked_on > ?)",
-        (year_end, year_end, year_end),
-    ).fetchone()[0]
-    connection.close()
-    return {**annual, "head_goose": goose}
+    if url.startswith("sqlite:///"):
+        connection = sqlite3.connect(url.removeprefix("sqlite:///"))
+        rows = connection.execute(sql.format(p="?", no=0), (YEAR, day, day)).fetchall()
+        connection.close()
+    else:
+        import psycopg
+
+        with psycopg.connect(url) as connection:
+            rows = connection.execute(sql.format(p="%s", no="false"), (YEAR, day, day)).fetchall()
+    return dict(rows)
 
 
-def measure_size(size: int, args, baseline: dict) -> dict:
-    database = prepare(size, args.seed)
-    admin = registry(database, "create-token", "--role", "admin", "--name", "bench").split()[-1]
-    dashboard = registry(database, "create-token", "--role", "dashboard", "--name", "screen")
-    dashboard = dashboard.split()[-1]
-    server = Server("wsgi:app", database, args.workers)
+def measure(engine, size: int, args, bare: Server) -> dict:
+    url = engine.fresh(size)
+    admin = registry(url, "create-token", "--role", "admin", "--name", "bench").split()[-1]
+    screen = registry(url, "create-token", "--role", "dashboard", "--name", "screen").split()[-1]
+    server = Server("wsgi:app", url, args.workers).wait("/api/v1/health")
+    poll = f"{server.base}/api/v1/plans/{PLAN}/progress?year={YEAR}"
+    auth = {"Authorization": f"Bearer {screen}"}
+    row: dict = {"engine": engine.name, "size": size, "runs": []}
     try:
-        server.wait("/api/v1/health")
-        url = f"{server.base}/api/v1/plans/{PLAN}/progress?year={YEAR}"
-        auth = {"Authorization": f"Bearer {dashboard}"}
-        status, headers, body = get(url, auth)
+        status, headers, body = call(poll, auth)
         assert status == 200, body
-        api_numbers = {row["tier"]: row["achieved"] for row in json.loads(body)["targets"]}
-        today = dt.date.fromisoformat(json.loads(body)["as_of"])
-        raw = raw_group_by(database, today)
-        assert all(raw.get(t, 0) == n for t, n in api_numbers.items()), (api_numbers, raw)
-        log(f"{size}: (b) progress 200")
-        ok = wrk(url, auth, args.seconds, args.connections)
-        log(f"{size}: (c) progress 304")
-        not_modified = wrk(
-            url, {**auth, "If-None-Match": headers["ETag"]}, args.seconds, args.connections
-        )
-        log(f"{size}: (d) first progress after a write, (e) raw GROUP BY")
-        rng = random.Random(size)
-        after_write, floor = [], []
-        for i in range(args.rounds):
-            payload = json.dumps(
-                {"credit_code": new_code(rng), "name": f"基准测试企业{i}", "district": "410702"}
-            ).encode()
-            status, _, body = get(
-                f"{server.base}/api/v1/enterprises",
-                {"Authorization": f"Bearer {admin}", "Content-Type": "application/json"},
-                payload,
-            )
-            assert status == 201, body
+        answer = json.loads(body)
+        served = {r["tier"]: r["achieved"] for r in answer["targets"] if r["kind"] == "annual"}
+        scanned = raw_counts(url, dt.date.fromisoformat(answer["as_of"]))
+        assert all(scanned.get(t, 0) == n for t, n in served.items() if t), (served, scanned)
+        row["numbers"] = {t: n for t, n in served.items() if n}
+        conditional = {**auth, "If-None-Match": headers["ETag"]}
+        for repeat in range(args.repeats):
+            log(f"{engine.name} {size:,}: polling, round {repeat + 1} of {args.repeats}")
+            run = {"a": [wrk(f"{bare.base}/bare", {}, args)]}
+            run["b"] = wrk(poll, auth, args)
+            run["a"].append(wrk(f"{bare.base}/bare", {}, args))
+            run["c"] = wrk(poll, conditional, args)
+            run["a"].append(wrk(f"{bare.base}/bare", {}, args))
+            with Writer(server.base, admin, args.write_rate, seed=size + repeat) as writer:
+                run["g"] = wrk(poll, auth, args)
+            run["g_writes"] = len(writer.statuses) / writer.seconds
+            run["g_failed"] = sum(s not in (200, 201) for s in writer.statuses)
+            run["b2"] = wrk(poll, auth, args)
+            row["runs"].append(run)
+        log(f"{engine.name} {size:,}: (d) the first poll after a write, {args.rounds} rounds")
+        after, writer = [], Writer(server.base, admin, 1, seed=size)
+        code = None
+        for _ in range(args.rounds):
+            code = writer.write(code)
             started = time.perf_counter()
-            status, _, _ = get(url, auth)
-            after_write.append(time.perf_counter() - started)
+            status, _, _ = call(poll, auth)
+            after.append(time.perf_counter() - started)
             assert status == 200
-            started = time.perf_counter()
-            raw_group_by(database, today)
-            floor.append(time.perf_counter() - started)
+        row["after_write_ms"] = statistics.median(after) * 1000
+        row["after_write_p90_ms"] = sorted(after)[int(0.9 * len(after))] * 1000
+        log(f"{engine.name} {size:,}: (h) writes a second, 8 writers")
+        row["writes_per_s"] = concurrent_writes(server.base, admin, 8, args.seconds)
     finally:
         server.stop()
-    return {
-        "size": size,
-        "ok": ok,
-        "not_modified": not_modified,
-        "after_write_ms": statistics.median(after_write) * 1000,
-        "floor_ms": statistics.median(floor) * 1000,
-        "numbers": api_numbers,
-    }
+    return row
 
 
-def time_demo_data(size: int, seed: int) -> float:
-    """`registry demo-data --enterprises size` into an empty registry, end to end."""
-    scratch = WORK / "demo-timing.db"
-    for old in WORK.glob("demo-timing.db*"):
-        old.unlink()
-    registry(scratch, "init-db")
-    log(f"(f) demo-data --enterprises {size}")
-    started = time.perf_counter()
-    registry(scratch, "demo-data", "--enterprises", str(size), "--seed", str(seed))
-    return time.perf_counter() - started
+def profile(url: str, args, *, front: bool) -> dict:
+    """Where a worker's time goes while it answers quiet 200 polls: py-spy on every worker."""
+    setting = {"REGISTRY_ANSWER_POLLS_IN_FRONT": "1" if front else "0"}
+    screen = registry(url, "create-token", "--role", "dashboard", "--name", "profiled")
+    auth = {"Authorization": f"Bearer {screen.split()[-1]}"}
+    server = Server("wsgi:app", url, args.workers, **setting).wait("/api/v1/health")
+    poll = f"{server.base}/api/v1/plans/{PLAN}/progress?year={YEAR}"
+    out = WORK / f"profile-{'front' if front else 'app'}.txt"
+    try:
+        call(poll, auth)
+        load = threading.Thread(target=wrk, args=(poll, auth, args))
+        load.start()
+        time.sleep(1)
+        subprocess.run(
+            [
+                str(BIN / "py-spy"),
+                "record",
+                "--pid",
+                str(server.gunicorn_master()),
+                "--subprocesses",
+                "--nonblocking",
+                "--rate",
+                "400",
+                "--duration",
+                str(max(2, args.seconds - 2)),
+                "--format",
+                "raw",
+                "--output",
+                str(out),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=True,
+        )
+        load.join()
+    finally:
+        server.stop()
+    return summarize(out.read_text())
+
+
+# --- the report ----------------------------------------------------------------------------
 
 
 def machine() -> str:
     cpu = "unknown CPU"
-    try:
+    with contextlib.suppress(OSError):
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-    except OSError:
-        pass
     memory = ""
-    try:
+    with contextlib.suppress(OSError, ValueError, IndexError):
         total = int(Path("/proc/meminfo").read_text().split()[1]) // (1024 * 1024)
         memory = f", {total} GiB"
-    except (OSError, ValueError, IndexError):
-        pass
+    load = os.getloadavg()[0]
     return (
         f"{cpu}, {os.cpu_count()} cores{memory}; {platform.system()} {platform.release()}; "
-        f"Python {platform.python_version()}; SQLite {sqlite3.sqlite_version}"
+        f"Python {platform.python_version()}; SQLite {sqlite3.sqlite_version}; "
+        f"load average {load:.1f} at the start (other work shares the CPU)"
     )
 
 
-def write_results(args, baseline: dict, rows: list[dict], command: str, extra: dict) -> str:
+def _spread(values: list[float]) -> str:
+    if len(values) == 1:
+        return f"{values[0]:.2f}"
+    return f"{statistics.median(values):.2f} ({min(values):.2f}–{max(values):.2f})"
+
+
+def ratios(row: dict) -> dict:
+    """Each run's ratios: to the bare route measured around it, and to quiet polling beside it."""
+    out = {"b": [], "c": [], "g": [], "p99_g": [], "p99_b": []}
+    for run in row["runs"]:
+        a1, a2, a3 = (r["rps"] for r in run["a"])
+        out["b"].append(run["b"]["rps"] / ((a1 + a2) / 2))
+        out["c"].append(run["c"]["rps"] / ((a2 + a3) / 2))
+        out["g"].append(run["g"]["rps"] / ((run["b"]["rps"] + run["b2"]["rps"]) / 2))
+        out["p99_g"].append(run["g"]["p99_us"] / 1000)
+        out["p99_b"].append(run["b"]["p99_us"] / 1000)
+    return out
+
+
+def report(args, command: str, rows: list[dict], profiles: dict, extra: dict) -> str:
     lines = [
         "# Benchmark results",
         "",
         f"- Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
         f"- Machine: {machine()}",
         f"- Command: `{command}`",
-        f"- Load: wrk, 2 threads, {args.connections} connections, {args.seconds} s a run; "
-        f"every server as `make run` serves it: nginx in front of gunicorn "
-        f"(`registry/gunicorn_conf.py`, {args.workers} workers); "
-        "the registry's rate limiter on, with a limit the load cannot reach",
-        f"- (d) and (e): median of {args.rounds} rounds (a POST /enterprises, then one poll)",
+        f"- Load: wrk, 2 threads, {args.connections} connections, {args.seconds} s a run, "
+        f"{args.repeats} rounds per size (ratios: median, then the range over the rounds); "
+        "every server as `make run` serves it: nginx in front of gunicorn "
+        f"(`registry/gunicorn_conf.py`, {args.workers or 'its default number of'} workers), "
+        "the bare Flask route too; the rate limiter on, with a limit the load cannot reach",
+        "- PostgreSQL 15: a local cluster, commits synced (fsync on), default settings",
         "",
-        f"(a) bare Flask route, the baseline: **{baseline['rps']:.0f} req/s**, "
-        f"p50 {baseline['p50_us'] / 1000:.2f} ms",
-        "",
-        "| enterprises | (b) 200 req/s | (b)/(a) | (c) 304 req/s | (c)/(a) | (b) p50 ms "
-        "| (d) after write ms | (e) raw GROUP BY ms | (d)/(e) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| engine | firms | (b) 200s / bare | (c) 304s / bare | (b) p99 ms | (d) first poll "
+        "after a write, ms | (d) / (d) at 10k | (g) polls while writing / quiet | (g) p99 ms "
+        "| writes/s in (g) | (h) writes/s, 8 writers |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    smallest = {}
     for row in rows:
-        lines.append(
-            f"| {row['size']:,} | {row['ok']['rps']:.0f} | {row['ok']['rps'] / baseline['rps']:.2f}"
-            f" | {row['not_modified']['rps']:.0f} "
-            f"| {row['not_modified']['rps'] / baseline['rps']:.2f} "
-            f"| {row['ok']['p50_us'] / 1000:.2f} | {row['after_write_ms']:.1f} "
-            f"| {row['floor_ms']:.1f} | {row['after_write_ms'] / row['floor_ms']:.2f} |"
-        )
-    lines += ["", "## Goals (ratios in this run)", ""]
+        smallest.setdefault(row["engine"], row)
     for row in rows:
+        r = ratios(row)
+        flat = row["after_write_ms"] / smallest[row["engine"]]["after_write_ms"]
+        writes = statistics.median(run["g_writes"] for run in row["runs"])
         lines.append(
-            f"- {row['size']:,}: (b)/(a) = {row['ok']['rps'] / baseline['rps']:.2f}, "
-            f"(c)/(a) = {row['not_modified']['rps'] / baseline['rps']:.2f} (goal ≥ 0.60 each)"
+            f"| {row['engine']} | {row['size']:,} | {_spread(r['b'])} | {_spread(r['c'])} "
+            f"| {_spread(r['p99_b'])} | {row['after_write_ms']:.1f} | {flat:.2f} "
+            f"| {_spread(r['g'])} | {_spread(r['p99_g'])} | {writes:.1f} "
+            f"| {row['writes_per_s']:.0f} |"
         )
-    by_size = {row["size"]: row for row in rows}
-    if 100_000 in by_size:
-        row = by_size[100_000]
-        lines.append(
-            f"- (d)/(e) at 100,000 = {row['after_write_ms'] / row['floor_ms']:.2f} (goal ≤ 2)"
-        )
-    if min(by_size) < max(by_size):
-        small, large = by_size[min(by_size)], by_size[max(by_size)]
-        lines.append(
-            f"- progress p50 at {large['size']:,} / at {small['size']:,} = "
-            f"{large['ok']['p50_us'] / small['ok']['p50_us']:.2f} (goal ≤ 1.5: flat in size)"
-        )
-    lines.append(
-        f"- `registry demo-data --enterprises 100000` into an empty registry: "
-        f"{extra['demo_100k_s']:.1f} s (goal < 30 s)"
-    )
+    lines += ["", "## Goals (issue 12 item 2), in this run", ""]
+    for engine in dict.fromkeys(row["engine"] for row in rows):
+        mine = [row for row in rows if row["engine"] == engine]
+        largest = mine[-1]
+        r = ratios(largest)
+        flat = largest["after_write_ms"] / mine[0]["after_write_ms"]
+        lines += [
+            f"- {engine}: first poll after a write at {largest['size']:,} / at "
+            f"{mine[0]['size']:,} = {flat:.2f} (goal ≤ 1.2)",
+            f"- {engine}: polling while writing 5/s at {largest['size']:,} / quiet = "
+            f"{_spread(r['g'])} (goal ≥ 0.8), p99 {_spread(r['p99_g'])} ms (goal < 50)",
+            f"- {engine}: quiet polling / bare route, every size and round: 200s "
+            f"{_spread([x for row in mine for x in ratios(row)['b']])} (goal ≥ 0.80), 304s "
+            f"{_spread([x for row in mine for x in ratios(row)['c']])} (goal ≥ 1.0)",
+        ]
+    lines += ["", "Absolute figures (requests a second; the bare route measured around each):", ""]
+    for row in rows:
+        for n, run in enumerate(row["runs"], start=1):
+            bare = ", ".join(f"{a['rps']:.0f}" for a in run["a"])
+            lines.append(
+                f"- {row['engine']} {row['size']:,} round {n}: bare {bare}; (b) "
+                f"{run['b']['rps']:.0f}; (c) {run['c']['rps']:.0f}; (g) {run['g']['rps']:.0f} "
+                f"with {run['g_writes']:.1f} writes/s ({run['g_failed']} failed); (b) again "
+                f"{run['b2']['rps']:.0f}"
+            )
     lines += [
         "",
-        "Numbers served at each size (year "
-        f"{YEAR}, checked equal to the raw queries): "
-        + "; ".join(f"{r['size']:,}: {r['numbers']}" for r in rows),
+        "Numbers served (year 2025, new certifications, checked equal to a scan of the "
+        "certifications at each size): "
+        + "; ".join(f"{r['engine']} {r['size']:,}: {r['numbers']}" for r in rows),
         "",
+        "## Making the registries: demo-data and verify-aggregates (issue 12 item 4)",
+        "",
+        "| engine | firms | `registry demo-data` s | `registry verify-aggregates` s | verdict |",
+        "|---|---:|---:|---:|---|",
     ]
-    lines += import_lines(extra["imports"])
-    text = "\n".join(lines)
-    (ROOT / "bench" / "RESULTS.md").write_text(text, encoding="utf-8")
+    for engine, sizes in extra["made"].items():
+        for size, made in sizes.items():
+            lines.append(
+                f"| {engine} | {size:,} | {made['demo_s']:.0f} | {made['verify_s']:.0f} "
+                f"| {made['verdict']} |"
+            )
+    if not any(extra["made"].values()):
+        lines.append("| (every base registry was made by an earlier run, kept in bench/work/) |")
+    if profiles:
+        lines += ["", "## Where a worker's time goes (py-spy, quiet 200 polls)", ""]
+        lines += profile_table(profiles)
+    if extra.get("imports"):
+        lines += ["", *import_lines(extra["imports"])]
+    text = "\n".join(lines) + "\n"
     return text
+
+
+def profile_table(profiles: dict) -> list[str]:
+    names = list(profiles)
+    labels = list(dict.fromkeys(label for p in profiles.values() for label in p["shares"]))
+    samples = ", ".join(f"{name}: {profiles[name]['samples']} samples" for name in names)
+    lines = [
+        "Share of the samples of busy gunicorn workers in which each part was on the stack "
+        f"({samples}):",
+        "",
+        "| part | " + " | ".join(names) + " |",
+        "|---|" + "---:|" * len(names),
+    ]
+    for label in labels:
+        cells = " | ".join(f"{profiles[n]['shares'].get(label, 0):.0%}" for n in names)
+        lines.append(f"| {label} | {cells} |")
+    return lines
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "10000,100000,1000000"))
-    parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", 10)))
+    parser.add_argument("--engines", default=os.environ.get("BENCH_ENGINES", "sqlite,postgresql"))
+    parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", 8)))
+    parser.add_argument("--repeats", type=int, default=int(os.environ.get("BENCH_REPEATS", 2)))
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=None, help="default: make run's")
     parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--write-rate", type=float, default=5.0)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--imports", default=os.environ.get("BENCH_IMPORTS", "1"))
+    parser.add_argument("--pg-dir", default=os.environ.get("BENCH_PG_DIR", str(WORK / "pg")))
+    parser.add_argument("--pg-port", type=int, default=int(os.environ.get("BENCH_PG_PORT", 54339)))
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
-    command = "make bench" + (f" BENCH_SIZES={args.sizes}" if "BENCH_SIZES" in os.environ else "")
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    command = "make bench" + "".join(
+        f" {name}={os.environ[name]}"
+        for name in ("BENCH_SIZES", "BENCH_ENGINES", "BENCH_SECONDS", "BENCH_REPEATS")
+        if name in os.environ
+    )
     WORK.mkdir(parents=True, exist_ok=True)
-    log("(a) bare Flask route")
-    bare = Server("bench.bare_app:app", WORK / "unused.db", args.workers)
+    engines = []
+    for name in args.engines.split(","):
+        if name == "sqlite":
+            engines.append(Sqlite(args.seed))
+        elif name == "postgresql":
+            engines.append(Postgres(args.seed, Path(args.pg_dir), args.pg_port))
+    bare = Server("bench.bare_app:app", WORK / "unused.db", args.workers).wait("/bare")
+    rows, profiles = [], {}
     try:
-        bare.wait("/bare")
-        baseline = wrk(f"{bare.base}/bare", {}, args.seconds, args.connections)
+        for engine in engines:
+            for size in sizes:
+                rows.append(measure(engine, size, args, bare))
+        first = engines[0]
+        for front, label in ((True, "in front of the app"), (False, "through the app")):
+            log(f"profile: polls answered {label}")
+            profiles[label] = profile(first.fresh(sizes[0]), args, front=front)
     finally:
         bare.stop()
-    rows = [measure_size(size, args, baseline) for size in sizes]
-    extra = {"demo_100k_s": time_demo_data(100_000, args.seed)}
-    extra["imports"] = measure_imports(
-        WORK, ROOT, registry, lambda db: _serving(db, args.workers), get, log, env_for
-    )
-    print(write_results(args, baseline, rows, command, extra))
+        made = {engine.name: engine.made for engine in engines}
+        for engine in engines:
+            engine.close()
+    extra = {"made": made}
+    if args.imports != "0":
+        extra["imports"] = measure_imports(
+            WORK, ROOT, registry, lambda db: _serving(db, args.workers), call, log, env_for
+        )
+    text = report(args, command, rows, profiles, extra)
+    write_results(text)
+    (WORK / "last-run.json").write_text(json.dumps({"rows": rows, "profiles": profiles}))
+    print(text)
 
 
-def _serving(database: Path, workers: int) -> "Server":
-    server = Server("wsgi:app", database, workers)
-    server.wait("/api/v1/health")
-    return server
+BEGIN, END = "<!-- make bench writes from here -->", "<!-- to here -->"
+
+
+def write_results(text: str) -> None:
+    """bench/RESULTS.md: the measured part replaced, the notes around it (what changed, earlier
+    runs) kept."""
+    path = ROOT / "bench" / "RESULTS.md"
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    before, _, rest = old.partition(BEGIN)
+    _, _, after = rest.partition(END)
+    if not rest:
+        before, after = "", "\n" + old
+    path.write_text(f"{before}{BEGIN}\n{text}{END}\n{after.lstrip(chr(10))}", encoding="utf-8")
+
+
+def _serving(database: Path, workers: int | None) -> Server:
+    return Server("wsgi:app", database, workers).wait("/api/v1/health")
 
 
 if __name__ == "__main__":

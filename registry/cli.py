@@ -319,6 +319,30 @@ def backup_command(path):
     click.echo(f"Backed up {current_app.config['DATABASE_URL']} to {path}.")
 
 
+@registry_command("verify-aggregates")
+@click.option(
+    "--repair", is_flag=True, help="Rebuild the tallies from the certifications after reporting."
+)
+def verify_aggregates_command(repair):
+    """Recompute what dashboards read by scanning the certifications, and report every
+    difference from the tallies (exit status 1 when there is any)."""
+    from registry.services.aggregates import scan
+
+    differences = scan.verify()
+    for line in differences.rows + differences.answers:
+        click.echo(line, err=True)
+    if not differences:
+        click.echo("The tallies agree with the certifications.")
+        return
+    if repair:
+        scan.repair(CLI_ACTOR)
+        click.echo("Tallies rebuilt from the certifications.", err=True)
+    raise click.ClickException(
+        f"{len(differences.rows)} tally rows and {len(differences.answers)} answers differ "
+        "from a scan of the certifications"
+    )
+
+
 @registry_command("demo-data")
 @click.option(
     "--enterprises",

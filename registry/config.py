@@ -30,6 +30,9 @@ class Config:
     RATE_LIMIT_STORAGE: str = "memory://"
     # Failed authentications per client address: made-up tokens are limited too.
     AUTH_FAILURE_LIMIT: str = "30 per minute"
+    # Repeated polls of an aggregate answered in front of the app (registry.web.polls); off:
+    # every poll goes through the app (what the bench compares it with).
+    ANSWER_POLLS_IN_FRONT: bool = True
 
 
 class TestConfig:

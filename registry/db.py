@@ -3,6 +3,8 @@
 import datetime as dt
 import os
 import sqlite3
+import threading
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -60,11 +62,42 @@ def is_sqlite() -> bool:
     return isinstance(database.obj, pw.SqliteDatabase)
 
 
+# Per thread (as peewee's connections are): what the open write transaction does last.
+_writing = threading.local()
+
+
 @contextmanager
 def write_transaction():
-    """A transaction for a write: all of it commits, or none of it."""
-    with database.atomic():
-        yield
+    """A transaction for a write: all of it commits, or none of it.
+
+    What the write deferred (`at_commit`) runs last inside it, just before the commit: rows
+    every writer shares (the registry's version, the tallies) are then locked for the commit's
+    moment only, never for the whole write (a long import included), and always in one order.
+    A write transaction inside another is part of it (and must not be rolled back alone).
+    """
+    if getattr(_writing, "deferred", None) is not None:
+        with database.atomic():
+            yield
+        return
+    _writing.deferred = {}
+    try:
+        with database.atomic():
+            yield
+            for finish in _writing.deferred.values():
+                finish()
+    finally:
+        _writing.deferred = None
+
+
+def at_commit(key: str, start: Callable[[], Callable[[], None]]) -> Callable[[], None] | None:
+    """Inside a write transaction, the work deferred under `key` (made by `start()` on first
+    use; the transaction calls it last); outside one, None: the caller writes at once."""
+    deferred = getattr(_writing, "deferred", None)
+    if deferred is None:
+        return None
+    if key not in deferred:
+        deferred[key] = start()
+    return deferred[key]
 
 
 def bulk_insert(model, fields: list, rows: list[tuple]) -> None:

@@ -12,7 +12,19 @@ import peewee as pw
 from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
 from registry.db import database, is_sqlite
-from registry.models import MODELS, BaseModel, Enterprise, Event, Ladder, Measure, Target
+from registry.models import (
+    MODELS,
+    BaseModel,
+    CertificationTally,
+    Enterprise,
+    Event,
+    HoldingTally,
+    Ladder,
+    Measure,
+    TakeoverTally,
+    Target,
+)
+from registry.services import aggregates
 from registry.services.names import name_key
 
 
@@ -100,11 +112,19 @@ def _events_by_firm() -> None:
             Event.update(former_district=left).where(Event.id == event.id).execute()
 
 
+def _tallies() -> None:
+    """6: the tallies dashboards read (registry.services.aggregates), filled once from the
+    certifications; every write keeps them from then on."""
+    database.create_tables([CertificationTally, HoldingTally, TakeoverTally])
+    aggregates.rebuild()
+
+
 STEPS: list[tuple[int, Callable[[], None]]] = [
     (2, _event_request_id),
     (3, _targets_of_any_plan),
     (4, _names_for_matching),
     (5, _events_by_firm),
+    (6, _tallies),
 ]
 LATEST = max(number for number, _ in STEPS)
 

@@ -219,6 +219,65 @@ class Event(BaseModel):
     request_id = pw.CharField(null=True, max_length=64)  # X-Request-ID of the writing request
 
 
+# A certification never revoked, in the tallies' keys: a date, since a NULL would not match
+# itself in a unique key on every engine (SQLite and PostgreSQL alike), and UPSERTs need it to.
+NEVER = dt.date.max
+
+
+class CertificationTally(BaseModel):
+    """How many certifications share every fact the counting rules read (docs/rules.md §4):
+    kept by each write in its own transaction (registry.services.aggregates), so annual flows
+    and statistics at any date are sums over this small table, never a scan of certifications.
+    """
+
+    year = pw.IntegerField()
+    tier = pw.CharField()
+    district = pw.CharField(max_length=6)
+    renewal = pw.BooleanField()
+    certified_on = pw.DateField()
+    valid_until = pw.DateField()
+    revoked_on = pw.DateField()  # NEVER when not revoked
+    n = pw.IntegerField(default=0)
+
+    class Meta:
+        primary_key = pw.CompositeKey(
+            "year", "tier", "district", "renewal", "certified_on", "valid_until", "revoked_on"
+        )
+
+
+class HoldingTally(BaseModel):
+    """Firms that begin (`starts`) or cease (`ends`, after that day) to hold `tier` or a higher
+    tier of its ladder in a district on a day: a stock on any day is a sum over the rows from
+    that day on (every holding ends, so what began before it and ended after it is what is left).
+    """
+
+    tier = pw.CharField()
+    day = pw.DateField()
+    district = pw.CharField(max_length=6)
+    starts = pw.IntegerField(default=0)
+    ends = pw.IntegerField(default=0)  # the holding's last day is `day`
+
+    class Meta:
+        primary_key = pw.CompositeKey("tier", "day", "district")
+
+
+class TakeoverTally(BaseModel):
+    """The renewal season: titles ending in `expiry_year` (not revoked before their end) that
+    begin (`starts`) or cease (`ends`, after that day) to be taken over on a day, by a later title
+    of their tier or an active higher one (docs/rules.md §2.8). How many are taken over on a
+    day is a sum over the rows from that day on, as for HoldingTally."""
+
+    tier = pw.CharField()
+    expiry_year = pw.IntegerField()
+    district = pw.CharField(max_length=6)
+    day = pw.DateField()
+    starts = pw.IntegerField(default=0)
+    ends = pw.IntegerField(default=0)  # the last day taken over is `day` (NEVER: still is)
+
+    class Meta:
+        primary_key = pw.CompositeKey("tier", "expiry_year", "district", "day")
+
+
 class RegistryVersion(BaseModel):
     """One row: how many writes the registry has seen. Cached aggregates are keyed by it."""
 
@@ -242,4 +301,7 @@ MODELS = (
     Token,
     Event,
     RegistryVersion,
+    CertificationTally,
+    HoldingTally,
+    TakeoverTally,
 )

@@ -5,11 +5,17 @@ from pathlib import Path
 
 import pytest
 
-from registry.services import catalog
+from registry.models import Event
+from registry.services import aggregates, catalog
+from registry.services.aggregates import scan
 from registry.services.errors import Invalid
+from tests.databases import query
+from tests.servers import run_registry
+from tests.test_statements import logged_statements
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN_TARGETS = ROOT.parent / "shared" / "plan" / "plan-targets.json"
+PROGRESS = "/api/v1/plans/xinxiang-2023-2025/progress"
 
 
 def test_fifteen_districts_of_xinxiang(client):
@@ -216,3 +222,74 @@ def test_catalog_answers_carry_an_etag(client):
     assert first.headers["ETag"]
     again = client.get("/api/v1/tiers", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
+
+
+def _writes_of(app, load) -> list[str]:
+    """The statements that write, sent while `load()` runs (peewee's query log)."""
+    with app.app_context(), logged_statements() as log:
+        load()
+    return [s for s in log.sql if s.lstrip().split()[0].upper() in ("INSERT", "UPDATE", "DELETE")]
+
+
+def _events_and_version(app) -> tuple[int, int]:
+    with app.app_context():
+        return Event.select().count(), aggregates.current()
+
+
+def test_an_unchanged_catalog_loads_without_a_write(app, client, auth):
+    """A restart runs init-db: with the seeds unchanged it writes nothing (no event, no new
+    version), so no screen's ETag changes (issue 12 item 5)."""
+    etag = client.get(PROGRESS, headers=auth["dashboard"]).headers["ETag"]
+    before = _events_and_version(app)
+    assert _writes_of(app, catalog.load_seeds) == []
+    assert _events_and_version(app) == before
+    polled = client.get(PROGRESS, headers={**auth["dashboard"], "If-None-Match": etag})
+    assert polled.status_code == 304
+    # … and so does the command every `make run` starts with
+    url = app.config["DATABASE_URL"]
+    trail = "SELECT (SELECT COUNT(*) FROM event), (SELECT value FROM registry_version)"
+    before = query(url, trail)
+    run_registry(url, "init-db")
+    assert query(url, trail) == before
+
+
+@pytest.mark.parametrize(
+    ("file", "mutate"),
+    [
+        ("districts.json", lambda d: d["districts"][0].update(name_en="Hongqi")),
+        ("aliases.json", lambda d: d["tiers"]["innovative_sme"].append("创新型中小企")),
+        ("plans/xinxiang-2023-2025.json", lambda d: d["targets"][0].update(value=501)),
+        (
+            "plans/xinxiang-2023-2025.json",
+            lambda d: d["targets"][0].update(allocations={"410702": 500}),
+        ),
+        ("plans/xinxiang-2023-2025.json", lambda d: d["targets"].pop()),
+        ("tiers.json", lambda d: d["ladders"][0].update(starts_on="2022-09-01")),
+        ("measures.json", lambda d: d["measures"][0].update(unit_en="units")),
+    ],
+    ids=["district", "alias", "target", "allocations", "target-gone", "ladder", "measure"],
+)
+def test_a_changed_catalog_is_loaded_once(app, tmp_path, file, mutate):
+    seeds = _copy_seeds(tmp_path)
+    data = json.loads((seeds / file).read_text("utf-8"))
+    mutate(data)
+    (seeds / file).write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    events, version = _events_and_version(app)
+    assert _writes_of(app, lambda: catalog.load_seeds(seeds))
+    assert _events_and_version(app) == (events + 1, version + 1)
+    assert _writes_of(app, lambda: catalog.load_seeds(seeds)) == []  # now it is the catalog
+
+
+def test_a_tier_moved_in_its_ladder_recounts_the_holdings(app, tmp_path, register, certify):
+    code = register("ladder-changed")
+    assert certify(code, "innovative_sme", "2023-03-20", year=2022).status_code == 201
+    assert certify(code, "specialized_sme", "2023-05-30", year=2023).status_code == 201
+    seeds = _copy_seeds(tmp_path)
+    data = json.loads((seeds / "tiers.json").read_text("utf-8"))
+    for tier in data["tiers"]:
+        if tier["key"] == "innovative_sme":
+            tier["rank"] = 9  # now above the others: a specialized firm no longer holds it
+    (seeds / "tiers.json").write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    with app.app_context():
+        catalog.load_seeds(seeds)
+        assert not scan.verify()

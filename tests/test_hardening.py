@@ -13,6 +13,7 @@ from registry.models import Certification, Enterprise, Event
 from registry.services import tokens
 from registry.services.aggregates import VersionedCache
 from registry.web.caching import AGGREGATES, TOKENS
+from registry.web.polls import POLLS
 from tests.conftest import DISTRICT, bearer, make_code
 from tests.databases import fresh_url
 
@@ -243,7 +244,9 @@ def test_unknown_tokens_are_not_cached_and_leave_the_polled_answers_alone(client
     for _ in range(50):
         assert client.get(progress, headers=bearer(secrets.token_urlsafe(16))).status_code == 401
     assert len(known._protected) + len(known._probation) == entries
-    assert len(aggregates._protected) == 1  # the screen's answer, kept
+    # The screen's answer, kept: by the app, and in front of it where its repeats are answered.
+    assert len(aggregates._protected) + len(aggregates._probation) == 1
+    assert len(app.extensions[POLLS]._protected) == 1
 
 
 def test_a_flood_of_keys_asked_once_does_not_evict_a_polled_answer():

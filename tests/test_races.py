@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import make_code
 from tests.databases import query
-from tests.servers import gunicorn_server
+from tests.servers import gunicorn_server, run_registry
 
 WRITERS, PER_WRITER = 16, 50
 
@@ -68,6 +68,13 @@ def test_sixteen_writers_lose_nothing_and_the_aggregates_equal_the_rows(server):
         assert achieved["innovative_sme"] == total
     listed = server.call("GET", "/enterprises?page_size=1")
     assert listed.json["pagination"]["total"] == total
+    # Every writer of a district incremented one tally row (UPSERT, n = n + 1): none was lost.
+    shared = query(
+        server.database_url,
+        "SELECT district, n FROM certification_tally WHERE tier = 'innovative_sme' ORDER BY 1",
+    )
+    assert shared == [(d, total // 4) for d in ("410702", "410703", "410771", "410782")]
+    assert "agree" in run_registry(server.database_url, "verify-aggregates").stdout
 
 
 def test_racing_patches_get_200_or_412_and_lose_no_update(server):

@@ -1,6 +1,7 @@
 """Objects loaded once, authorization decided once (issue 13 item 9): the SQL statements each
 main route sends, counted at the driver's door (peewee's query log), on either engine."""
 
+import contextlib
 import logging
 import re
 
@@ -24,15 +25,24 @@ class Statements(logging.Handler):
         self.sql.append(record.msg[0] if isinstance(record.msg, tuple) else str(record.msg))
 
 
-@pytest.fixture
-def statements():
+@contextlib.contextmanager
+def logged_statements():
+    """The statements sent while inside (`.sql`), from peewee's query log."""
     logger = logging.getLogger("peewee")
     handler, level = Statements(), logger.level
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
-    yield handler
-    logger.removeHandler(handler)
-    logger.setLevel(level)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+@pytest.fixture
+def statements():
+    with logged_statements() as handler:
+        yield handler
 
 
 def tables(sql: list[str], verb: str) -> list[str]:
@@ -78,10 +88,14 @@ def test_a_revoke_reads_the_certification_and_its_firm_once(client, auth, firm, 
         auth["bureau"],
         json={"reason": "重大安全事故"},
     )
-    assert tables(sql, "SELECT") == ["registry_version", "certification"] + ["enterprise"] * LOCK
+    # … then the firm's certifications, read once for the tallies (issue 12), which take the
+    # change (an UPSERT increment) with the version, last; the title had expired (2025), so
+    # no firm stops holding a tier that day: no change to the holdings
+    reads = ["registry_version", "certification", *["enterprise"] * LOCK, "certification"]
+    assert tables(sql, "SELECT") == reads
     assert tables(sql, "UPDATE") == ["certification", "enterprise", "registry_version"]
-    assert tables(sql, "INSERT") == ["event"]
-    assert len(sql) == 6 + LOCK  # it was 11
+    assert tables(sql, "INSERT") == ["event", "certification_tally"]
+    assert len(sql) == 8 + LOCK  # it was 11; 6 before the tallies
 
 
 @pytest.mark.parametrize(
@@ -98,7 +112,7 @@ def test_a_revoke_reads_the_certification_and_its_firm_once(client, auth, firm, 
             "POST",
             "/enterprises/{code}/certifications",
             {"tier": "specialized_sme", "certified_on": "2024-03-01"},
-            9 + LOCK,
+            12 + LOCK,  # + the firm's certifications and two UPSERTs for the tallies
         ),
         ("GET", "/events", None, 2),
         ("GET", f"/plans/{PLAN}/progress", None, 1),  # cached since the last write: version only

@@ -1,5 +1,6 @@
 """The seeded catalog: districts, tier ladders, plans and their targets."""
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from registry.models import (
     TargetAllocation,
     Tier,
 )
+from registry.services import aggregates
 from registry.services.audit import CLI_ACTOR, Actor, record
 from registry.services.errors import Invalid, NotFound, invalid_field
 from schemas.seeds import (
@@ -76,28 +78,38 @@ def _check_references(plan: dict, tiers: set[str], measures: set[str], districts
         raise Invalid(f"plan {plan['id']}: " + "; ".join(problems))
 
 
-def _store_plan(plan: dict) -> dict[str, int]:
-    """Write one validated plan: the plan row, its targets and allocations. Targets and
-    allocations the file no longer has are removed (a plan file is the whole plan)."""
+def _plan_row(plan: dict) -> dict:
     years = plan["years"]
-    _upsert(
-        Plan,
-        [
-            {
-                "id": plan["id"],
-                "title_zh": plan["title_zh"],
-                "title_en": plan["title_en"],
-                "issuer_zh": plan["issuer_zh"],
-                "issued_on": plan["issued_on"],
-                "first_year": min(years),
-                "last_year": max(years),
-            }
-        ],
-        [Plan.id],
-    )
-    kept, allocations = [], 0
-    for position, t in enumerate(plan["targets"]):
-        row = {
+    return {
+        "id": plan["id"],
+        "title_zh": plan["title_zh"],
+        "title_en": plan["title_en"],
+        "issuer_zh": plan["issuer_zh"],
+        "issued_on": plan["issued_on"],
+        "first_year": min(years),
+        "last_year": max(years),
+    }
+
+
+TARGET_FIELDS = (
+    "plan",
+    "key",
+    "position",
+    "tier",
+    "measure",
+    "kind",
+    "comparator",
+    "year",
+    "value",
+    "label_zh",
+    "label_en",
+    "quote_zh",
+)
+
+
+def _target_rows(plan: dict) -> list[dict]:
+    return [
+        {
             "plan": plan["id"],
             "key": t["key"],
             "position": position,
@@ -111,6 +123,16 @@ def _store_plan(plan: dict) -> dict[str, int]:
             "label_en": t["label_en"],
             "quote_zh": t["quote_zh"],
         }
+        for position, t in enumerate(plan["targets"])
+    ]
+
+
+def _store_plan(plan: dict) -> dict[str, int]:
+    """Write one validated plan: the plan row, its targets and allocations. Targets and
+    allocations the file no longer has are removed (a plan file is the whole plan)."""
+    _upsert(Plan, [_plan_row(plan)], [Plan.id])
+    kept, allocations = [], 0
+    for row, t in zip(_target_rows(plan), plan["targets"], strict=True):
         _upsert(Target, [row], [Target.plan, Target.key, Target.year])
         target = Target.get(
             (Target.plan == plan["id"]) & (Target.key == t["key"]) & (Target.year == t["year"])
@@ -133,6 +155,55 @@ def _store_plan(plan: dict) -> dict[str, int]:
     TargetAllocation.delete().where(TargetAllocation.target.in_(gone)).execute()
     Target.delete().where((Target.plan == plan["id"]) & Target.id.not_in(kept)).execute()
     return {"targets": len(kept), "allocations": allocations}
+
+
+def _comparable(rows) -> set[tuple]:
+    """Rows as a set of (field, value) tuples, dates as ISO text: what is stored against what
+    a seed file says."""
+    return {
+        tuple(sorted((k, v.isoformat() if isinstance(v, dt.date) else v) for k, v in row.items()))
+        for row in rows
+    }
+
+
+def _stored_as(model: type[pw.Model], rows: list[dict]) -> bool:
+    """Whether every row is stored with exactly these values (rows beyond them are left)."""
+    if not rows:
+        return True
+    fields = [getattr(model, name) for name in rows[0]]
+    key = model._meta.primary_key
+    stored = model.select(*fields).where(key.in_([row[key.name] for row in rows])).dicts()
+    return _comparable(rows) <= _comparable(stored)
+
+
+def _plan_stored(plan: dict) -> bool:
+    """Whether the plan, all its targets and their allocations are stored as the file says."""
+    targets = _target_rows(plan)
+    stored = Target.select(*(getattr(Target, name) for name in TARGET_FIELDS)).where(
+        Target.plan == plan["id"]
+    )
+    given = {
+        (t["key"], t["year"], code, value)
+        for t in plan["targets"]
+        for code, value in t["allocations"].items()
+    }
+    allocated = set(
+        TargetAllocation.select(
+            Target.key, Target.year, TargetAllocation.district, TargetAllocation.value
+        )
+        .join(Target)
+        .where(Target.plan == plan["id"])
+        .tuples()
+    )
+    return (
+        _stored_as(Plan, [_plan_row(plan)])
+        and _comparable(stored.dicts()) == _comparable(targets)
+        and allocated == given
+    )
+
+
+def _ladders_of(tiers: list[dict]) -> set[tuple]:
+    return {(t["key"], t["ladder"], t["rank"]) for t in tiers}
 
 
 def _aliases(found: dict, tiers: set[str], districts: set[str]) -> list[dict]:
@@ -193,6 +264,24 @@ def load_seeds(seeds_dir: Path | None = None) -> dict[str, int]:
             {d["code"] for d in districts},
         )
 
+    counts = {
+        "districts": len(districts),
+        "tiers": len(tiers_file["tiers"]),
+        "measures": len(measures),
+        "plans": len(plans),
+        "aliases": len(aliases),
+    }
+    if (
+        _stored_as(District, districts)
+        and _stored_as(Ladder, tiers_file["ladders"])
+        and _stored_as(Tier, tiers_file["tiers"])
+        and _stored_as(Measure, measures)
+        and _comparable(Alias.select(Alias.kind, Alias.name, Alias.value).dicts())
+        == _comparable(aliases)
+        and all(_plan_stored(plan) for plan in plans)
+    ):
+        return counts  # unchanged: nothing written, no event, the version (and ETags) kept
+    stored_ladders = _ladders_of(Tier.select(Tier.key, Tier.ladder, Tier.rank).dicts())
     with write_transaction():
         _upsert(District, districts, [District.code])
         _upsert(Ladder, tiers_file["ladders"], [Ladder.key])
@@ -207,13 +296,9 @@ def load_seeds(seeds_dir: Path | None = None) -> dict[str, int]:
             Alias.insert_many(aliases).execute()
         for plan in plans:
             _store_plan(plan)
-        counts = {
-            "districts": len(districts),
-            "tiers": len(tiers),
-            "measures": len(measures),
-            "plans": len(plans),
-            "aliases": len(aliases),
-        }
+        if not _ladders_of(tiers_file["tiers"]) <= stored_ladders:
+            aggregates.rebuild()  # who holds which tier follows the ladders
+        aggregates.catalog_changed()
         record(CLI_ACTOR, "catalog.loaded", "catalog", district=None, data=counts)
     return counts
 
@@ -235,6 +320,7 @@ def load_plan(actor: Actor, path: Path) -> dict:
     plan = read_plan(path)
     with write_transaction():
         counts = _store_plan(plan)
+        aggregates.catalog_changed()
         record(
             actor,
             "plan.loaded",

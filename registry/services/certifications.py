@@ -6,7 +6,7 @@ import peewee as pw
 
 from registry.db import write_transaction
 from registry.models import Certification, Enterprise, Ladder, Tier
-from registry.services import enterprises, scope
+from registry.services import aggregates, enterprises, scope
 from registry.services.audit import Actor, record, snapshot
 from registry.services.clock import today
 from registry.services.errors import Conflict, NotFound, invalid_field
@@ -131,6 +131,7 @@ def certify(actor: Actor, enterprise: Enterprise, data: dict) -> Certification:
             cert = Certification.create(enterprise=enterprise, **fields)
         except pw.IntegrityError as exc:  # a concurrent certification of the same year
             raise _duplicate(enterprise, tier, fields["year"]) from exc
+        aggregates.certified([cert.id])
         enterprises.touch(enterprise.id)
         record(
             actor,
@@ -175,6 +176,7 @@ def revoke(
         )
         if updated == 0:
             raise Conflict(f"certification {cert.id} is already revoked")
+        aggregates.revoked([cert.id])
         enterprises.touch(cert.enterprise_id)
         cert.revoked_on, cert.revocation_reason = revoked_on, reason
         record(

@@ -7,7 +7,7 @@ import peewee as pw
 
 from registry.db import bulk_insert, is_sqlite, write_transaction
 from registry.models import Certification, Enterprise, FormerName, utcnow
-from registry.services import scope, titles
+from registry.services import aggregates, scope, titles
 from registry.services.audit import Actor, record, snapshot
 from registry.services.catalog import check_district
 from registry.services.errors import Conflict, NotFound, Stale
@@ -87,6 +87,8 @@ def update(
         )
         if changed == 0:
             raise Stale(f"enterprise {enterprise.credit_code} was changed by someone else")
+        if "district" in changes:  # its certifications now count in the new district
+            aggregates.moved(enterprise.id, enterprise.district_id)
         # As stored now, without reading it back: the caller's copy stays as it was.
         updated = Enterprise(
             **{**enterprise.__data__, **stored, "version": expected_version + 1, "updated_at": now}

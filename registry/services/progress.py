@@ -1,8 +1,8 @@
 """Progress against a plan's targets, and certification statistics (docs/rules.md §4).
 
-Both are computed by one GROUP BY over the certifications; the web layer keeps the results
-under the registry's version (registry.web.caching), which every write bumps, so a poll between
-two writes never touches the certifications table.
+The counts are sums over the tallies every write keeps (registry.services.aggregates): a
+recount after a write reads small tables, never the certifications. The web layer keeps the
+answers under the registry's version, so a poll between two writes recounts nothing.
 """
 
 import datetime as dt
@@ -11,12 +11,10 @@ from decimal import Decimal
 
 import peewee as pw
 
-from registry.db import is_sqlite
+from registry.db import database
 from registry.models import (
     CITY_WIDE,
-    Certification,
     District,
-    Enterprise,
     Figure,
     Measure,
     Plan,
@@ -24,7 +22,7 @@ from registry.models import (
     TargetAllocation,
     Tier,
 )
-from registry.services import titles
+from registry.services.aggregates import VersionedCache, counts, version
 from registry.services.catalog import check_district
 from registry.services.errors import invalid_field
 
@@ -38,76 +36,14 @@ def default_year(plan: Plan, as_of: dt.date) -> int:
     return min(max(as_of.year, plan.first_year), plan.last_year)
 
 
-def _active_on(day: dt.date):
-    """Certifications active on `day`: announced, not expired, not revoked."""
-    return (
-        (Certification.certified_on <= day)
-        & (Certification.valid_until >= day)
-        & (Certification.revoked_on.is_null() | (Certification.revoked_on > day))
-    )
-
-
-def _in_district(query: pw.ModelSelect, district: str | None) -> pw.ModelSelect:
-    if district:
-        return query.join(Enterprise).where(Enterprise.district == district)
-    return query
-
-
-def _new_in(year: int, as_of: dt.date):
-    """New certifications of `year`: no renewals, announced and unrevoked at as_of."""
-    return (
-        (Certification.year == year)
-        & (Certification.renewal == False)  # noqa: E712
-        & (Certification.certified_on <= as_of)
-        & (Certification.revoked_on.is_null() | (Certification.revoked_on > as_of))
-    )
-
-
 def annual_counts(year: int, as_of: dt.date, district: str | None) -> dict[str, int]:
     """New certifications of `year` per tier: no renewals, announced and unrevoked at as_of."""
-    query = (
-        Certification.select(Certification.tier, pw.fn.COUNT(Certification.id).alias("n"))
-        .where(_new_in(year, as_of))
-        .group_by(Certification.tier)
-    )
-    return {row.tier_id: row.n for row in _in_district(query, district)}
-
-
-def annual_counts_by_district(year: int, as_of: dt.date) -> dict[tuple[str, str], int]:
-    """annual_counts of every district at once: {(district, tier): n}."""
-    query = (
-        Certification.select(Enterprise.district, Certification.tier, pw.fn.COUNT(Certification.id))
-        .join(Enterprise)
-        .where(_new_in(year, as_of))
-        .group_by(Enterprise.district, Certification.tier)
-    )
-    return {(district, tier): n for district, tier, n in query.tuples()}
-
-
-def _holding(tier: Tier, day: dt.date):
-    """Certifications that make their firm a holder of `tier` on `day`: that tier or a higher
-    one of its ladder, active."""
-    higher = Tier.select(Tier.key).where((Tier.ladder == tier.ladder_id) & (Tier.rank >= tier.rank))
-    return Certification.tier.in_(higher) & _active_on(day)
+    return counts.annual_counts(year, as_of, district)
 
 
 def stock_count(tier: Tier, day: dt.date, district: str | None) -> int:
     """Enterprises holding, on `day`, an active certification of `tier` or higher in its ladder."""
-    query = Certification.select(pw.fn.COUNT(Certification.enterprise.distinct())).where(
-        _holding(tier, day)
-    )
-    return _in_district(query, district).scalar() or 0
-
-
-def stock_counts_by_district(tier: Tier, day: dt.date) -> dict[str, int]:
-    """stock_count of every district at once (a firm is in one district: they add up)."""
-    query = (
-        Certification.select(Enterprise.district, pw.fn.COUNT(Certification.enterprise.distinct()))
-        .join(Enterprise)
-        .where(_holding(tier, day))
-        .group_by(Enterprise.district)
-    )
-    return dict(query.tuples())
+    return counts.stock_count(tier, day, district)
 
 
 def _span_share(first_year: int, last_year: int, day: dt.date) -> float:
@@ -117,7 +53,18 @@ def _span_share(first_year: int, last_year: int, day: dt.date) -> float:
     return min(max((day - start).days + 1, 0), days) / days
 
 
+# A plan year's targets and allocations, per process: they change with the catalog only
+# (aggregates.catalog_changed), not with every write.
+_LAYOUTS = VersionedCache(size=256)
+
+
 def targets_of(plan: Plan, year: int) -> list[Target]:
+    """`_targets_of`, kept per process until the catalog changes."""
+    key = ("targets", database.obj.database, plan.id, year)
+    return _LAYOUTS.get(key, version.current(version.CATALOG), lambda: _targets_of(plan, year))
+
+
+def _targets_of(plan: Plan, year: int) -> list[Target]:
     """The targets a year's progress shows, in the plan's order: those of the year, and every
     stock the plan sets for its end or a later year with no target of its key in this one
     (头雁 10 by 2025 in the 2023 view). Each carries `paced_from`: the first year of the span
@@ -225,12 +172,19 @@ def _check_year(plan: Plan, year: int) -> None:
         )
 
 
-def _allocations(targets: list[Target]) -> dict[int, dict[str, int]]:
-    """{target id: {district: value}} for the targets the plan divides among districts."""
-    allocations: dict[int, dict[str, int]] = {}
-    for a in TargetAllocation.select().where(TargetAllocation.target.in_([t.id for t in targets])):
-        allocations.setdefault(a.target_id, {})[a.district_id] = a.value
-    return allocations
+def _allocations(plan: Plan, year: int, targets: list[Target]) -> dict[int, dict[str, int]]:
+    """{target id: {district: value}} for the targets the plan divides among districts (kept
+    per process until the catalog changes, as the targets are)."""
+
+    def load() -> dict[int, dict[str, int]]:
+        allocations: dict[int, dict[str, int]] = {}
+        ids = [t.id for t in targets]
+        for a in TargetAllocation.select().where(TargetAllocation.target.in_(ids)):
+            allocations.setdefault(a.target_id, {})[a.district_id] = a.value
+        return allocations
+
+    key = ("allocations", database.obj.database, plan.id, year)
+    return _LAYOUTS.get(key, version.current(version.CATALOG), load)
 
 
 class _Year:
@@ -290,13 +244,16 @@ def progress(plan: Plan, *, year: int, as_of: dt.date, district: str | None = No
     _check_year(plan, year)
     check_district(district, location="query")
     targets = targets_of(plan, year)
-    allocations = _allocations(targets) if district else {}
+    allocations = _allocations(plan, year, targets) if district else {}
     flows = annual_counts(year, as_of, district)
     span = _Year(plan, year, as_of)
     sums = figure_sums(span.years, district) if targets else {}
+    stocks = counts.stock_counts(  # every stock of the year in one query
+        [t.tier_id for t in targets if t.tier_id and t.kind != "annual"], span.stock_day, district
+    )
 
     def stock(tier: Tier) -> int:
-        return stock_count(tier, span.stock_day, district)
+        return stocks.get(tier.key, 0)
 
     rows = []
     for target in targets:
@@ -312,7 +269,7 @@ def progress(plan: Plan, *, year: int, as_of: dt.date, district: str | None = No
         "as_of": as_of,
         "district": district,
         "targets": rows,
-        "renewals": titles.renewal_season(year, as_of, district),
+        "renewals": counts.renewal_season(year, as_of, district),
     }
 
 
@@ -323,14 +280,14 @@ def districts_progress(plan: Plan, *, year: int, as_of: dt.date) -> dict:
     a city-wide target is never set against one district's count."""
     city = progress(plan, year=year, as_of=as_of)
     targets = targets_of(plan, year)
-    allocations = _allocations(targets)
+    allocations = _allocations(plan, year, targets)
     span = _Year(plan, year, as_of)
     flows: dict[str, dict[str, int]] = {}
-    for (district, tier), n in annual_counts_by_district(year, as_of).items():
+    for (district, tier), n in counts.annual_counts_by_district(year, as_of).items():
         flows.setdefault(district, {})[tier] = n
     sums = figure_sums_by_district(span.years)
     stocks = {
-        t.tier_id: stock_counts_by_district(t.tier, span.stock_day)
+        t.tier_id: counts.stock_counts_by_district(t.tier, span.stock_day)
         for t in targets
         if t.tier_id and t.kind != "annual"
     }
@@ -363,62 +320,8 @@ def districts_progress(plan: Plan, *, year: int, as_of: dt.date) -> dict:
     return {**city, "districts": districts}
 
 
-def _status_on(day: dt.date):
-    return pw.Case(
-        None,
-        [
-            (
-                Certification.revoked_on.is_null(False) & (Certification.revoked_on <= day),
-                "revoked",
-            ),
-            (Certification.valid_until < day, "expired"),
-        ],
-        "active",
-    )
-
-
-def _year_of(day: pw.Field):
-    """The year of a date column, as an integer, in each engine's SQL."""
-    if is_sqlite():
-        return pw.Cast(pw.fn.strftime(pw.SQL("'%Y'"), day), "INTEGER")
-    return pw.Cast(pw.fn.date_part(pw.SQL("'year'"), day), "INTEGER")
-
-
-def _month_of(day: pw.Field):
-    """`YYYY-MM` of a date column, in each engine's SQL. The format is a literal, not a
-    parameter: PostgreSQL sees two parameters as two expressions, and refuses to GROUP BY one
-    while selecting the other."""
-    if is_sqlite():
-        return pw.fn.strftime(pw.SQL("'%Y-%m'"), day)
-    return pw.fn.to_char(day, pw.SQL("'YYYY-MM'"))
-
-
 def certification_stats(*, group_by: list[str], as_of: dt.date, filters: dict) -> dict:
     """Certification counts grouped by any of year, tier, district, status (at as_of), month
-    (`YYYY-MM` of certified_on), expiry_year (of valid_until) and renewal."""
+    (`YYYY-MM` of certified_on), renewal and expiry_year (of valid_until): from the tallies."""
     check_district(filters.get("district"), location="query")
-    columns = {
-        "year": Certification.year,
-        "tier": Certification.tier,
-        "district": Enterprise.district,
-        "status": _status_on(as_of),
-        "month": _month_of(Certification.certified_on),
-        "expiry_year": _year_of(Certification.valid_until),
-        "renewal": Certification.renewal,
-    }
-    selected = [columns[key].alias(key) for key in group_by]
-    query = (
-        Certification.select(*selected, pw.fn.COUNT(Certification.id).alias("count"))
-        .join(Enterprise)
-        .where(Certification.certified_on <= as_of)
-    )
-    for key, value in filters.items():
-        if value is not None:
-            query = query.where(columns[key] == value)
-    if group_by:
-        # By position: the status CASE carries a bound date, and PostgreSQL would not see two
-        # copies of it (in SELECT and GROUP BY) as the same expression.
-        positions = [pw.SQL(str(i)) for i in range(1, len(group_by) + 1)]
-        query = query.group_by(*positions).order_by(*positions)
-    rows = [{**{key: row[key] for key in group_by}, "count": row["count"]} for row in query.dicts()]
-    return {"group_by": group_by, "as_of": as_of, "rows": rows}
+    return counts.certification_stats(group_by=group_by, as_of=as_of, filters=filters)

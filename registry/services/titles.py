@@ -147,7 +147,9 @@ def of_firm(enterprise: Enterprise, day: dt.date, *, window: int = EXPIRING_WIND
 
 def renewal_season(year: int, as_of: dt.date, district: str | None = None) -> list[dict]:
     """Per tier, the titles ending in `year` (not revoked before their end), and how many of
-    them are, on `as_of`, renewed (a later title of the tier) or superseded (a higher one)."""
+    them are, on `as_of`, renewed (a later title of the tier) or superseded (a higher one): by
+    scanning the titles. Dashboards read the same from the tallies
+    (aggregates.counts.renewal_season); `registry verify-aggregates` compares the two."""
     ends = (Certification.valid_until >= dt.date(year, 1, 1)) & (
         Certification.valid_until <= dt.date(year, 12, 31)
     )

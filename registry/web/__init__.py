@@ -5,6 +5,7 @@
 - auth: the request hook that authenticates the token and checks its role
 - query: strict query strings (unknown or repeated parameters are a 422) and JSON bodies
 - caching: versioned answers for polled aggregates, with ETag and 304
+- polls: repeated polls of those answers, answered in front of the app (no hooks, no parsing)
 - limits: rate limits per token, and failed authentications per address
 - request_ids: the X-Request-ID of every answer
 - paging: a page of a query with its metadata

@@ -5,30 +5,32 @@ The version is read from the database once per request (one primary-key read), s
 any process is seen by the next request in every other.
 """
 
-import hashlib
 from collections.abc import Callable, Hashable
 
-from flask import Flask, Response, current_app, json, request
+from flask import Flask, Response, current_app, request
 
 from registry.services import aggregates
 from registry.services.aggregates import VersionedCache
+from registry.web import polls
+from registry.web.views import view_method
 
 TOKENS = "registry.tokens"
 AGGREGATES = "registry.aggregates"
 
 
 def init_app(app: Flask) -> None:
-    # Two caches: a flood of requests for one can never evict the other's entries.
+    # Separate caches: a flood of requests for one can never evict the other's entries.
     app.extensions[TOKENS] = VersionedCache(size=1024)
     app.extensions[AGGREGATES] = VersionedCache(size=4096)
+    polls.init_app(app, app.extensions[TOKENS])
 
 
 def registry_version() -> int:
     """The registry's version, read once per request and kept with it."""
     environ = request.environ
-    if "registry.version" not in environ:
-        environ["registry.version"] = aggregates.current()
-    return environ["registry.version"]
+    if polls.VERSION not in environ:
+        environ[polls.VERSION] = aggregates.current()
+    return environ[polls.VERSION]
 
 
 def cached(cache: str, key: Hashable, compute: Callable):
@@ -43,13 +45,22 @@ def not_modified(etag: str) -> bool:
 
 def cached_json(key: tuple, schema, compute: Callable) -> Response:
     """An aggregate answer computed once per registry version and key, with ETag and 304;
-    between writes, a poll costs one primary-key read and no query of the certifications."""
+    kept for the polls that repeat this request (registry.web.polls), which are then answered
+    in front of the app, and computed again there after a write."""
     version = registry_version()
-    etag = hashlib.sha1(repr((key, version)).encode()).hexdigest()
+    dumps = current_app.json.dumps
+
+    def render() -> bytes:
+        return dumps(schema().dump(compute())).encode()
+
+    body = cached(AGGREGATES, key, render)
+    method = view_method()
+    if getattr(method, "_polled", False):
+        polls.remember(version, key, body, method._access, render)
+    etag = polls.etag_of(key, version)
     if not_modified(etag):
         response = Response(status=304)
     else:
-        body = cached(AGGREGATES, key, lambda: json.dumps(schema().dump(compute())))
         response = Response(body, mimetype="application/json")
     response.set_etag(etag)
     return response

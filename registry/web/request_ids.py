@@ -19,10 +19,14 @@ def new_request_id() -> str:
     return f"{_ids['prefix']}{next(_ids['counter']):016x}"
 
 
+def sane_request_id(given: str) -> str:
+    """The caller's X-Request-ID if it is sane, else a new one."""
+    return given if _SANE.match(given) else new_request_id()
+
+
 def assign_request_id() -> None:
     """before_request: the caller's X-Request-ID if it is sane, else a new one."""
-    given = request.headers.get("X-Request-ID", "")
-    g.request_id = given if _SANE.match(given) else new_request_id()
+    g.request_id = sane_request_id(request.headers.get("X-Request-ID", ""))
 
 
 def echo_request_id(response: Response) -> Response:

@@ -222,8 +222,9 @@ def test_the_workbench_in_english_and_on_a_phone(open_page, site, viewport):
     page.wait_for_selector("#bench:not([hidden])")
     assert page.locator("h1").text_content() == "Bureau workbench"
     assert page.locator("#drop").inner_text().startswith("Drop the list here")
-    # the slots of the working-year API stay hidden until the registry answers them
-    assert page.locator("#expiring-slot").is_hidden()
+    # the renewal season's slot shows once the registry answers GET /certifications
+    page.locator("#expiring-slot").wait_for(state="visible")
+    assert page.locator("#expiring-heading").text_content() != "本年度到期、尚未复核的认定"
     width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert width[0] <= width[1]
     screenshot(page, "workbench-en", full_page=True)

@@ -2,6 +2,7 @@
 
 from registry.db import bulk_insert
 from registry.models import Certification, Enterprise
+from registry.services import aggregates
 from registry.services.enterprises import register_many
 
 CHUNK = 500
@@ -36,5 +37,7 @@ def insert_firms(rows: list[tuple]) -> dict[str, int]:
 
 
 def insert_certifications(rows: list[tuple]) -> None:
-    """Certification rows in the order of CERTIFICATION_FIELDS."""
+    """Certification rows in the order of CERTIFICATION_FIELDS, of firms just inserted (their
+    share of the dashboards' tallies is added with them)."""
     bulk_insert(Certification, CERTIFICATION_FIELDS, rows)
+    aggregates.registered(sorted({row[0] for row in rows}))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from registry.db import bulk_insert, bump_versions, rows_where_in
 from registry.models import Certification, Enterprise, FormerName, Tier, utcnow
-from registry.services import audit, enterprises, scope
+from registry.services import aggregates, audit, enterprises, scope
 from registry.services.audit import Actor
 from registry.services.certifications import violation
 from registry.services.imports.regions import DISTRICT
@@ -308,6 +308,9 @@ class Certifier(Applier):
                 touched,
             )
         }
+        aggregates.certified(
+            [cert_ids[(self.firms[r.credit_code].id, r.tier, r.year)] for r in new_certs]
+        )
         events, introduced = [], set()
         for row in new_certs:
             firm = self.firms[row.credit_code]

@@ -9,7 +9,7 @@ that day, as for a single revocation.
 
 from registry.db import bump_versions, database
 from registry.models import Enterprise
-from registry.services import audit
+from registry.services import aggregates, audit
 from registry.services.imports.apply import Applier, Facts
 from registry.services.imports.rows import ListRow
 
@@ -87,6 +87,7 @@ class Revoker(Applier):
             f'WHERE "id" = {mark} AND "revoked_on" IS NULL',
             [(row.revoked_on, row.reason, title.id) for row, title in revoked],
         )
+        aggregates.revoked([title.id for _, title in revoked])
         firms = {row.credit_code: self.firms[row.credit_code] for row, _ in revoked}
         bump_versions(Enterprise, list({firm.id for firm in firms.values()}), self.now)
         audit.record_many(

@@ -1,41 +1,11 @@
-"""The registry's version, bumped by every write, and a cache of aggregates keyed by it.
-
-Every write records an audit event, and `audit.record` bumps the version in the same
-transaction; a reader in any process compares the stored version with the one its cached
-answer was computed under. One indexed read of one row per poll keeps dashboards fresh across
-processes and hosts without scanning the certifications.
-"""
+"""Computed values kept per registry version, in each process."""
 
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
-from registry.db import database
-from registry.models import RegistryVersion
-
 T = TypeVar("T")
-
-
-_CURRENT_SQL = f"SELECT value FROM {RegistryVersion._meta.table_name} WHERE id = 1"
-
-
-def current() -> int:
-    """The registry's version: how many writes it has seen (one primary-key read)."""
-    # Plain SQL: this runs on every authenticated request, and building it costs more than it.
-    row = database.execute_sql(_CURRENT_SQL).fetchone()
-    return row[0] if row else 0
-
-
-def bump() -> None:
-    """Call inside a write transaction (audit.record does): readers recompute after it commits."""
-    updated = (
-        RegistryVersion.update(value=RegistryVersion.value + 1)
-        .where(RegistryVersion.id == 1)
-        .execute()
-    )
-    if not updated:
-        RegistryVersion.insert(id=1, value=1).on_conflict_ignore().execute()
 
 
 class VersionedCache:
@@ -52,6 +22,21 @@ class VersionedCache:
         self._protected: OrderedDict[Hashable, tuple[int, object]] = OrderedDict()
         self._probation: OrderedDict[Hashable, tuple[int, object]] = OrderedDict()
         self._lock = threading.Lock()
+
+    def __contains__(self, key: Hashable) -> bool:
+        """Whether a value is kept for `key`, under any version."""
+        return key in self._protected or key in self._probation
+
+    def latest(self, key: Hashable):
+        """The value kept for `key` under whatever version it was computed (None: none)."""
+        with self._lock:
+            hit = self._protected.get(key) or self._probation.get(key)
+        return None if hit is None else hit[1]
+
+    def forget(self, key: Hashable) -> None:
+        with self._lock:
+            self._protected.pop(key, None)
+            self._probation.pop(key, None)
 
     def get(self, key: Hashable, version: int, compute: Callable[[], T]) -> T:
         with self._lock:

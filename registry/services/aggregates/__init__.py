@@ -1,0 +1,37 @@
+"""What dashboards read, kept by every write in its own transaction, so that no poll scans the
+certifications, however many there are.
+
+- version: the registry's version, bumped by every write (audit.record calls `bump`); answers
+  computed under it are kept per process (cache.VersionedCache) until the next write.
+- tallies and upkeep: two small tables, CertificationTally (certifications counted by every
+  fact the counting rules read) and HoldingTally (firms beginning and ceasing to hold a tier,
+  per day and district). Each write tells upkeep what it changed, after changing it, inside its
+  transaction: `registered(firm_ids)`, `certified(cert_ids)`, `revoked(cert_ids)`,
+  `moved(firm_id, from_district)`; and a write to the catalog, `catalog_changed()`.
+- counts: annual flows, stocks and statistics at any date, as sums over the tallies.
+- scan: the same answers from the certifications themselves (`registry verify-aggregates`).
+"""
+
+from registry.services.aggregates.cache import VersionedCache
+from registry.services.aggregates.upkeep import (
+    bump,
+    catalog_changed,
+    certified,
+    moved,
+    rebuild,
+    registered,
+    revoked,
+)
+from registry.services.aggregates.version import current
+
+__all__ = [
+    "VersionedCache",
+    "bump",
+    "catalog_changed",
+    "certified",
+    "current",
+    "moved",
+    "rebuild",
+    "registered",
+    "revoked",
+]
