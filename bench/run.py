@@ -483,7 +483,11 @@ def report(args, command: str, rows: list[dict], profiles: dict, extra: dict) ->
         "every server as `make run` serves it: nginx in front of gunicorn "
         f"(`registry/gunicorn_conf.py`, {args.workers or 'its default number of'} workers), "
         "the bare Flask route too; the rate limiter on, with a limit the load cannot reach",
-        "- PostgreSQL 15: a local cluster, commits synced (fsync on), default settings",
+        *(
+            ["- PostgreSQL 15: a local cluster, commits synced (fsync on), default settings"]
+            if any(row["engine"] == "PostgreSQL" for row in rows)
+            else []
+        ),
         "",
         "| engine | firms | (b) 200s / bare | (c) 304s / bare | (b) p99 ms | (d) first poll "
         "after a write, ms | (d) / (d) at 10k | (g) polls while writing / quiet | (g) p99 ms "

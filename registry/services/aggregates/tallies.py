@@ -200,6 +200,34 @@ def titles_of_firms(firm_ids: list[int]) -> dict[int, list[Title]]:
     return _titles(database.execute_sql(sql, list(firm_ids)).fetchall())
 
 
+def titles_of_rows(rows: list[tuple], districts: dict[int, str]) -> dict[int, list[Title]]:
+    """Certifications about to be written in bulk, as each firm's titles, without reading
+    them back: rows of (firm id, tier, year, certified_on, valid_until, renewal, …, revoked_on
+    at index 8), the firms' districts by id. Each gets an id of its own within its firm."""
+    tiers = database.execute_sql('SELECT "key", "ladder", "rank" FROM "tier"').fetchall()
+    levels = {
+        tier: tuple(key for key, other, below in tiers if other == ladder and below <= rank)
+        for tier, ladder, rank in tiers
+    }
+    firms: dict[int, list[Title]] = {}
+    for number, row in enumerate(rows):
+        firm, tier, year, on, until, renewal = row[:6]
+        title = Title(
+            -1 - number,
+            firm,
+            districts[firm],
+            tier,
+            year,
+            bool(renewal),
+            on,
+            until,
+            row[8],
+            levels[tier],
+        )
+        firms.setdefault(firm, []).append(title)
+    return firms
+
+
 def titles_beside(cert_ids: list[int]) -> dict[int, list[Title]]:
     """Every certification of the firms these certifications belong to, as stored now."""
     if not cert_ids:

@@ -74,9 +74,10 @@ def _changed(before: dict[int, list[Title]], after: dict[int, list[Title]]) -> N
         pending.change.add(change)
 
 
-def registered(firm_ids: list[int]) -> None:
-    """Firms registered in this transaction, with every certification they have now."""
-    _changed({}, titles_of_firms(firm_ids))
+def registered(firm_ids: list[int], titles: dict[int, list[Title]] | None = None) -> None:
+    """Firms registered in this transaction, with every certification they have now (read,
+    unless the writer gives them: a bulk writer knows what it wrote)."""
+    _changed({}, titles_of_firms(firm_ids) if titles is None else titles)
 
 
 def certified(cert_ids: list[int]) -> None:

@@ -310,7 +310,7 @@ class City:
             for f in self.firms
             for t in f.titles
         ]
-        insert_certifications(rows)
+        insert_certifications(rows, {ids[f.code]: f.district for f in self.firms})
         return {"enterprises": len(self.firms), "certifications": len(rows)}
 
 

@@ -3,6 +3,7 @@
 from registry.db import bulk_insert
 from registry.models import Certification, Enterprise
 from registry.services import aggregates
+from registry.services.aggregates.tallies import titles_of_rows
 from registry.services.enterprises import register_many
 
 CHUNK = 500
@@ -36,8 +37,9 @@ def insert_firms(rows: list[tuple]) -> dict[str, int]:
     return ids
 
 
-def insert_certifications(rows: list[tuple]) -> None:
+def insert_certifications(rows: list[tuple], districts: dict[int, str]) -> None:
     """Certification rows in the order of CERTIFICATION_FIELDS, of firms just inserted (their
-    share of the dashboards' tallies is added with them)."""
+    districts by id); their share of the dashboards' tallies is added with them, from the rows
+    themselves (reading a million firms' titles back would cost as much as writing them)."""
     bulk_insert(Certification, CERTIFICATION_FIELDS, rows)
-    aggregates.registered(sorted({row[0] for row in rows}))
+    aggregates.registered(list(districts), titles_of_rows(rows, districts))
