@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from registry.db import database
-from registry.models import NEVER
+from registry.models import NEVER, Tier
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -200,14 +200,18 @@ def titles_of_firms(firm_ids: list[int]) -> dict[int, list[Title]]:
     return _titles(database.execute_sql(sql, list(firm_ids)).fetchall())
 
 
-def titles_of_rows(rows: list[tuple], districts: dict[int, str]) -> dict[int, list[Title]]:
+def titles_of_rows(
+    rows: list[tuple], districts: dict[int, str], tiers: dict[str, Tier]
+) -> dict[int, list[Title]]:
     """Certifications about to be written in bulk, as each firm's titles, without reading
     them back: rows of (firm id, tier, year, certified_on, valid_until, renewal, …, revoked_on
-    at index 8), the firms' districts by id. Each gets an id of its own within its firm."""
-    tiers = database.execute_sql('SELECT "key", "ladder", "rank" FROM "tier"').fetchall()
+    at index 8), the firms' districts by id, every tier by key (certifications.tiers_by_key).
+    Each gets an id of its own within its firm."""
     levels = {
-        tier: tuple(key for key, other, below in tiers if other == ladder and below <= rank)
-        for tier, ladder, rank in tiers
+        key: tuple(
+            k for k, t in tiers.items() if t.ladder_id == tier.ladder_id and t.rank <= tier.rank
+        )
+        for key, tier in tiers.items()
     }
     firms: dict[int, list[Title]] = {}
     for number, row in enumerate(rows):

@@ -161,7 +161,7 @@ def generate(
                 for code, history in zip(codes, histories, strict=True)
                 for c in history
             ]
-            insert_certifications(certs, {id_of[firm[0]]: firm[2] for firm in firms})
+            insert_certifications(certs, {id_of[firm[0]]: firm[2] for firm in firms}, tiers)
             written["enterprises"] += size
             written["certifications"] += len(certs)
             if on_progress:

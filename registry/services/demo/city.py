@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from registry.db import bulk_insert, write_transaction
-from registry.models import District, Enterprise, Figure, Measure, Plan, Target, Tier
+from registry.models import District, Enterprise, Figure, Measure, Plan, Target
 from registry.services.audit import Actor, record
-from registry.services.certifications import default_valid_until
+from registry.services.certifications import default_valid_until, tiers_by_key
 from registry.services.clock import today
 from registry.services.demo.names import (
     BRANDS,
@@ -117,7 +117,7 @@ class City:
         districts = list(District.select().order_by(District.code))
         self.prefix = name_prefixes(districts)
         self.codes = [d.code for d in districts]
-        self.tiers = {t.key: t for t in Tier.select()}
+        self.tiers = tiers_by_key()
         self.firms: list[Firm] = []
         self.with_tier: dict[str, dict[int, Firm]] = {}  # {tier: firms that had it, in order}
         self.by_district: dict[str, list[Firm]] = {code: [] for code in self.codes}
@@ -310,7 +310,7 @@ class City:
             for f in self.firms
             for t in f.titles
         ]
-        insert_certifications(rows, {ids[f.code]: f.district for f in self.firms})
+        insert_certifications(rows, {ids[f.code]: f.district for f in self.firms}, self.tiers)
         return {"enterprises": len(self.firms), "certifications": len(rows)}
 
 

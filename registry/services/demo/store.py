@@ -1,7 +1,7 @@
 """Writing demo firms and their certifications in bulk, for both kinds of demo data."""
 
 from registry.db import bulk_insert
-from registry.models import Certification, Enterprise
+from registry.models import Certification, Enterprise, Tier
 from registry.services import aggregates
 from registry.services.aggregates.tallies import titles_of_rows
 from registry.services.enterprises import register_many
@@ -37,9 +37,12 @@ def insert_firms(rows: list[tuple]) -> dict[str, int]:
     return ids
 
 
-def insert_certifications(rows: list[tuple], districts: dict[int, str]) -> None:
+def insert_certifications(
+    rows: list[tuple], districts: dict[int, str], tiers: dict[str, Tier]
+) -> None:
     """Certification rows in the order of CERTIFICATION_FIELDS, of firms just inserted (their
-    districts by id); their share of the dashboards' tallies is added with them, from the rows
-    themselves (reading a million firms' titles back would cost as much as writing them)."""
+    districts by id; every tier by key); their share of the dashboards' tallies is added with
+    them, from the rows themselves (reading a million firms' titles back would cost as much as
+    writing them)."""
     bulk_insert(Certification, CERTIFICATION_FIELDS, rows)
-    aggregates.registered(list(districts), titles_of_rows(rows, districts))
+    aggregates.registered(list(districts), titles_of_rows(rows, districts, tiers))
