@@ -1,10 +1,11 @@
 """The database handle: one proxy, bound at start-up from `REGISTRY_DATABASE_URL`."""
 
 import datetime as dt
+import functools
 import os
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -73,20 +74,24 @@ def write_transaction():
     What the write deferred (`at_commit`) runs last inside it, just before the commit: rows
     every writer shares (the registry's version, the tallies) are then locked for the commit's
     moment only, never for the whole write (a long import included), and always in one order.
+    What must follow the commit (`after_commit`) runs once it has committed.
     A write transaction inside another is part of it (and must not be rolled back alone).
     """
     if getattr(_writing, "deferred", None) is not None:
         with database.atomic():
             yield
         return
-    _writing.deferred = {}
+    _writing.deferred, _writing.committed = {}, []
     try:
         with database.atomic():
             yield
             for finish in _writing.deferred.values():
                 finish()
+        committed = _writing.committed
     finally:
-        _writing.deferred = None
+        _writing.deferred = _writing.committed = None
+    for then in committed:
+        then()
 
 
 def at_commit(key: str, start: Callable[[], Callable[[], None]]) -> Callable[[], None] | None:
@@ -98,6 +103,39 @@ def at_commit(key: str, start: Callable[[], Callable[[], None]]) -> Callable[[],
     if key not in deferred:
         deferred[key] = start()
     return deferred[key]
+
+
+def after_commit(then: Callable[[], None]) -> None:
+    """`then()` once the open write transaction has committed (never if it rolls back);
+    outside one, at once."""
+    committed = getattr(_writing, "committed", None)
+    if committed is None:
+        then()
+    else:
+        committed.append(then)
+
+
+def own_connection():
+    """A new connection to the database, outside peewee's (the caller closes it): for a
+    PostgreSQL LISTEN that must stay open whatever the requests do with theirs."""
+    return database.obj._connect()
+
+
+def rows_of(build: Callable[..., pw.Query], *args: Hashable) -> list[tuple]:
+    """The rows of the query `build(*args)`, as tuples; its SQL built once per arguments.
+
+    peewee builds SQL in Python, which costs a small aggregate query (a dashboard's sum over
+    the tallies) more than the database's own work; a screen asks the same queries again after
+    every write, with the same arguments.
+    """
+    sql, params = _sql_of(build, is_sqlite(), args)
+    return database.execute_sql(sql, params).fetchall()
+
+
+@functools.lru_cache(maxsize=1024)
+def _sql_of(build: Callable[..., pw.Query], sqlite: bool, args: tuple) -> tuple[str, tuple]:
+    sql, params = build(*args).sql()  # `sqlite`: the SQL of each engine is its own
+    return sql, tuple(params)
 
 
 def bulk_insert(model, fields: list, rows: list[tuple]) -> None:
