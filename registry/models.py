@@ -243,6 +243,12 @@ class CertificationTally(BaseModel):
         primary_key = pw.CompositeKey(
             "year", "tier", "district", "renewal", "certified_on", "valid_until", "revoked_on"
         )
+        # Covering the dashboards' two sums (a year's new titles; the titles ending in a year),
+        # so each reads the rows it sums and no others, however many days and districts there are.
+        indexes = (
+            (("year", "renewal", "certified_on", "revoked_on", "tier", "n"), False),
+            (("valid_until", "revoked_on", "certified_on", "tier", "n"), False),
+        )
 
 
 class HoldingTally(BaseModel):
@@ -276,6 +282,7 @@ class TakeoverTally(BaseModel):
 
     class Meta:
         primary_key = pw.CompositeKey("tier", "expiry_year", "district", "day")
+        indexes = ((("expiry_year", "day", "tier", "starts", "ends"), False),)  # a season's sum
 
 
 class RegistryVersion(BaseModel):

@@ -18,11 +18,13 @@ from registry.migrations import SchemaVersion
 from registry.models import (
     Alias,
     BaseModel,
+    CertificationTally,
     Enterprise,
     Event,
     FormerName,
     Ladder,
     Plan,
+    TakeoverTally,
     Target,
     Tier,
 )
@@ -76,7 +78,7 @@ def test_init_db_upgrades_the_previous_schema_in_place(tmp_path):
             "VALUES ('2024-01-02 03:04:05', 'cli', 'admin', 'token.created', 'token/1', '{}')"
         )
     with app.app_context():
-        assert migrations.upgrade() == [2, 3, 4, 5, 6]
+        assert migrations.upgrade() == [2, 3, 4, 5, 6, 7]
         assert migrations.current_version() == migrations.LATEST
         assert migrations.upgrade() == []  # safe to repeat
         init_db()
@@ -160,7 +162,7 @@ def test_init_db_upgrades_release_3_for_names_only_lists(tmp_path):
                 (make_code(seed), name),
             )
     with app.app_context(), database.connection_context():
-        assert migrations.upgrade() == [4, 5, 6]
+        assert migrations.upgrade() == [4, 5, 6, 7]
         init_db()
         keys = {e.credit_code: e.name_key for e in Enterprise.select()}
         assert keys[make_code("a")] == "瑞德(长垣)机械有限公司"
@@ -197,7 +199,7 @@ def test_init_db_upgrades_release_4_events_to_events_by_firm(tmp_path):
                 (action, subject, district, data),
             )
     with app.app_context(), database.connection_context():
-        assert migrations.upgrade() == [5, 6]
+        assert migrations.upgrade() == [5, 6, 7]
         rows = [
             (e.action, e.credit_code, e.former_district) for e in Event.select().order_by(Event.id)
         ]
@@ -207,6 +209,38 @@ def test_init_db_upgrades_release_4_events_to_events_by_firm(tmp_path):
         ("certification.recorded", code, None),
         ("token.created", None, None),
     ]
+
+
+def test_init_db_upgrades_release_6_tallies_with_the_indexes_dashboards_read(tmp_path):
+    """Release 6's tallies had their primary keys only: the upgrade adds the indexes the
+    dashboards' sums read (flat in the number of days and districts tallied), and keeps the rows."""
+    app = create_app(config(fresh_url(tmp_path, "tally-indexes")))
+    wanted = {
+        (model._meta.table_name, tuple(fields))
+        for model in (CertificationTally, TakeoverTally)
+        for fields, _ in model._meta.indexes
+    }
+
+    def indexes() -> set:
+        return {
+            (table, tuple(index.columns))
+            for table in ("certification_tally", "takeover_tally")
+            for index in database.get_indexes(table)
+        }
+
+    with app.app_context(), database.connection_context():
+        init_db()
+        assert wanted <= indexes()
+        SchemaVersion.update(version=6).execute()
+        for table in ("certification_tally", "takeover_tally"):
+            for index in database.get_indexes(table):
+                if (table, tuple(index.columns)) in wanted:
+                    database.execute_sql(f'DROP INDEX "{index.name}"')
+        assert not wanted & indexes()
+    with app.app_context(), database.connection_context():
+        assert migrations.upgrade() == [7]
+        assert wanted <= indexes()
+        assert migrations.upgrade() == []
 
 
 def test_init_db_upgrades_release_2_targets_to_targets_of_any_plan(tmp_path):
@@ -221,7 +255,7 @@ def test_init_db_upgrades_release_2_targets_to_targets_of_any_plan(tmp_path):
         _rewind_names_to_release_3()
         _rewind_events_to_release_4()
     with app.app_context(), database.connection_context():
-        assert migrations.upgrade() == [3, 4, 5, 6]
+        assert migrations.upgrade() == [3, 4, 5, 6, 7]
         keys = {(t.key, t.year) for t in Target.select()}
         assert ("innovative_sme_annual", 2024) in keys and len(keys) == 10
         init_db()
