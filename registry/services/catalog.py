@@ -345,8 +345,16 @@ def plans() -> list[Plan]:
     return list(Plan.select().order_by(Plan.id))
 
 
+# A plan as read, kept per process until the catalog changes: every screen refresh asks for it.
+_PLANS = aggregates.VersionedCache(size=64)
+
+
 def plan(plan_id: str) -> Plan:
-    found = Plan.get_or_none(Plan.id == plan_id)
+    found = _PLANS.get(
+        plan_id,
+        aggregates.version.current(aggregates.version.CATALOG),
+        lambda: Plan.get_or_none(Plan.id == plan_id),
+    )
     if found is None:
         raise NotFound(f"no plan {plan_id!r}")
     return found

@@ -5,7 +5,7 @@ import datetime as dt
 
 import peewee as pw
 
-from registry.db import is_sqlite
+from registry.db import is_sqlite, rows_of
 from registry.models import NEVER, CertificationTally, HoldingTally, TakeoverTally, Tier
 
 T, H, R = CertificationTally, HoldingTally, TakeoverTally
@@ -27,20 +27,28 @@ def _new_in(year: int, as_of: dt.date):
 
 def annual_counts(year: int, as_of: dt.date, district: str | None = None) -> dict[str, int]:
     """New certifications of `year` per tier: no renewals, announced and unrevoked at as_of."""
+    return {tier: int(n) for tier, n in rows_of(_annual, year, as_of, district) if n}
+
+
+def _annual(year: int, as_of: dt.date, district: str | None) -> pw.Query:
     query = T.select(T.tier, pw.fn.SUM(T.n)).where(_new_in(year, as_of))
     if district:
         query = query.where(T.district == district)
-    return {tier: int(n) for tier, n in query.group_by(T.tier).tuples() if n}
+    return query.group_by(T.tier)
 
 
 def annual_counts_by_district(year: int, as_of: dt.date) -> dict[tuple[str, str], int]:
     """annual_counts of every district at once: {(district, tier): n}."""
-    query = (
+    rows = rows_of(_annual_by_district, year, as_of)
+    return {(district, tier): int(n) for district, tier, n in rows if n}
+
+
+def _annual_by_district(year: int, as_of: dt.date) -> pw.Query:
+    return (
         T.select(T.district, T.tier, pw.fn.SUM(T.n))
         .where(_new_in(year, as_of))
         .group_by(T.district, T.tier)
     )
-    return {(district, tier): int(n) for district, tier, n in query.tuples() if n}
 
 
 def _held(day: dt.date):
@@ -54,10 +62,14 @@ def stock_counts(tiers: list[str], day: dt.date, district: str | None = None) ->
     """Enterprises holding, on `day`, each tier (or a higher one in its ladder), in one query."""
     if not tiers:
         return {}
-    query = H.select(H.tier, _held(day)).where(H.tier.in_(tiers) & (H.day >= day))
+    return {tier: int(n) for tier, n in rows_of(_stocks, tuple(tiers), day, district) if n}
+
+
+def _stocks(tiers: tuple[str, ...], day: dt.date, district: str | None) -> pw.Query:
+    query = H.select(H.tier, _held(day)).where(H.tier.in_(list(tiers)) & (H.day >= day))
     if district:
         query = query.where(H.district == district)
-    return {tier: int(n) for tier, n in query.group_by(H.tier).tuples() if n}
+    return query.group_by(H.tier)
 
 
 def stock_count(tier: Tier, day: dt.date, district: str | None = None) -> int:
@@ -67,12 +79,15 @@ def stock_count(tier: Tier, day: dt.date, district: str | None = None) -> int:
 
 def stock_counts_by_district(tier: Tier, day: dt.date) -> dict[str, int]:
     """stock_count of every district at once (a firm is in one district: they add up)."""
-    query = (
+    return {district: int(n) for district, n in rows_of(_stocks_by_district, tier.key, day) if n}
+
+
+def _stocks_by_district(tier: str, day: dt.date) -> pw.Query:
+    return (
         H.select(H.district, _held(day))
-        .where((H.tier == tier.key) & (H.day >= day))
+        .where((H.tier == tier) & (H.day >= day))
         .group_by(H.district)
     )
-    return {district: int(n) for district, n in query.tuples() if n}
 
 
 def _status_on(day: dt.date):
@@ -139,16 +154,8 @@ def certification_stats(*, group_by: list[str], as_of: dt.date, filters: dict) -
 def renewal_season(year: int, as_of: dt.date, district: str | None = None) -> list[dict]:
     """Per tier, the titles ending in `year` (announced by `as_of`, not revoked before their
     end), and how many of them `as_of` finds renewed or outranked (TakeoverTally)."""
-    ending = (T.valid_until >= dt.date(year, 1, 1)) & (T.valid_until <= dt.date(year, 12, 31))
-    kept = (T.revoked_on == NEVER) | (T.revoked_on > T.valid_until)
-    expiring = T.select(T.tier, pw.fn.SUM(T.n)).where(ending & kept & (T.certified_on <= as_of))
-    taken = pw.fn.SUM(R.ends) - pw.fn.SUM(pw.Case(None, [(R.day > as_of, R.starts)], 0))
-    taken_over = R.select(R.tier, taken).where((R.expiry_year == year) & (R.day >= as_of))
-    if district:
-        expiring = expiring.where(T.district == district)
-        taken_over = taken_over.where(R.district == district)
-    ending_counts = {tier: int(n) for tier, n in expiring.group_by(T.tier).tuples() if n}
-    taken_counts = dict(taken_over.group_by(R.tier).tuples())
+    ending_counts = {tier: int(n) for tier, n in rows_of(_expiring, year, as_of, district) if n}
+    taken_counts = dict(rows_of(_taken_over, year, as_of, district))
     return [
         {
             "tier": tier,
@@ -158,3 +165,20 @@ def renewal_season(year: int, as_of: dt.date, district: str | None = None) -> li
         }
         for tier, n in sorted(ending_counts.items())
     ]
+
+
+def _expiring(year: int, as_of: dt.date, district: str | None) -> pw.Query:
+    ending = (T.valid_until >= dt.date(year, 1, 1)) & (T.valid_until <= dt.date(year, 12, 31))
+    kept = (T.revoked_on == NEVER) | (T.revoked_on > T.valid_until)
+    query = T.select(T.tier, pw.fn.SUM(T.n)).where(ending & kept & (T.certified_on <= as_of))
+    if district:
+        query = query.where(T.district == district)
+    return query.group_by(T.tier)
+
+
+def _taken_over(year: int, as_of: dt.date, district: str | None) -> pw.Query:
+    taken = pw.fn.SUM(R.ends) - pw.fn.SUM(pw.Case(None, [(R.day > as_of, R.starts)], 0))
+    query = R.select(R.tier, taken).where((R.expiry_year == year) & (R.day >= as_of))
+    if district:
+        query = query.where(R.district == district)
+    return query.group_by(R.tier)
