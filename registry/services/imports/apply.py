@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from registry.db import bulk_insert, bump_versions, rows_where_in
 from registry.models import Certification, Enterprise, FormerName, Tier, utcnow
 from registry.services import aggregates, audit, enterprises, scope
+from registry.services.aggregates.tallies import Title, levels_by_tier
 from registry.services.audit import Actor
 from registry.services.certifications import violation
 from registry.services.imports.regions import DISTRICT
@@ -84,6 +85,7 @@ class Applier:
         self.firms: dict[str, Firm] = {}  # every firm the import has seen, by credit code
         self.history: dict[str, list[Facts]] = {}
         self.forbidden: list[int] = []
+        self.levels = levels_by_tier(tiers)
         self.now = utcnow()
         self.stamp = self.now.isoformat(" ")  # as the column stores it, converted once
 
@@ -178,6 +180,7 @@ class Certifier(Applier):
         self._load(list({row.credit_code for row in rows}))
         new_firms: dict[str, Firm] = {}
         new_certs: list[ListRow] = []
+        new_facts: list[Facts] = []  # the history entry of each new certification
         for row in rows:
             firm = self.firms.get(row.credit_code)
             registers = firm is None
@@ -201,8 +204,10 @@ class Certifier(Applier):
                 self.firms[row.credit_code] = new_firms[row.credit_code] = firm
                 self.history[row.credit_code] = []
             conflicts = len(self.result["conflicts"])
-            if self._certification(row):
+            facts = self._certification(row)
+            if facts is not None:
                 new_certs.append(row)
+                new_facts.append(facts)
                 self._outcome(row, firm, "created", registers)
             else:
                 changed = len(self.result["conflicts"]) > conflicts
@@ -210,7 +215,7 @@ class Certifier(Applier):
         self.result["created_enterprises"] += len(new_firms)
         self.result["created_certifications"] += len(new_certs)
         if self.write:
-            self._write(new_firms, new_certs)
+            self._write(new_firms, new_certs, new_facts)
         self._done_with_chunk()
 
     def _new_firm(self, row: ListRow) -> Firm | None:
@@ -230,8 +235,9 @@ class Certifier(Applier):
             return None
         return Firm(None, row.name, (name_key(row.name),), row.district, row.industry_chain)
 
-    def _certification(self, row: ListRow) -> bool:
-        """Whether the row records a new certification (else it is unchanged or a conflict)."""
+    def _certification(self, row: ListRow) -> Facts | None:
+        """The new certification the row records, in the firm's history (None when it is
+        unchanged or a conflict)."""
         history = self.history[row.credit_code]
         same = next((c for c in history if c.tier_id == row.tier and c.year == row.year), None)
         if same is not None:
@@ -244,27 +250,51 @@ class Certifier(Applier):
                 self._conflict(row, name, stored, given)
             if not differences:
                 self.result["unchanged"] += 1
-            return False
+            return None
         tier = self.tiers[row.tier]
         reason = violation(tier, row.certified_on, row.renewal, history, self.tiers)
         if reason:
             self.result["warnings"].append(
                 {"row": row.number, "message": f"recorded as the list publishes it: {reason}"}
             )
-        history.append(
-            Facts(
-                row.tier,
-                row.year,
-                row.certified_on,
-                row.valid_until,
-                None,
-                row.renewal,
-                row.document_no,
-            )
+        facts = Facts(
+            row.tier,
+            row.year,
+            row.certified_on,
+            row.valid_until,
+            None,
+            row.renewal,
+            row.document_no,
         )
-        return True
+        history.append(facts)
+        return facts
 
-    def _write(self, new_firms: dict[str, Firm], new_certs: list[ListRow]) -> None:
+    def _titles(self, codes) -> dict[int, list[Title]]:
+        """The firms' certifications as the tallies read them: what was loaded and what the
+        import wrote (once every one has its id), without reading them back."""
+        titles = {}
+        for code in codes:
+            firm = self.firms[code]
+            titles[firm.id] = [
+                Title(
+                    f.id,
+                    firm.id,
+                    firm.district,
+                    f.tier_id,
+                    f.year,
+                    f.renewal,
+                    f.certified_on,
+                    f.valid_until,
+                    f.revoked_on,
+                    self.levels[f.tier_id],
+                )
+                for f in self.history[code]
+            ]
+        return titles
+
+    def _write(
+        self, new_firms: dict[str, Firm], new_certs: list[ListRow], new_facts: list[Facts]
+    ) -> None:
         """Insert the chunk's new firms and certifications, and one audit event per row."""
         if new_firms:
             enterprises.register_many(
@@ -308,13 +338,15 @@ class Certifier(Applier):
                 touched,
             )
         }
+        for row, facts in zip(new_certs, new_facts, strict=True):
+            facts.id = cert_ids[(self.firms[row.credit_code].id, row.tier, row.year)]
         aggregates.certified(
-            [cert_ids[(self.firms[r.credit_code].id, r.tier, r.year)] for r in new_certs]
+            [facts.id for facts in new_facts],
+            self._titles({row.credit_code for row in new_certs}),
         )
         events, introduced = [], set()
-        for row in new_certs:
-            firm = self.firms[row.credit_code]
-            cert_id = cert_ids[(firm.id, row.tier, row.year)]
+        for row, facts in zip(new_certs, new_facts, strict=True):
+            firm, cert_id = self.firms[row.credit_code], facts.id
             registered = row.credit_code in new_firms and row.credit_code not in introduced
             introduced.add(row.credit_code)
             data = {
