@@ -53,16 +53,21 @@ class ListRow:
         return {"row": self.number, "name": self.name, "region": self.place.text, "reason": reason}
 
     def certification(self) -> dict:
-        """The certification the row records, as the services write it."""
+        """The certification the row records, as the audit trail shows it (its dates as ISO
+        text already: JSON's C encoder then calls no Python for them)."""
         return {
             "tier": self.tier,
             "year": self.year,
-            "certified_on": self.certified_on,
-            "valid_until": self.valid_until,
+            "certified_on": _iso(self.certified_on),
+            "valid_until": _iso(self.valid_until),
             "renewal": self.renewal,
             "document_no": self.document_no,
             "batch": self.batch,
         }
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
 
 
 class RowReader:
