@@ -224,8 +224,12 @@ def run_import(
         return only is None or row.place.kind != DISTRICT or row.district in only
 
     to_identify = [row for row in rows.to_identify if loaded(row)]
+    names_only = {row.number for row in to_identify if row.credit_code is None}
     with read_snapshot():
         found = identify(to_identify, resolutions)
+    for row in found.rows:
+        if row.number in names_only:  # a code found: it counts toward the list's repeats
+            rows.repeats.add(row.credit_code)
     identified = {row.number: row for row in found.rows}
     dropped = {r.number for r in to_identify if r.number not in identified}
     result["skipped"].extend(found.skipped)
@@ -252,7 +256,7 @@ def run_import(
 
     chunks = (applied(chunk) for chunk in rows.chunks())
     try:
-        _apply(actor, chunks, len(rows), result, tiers, only, options, on_progress, dry=refused)
+        _apply(actor, chunks, rows, result, tiers, only, options, on_progress, dry=refused)
     finally:
         rows.close()
     result["skipped"].sort(key=lambda s: s["row"])
@@ -269,12 +273,13 @@ def run_import(
     return result
 
 
-def _apply(actor, chunks, total, result, tiers, only, options, on_progress, *, dry: bool) -> None:
+def _apply(actor, chunks, rows, result, tiers, only, options, on_progress, *, dry: bool) -> None:
     """Step 6: the rows, chunk by chunk, in one write transaction (or, dry, a snapshot)."""
     dry = dry or options.dry_run
     revocations = result["list"]["action"]["value"] == REVOKE
     kind = Revoker if revocations else Certifier
-    applier = kind(actor, result, tiers, write=not dry, only_districts=only)
+    applier = kind(actor, result, tiers, write=not dry, only_districts=only, repeats=rows.repeats)
+    total = len(rows)
     try:
         with read_snapshot() if dry else write_transaction():
             done = 0

@@ -9,11 +9,13 @@ where the registry's records lack a title's prerequisite, or the ladder's other 
 the certification is recorded with a warning.
 
 A real import writes inside the caller's write transaction; a dry run decides the same things
-inside a read snapshot and writes nothing. What the import has seen is kept across chunks, so
-both see the firms and certifications of earlier rows.
+inside a read snapshot and writes nothing. Both see the firms and certifications of earlier
+rows: a real import finds them in the database, a dry run keeps those of the firms that come
+again in the list (and only those: its memory is bounded by the chunk, not by the list).
 """
 
 import datetime as dt
+from collections.abc import Container
 from dataclasses import dataclass
 
 from registry.db import bulk_insert, bump_versions, rows_where_in
@@ -79,9 +81,11 @@ class Applier:
         *,
         write: bool,
         only_districts: frozenset[str] | None,
+        repeats: Container[str],
     ):
         self.actor, self.result, self.tiers = actor, result, tiers
         self.write, self.only_districts = write, only_districts
+        self.repeats = repeats  # the credit codes that may come again in a later row
         self.firms: dict[str, Firm] = {}  # every firm the import has seen, by credit code
         self.history: dict[str, list[Facts]] = {}
         self.forbidden: list[int] = []
@@ -164,9 +168,15 @@ class Applier:
             )
 
     def _done_with_chunk(self) -> None:
-        if self.write:  # written: later chunks find it in the database; memory stays bounded
+        """Memory stays bounded by the chunk: a real import's later chunks find what it wrote
+        in the database; a dry run keeps only the firms that come again in the list."""
+        if self.write:
             self.firms.clear()
             self.history.clear()
+            return
+        for code in [code for code in self.firms if code not in self.repeats]:
+            del self.firms[code]
+            self.history.pop(code, None)
 
     def apply(self, rows: list[ListRow]) -> None:
         raise NotImplementedError
