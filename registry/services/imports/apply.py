@@ -90,6 +90,7 @@ class Applier:
         self.history: dict[str, list[Facts]] = {}
         self.forbidden: list[int] = []
         self.levels = levels_by_tier(tiers)
+        self.first_titles: dict[tuple, str | None] = {}  # (tier, day, renewal) → violation
         self.now = utcnow()
         self.stamp = self.now.isoformat(" ")  # as the column stores it, converted once
 
@@ -261,8 +262,14 @@ class Certifier(Applier):
             if not differences:
                 self.result["unchanged"] += 1
             return None
-        tier = self.tiers[row.tier]
-        reason = violation(tier, row.certified_on, row.renewal, history, self.tiers)
+        tier, on, renewal = self.tiers[row.tier], row.certified_on, row.renewal
+        if history:
+            reason = violation(tier, on, renewal, history, self.tiers)
+        else:  # a firm's first title: rows alike have the same answer, worked out once
+            key = (row.tier, on, renewal)
+            if key not in self.first_titles:
+                self.first_titles[key] = violation(tier, on, renewal, [], self.tiers)
+            reason = self.first_titles[key]
         if reason:
             self.result["warnings"].append(
                 {"row": row.number, "message": f"recorded as the list publishes it: {reason}"}
@@ -312,6 +319,7 @@ class Certifier(Applier):
                     (code, f.name, f.district, f.industry_chain, self.stamp, self.stamp, 1)
                     for code, f in new_firms.items()
                 ],
+                [f.name_keys[0] for f in new_firms.values()],  # folded once, when read
             )
             for code, firm_id in rows_where_in(
                 [Enterprise.credit_code, Enterprise.id], Enterprise.credit_code, list(new_firms)
