@@ -250,7 +250,9 @@ class Certifier(Applier):
         """The new certification the row records, in the firm's history (None when it is
         unchanged or a conflict)."""
         history = self.history[row.credit_code]
-        same = next((c for c in history if c.tier_id == row.tier and c.year == row.year), None)
+        same = None
+        if history:  # (a new firm's first row has none: no generator to make)
+            same = next((c for c in history if c.tier_id == row.tier and c.year == row.year), None)
         if same is not None:
             differences = [
                 (name, getattr(same, name), getattr(row, name))
