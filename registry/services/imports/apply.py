@@ -361,9 +361,12 @@ class Certifier(Applier):
         }
         for row, facts in zip(new_certs, new_facts, strict=True):
             facts.id = cert_ids[(self.firms[row.credit_code].id, row.tier, row.year)]
+        titles = self._titles({row.credit_code for row in new_certs})
+        # A firm registered here has only this chunk's titles: nothing to take away first.
+        aggregates.registered(list(created), {f: t for f, t in titles.items() if f in created})
         aggregates.certified(
             [facts.id for facts in new_facts],
-            self._titles({row.credit_code for row in new_certs}),
+            {f: t for f, t in titles.items() if f not in created},
         )
         events, introduced = [], set()
         for row, facts in zip(new_certs, new_facts, strict=True):
