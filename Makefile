@@ -8,7 +8,7 @@ export HOST PORT
 
 STAMP := $(VENV)/.install-stamp
 
-.PHONY: install run nginx test browser test-postgres fuzz lint format openapi clean bench
+.PHONY: install run nginx test browser test-postgres fuzz lint format openapi clean bench bench-imports
 
 install: $(STAMP)
 
@@ -70,3 +70,7 @@ clean:
 bench: install nginx
 	bench/ensure-wrk.sh
 	$(BIN)/python bench/run.py
+
+# The 100k-row import alone (over HTTP, the CLI at 10k and 100k, dry runs): printed, not written.
+bench-imports: install nginx
+	$(BIN)/python bench/run.py --imports=only

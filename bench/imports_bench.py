@@ -21,7 +21,7 @@ ROWS, SMALL, PER_ROW_SAMPLE = 100_000, 10_000, 2_000
 _MEASURED = """
 import resource, sys
 from registry.cli import main
-sys.argv = ["registry", "import", sys.argv[1]]
+sys.argv = ["registry", "import", *sys.argv[1:]]
 try:
     main()
 except SystemExit as exit:
@@ -31,11 +31,11 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, file=sys.stder
 """
 
 
-def _cli_import(root: Path, env: dict, path: Path) -> tuple[float, int]:
+def _cli_import(root: Path, env: dict, path: Path, *flags: str) -> tuple[float, int]:
     """(seconds, peak RSS in MB) of `registry import` in a process of its own."""
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-c", _MEASURED, str(path)],
+        [sys.executable, "-c", _MEASURED, str(path), *flags],
         cwd=root,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -118,6 +118,10 @@ def measure_imports(work: Path, root: Path, run, serve, get, log, env_for) -> di
     cli = _fresh(run, work, "import-cli")
     result["cli_s"], result["cli_mb"] = _cli_import(root, env_for(cli), big)
     result["again_s"], _ = _cli_import(root, env_for(cli), big)  # all unchanged
+    log(f"imports: registry import --dry-run, {SMALL} and {ROWS} rows")
+    dry = env_for(_fresh(run, work, "import-cli-dry"))
+    result["dry_small_s"], result["dry_small_mb"] = _cli_import(root, dry, small, "--dry-run")
+    result["dry_s"], result["dry_mb"] = _cli_import(root, dry, big, "--dry-run")
 
     log(f"imports: per-row inserts, {PER_ROW_SAMPLE} rows")
     seconds = _per_row(root, _fresh(run, work, "import-per-row"), big, PER_ROW_SAMPLE)
@@ -142,6 +146,10 @@ def lines(result: dict) -> list[str]:
         f"| {result['cli_mb']} MB |",
         f"| `registry import`, the same list again (all unchanged) | {ROWS:,} "
         f"| {result['again_s']:.1f} | {ROWS / result['again_s']:,.0f} | |",
+        f"| `registry import --dry-run` | {SMALL:,} | {result['dry_small_s']:.1f} "
+        f"| {SMALL / result['dry_small_s']:,.0f} | {result['dry_small_mb']} MB |",
+        f"| `registry import --dry-run` | {ROWS:,} | {result['dry_s']:.1f} "
+        f"| {ROWS / result['dry_s']:,.0f} | {result['dry_mb']} MB |",
         f"| per-row inserts through the services (baseline, {PER_ROW_SAMPLE:,}-row sample) "
         f"| {PER_ROW_SAMPLE:,} | | {result['per_row_rate']:,.0f} | |",
         "",
@@ -151,6 +159,6 @@ def lines(result: dict) -> list[str]:
         f"{rate / result['per_row_rate']:.0f}× the per-row rate "
         f"(per-row inserts would take about {ROWS / result['per_row_rate']:.0f} s).",
         f"- Memory: peak {result['cli_small_mb']} MB for {SMALL:,} rows and "
-        f"{result['cli_mb']} MB for {ROWS:,} (the file is streamed; SQLite's page cache is "
-        "capped at 64 MB).",
+        f"{result['cli_mb']} MB for {ROWS:,} ({result['dry_small_mb']} and {result['dry_mb']} "
+        "MB dry; the file is streamed; SQLite's page cache is capped at 64 MB).",
     ]

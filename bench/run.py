@@ -595,10 +595,21 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=100)
     parser.add_argument("--write-rate", type=float, default=5.0)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--imports", default=os.environ.get("BENCH_IMPORTS", "1"))
+    parser.add_argument(
+        "--imports",
+        default=os.environ.get("BENCH_IMPORTS", "1"),
+        help="0: without the import; only: the import alone (printed, RESULTS.md unchanged)",
+    )
     parser.add_argument("--pg-dir", default=os.environ.get("BENCH_PG_DIR", str(WORK / "pg")))
     parser.add_argument("--pg-port", type=int, default=int(os.environ.get("BENCH_PG_PORT", 54339)))
     args = parser.parse_args()
+    if args.imports == "only":  # `make bench-imports`: the import alone, printed, not written
+        WORK.mkdir(parents=True, exist_ok=True)
+        result = measure_imports(
+            WORK, ROOT, registry, lambda db: _serving(db, args.workers), call, log, env_for
+        )
+        print("\n".join(import_lines(result)))
+        return
     sizes = sorted(int(s) for s in args.sizes.split(","))
     command = "make bench" + "".join(
         f" {name}={os.environ[name]}"

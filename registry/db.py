@@ -210,7 +210,28 @@ def rows_where_in(fields: list, key, values: list, *, lock: bool = False) -> lis
     sql = f"SELECT {columns} FROM {table} WHERE {_in(key, values)}"
     if lock and not is_sqlite():
         sql += " FOR UPDATE"  # SQLite's IMMEDIATE transaction holds the whole database already
-    rows = database.execute_sql(sql, list(values)).fetchall()
+    return _typed(fields, database.execute_sql(sql, list(values)).fetchall())
+
+
+def last_id(model) -> int:
+    """The largest primary key of `model`'s table (0 when empty)."""
+    table, key = _quoted(model._meta.table_name), _quoted(model._meta.primary_key.column_name)
+    return database.execute_sql(f"SELECT MAX({key}) FROM {table}").fetchone()[0] or 0
+
+
+def rows_after(fields: list, after: int) -> list[tuple]:
+    """`SELECT fields FROM table WHERE id > after` as tuples: the rows inserted since `last_id`
+    answered `after` (keys only grow), read as a range of the primary key rather than by a
+    list of thousands of values. Other transactions' rows may come too: match by a key."""
+    model = fields[0].model
+    table, key = _quoted(model._meta.table_name), _quoted(model._meta.primary_key.column_name)
+    columns = ", ".join(_quoted(f.column_name) for f in fields)
+    sql = f"SELECT {columns} FROM {table} WHERE {key} > {database.obj.param}"
+    return _typed(fields, database.execute_sql(sql, [after]).fetchall())
+
+
+def _typed(fields: list, rows: list) -> list:
+    """Raw rows of `fields` with dates and booleans converted (see _fast_python_value)."""
     typed = [(i, _fast_python_value(f)) for i, f in enumerate(fields)]
     typed = [(i, convert) for i, convert in typed if convert is not None]
     if not typed:

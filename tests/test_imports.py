@@ -18,6 +18,7 @@ from openpyxl import Workbook
 
 from registry.models import Certification, Enterprise, Event
 from registry.services.clock import today
+from registry.services.imports import rowspool
 from tests.conftest import DISTRICT, OTHER_DISTRICT, make_code
 from tests.servers import ROOT, env_for
 
@@ -337,6 +338,39 @@ def test_dry_run_writes_nothing_but_reports_the_same_counts(app, client, auth):
     assert after["enterprises"] - before["enterprises"] == 8
     assert after["certifications"] - before["certifications"] == 9
     assert after["events"] - before["events"] == 9
+
+
+def test_a_dry_run_sees_earlier_chunks_firms_and_titles(app, client, auth, monkeypatch):
+    """A dry run keeps across chunks only the firms that come again (its memory is bounded by
+    the chunk): a firm's second row, chunks later, still finds its first, as a real import
+    finds it in the database."""
+    monkeypatch.setattr(rowspool, "CHUNK", 2)
+    rows = [
+        row("chunks-1"),
+        *(row(f"chunks-other-{n}") for n in range(5)),
+        row("chunks-1", tier="specialized_sme", certified_on="2023-12-05"),  # needs the first
+        row("chunks-1"),  # the first again: unchanged
+    ]
+
+    dry = post_rows(client, auth["admin"], rows, dry_run=True)
+    real = post_rows(client, auth["admin"], rows)
+
+    assert dry.status_code == real.status_code == 200, (dry.json, real.json)
+    assert counts_of(dry.json) == (8, 6, 7, 1)
+    assert dry.json["warnings"] == []  # the prerequisite, seen chunks before
+    assert {k: v for k, v in dry.json.items() if k != "dry_run"} == {
+        k: v for k, v in real.json.items() if k != "dry_run"
+    }
+
+
+def test_repeats_never_miss_a_code_given_twice():
+    codes = [make_code(f"repeats-{n}") for n in range(2000)]
+    repeats = rowspool.Repeats()
+    for code in [*codes, *codes[:100]]:
+        repeats.add(code)
+
+    assert all(code in repeats for code in codes[:100])
+    assert sum(code in repeats for code in codes[100:]) < 20  # a collision, rarely
 
 
 def test_reimporting_the_same_list_creates_nothing(app, client, auth):

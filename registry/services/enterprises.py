@@ -137,13 +137,16 @@ BULK_FIELDS = (
 )
 
 
-def register_many(rows: list[tuple]) -> None:
+def register_many(rows: list[tuple], name_keys: list[str] | None = None) -> None:
     """Bulk registration (imports, demo data): rows in the order of BULK_FIELDS, each already
-    checked; the caller records the audit events."""
+    checked; the caller records the audit events. `name_keys`: the names folded (name_key),
+    when the caller has them already."""
+    if name_keys is None:
+        name_keys = [name_key(row[1]) for row in rows]
     bulk_insert(
         Enterprise,
         [*BULK_FIELDS, Enterprise.name_key],
-        [(*row, name_key(row[1])) for row in rows],
+        [(*row, key) for row, key in zip(rows, name_keys, strict=True)],
     )
 
 

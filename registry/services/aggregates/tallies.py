@@ -200,6 +200,16 @@ def titles_of_firms(firm_ids: list[int]) -> dict[int, list[Title]]:
     return _titles(database.execute_sql(sql, list(firm_ids)).fetchall())
 
 
+def levels_by_tier(tiers: dict[str, Tier]) -> dict[str, tuple[str, ...]]:
+    """The tiers a title of each tier makes its holder hold: its own and those below it."""
+    return {
+        key: tuple(
+            k for k, t in tiers.items() if t.ladder_id == tier.ladder_id and t.rank <= tier.rank
+        )
+        for key, tier in tiers.items()
+    }
+
+
 def titles_of_rows(
     rows: list[tuple], districts: dict[int, str], tiers: dict[str, Tier]
 ) -> dict[int, list[Title]]:
@@ -207,12 +217,7 @@ def titles_of_rows(
     them back: rows of (firm id, tier, year, certified_on, valid_until, renewal, …, revoked_on
     at index 8), the firms' districts by id, every tier by key (certifications.tiers_by_key).
     Each gets an id of its own within its firm."""
-    levels = {
-        key: tuple(
-            k for k, t in tiers.items() if t.ladder_id == tier.ladder_id and t.rank <= tier.rank
-        )
-        for key, tier in tiers.items()
-    }
+    levels = levels_by_tier(tiers)
     firms: dict[int, list[Title]] = {}
     for number, row in enumerate(rows):
         firm, tier, year, on, until, renewal = row[:6]

@@ -80,10 +80,12 @@ def registered(firm_ids: list[int], titles: dict[int, list[Title]] | None = None
     _changed({}, titles_of_firms(firm_ids) if titles is None else titles)
 
 
-def certified(cert_ids: list[int]) -> None:
-    """Certifications recorded in this transaction (call after inserting them)."""
+def certified(cert_ids: list[int], titles: dict[int, list[Title]] | None = None) -> None:
+    """Certifications recorded in this transaction (call after inserting them), with every
+    certification their firms have now (read, unless the writer gives them: an import knows
+    what it loaded and wrote)."""
     new = set(cert_ids)
-    after = titles_beside(cert_ids)
+    after = titles_beside(cert_ids) if titles is None else titles
     before = {firm: [t for t in titles if t.id not in new] for firm, titles in after.items()}
     _changed(before, after)
 

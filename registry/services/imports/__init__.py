@@ -29,7 +29,7 @@ from registry.services.imports.firms import (
     resolutions_from_rows,
 )
 from registry.services.imports.layout import locate
-from registry.services.imports.regions import DISTRICT, OUTSIDE, Regions
+from registry.services.imports.regions import DISTRICT, Regions
 from registry.services.imports.revoke import Revoker
 from registry.services.imports.rows import RowReader
 from registry.services.imports.rowspool import RowSpool
@@ -216,19 +216,22 @@ def run_import(
     only = options.only_districts
     if only is None and options.own_districts_only:
         only = scope.writes_only_in(actor)
-    # First pass: rows outside the districts loaded are set aside; rows that need a name
-    # looked up (or a region placed outside the city) are identified, the others pass as read.
-    dropped, to_identify = set(), []
-    for row in rows.rows():
-        if only is not None and row.place.kind == DISTRICT and row.district not in only:
-            result["skipped"].append(row.skipped(f"in {row.district}, not a district loaded"))
-            dropped.add(row.number)
-        elif row.credit_code is None or row.place.kind == OUTSIDE:
-            to_identify.append(row)
+
+    # Rows outside the districts loaded are set aside; rows that need a name looked up (or a
+    # region placed outside the city: kept aside as the list was read) are identified first,
+    # the others pass as read.
+    def loaded(row) -> bool:
+        return only is None or row.place.kind != DISTRICT or row.district in only
+
+    to_identify = [row for row in rows.to_identify if loaded(row)]
+    names_only = {row.number for row in to_identify if row.credit_code is None}
     with read_snapshot():
         found = identify(to_identify, resolutions)
+    for row in found.rows:
+        if row.number in names_only:  # a code found: it counts toward the list's repeats
+            rows.repeats.add(row.credit_code)
     identified = {row.number: row for row in found.rows}
-    dropped.update(r.number for r in to_identify if r.number not in identified)
+    dropped = {r.number for r in to_identify if r.number not in identified}
     result["skipped"].extend(found.skipped)
     result["warnings"].extend(found.warnings)
     result["matched_by_name"], result["resolved"] = found.matched_by_name, found.resolved
@@ -241,12 +244,19 @@ def run_import(
     # With rows already refused, the others are still checked (dry), so that one answer
     # lists every problem of the list.
     refused = bool(result["errors"] or result["unresolved"])
-    chunks = (
-        [identified.get(row.number, row) for row in chunk if row.number not in dropped]
-        for chunk in rows.chunks()
-    )
+
+    def applied(chunk: list) -> list:
+        kept = []
+        for row in chunk:
+            if not loaded(row):
+                result["skipped"].append(row.skipped(f"in {row.district}, not a district loaded"))
+            elif row.number not in dropped:
+                kept.append(identified.get(row.number, row))
+        return kept
+
+    chunks = (applied(chunk) for chunk in rows.chunks())
     try:
-        _apply(actor, chunks, len(rows), result, tiers, only, options, on_progress, dry=refused)
+        _apply(actor, chunks, rows, result, tiers, only, options, on_progress, dry=refused)
     finally:
         rows.close()
     result["skipped"].sort(key=lambda s: s["row"])
@@ -263,12 +273,13 @@ def run_import(
     return result
 
 
-def _apply(actor, chunks, total, result, tiers, only, options, on_progress, *, dry: bool) -> None:
+def _apply(actor, chunks, rows, result, tiers, only, options, on_progress, *, dry: bool) -> None:
     """Step 6: the rows, chunk by chunk, in one write transaction (or, dry, a snapshot)."""
     dry = dry or options.dry_run
     revocations = result["list"]["action"]["value"] == REVOKE
     kind = Revoker if revocations else Certifier
-    applier = kind(actor, result, tiers, write=not dry, only_districts=only)
+    applier = kind(actor, result, tiers, write=not dry, only_districts=only, repeats=rows.repeats)
+    total = len(rows)
     try:
         with read_snapshot() if dry else write_transaction():
             done = 0

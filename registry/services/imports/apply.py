@@ -9,16 +9,19 @@ where the registry's records lack a title's prerequisite, or the ladder's other 
 the certification is recorded with a warning.
 
 A real import writes inside the caller's write transaction; a dry run decides the same things
-inside a read snapshot and writes nothing. What the import has seen is kept across chunks, so
-both see the firms and certifications of earlier rows.
+inside a read snapshot and writes nothing. Both see the firms and certifications of earlier
+rows: a real import finds them in the database, a dry run keeps those of the firms that come
+again in the list (and only those: its memory is bounded by the chunk, not by the list).
 """
 
 import datetime as dt
+from collections.abc import Container
 from dataclasses import dataclass
 
-from registry.db import bulk_insert, bump_versions, rows_where_in
+from registry.db import bulk_insert, bump_versions, last_id, rows_after, rows_where_in
 from registry.models import Certification, Enterprise, FormerName, Tier, utcnow
 from registry.services import aggregates, audit, enterprises, scope
+from registry.services.aggregates.tallies import Title, levels_by_tier
 from registry.services.audit import Actor
 from registry.services.certifications import violation
 from registry.services.imports.regions import DISTRICT
@@ -78,12 +81,16 @@ class Applier:
         *,
         write: bool,
         only_districts: frozenset[str] | None,
+        repeats: Container[str],
     ):
         self.actor, self.result, self.tiers = actor, result, tiers
         self.write, self.only_districts = write, only_districts
+        self.repeats = repeats  # the credit codes that may come again in a later row
         self.firms: dict[str, Firm] = {}  # every firm the import has seen, by credit code
         self.history: dict[str, list[Facts]] = {}
         self.forbidden: list[int] = []
+        self.levels = levels_by_tier(tiers)
+        self.first_titles: dict[tuple, str | None] = {}  # (tier, day, renewal) → violation
         self.now = utcnow()
         self.stamp = self.now.isoformat(" ")  # as the column stores it, converted once
 
@@ -162,9 +169,15 @@ class Applier:
             )
 
     def _done_with_chunk(self) -> None:
-        if self.write:  # written: later chunks find it in the database; memory stays bounded
+        """Memory stays bounded by the chunk: a real import's later chunks find what it wrote
+        in the database; a dry run keeps only the firms that come again in the list."""
+        if self.write:
             self.firms.clear()
             self.history.clear()
+            return
+        for code in [code for code in self.firms if code not in self.repeats]:
+            del self.firms[code]
+            self.history.pop(code, None)
 
     def apply(self, rows: list[ListRow]) -> None:
         raise NotImplementedError
@@ -178,6 +191,7 @@ class Certifier(Applier):
         self._load(list({row.credit_code for row in rows}))
         new_firms: dict[str, Firm] = {}
         new_certs: list[ListRow] = []
+        new_facts: list[Facts] = []  # the history entry of each new certification
         for row in rows:
             firm = self.firms.get(row.credit_code)
             registers = firm is None
@@ -201,8 +215,10 @@ class Certifier(Applier):
                 self.firms[row.credit_code] = new_firms[row.credit_code] = firm
                 self.history[row.credit_code] = []
             conflicts = len(self.result["conflicts"])
-            if self._certification(row):
+            facts = self._certification(row)
+            if facts is not None:
                 new_certs.append(row)
+                new_facts.append(facts)
                 self._outcome(row, firm, "created", registers)
             else:
                 changed = len(self.result["conflicts"]) > conflicts
@@ -210,7 +226,7 @@ class Certifier(Applier):
         self.result["created_enterprises"] += len(new_firms)
         self.result["created_certifications"] += len(new_certs)
         if self.write:
-            self._write(new_firms, new_certs)
+            self._write(new_firms, new_certs, new_facts)
         self._done_with_chunk()
 
     def _new_firm(self, row: ListRow) -> Firm | None:
@@ -230,10 +246,13 @@ class Certifier(Applier):
             return None
         return Firm(None, row.name, (name_key(row.name),), row.district, row.industry_chain)
 
-    def _certification(self, row: ListRow) -> bool:
-        """Whether the row records a new certification (else it is unchanged or a conflict)."""
+    def _certification(self, row: ListRow) -> Facts | None:
+        """The new certification the row records, in the firm's history (None when it is
+        unchanged or a conflict)."""
         history = self.history[row.credit_code]
-        same = next((c for c in history if c.tier_id == row.tier and c.year == row.year), None)
+        same = None
+        if history:  # (a new firm's first row has none: no generator to make)
+            same = next((c for c in history if c.tier_id == row.tier and c.year == row.year), None)
         if same is not None:
             differences = [
                 (name, getattr(same, name), getattr(row, name))
@@ -244,39 +263,71 @@ class Certifier(Applier):
                 self._conflict(row, name, stored, given)
             if not differences:
                 self.result["unchanged"] += 1
-            return False
-        tier = self.tiers[row.tier]
-        reason = violation(tier, row.certified_on, row.renewal, history, self.tiers)
+            return None
+        tier, on, renewal = self.tiers[row.tier], row.certified_on, row.renewal
+        if history:
+            reason = violation(tier, on, renewal, history, self.tiers)
+        else:  # a firm's first title: rows alike have the same answer, worked out once
+            key = (row.tier, on, renewal)
+            if key not in self.first_titles:
+                self.first_titles[key] = violation(tier, on, renewal, [], self.tiers)
+            reason = self.first_titles[key]
         if reason:
             self.result["warnings"].append(
                 {"row": row.number, "message": f"recorded as the list publishes it: {reason}"}
             )
-        history.append(
-            Facts(
-                row.tier,
-                row.year,
-                row.certified_on,
-                row.valid_until,
-                None,
-                row.renewal,
-                row.document_no,
-            )
+        facts = Facts(
+            row.tier,
+            row.year,
+            row.certified_on,
+            row.valid_until,
+            None,
+            row.renewal,
+            row.document_no,
         )
-        return True
+        history.append(facts)
+        return facts
 
-    def _write(self, new_firms: dict[str, Firm], new_certs: list[ListRow]) -> None:
+    def _titles(self, codes) -> dict[int, list[Title]]:
+        """The firms' certifications as the tallies read them: what was loaded and what the
+        import wrote (once every one has its id), without reading them back."""
+        titles = {}
+        for code in codes:
+            firm = self.firms[code]
+            titles[firm.id] = [
+                Title(
+                    f.id,
+                    firm.id,
+                    firm.district,
+                    f.tier_id,
+                    f.year,
+                    f.renewal,
+                    f.certified_on,
+                    f.valid_until,
+                    f.revoked_on,
+                    self.levels[f.tier_id],
+                )
+                for f in self.history[code]
+            ]
+        return titles
+
+    def _write(
+        self, new_firms: dict[str, Firm], new_certs: list[ListRow], new_facts: list[Facts]
+    ) -> None:
         """Insert the chunk's new firms and certifications, and one audit event per row."""
         if new_firms:
+            before = last_id(Enterprise)
             enterprises.register_many(
                 [
                     (code, f.name, f.district, f.industry_chain, self.stamp, self.stamp, 1)
                     for code, f in new_firms.items()
                 ],
+                [f.name_keys[0] for f in new_firms.values()],  # folded once, when read
             )
-            for code, firm_id in rows_where_in(
-                [Enterprise.credit_code, Enterprise.id], Enterprise.credit_code, list(new_firms)
-            ):
-                new_firms[code].id = firm_id
+            # Their ids: a range of the key (a list of 2,000 codes costs several times more).
+            for code, firm_id in rows_after([Enterprise.credit_code, Enterprise.id], before):
+                if code in new_firms:
+                    new_firms[code].id = firm_id
         if not new_certs:
             return
         bulk_insert(
@@ -308,13 +359,18 @@ class Certifier(Applier):
                 touched,
             )
         }
+        for row, facts in zip(new_certs, new_facts, strict=True):
+            facts.id = cert_ids[(self.firms[row.credit_code].id, row.tier, row.year)]
+        titles = self._titles({row.credit_code for row in new_certs})
+        # A firm registered here has only this chunk's titles: nothing to take away first.
+        aggregates.registered(list(created), {f: t for f, t in titles.items() if f in created})
         aggregates.certified(
-            [cert_ids[(self.firms[r.credit_code].id, r.tier, r.year)] for r in new_certs]
+            [facts.id for facts in new_facts],
+            {f: t for f, t in titles.items() if f not in created},
         )
         events, introduced = [], set()
-        for row in new_certs:
-            firm = self.firms[row.credit_code]
-            cert_id = cert_ids[(firm.id, row.tier, row.year)]
+        for row, facts in zip(new_certs, new_facts, strict=True):
+            firm, cert_id = self.firms[row.credit_code], facts.id
             registered = row.credit_code in new_firms and row.credit_code not in introduced
             introduced.add(row.credit_code)
             data = {

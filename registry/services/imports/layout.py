@@ -127,7 +127,7 @@ def _is_firm(values: dict, cells: list, layout: Layout) -> bool:
         return False
     if not code and (_NOTE.match(name) or name in NOT_FIRMS):
         return False
-    if layout.has("serial") and not code:
+    if not code and layout.has("serial"):
         serial = next(c for c in layout.columns if c.field == "serial")
         texts = [c for c in cells if _text(c)]
         if len(texts) == 1 and not _text(cells[serial.position]):
@@ -138,10 +138,14 @@ def _is_firm(values: dict, cells: list, layout: Layout) -> bool:
 def _rows(
     records: Iterator[tuple[int, list]], layout: Layout, filled_down: tuple[str, ...]
 ) -> Iterator[RawRow]:
-    used = [c for c in layout.columns if c.field not in UNUSED]
+    used = [(c.field, c.position) for c in layout.columns if c.field not in UNUSED]
+    width = max((position for _, position in used), default=-1) + 1
     above: dict[str, object] = {}
     for number, cells in records:
-        values = {c.field: cells[c.position] if c.position < len(cells) else None for c in used}
+        if len(cells) >= width:
+            values = {name: cells[position] for name, position in used}
+        else:  # a short row: the cells it lacks are blank
+            values = {name: cells[p] if p < len(cells) else None for name, p in used}
         if not _is_firm(values, cells, layout):
             continue
         for name in filled_down:

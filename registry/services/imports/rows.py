@@ -53,12 +53,13 @@ class ListRow:
         return {"row": self.number, "name": self.name, "region": self.place.text, "reason": reason}
 
     def certification(self) -> dict:
-        """The certification the row records, as the services write it."""
+        """The certification the row records, as the audit trail shows it (its dates as ISO
+        text already: JSON's C encoder then calls no Python for them)."""
         return {
             "tier": self.tier,
             "year": self.year,
-            "certified_on": self.certified_on,
-            "valid_until": self.valid_until,
+            "certified_on": None if self.certified_on is None else self.certified_on.isoformat(),
+            "valid_until": None if self.valid_until is None else self.valid_until.isoformat(),
             "renewal": self.renewal,
             "document_no": self.document_no,
             "batch": self.batch,
@@ -181,7 +182,7 @@ class RowReader:
 
     def _checked(self, number: int, values: dict, place: Place) -> tuple[ListRow | None, list]:
         """The certification's own rules (dates, the default validity), as a POST checks them."""
-        data = tuple(values.get(name, fact) for name, fact in self.defaults)
+        data = tuple([values.get(name, fact) for name, fact in self.defaults])
         key = ("certification", values["tier"], *data)
         if key not in self.memo:
             try:
@@ -197,7 +198,8 @@ class RowReader:
 
 def _row(number: int, values: dict, place: Place, fields: dict, **more) -> ListRow:
     """A row from its cells (the firm, a revocation's day and reason) and its title's fields."""
-    fields = {**fields, **more}
+    if more:
+        fields = {**fields, **more}
     return ListRow(
         number,
         values.get("name", ""),
