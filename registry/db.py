@@ -56,6 +56,13 @@ def drop_connection() -> None:
         if not database.is_closed():
             database.close()
     except Exception:  # a broken connection may fail to close: forget it all the same
+        forget_connection()
+
+
+def forget_connection() -> None:
+    """Forget this thread's connection without closing it: after a fork, the parent's (closing
+    it would close the parent's too); the next use connects anew."""
+    if database.obj is not None:
         database.obj._state.reset()
 
 

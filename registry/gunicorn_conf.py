@@ -13,6 +13,11 @@ workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 120))  # a 100k-row import takes ~10 s
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 30))  # SIGTERM/HUP: finish
 keepalive = 5
+# The app is loaded once, in the master, and each worker forked from it: a recycled worker
+# starts at once (loading the app takes 0.65 s of CPU, and at thousands of polls a second a
+# worker is recycled every few seconds; bench/RESULTS.md). A new release needs a restart (or
+# USR2): HUP renews the workers with the code the master holds.
+preload_app = True
 # Recycle workers now and then (with jitter, never all at once): a slow leak cannot grow.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 10_000))
 max_requests_jitter = max_requests // 10
@@ -22,3 +27,11 @@ errorlog = "-"
 logger_class = "registry.access_log.JsonAccessLogger"
 # One control socket per user by default: several servers on one machine (tests) would collide.
 control_socket_disable = True
+
+
+def post_fork(server, worker):
+    """A worker never uses a database connection the master may have opened (they would share
+    one socket): it opens its own on first use."""
+    from registry.db import forget_connection
+
+    forget_connection()
