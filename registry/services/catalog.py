@@ -350,10 +350,8 @@ _PLANS = aggregates.VersionedCache(size=64)
 
 
 def plan(plan_id: str) -> Plan:
-    found = _PLANS.get(
-        plan_id,
-        aggregates.version.current(aggregates.version.CATALOG),
-        lambda: Plan.get_or_none(Plan.id == plan_id),
+    found = aggregates.version.per_catalog(
+        _PLANS, plan_id, lambda: Plan.get_or_none(Plan.id == plan_id)
     )
     if found is None:
         raise NotFound(f"no plan {plan_id!r}")

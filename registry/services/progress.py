@@ -61,7 +61,7 @@ _LAYOUTS = VersionedCache(size=256)
 def targets_of(plan: Plan, year: int) -> list[Target]:
     """`_targets_of`, kept per process until the catalog changes."""
     key = ("targets", database.obj.database, plan.id, year)
-    return _LAYOUTS.get(key, version.current(version.CATALOG), lambda: _targets_of(plan, year))
+    return version.per_catalog(_LAYOUTS, key, lambda: _targets_of(plan, year))
 
 
 def _targets_of(plan: Plan, year: int) -> list[Target]:
@@ -184,7 +184,7 @@ def _allocations(plan: Plan, year: int, targets: list[Target]) -> dict[int, dict
         return allocations
 
     key = ("allocations", database.obj.database, plan.id, year)
-    return _LAYOUTS.get(key, version.current(version.CATALOG), load)
+    return version.per_catalog(_LAYOUTS, key, load)
 
 
 class _Year:

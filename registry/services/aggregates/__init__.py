@@ -6,7 +6,7 @@ certifications, however many there are.
 - tallies and upkeep: two small tables, CertificationTally (certifications counted by every
   fact the counting rules read) and HoldingTally (firms beginning and ceasing to hold a tier,
   per day and district). Each write tells upkeep what it changed, after changing it, inside its
-  transaction: `registered(firm_ids)`, `certified(cert_ids)`, `revoked(cert_ids)`,
+  transaction: `registered(titles)`, `certified(cert_ids)`, `revoked(cert_ids)`,
   `moved(firm_id, from_district)`; and a write to the catalog, `catalog_changed()`.
 - counts: annual flows, stocks and statistics at any date, as sums over the tallies.
 - scan: the same answers from the certifications themselves (`registry verify-aggregates`).

@@ -74,10 +74,10 @@ def _changed(before: dict[int, list[Title]], after: dict[int, list[Title]]) -> N
         pending.change.add(change)
 
 
-def registered(firm_ids: list[int], titles: dict[int, list[Title]] | None = None) -> None:
-    """Firms registered in this transaction, with every certification they have now (read,
-    unless the writer gives them: a bulk writer knows what it wrote)."""
-    _changed({}, titles_of_firms(firm_ids) if titles is None else titles)
+def registered(titles: dict[int, list[Title]]) -> None:
+    """Firms registered in this transaction, by id, with every certification they have (their
+    bulk writer knows what it wrote: nothing is read back)."""
+    _changed({}, titles)
 
 
 def certified(cert_ids: list[int], titles: dict[int, list[Title]] | None = None) -> None:

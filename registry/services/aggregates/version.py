@@ -19,9 +19,14 @@ import contextlib
 import os
 import threading
 import time
+from collections.abc import Callable, Hashable
+from typing import TypeVar
 
 from registry.db import after_commit, database, is_sqlite, own_connection
 from registry.models import RegistryVersion
+from registry.services.aggregates.cache import VersionedCache
+
+T = TypeVar("T")
 
 REGISTRY, CATALOG = 1, 2  # the rows: every write; the writes to the catalog
 CHANNEL = "registry_version"  # the notifications of a bump (PostgreSQL)
@@ -122,6 +127,12 @@ def current(row: int = REGISTRY) -> int:
     if watching:
         _watch.keep(row, value)
     return value
+
+
+def per_catalog(cache: VersionedCache, key: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()` once per catalog version: what is computed from the catalog alone (a plan,
+    its targets) is kept across the other writes."""
+    return cache.get(key, current(CATALOG), compute)
 
 
 def increment(row: int = REGISTRY) -> None:

@@ -45,4 +45,4 @@ def insert_certifications(
     them, from the rows themselves (reading a million firms' titles back would cost as much as
     writing them)."""
     bulk_insert(Certification, CERTIFICATION_FIELDS, rows)
-    aggregates.registered(list(districts), titles_of_rows(rows, districts, tiers))
+    aggregates.registered(titles_of_rows(rows, districts, tiers))

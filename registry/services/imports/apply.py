@@ -363,7 +363,7 @@ class Certifier(Applier):
             facts.id = cert_ids[(self.firms[row.credit_code].id, row.tier, row.year)]
         titles = self._titles({row.credit_code for row in new_certs})
         # A firm registered here has only this chunk's titles: nothing to take away first.
-        aggregates.registered(list(created), {f: t for f, t in titles.items() if f in created})
+        aggregates.registered({f: t for f, t in titles.items() if f in created})
         aggregates.certified(
             [facts.id for facts in new_facts],
             {f: t for f, t in titles.items() if f not in created},
