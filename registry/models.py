@@ -1,11 +1,11 @@
 """All tables of the registry, in one place."""
 
 import datetime as dt
-import json
 
+import orjson
 import peewee as pw
 
-from registry.db import database
+from registry.db import database, json_text
 
 
 def utcnow() -> dt.datetime:
@@ -15,15 +15,11 @@ def utcnow() -> dt.datetime:
 class JSONField(pw.TextField):
     """JSON stored as text, the same on SQLite and PostgreSQL."""
 
-    # Dates as ISO text (str() of a date or datetime is its ISO form). One encoder for every
-    # value: json.dumps with options builds a new one each call (bulk imports write 100,000s).
-    encoder = json.JSONEncoder(ensure_ascii=False, default=str)
-
     def db_value(self, value):
-        return None if value is None else self.encoder.encode(value)
+        return None if value is None else json_text(value)
 
     def python_value(self, value):
-        return None if value is None else json.loads(value)
+        return None if value is None else orjson.loads(value)
 
 
 class BaseModel(pw.Model):

@@ -750,3 +750,41 @@ def test_an_xlsx_export_reimported_is_unchanged(app, client, auth, register, cer
     assert counts_of(response.json) == (certifications, 0, 0, certifications)
     assert response.json["conflicts"] == []
     assert written(app) == before
+
+
+def test_an_imports_ids_are_given_before_its_rows_and_never_collide(app):
+    """An import gives the rows it writes their keys (db.new_ids) instead of reading them back:
+    keys given out twice in one transaction, before either batch is written, are distinct; a
+    firm registered the ordinary way afterwards takes a key of its own (on PostgreSQL the
+    sequence has moved past them)."""
+    from registry.db import new_ids, write_transaction
+    from registry.models import utcnow
+    from registry.services.enterprises import register_many
+
+    def firms(seeds):
+        now = utcnow()
+        return [
+            (make_code(s), f"新乡市编号{s}有限公司", DISTRICT, None, now, now, 1) for s in seeds
+        ]
+
+    with app.app_context():
+        with pytest.raises(RuntimeError):
+            new_ids(Enterprise, 1)  # only inside a write transaction
+        with write_transaction():
+            first, second = new_ids(Enterprise, 3), new_ids(Enterprise, 2)
+            assert len(set(first) | set(second)) == 5
+            register_many(firms(["id-a", "id-b", "id-c"]), ids=first)
+            register_many(firms(["id-d", "id-e"]), ids=second)
+        stored = dict(Enterprise.select(Enterprise.credit_code, Enterprise.id).tuples())
+        assert [stored[make_code(s)] for s in ("id-a", "id-b", "id-c")] == first
+        assert [stored[make_code(s)] for s in ("id-d", "id-e")] == second
+        (row,) = firms(["id-f"])
+        later = Enterprise.create(
+            credit_code=row[0],
+            name=row[1],
+            district=DISTRICT,
+            created_at=row[4],
+            updated_at=row[5],
+            version=1,
+        )
+        assert later.id > max(first + second)

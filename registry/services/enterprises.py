@@ -137,17 +137,21 @@ BULK_FIELDS = (
 )
 
 
-def register_many(rows: list[tuple], name_keys: list[str] | None = None) -> None:
+def register_many(
+    rows: list[tuple], name_keys: list[str] | None = None, *, ids: list[int] | None = None
+) -> None:
     """Bulk registration (imports, demo data): rows in the order of BULK_FIELDS, each already
     checked; the caller records the audit events. `name_keys`: the names folded (name_key),
-    when the caller has them already."""
+    when the caller has them already; `ids`: their primary keys, when the caller gives them
+    (`db.new_ids`)."""
     if name_keys is None:
         name_keys = [name_key(row[1]) for row in rows]
-    bulk_insert(
-        Enterprise,
-        [*BULK_FIELDS, Enterprise.name_key],
-        [(*row, key) for row, key in zip(rows, name_keys, strict=True)],
-    )
+    fields = [*BULK_FIELDS, Enterprise.name_key]
+    rows = [(*row, key) for row, key in zip(rows, name_keys, strict=True)]
+    if ids is not None:
+        fields.insert(0, Enterprise.id)
+        rows = [(id_, *row) for id_, row in zip(ids, rows, strict=True)]
+    bulk_insert(Enterprise, fields, rows)
 
 
 def touch(enterprise_id: int) -> None:

@@ -10,15 +10,16 @@ the certification is recorded with a warning.
 
 A real import writes inside the caller's write transaction; a dry run decides the same things
 inside a read snapshot and writes nothing. Both see the firms and certifications of earlier
-rows: a real import finds them in the database, a dry run keeps those of the firms that come
-again in the list (and only those: its memory is bounded by the chunk, not by the list).
+rows the same way: they keep those of the firms that come again in the list (and only those:
+memory is bounded by the chunk, not by the list), and a real import gives what it writes its
+ids (db.new_ids) instead of reading them back.
 """
 
 import datetime as dt
 from collections.abc import Container
 from dataclasses import dataclass
 
-from registry.db import bulk_insert, bump_versions, last_id, rows_after, rows_where_in
+from registry.db import bulk_insert, bump_versions, new_ids, rows_where_in
 from registry.models import Certification, Enterprise, FormerName, Tier, utcnow
 from registry.services import aggregates, audit, enterprises, scope
 from registry.services.aggregates.tallies import Title, levels_by_tier
@@ -169,12 +170,9 @@ class Applier:
             )
 
     def _done_with_chunk(self) -> None:
-        """Memory stays bounded by the chunk: a real import's later chunks find what it wrote
-        in the database; a dry run keeps only the firms that come again in the list."""
-        if self.write:
-            self.firms.clear()
-            self.history.clear()
-            return
+        """Memory stays bounded by the chunk: only the firms that come again in the list are
+        kept, with their titles (and, once written, their ids), for the later rows that name
+        them; nothing is read back."""
         for code in [code for code in self.firms if code not in self.repeats]:
             del self.firms[code]
             self.history.pop(code, None)
@@ -316,51 +314,38 @@ class Certifier(Applier):
     ) -> None:
         """Insert the chunk's new firms and certifications, and one audit event per row."""
         if new_firms:
-            before = last_id(Enterprise)
+            ids = new_ids(Enterprise, len(new_firms))
+            for firm, firm_id in zip(new_firms.values(), ids, strict=True):
+                firm.id = firm_id
             enterprises.register_many(
                 [
                     (code, f.name, f.district, f.industry_chain, self.stamp, self.stamp, 1)
                     for code, f in new_firms.items()
                 ],
                 [f.name_keys[0] for f in new_firms.values()],  # folded once, when read
+                ids=ids,
             )
-            # Their ids: a range of the key (a list of 2,000 codes costs several times more).
-            for code, firm_id in rows_after([Enterprise.credit_code, Enterprise.id], before):
-                if code in new_firms:
-                    new_firms[code].id = firm_id
         if not new_certs:
             return
+        for facts, cert_id in zip(new_facts, new_ids(Certification, len(new_facts)), strict=True):
+            facts.id = cert_id
         bulk_insert(
             Certification,
             [
+                Certification.id,
                 Certification.enterprise,
                 *(getattr(Certification, c) for c in WRITTEN),
                 Certification.created_at,
             ],
             [
-                (self.firms[r.credit_code].id, *(getattr(r, c) for c in WRITTEN), self.stamp)
-                for r in new_certs
+                (f.id, self.firms[r.credit_code].id, *(getattr(r, c) for c in WRITTEN), self.stamp)
+                for r, f in zip(new_certs, new_facts, strict=True)
             ],
         )
-        touched = list({self.firms[r.credit_code].id for r in new_certs})
         # New firms start at version 1; known ones changed (a new certification): a new ETag.
         created = {f.id for f in new_firms.values()}
+        touched = {self.firms[r.credit_code].id for r in new_certs}
         bump_versions(Enterprise, [i for i in touched if i not in created], self.now)
-        cert_ids = {
-            (enterprise_id, tier, year): cert_id
-            for cert_id, enterprise_id, tier, year in rows_where_in(
-                [
-                    Certification.id,
-                    Certification.enterprise,
-                    Certification.tier,
-                    Certification.year,
-                ],
-                Certification.enterprise,
-                touched,
-            )
-        }
-        for row, facts in zip(new_certs, new_facts, strict=True):
-            facts.id = cert_ids[(self.firms[row.credit_code].id, row.tier, row.year)]
         titles = self._titles({row.credit_code for row in new_certs})
         # A firm registered here has only this chunk's titles: nothing to take away first.
         aggregates.registered({f: t for f, t in titles.items() if f in created})
