@@ -155,11 +155,12 @@ def _sql_of(build: Callable[..., pw.Query], sqlite: bool, args: tuple) -> tuple[
     return sql, tuple(params)
 
 
-def bulk_insert(model, fields: list, rows: list[tuple]) -> None:
+def bulk_insert(model, fields: list, rows: list[tuple], *, converted: bool = False) -> None:
     """Insert many rows with one prepared statement (executemany).
 
     peewee builds SQL for each value of `insert_many`, which costs more than the database's own
-    work for large loads; here the values go straight to the driver, converted by each field.
+    work for large loads; here the values go straight to the driver, converted by each field
+    (unless the caller has `converted` them already).
     """
     if not rows:
         return
@@ -169,7 +170,7 @@ def bulk_insert(model, fields: list, rows: list[tuple]) -> None:
     sql = f"INSERT INTO {_quoted(model._meta.table_name)} ({columns}) VALUES ({marks})"
     # Only fields of our own types need converting (JSON); the drivers take the rest as is.
     custom = [i for i, f in enumerate(fields) if type(f).__module__ != "peewee"]
-    if custom:
+    if custom and not converted:
         rows = [list(row) for row in rows]
         for row in rows:
             for i in custom:

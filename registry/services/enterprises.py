@@ -144,6 +144,13 @@ def register_many(
     checked; the caller records the audit events. `name_keys`: the names folded (name_key),
     when the caller has them already; `ids`: their primary keys, when the caller gives them
     (`db.new_ids`)."""
+    bulk_insert(Enterprise, *bulk_rows(rows, name_keys, ids))
+
+
+def bulk_rows(
+    rows: list[tuple], name_keys: list[str] | None = None, ids: list[int] | None = None
+) -> tuple[list, list[tuple]]:
+    """`register_many`'s insert, built (its fields and rows) but not run."""
     if name_keys is None:
         name_keys = [name_key(row[1]) for row in rows]
     fields = [*BULK_FIELDS, Enterprise.name_key]
@@ -151,7 +158,7 @@ def register_many(
     if ids is not None:
         fields.insert(0, Enterprise.id)
         rows = [(id_, *row) for id_, row in zip(ids, rows, strict=True)]
-    bulk_insert(Enterprise, fields, rows)
+    return fields, rows
 
 
 def touch(enterprise_id: int) -> None:

@@ -7,16 +7,19 @@ certifications, however many there are.
   fact the counting rules read) and HoldingTally (firms beginning and ceasing to hold a tier,
   per day and district). Each write tells upkeep what it changed, after changing it, inside its
   transaction: `registered(titles)`, `certified(cert_ids)`, `revoked(cert_ids)`,
-  `moved(firm_id, from_district)`; and a write to the catalog, `catalog_changed()`.
+  `moved(firm_id, from_district)` (or, for a bulk writer that knows the titles before and
+  after, `add(change(before, after))`); and a write to the catalog, `catalog_changed()`.
 - counts: annual flows, stocks and statistics at any date, as sums over the tallies.
 - scan: the same answers from the certifications themselves (`registry verify-aggregates`).
 """
 
 from registry.services.aggregates.cache import VersionedCache
 from registry.services.aggregates.upkeep import (
+    add,
     bump,
     catalog_changed,
     certified,
+    change,
     moved,
     rebuild,
     registered,
@@ -26,9 +29,11 @@ from registry.services.aggregates.version import current
 
 __all__ = [
     "VersionedCache",
+    "add",
     "bump",
     "catalog_changed",
     "certified",
+    "change",
     "current",
     "moved",
     "rebuild",

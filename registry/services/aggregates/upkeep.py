@@ -63,15 +63,25 @@ def catalog_changed() -> None:
         pending.catalog = True
 
 
-def _changed(before: dict[int, list[Title]], after: dict[int, list[Title]]) -> None:
-    """Record what the write changed: the firms' share after minus their share before."""
-    change = shares(after)
-    change.add(shares(before), sign=-1)
+def change(before: dict[int, list[Title]], after: dict[int, list[Title]]) -> Share:
+    """What a write changes in the tallies: the firms' share after minus their share before
+    (computed anywhere; `add` records it in the write's transaction)."""
+    found = shares(after)
+    found.add(shares(before), sign=-1)
+    return found
+
+
+def add(found: Share) -> None:
+    """Record a change (`change`) in the open write transaction's tallies (or at once)."""
     pending = _pending()
     if pending is None:
-        apply(change)
+        apply(found)
     else:
-        pending.change.add(change)
+        pending.change.add(found)
+
+
+def _changed(before: dict[int, list[Title]], after: dict[int, list[Title]]) -> None:
+    add(change(before, after))
 
 
 def registered(titles: dict[int, list[Title]]) -> None:

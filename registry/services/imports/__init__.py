@@ -5,7 +5,8 @@
 3. the list's facts (facts.py): from parameters, the title and columns; one error if missing;
 4. reading each row (rows.py): cells into values, the facts filled in, the row placed;
 5. identifying firms (firms.py): by credit code or name; rows skipped or left unresolved;
-6. applying (apply.py): every row in one write transaction, or none of them.
+6. applying (apply.py): every row in one write transaction, or none of them; a large list
+   on SQLite is decided in a child process while this one writes (pipeline.py).
 
 Steps 1 to 5 finish before any write transaction begins, so a slow, large or bad upload holds
 no lock; a dry run takes none at all. Any bad row, unresolved name or row outside a bureau's
@@ -21,6 +22,7 @@ from registry.services import scope
 from registry.services.audit import Actor
 from registry.services.certifications import tiers_by_key
 from registry.services.errors import Forbidden, ImportRejected, Invalid
+from registry.services.imports import pipeline
 from registry.services.imports.apply import Certifier
 from registry.services.imports.facts import REVOKE, HowToGive, query_parameter, read_facts
 from registry.services.imports.firms import (
@@ -280,14 +282,21 @@ def _apply(actor, chunks, rows, result, tiers, only, options, on_progress, *, dr
     kind = Revoker if revocations else Certifier
     applier = kind(actor, result, tiers, write=not dry, only_districts=only, repeats=rows.repeats)
     total = len(rows)
+
+    def progress(done: int) -> None:
+        if on_progress:
+            on_progress(done, total)
+
     try:
         with read_snapshot() if dry else write_transaction():
-            done = 0
-            for chunk in chunks:
-                applier.apply(chunk)
-                done += len(chunk)
-                if on_progress:
-                    on_progress(done, total)
+            if pipeline.forks(applier, total):
+                pipeline.apply_forked(applier, chunks, progress)
+            else:
+                done = 0
+                for chunk in chunks:
+                    applier.apply(chunk)
+                    done += len(chunk)
+                    progress(done)
             if applier.forbidden or result["errors"]:
                 raise _Discard
     except _Discard:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from registry.db import bulk_insert, bump_versions, new_ids, rows_where_in
 from registry.models import Certification, Enterprise, FormerName, Tier, utcnow
 from registry.services import aggregates, audit, enterprises, scope
-from registry.services.aggregates.tallies import Title, levels_by_tier
+from registry.services.aggregates.tallies import Share, Title, levels_by_tier
 from registry.services.audit import Actor
 from registry.services.certifications import violation
 from registry.services.imports.regions import DISTRICT
@@ -94,6 +94,7 @@ class Applier:
         self.first_titles: dict[tuple, str | None] = {}  # (tier, day, renewal) → violation
         self.now = utcnow()
         self.stamp = self.now.isoformat(" ")  # as the column stores it, converted once
+        self.new_ids = new_ids  # the ids of rows written (a pipeline's child counts its own)
 
     def _error(self, row: ListRow, field: str, message: str) -> None:
         columns = (self.result["list"] or {}).get("columns", {})
@@ -186,6 +187,13 @@ class Certifier(Applier):
 
     def apply(self, rows: list[ListRow]) -> None:
         """Decide, and (for a real import) write, one chunk of rows."""
+        writes = self.decide(rows)
+        if writes is not None:
+            writes.write()
+
+    def decide(self, rows: list[ListRow]) -> "Writes | None":
+        """One chunk of rows decided: the outcomes in the result, and (for a real import) what
+        the database gets, with the ids it gives (nothing is written here)."""
         self._load(list({row.credit_code for row in rows}))
         new_firms: dict[str, Firm] = {}
         new_certs: list[ListRow] = []
@@ -223,9 +231,9 @@ class Certifier(Applier):
                 self._outcome(row, firm, "conflict" if changed else "unchanged", registers)
         self.result["created_enterprises"] += len(new_firms)
         self.result["created_certifications"] += len(new_certs)
-        if self.write:
-            self._write(new_firms, new_certs, new_facts)
+        writes = self._writes(new_firms, new_certs, new_facts) if self.write else None
         self._done_with_chunk()
+        return writes
 
     def _new_firm(self, row: ListRow) -> Firm | None:
         """The firm a row registers, or None (and an error) when the row cannot."""
@@ -309,50 +317,31 @@ class Certifier(Applier):
             ]
         return titles
 
-    def _write(
+    def _writes(
         self, new_firms: dict[str, Firm], new_certs: list[ListRow], new_facts: list[Facts]
-    ) -> None:
-        """Insert the chunk's new firms and certifications, and one audit event per row."""
-        if new_firms:
-            ids = new_ids(Enterprise, len(new_firms))
-            for firm, firm_id in zip(new_firms.values(), ids, strict=True):
-                firm.id = firm_id
-            enterprises.register_many(
-                [
-                    (code, f.name, f.district, f.industry_chain, self.stamp, self.stamp, 1)
-                    for code, f in new_firms.items()
-                ],
-                [f.name_keys[0] for f in new_firms.values()],  # folded once, when read
-                ids=ids,
-            )
-        if not new_certs:
-            return
-        for facts, cert_id in zip(new_facts, new_ids(Certification, len(new_facts)), strict=True):
+    ) -> "Writes | None":
+        """The chunk's new firms and certifications with their ids, the tallies' change, and
+        one audit event per row."""
+        if not new_certs:  # (a new firm comes with its first title)
+            return None
+        ids = self.new_ids(Enterprise, len(new_firms))
+        for firm, firm_id in zip(new_firms.values(), ids, strict=True):
+            firm.id = firm_id
+        for facts, cert_id in zip(
+            new_facts, self.new_ids(Certification, len(new_facts)), strict=True
+        ):
             facts.id = cert_id
-        bulk_insert(
-            Certification,
-            [
-                Certification.id,
-                Certification.enterprise,
-                *(getattr(Certification, c) for c in WRITTEN),
-                Certification.created_at,
-            ],
-            [
-                (f.id, self.firms[r.credit_code].id, *(getattr(r, c) for c in WRITTEN), self.stamp)
-                for r, f in zip(new_certs, new_facts, strict=True)
-            ],
-        )
         # New firms start at version 1; known ones changed (a new certification): a new ETag.
-        created = {f.id for f in new_firms.values()}
+        created = set(ids)
         touched = {self.firms[r.credit_code].id for r in new_certs}
-        bump_versions(Enterprise, [i for i in touched if i not in created], self.now)
-        titles = self._titles({row.credit_code for row in new_certs})
+        after = self._titles({row.credit_code for row in new_certs})
         # A firm registered here has only this chunk's titles: nothing to take away first.
-        aggregates.registered({f: t for f, t in titles.items() if f in created})
-        aggregates.certified(
-            [facts.id for facts in new_facts],
-            {f: t for f, t in titles.items() if f not in created},
-        )
+        new = {facts.id for facts in new_facts}
+        before = {
+            firm: [t for t in titles if t.id not in new]
+            for firm, titles in after.items()
+            if firm not in created
+        }
         events, introduced = [], set()
         for row, facts in zip(new_certs, new_facts, strict=True):
             firm, cert_id = self.firms[row.credit_code], facts.id
@@ -374,5 +363,55 @@ class Certifier(Applier):
             }
             subject = f"enterprise/{row.credit_code}/certification/{cert_id}"
             events.append(("import.row", subject, firm.district, data))
+        firm_fields, firm_rows = enterprises.bulk_rows(
+            [
+                (code, f.name, f.district, f.industry_chain, self.stamp, self.stamp, 1)
+                for code, f in new_firms.items()
+            ],
+            [f.name_keys[0] for f in new_firms.values()],  # folded once, when read
+            ids,
+        )
+        return Writes(
+            firm_fields=[field.name for field in firm_fields],
+            firms=firm_rows,
+            certifications=[
+                (f.id, self.firms[r.credit_code].id, *(getattr(r, c) for c in WRITTEN), self.stamp)
+                for r, f in zip(new_certs, new_facts, strict=True)
+            ],
+            touched=[i for i in touched if i not in created],
+            moment=self.now,
+            tallies=aggregates.change(before, after),
+            events=audit.event_rows(self.actor, events),
+        )
+
+
+CERTIFICATION_COLUMNS = [
+    Certification.id,
+    Certification.enterprise,
+    *(getattr(Certification, c) for c in WRITTEN),
+    Certification.created_at,
+]
+
+
+@dataclass(slots=True)
+class Writes:
+    """A chunk's writes as decided, rows ready for the database: they can be decided in one
+    process and written in another (pipeline.py); `write` runs them in the open write
+    transaction."""
+
+    firm_fields: list[str]  # names: fields themselves would pickle their model with them
+    firms: list[tuple]  # enterprises.bulk_rows
+    certifications: list[tuple]  # in the order of CERTIFICATION_COLUMNS
+    touched: list[int]  # firms registered before whose version moves
+    moment: dt.datetime
+    tallies: Share
+    events: list[tuple]  # audit.event_rows
+
+    def write(self) -> None:
+        """Insert the new firms and certifications, and one audit event per row."""
+        bulk_insert(Enterprise, [getattr(Enterprise, f) for f in self.firm_fields], self.firms)
+        bulk_insert(Certification, CERTIFICATION_COLUMNS, self.certifications)
+        bump_versions(Enterprise, self.touched, self.moment)
+        aggregates.add(self.tallies)
         # One audit event per row written, in one insert (rolled back with the rest).
-        audit.record_many(self.actor, events)
+        audit.insert_rows(self.events)
