@@ -8,7 +8,8 @@ bench/work/):
   (a) the bare route, wrk: the baseline, measured before and after each figure below;
   (b) GET /plans/{id}/progress answered 200 (a screen without an ETag), wrk;
   (c) the same answered 304 (If-None-Match), wrk;
-  (d) the first poll after a write (POST /enterprises, then one GET): median of rounds;
+  (d) the first poll after a write (POST /enterprises, then one GET): median of rounds, taken
+      by every size in turn (all served at once);
   (g) (b) while a writer does 5 writes a second (registrations and certifications), beside
       (b) again;
   (h) writes a second from 8 concurrent writers, each write a registration or a certification;
@@ -342,57 +343,95 @@ def raw_counts(url: str, day: dt.date) -> dict:
     return dict(rows)
 
 
-def measure(engine, size: int, args, bare: Server) -> dict:
-    url = engine.fresh(size)
-    admin = registry(url, "create-token", "--role", "admin", "--name", "bench").split()[-1]
-    screen = registry(url, "create-token", "--role", "dashboard", "--name", "screen").split()[-1]
-    server = Server("wsgi:app", url, args.workers).wait("/api/v1/health")
-    poll = f"{server.base}/api/v1/plans/{PLAN}/progress?year={YEAR}"
-    auth = {"Authorization": f"Bearer {screen}"}
-    row: dict = {"engine": engine.name, "size": size, "runs": []}
-    try:
+class Measured:
+    """One size of one engine, served as `make run` serves it, and what was measured of it."""
+
+    def __init__(self, engine, size: int, args):
+        url = engine.fresh(size)
+        self.admin = registry(url, "create-token", "--role", "admin", "--name", "bench").split()[-1]
+        screen = registry(url, "create-token", "--role", "dashboard", "--name", "screen")
+        self.server = Server("wsgi:app", url, args.workers).wait("/api/v1/health")
+        self.poll = f"{self.server.base}/api/v1/plans/{PLAN}/progress?year={YEAR}"
+        self.auth = {"Authorization": f"Bearer {screen.split()[-1]}"}
+        self.url, self.args = url, args
+        self.row: dict = {"engine": engine.name, "size": size, "runs": []}
+        self.name = f"{engine.name} {size:,}"
+        # (d): codes of its own (the writers of (g) draw theirs from other seeds): every write
+        # lands.
+        self.first_polls: list[float] = []
+        self.writer = Writer(self.server.base, self.admin, 1, seed=f"first-poll-{size}")
+        self.code, self.etag, self.row["after_write_stale"] = None, None, 0
+
+    def polling(self, bare: Server) -> None:
+        """(b), (c) and (g), each round between bare runs (a); the numbers checked first."""
+        args, auth, poll, row = self.args, self.auth, self.poll, self.row
         status, headers, body = call(poll, auth)
         assert status == 200, body
         answer = json.loads(body)
         served = {r["tier"]: r["achieved"] for r in answer["targets"] if r["kind"] == "annual"}
-        scanned = raw_counts(url, dt.date.fromisoformat(answer["as_of"]))
+        scanned = raw_counts(self.url, dt.date.fromisoformat(answer["as_of"]))
         assert all(scanned.get(t, 0) == n for t, n in served.items() if t), (served, scanned)
         row["numbers"] = {t: n for t, n in served.items() if n}
         conditional = {**auth, "If-None-Match": headers["ETag"]}
         for repeat in range(args.repeats):
-            log(f"{engine.name} {size:,}: polling, round {repeat + 1} of {args.repeats}")
+            log(f"{self.name}: polling, round {repeat + 1} of {args.repeats}")
             run = {"a": [wrk(f"{bare.base}/bare", {}, args)]}
             run["b"] = wrk(poll, auth, args)
             run["a"].append(wrk(f"{bare.base}/bare", {}, args))
             run["c"] = wrk(poll, conditional, args)
             run["a"].append(wrk(f"{bare.base}/bare", {}, args))
-            with Writer(server.base, admin, args.write_rate, seed=size + repeat) as writer:
+            seed = self.row["size"] + repeat
+            with Writer(self.server.base, self.admin, args.write_rate, seed=seed) as writer:
                 run["g"] = wrk(poll, auth, args)
             run["g_writes"] = len(writer.statuses) / writer.seconds
             run["g_failed"] = sum(s not in (200, 201) for s in writer.statuses)
             run["b2"] = wrk(poll, auth, args)
             row["runs"].append(run)
-        log(f"{engine.name} {size:,}: (d) the first poll after a write, {args.rounds} rounds")
-        # Codes of its own (the writers above drew theirs from other seeds): every write lands.
-        after, writer = [], Writer(server.base, admin, 1, seed=f"first-poll-{size}")
-        code, etag, row["after_write_stale"] = None, None, 0
+
+    def first_poll(self) -> None:
+        """(d), one round: a write, then one poll, timed."""
+        self.code = self.writer.write(self.code)
+        assert self.writer.statuses[-1] == 201, (
+            f"bench: a write failed ({self.writer.statuses[-1]})"
+        )
+        started = time.perf_counter()
+        status, answered, _ = call(self.poll, self.auth)
+        self.first_polls.append(time.perf_counter() - started)
+        assert status == 200
+        # Every write bumps the version: an ETag seen before is an answer from before it.
+        self.row["after_write_stale"] += answered["ETag"] == self.etag
+        self.etag = answered["ETag"]
+
+    def finish(self) -> None:
+        after = sorted(self.first_polls)
+        self.row["after_write_ms"] = statistics.median(after) * 1000
+        self.row["after_write_p90_ms"] = after[int(0.9 * len(after))] * 1000
+        log(f"{self.name}: (h) writes a second, 8 writers")
+        self.row["writes_per_s"] = concurrent_writes(
+            self.server.base, self.admin, 8, self.args.seconds
+        )
+
+
+def measure(engine, sizes: list[int], args, bare: Server) -> list[dict]:
+    """Every size of one engine, each on a server of its own, all up at once: (d) goes round
+    the sizes in turn, so that the ratio of its medians compares sizes under the same noise
+    (measured one size after another, minutes apart, a noisy machine moved it by half)."""
+    measured: list[Measured] = []
+    try:
+        for size in sizes:
+            measured.append(Measured(engine, size, args))
+        for one in measured:
+            one.polling(bare)
+        log(f"{engine.name}: (d) the first poll after a write, {args.rounds} rounds, sizes in turn")
         for _ in range(args.rounds):
-            code = writer.write(code)
-            assert writer.statuses[-1] == 201, f"bench: a write failed ({writer.statuses[-1]})"
-            started = time.perf_counter()
-            status, answered, _ = call(poll, auth)
-            after.append(time.perf_counter() - started)
-            assert status == 200
-            # Every write bumps the version: an ETag seen before is an answer from before it.
-            row["after_write_stale"] += answered["ETag"] == etag
-            etag = answered["ETag"]
-        row["after_write_ms"] = statistics.median(after) * 1000
-        row["after_write_p90_ms"] = sorted(after)[int(0.9 * len(after))] * 1000
-        log(f"{engine.name} {size:,}: (h) writes a second, 8 writers")
-        row["writes_per_s"] = concurrent_writes(server.base, admin, 8, args.seconds)
+            for one in measured:
+                one.first_poll()
+        for one in measured:
+            one.finish()
     finally:
-        server.stop()
-    return row
+        for one in measured:
+            one.server.stop()
+    return [one.row for one in measured]
 
 
 def profile(url: str, args, *, front: bool) -> dict:
@@ -627,8 +666,7 @@ def main() -> None:
     rows, profiles = [], {}
     try:
         for engine in engines:
-            for size in sizes:
-                rows.append(measure(engine, size, args, bare))
+            rows += measure(engine, sizes, args, bare)
         first = engines[0]
         for front, label in ((True, "in front of the app"), (False, "through the app")):
             log(f"profile: polls answered {label}")
