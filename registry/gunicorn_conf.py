@@ -10,7 +10,7 @@ import os
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 # Sync workers: the app's work is short queries; 2 per core plus one, as gunicorn's docs advise.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", 120))  # a 100k-row import takes ~7 s
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 120))  # a 100k-row import takes 7-10 s
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 30))  # SIGTERM/HUP: finish
 keepalive = 5
 # The app is loaded once, in the master, and each worker forked from it: a recycled worker
