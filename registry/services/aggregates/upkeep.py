@@ -94,10 +94,14 @@ def certified(cert_ids: list[int], titles: dict[int, list[Title]] | None = None)
     """Certifications recorded in this transaction (call after inserting them), with every
     certification their firms have now (read, unless the writer gives them: an import knows
     what it loaded and wrote)."""
+    add(certified_change(cert_ids, titles_beside(cert_ids) if titles is None else titles))
+
+
+def certified_change(cert_ids: list[int], titles: dict[int, list[Title]]) -> Share:
+    """What certifications `cert_ids` change, their firms' titles now being `titles`."""
     new = set(cert_ids)
-    after = titles_beside(cert_ids) if titles is None else titles
-    before = {firm: [t for t in titles if t.id not in new] for firm, titles in after.items()}
-    _changed(before, after)
+    before = {firm: [t for t in held if t.id not in new] for firm, held in titles.items()}
+    return change(before, titles)
 
 
 def revoked(cert_ids: list[int]) -> None:

@@ -335,13 +335,6 @@ class Certifier(Applier):
         created = set(ids)
         touched = {self.firms[r.credit_code].id for r in new_certs}
         after = self._titles({row.credit_code for row in new_certs})
-        # A firm registered here has only this chunk's titles: nothing to take away first.
-        new = {facts.id for facts in new_facts}
-        before = {
-            firm: [t for t in titles if t.id not in new]
-            for firm, titles in after.items()
-            if firm not in created
-        }
         events, introduced = [], set()
         for row, facts in zip(new_certs, new_facts, strict=True):
             firm, cert_id = self.firms[row.credit_code], facts.id
@@ -380,7 +373,7 @@ class Certifier(Applier):
             ],
             touched=[i for i in touched if i not in created],
             moment=self.now,
-            tallies=aggregates.change(before, after),
+            tallies=aggregates.certified_change([f.id for f in new_facts], after),
             events=audit.event_rows(self.actor, events),
         )
 
