@@ -116,6 +116,15 @@ def firm_share(titles: list[Title], share: Share | None = None) -> Share:
     """One firm's share of the tables (its titles all name its one district), added to
     `share` when given."""
     share = Share.empty() if share is None else share
+    if len(titles) == 1:  # most firms: one title, its own span, nothing taken over
+        (title,) = titles
+        share.counts[count_key(title)] += 1
+        last = last_day(title)
+        if title.certified_on <= last:
+            for level in title.levels:
+                share.starts[(level, title.certified_on, title.district)] += 1
+                share.ends[(level, last, title.district)] += 1
+        return share
     spans: dict[str, list[tuple[dt.date, dt.date]]] = {}
     for title in titles:
         share.counts[count_key(title)] += 1

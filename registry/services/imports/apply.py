@@ -333,16 +333,31 @@ class Certifier(Applier):
             facts.id = cert_id
         # New firms start at version 1; known ones changed (a new certification): a new ETag.
         created = set(ids)
-        touched = {self.firms[r.credit_code].id for r in new_certs}
-        after = self._titles({row.credit_code for row in new_certs})
-        events, introduced = [], set()
+        touched, events, certifications, introduced = set(), [], [], set()
+        stamp = self.stamp
         for row, facts in zip(new_certs, new_facts, strict=True):
-            firm, cert_id = self.firms[row.credit_code], facts.id
-            registered = row.credit_code in new_firms and row.credit_code not in introduced
-            introduced.add(row.credit_code)
+            code, cert_id = row.credit_code, facts.id
+            firm = self.firms[code]
+            touched.add(firm.id)
+            registered = code in new_firms and code not in introduced
+            introduced.add(code)
+            certifications.append(
+                (
+                    cert_id,
+                    firm.id,
+                    row.tier,
+                    row.year,
+                    row.certified_on,
+                    row.valid_until,
+                    row.renewal,
+                    row.document_no,
+                    row.batch,
+                    stamp,
+                )
+            )
             data = {
                 "row": row.number,
-                "credit_code": row.credit_code,
+                "credit_code": code,
                 "registered": registered,
                 "found_by": row.found_by,
                 # The firm as it stands, so the trail alone can place the certification.
@@ -354,11 +369,11 @@ class Certifier(Applier):
                 },
                 "certification": {"id": cert_id, **row.certification()},
             }
-            subject = f"enterprise/{row.credit_code}/certification/{cert_id}"
+            subject = f"enterprise/{code}/certification/{cert_id}"
             events.append(("import.row", subject, firm.district, data))
         firm_fields, firm_rows = enterprises.bulk_rows(
             [
-                (code, f.name, f.district, f.industry_chain, self.stamp, self.stamp, 1)
+                (code, f.name, f.district, f.industry_chain, stamp, stamp, 1)
                 for code, f in new_firms.items()
             ],
             [f.name_keys[0] for f in new_firms.values()],  # folded once, when read
@@ -367,18 +382,17 @@ class Certifier(Applier):
         return Writes(
             firm_fields=[field.name for field in firm_fields],
             firms=firm_rows,
-            certifications=[
-                (f.id, self.firms[r.credit_code].id, *(getattr(r, c) for c in WRITTEN), self.stamp)
-                for r, f in zip(new_certs, new_facts, strict=True)
-            ],
+            certifications=certifications,
             touched=[i for i in touched if i not in created],
             moment=self.now,
-            tallies=aggregates.certified_change([f.id for f in new_facts], after),
+            tallies=aggregates.certified_change(
+                [f.id for f in new_facts], self._titles(introduced)
+            ),
             events=audit.event_rows(self.actor, events),
         )
 
 
-CERTIFICATION_COLUMNS = [
+CERTIFICATION_COLUMNS = [  # the order of the rows `_writes` builds
     Certification.id,
     Certification.enterprise,
     *(getattr(Certification, c) for c in WRITTEN),
