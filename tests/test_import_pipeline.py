@@ -1,7 +1,10 @@
-"""A large list decided in a child process and written in this one (imports/pipeline.py): the
-same answer and the same registry as one process gives, and nothing written when the child
-fails. Small chunks and no minimum size make a short list take the pipeline."""
+"""A large list read and decided in a child process and written in this one
+(imports/pipeline.py): the same answer and the same registry as one process gives, and nothing
+written when the child fails or the list is refused in a later chunk. Small chunks and no
+minimum size make a short list take the pipeline."""
 
+import io
+import json
 import os
 
 import pytest
@@ -21,10 +24,11 @@ from registry.services.aggregates import scan
 from registry.services.imports import apply, pipeline, rowspool
 from tests.conftest import OTHER_DISTRICT, bearer, make_code
 from tests.databases import ON_POSTGRES, fresh_url
-from tests.test_imports import post_rows, row, written
+from tests.test_imports import post_list, post_rows, row, written
 
 KNOWN = make_code("pipeline-known")
 KNOWN_NAME = "新乡市流水线已登记有限公司"
+TITLE = {"tier": "innovative_sme", "year": 2023, "certified_on": "2023-06-28"}
 
 # Rows in chunks of three: firms that come again chunks later (a higher tier, the same title,
 # another name), a firm registered before the list (by code, then by name only), a firm of
@@ -47,7 +51,7 @@ ROWS = [
 @pytest.fixture
 def pipelined(monkeypatch):
     monkeypatch.setattr(rowspool, "CHUNK", 3)
-    monkeypatch.setattr(pipeline, "MIN_ROWS", 0)
+    monkeypatch.setattr(pipeline, "MIN_BYTES", 0)
 
 
 def _app(tmp_path, name: str):
@@ -111,8 +115,8 @@ def test_a_list_decided_in_a_child_process_writes_what_one_process_writes(
 
     monkeypatch.setattr(pipeline, "apply_forked", counted)
     answers, registries = {}, {}
-    for way, min_rows in (("one process", 10**9), ("pipeline", 0)):
-        monkeypatch.setattr(pipeline, "MIN_ROWS", min_rows)
+    for way, min_bytes in (("one process", 10**9), ("pipeline", 0)):
+        monkeypatch.setattr(pipeline, "MIN_BYTES", min_bytes)
         app, client, admin = _app(tmp_path, way.replace(" ", "-"))
         response = post_rows(client, admin, ROWS)
         assert response.status_code == 200, response.json
@@ -177,3 +181,119 @@ def test_rows_beyond_a_bureaus_districts_in_a_later_chunk_undo_the_earlier_ones(
     assert response.status_code == 403, response.json
     assert "rows 8" in response.json["detail"]
     assert written(app) == before
+
+
+def _both_ways(tmp_path, monkeypatch, post) -> dict:
+    """`post(client, admin)` in one process and in the pipeline: each way's response, and
+    whether the import left the registry as it found it."""
+    found = {}
+    for way, min_bytes in (("one process", 10**9), ("pipeline", 0)):
+        monkeypatch.setattr(pipeline, "MIN_BYTES", min_bytes)
+        app, client, admin = _app(tmp_path, f"refused-{way.replace(' ', '-')}")
+        before = written(app)
+        response = post(client, admin)
+        found[way] = (response.status_code, response.json, written(app) == before)
+    return found
+
+
+@pytest.mark.parametrize("refusal", ["a bad row", "an unresolved name"])
+def test_a_list_refused_in_a_later_chunk_answers_as_one_process_and_writes_nothing(
+    tmp_path, monkeypatch, pipelined, refusal
+):
+    """The pipeline reads the list as it writes it: a row refused in the fourth chunk, after
+    three were written, rolls them back, and the answer lists what one process lists."""
+    late = (
+        row("pipeline-late", certified_on="2023-02-30")
+        if refusal == "a bad row"
+        else {"name": "新乡市无此企业有限公司", "district": row("x")["district"], **TITLE}
+    )
+    rows = [*ROWS[:9], late, row("pipeline-after")]
+
+    found = _both_ways(tmp_path, monkeypatch, lambda client, admin: post_rows(client, admin, rows))
+
+    assert found["pipeline"] == found["one process"]
+    status, answer, untouched = found["pipeline"]
+    assert status == 422 and untouched, answer
+    if refusal == "a bad row":
+        assert [(e["row"], e["field"]) for e in answer["errors"]] == [(10, "certified_on")]
+    else:
+        assert [u["row"] for u in answer["unresolved"]] == [10]
+    assert answer["created_certifications"] == 8  # as a dry run counts them
+
+
+def test_a_file_that_breaks_in_a_later_chunk_is_refused_whole(tmp_path, monkeypatch, pipelined):
+    """A CSV whose encoding breaks on its 12th line: found by the child after it sent three
+    chunks, which are rolled back; one error for the file, as one process answers."""
+    header = "企业名称,统一社会信用代码,县（市、区）,类别,公告日期".encode()
+    lines = [header] + [
+        f"新乡市流水线{n}公司,{make_code(f'pipeline-csv-{n}')},红旗区,创新型中小企业,2023-06-28".encode(
+            "gbk" if n == 11 else "utf-8"
+        )
+        for n in range(1, 14)
+    ]
+    body = b"\r\n".join(lines) + b"\r\n"
+
+    found = _both_ways(tmp_path, monkeypatch, lambda client, admin: post_list(client, admin, body))
+
+    assert found["pipeline"] == found["one process"]
+    status, answer, untouched = found["pipeline"]
+    assert status == 422 and untouched
+    assert [(e["row"], e["field"]) for e in answer["errors"]] == [(None, "encoding")]
+    assert "line 12" in answer["errors"][0]["message"]
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="PostgreSQL decides in one process")
+def test_a_firm_forgotten_by_the_child_is_asked_of_the_writer(tmp_path, monkeypatch, pipelined):
+    """pipeline-1 comes in the first, second and third chunks: the child keeps no firm beyond
+    its chunk and asks the writing process, whose transaction holds what it wrote."""
+    asked, stored = [], pipeline.stored
+
+    def answered(codes, lock):  # in this process: the child's asks (its own calls are its own)
+        asked.extend(codes)
+        return stored(codes, lock)
+
+    monkeypatch.setattr(pipeline, "stored", answered)
+    monkeypatch.setattr(pipeline, "MIN_BYTES", 0)
+    app, client, admin = _app(tmp_path, "asked")
+
+    response = post_rows(client, admin, ROWS)
+
+    assert response.status_code == 200, response.json
+    # pipeline-1 in chunks 2 and 3, pipeline-2 in chunk 2, the known firm (by name) in chunk 3
+    assert sorted(asked) == sorted(
+        make_code(seed) for seed in ("pipeline-1", "pipeline-1", "pipeline-2", "pipeline-known")
+    )
+    with app.app_context():
+        firm = Enterprise.get(Enterprise.credit_code == make_code("pipeline-1"))
+        titles = Certification.select().where(Certification.enterprise == firm)
+        assert sorted(c.tier_id for c in titles) == ["innovative_sme", "specialized_sme"]
+        assert Enterprise.select().where(Enterprise.credit_code == KNOWN).count() == 1
+        assert not scan.verify()
+
+
+def test_seen_never_forgets_a_code_and_rarely_imagines_one():
+    seen = pipeline.Seen()
+    codes = [make_code(f"seen-{n}") for n in range(20_000)]
+    for code in codes:
+        seen.add(code)
+    assert all(code in seen for code in codes)
+    imagined = sum(make_code(f"unseen-{n}") in seen for n in range(20_000))
+    assert imagined <= 2
+
+
+def test_progress_of_a_list_read_as_it_is_written_ends_at_its_rows(
+    tmp_path, monkeypatch, pipelined
+):
+    from registry.services import imports
+    from registry.services.audit import CLI_ACTOR
+
+    app, _, _ = _app(tmp_path, "progress")
+    body = json.dumps({"rows": [row(f"pipeline-progress-{n}") for n in range(10)]}).encode()
+    reported = []
+    with app.app_context():
+        upload = imports.Upload(io.BytesIO(body), "list.json", "application/json")
+        result = imports.run_import(CLI_ACTOR, upload, on_progress=lambda *p: reported.append(p))
+    assert result["created_certifications"] == 10
+    assert reported[-1] == (10, 10)
+    assert all(done <= total for done, total in reported)
+    assert [done for done, _ in reported] == sorted(done for done, _ in reported)

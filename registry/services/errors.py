@@ -9,6 +9,16 @@ class DomainError(Exception):
         self.detail = detail
         self.errors = errors
 
+    def __reduce__(self):  # pickled whole (an import's child process raises them)
+        return _rebuilt, (type(self), self.args, self.__dict__)
+
+
+def _rebuilt(kind: type, args: tuple, state: dict) -> Exception:
+    error = Exception.__new__(kind)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 class NotFound(DomainError):
     """No such thing is registered."""

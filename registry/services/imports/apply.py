@@ -70,6 +70,33 @@ def _text(value):
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
+def stored(codes: list[str], lock: bool) -> tuple[dict[str, Firm], dict[str, list[Facts]]]:
+    """The registered firms of `codes` (locked, where the engine locks rows, if `lock`) with
+    their former names, and their certifications, by credit code."""
+    firms, history, code_of = {}, {}, {}
+    for id_, code, name, district in rows_where_in(
+        [Enterprise.id, Enterprise.credit_code, Enterprise.name, Enterprise.district],
+        Enterprise.credit_code,
+        codes,
+        lock=lock,
+    ):
+        firms[code] = Firm(id_, name, (name_key(name),), district)
+        history[code] = []
+        code_of[id_] = code
+    ids = list(code_of)
+    for id_, key in rows_where_in(
+        [FormerName.enterprise, FormerName.name_key], FormerName.enterprise, ids
+    ):
+        firms[code_of[id_]].name_keys += (key,)
+    for id_, *facts in rows_where_in(
+        [Certification.enterprise, *(getattr(Certification, f) for f in FACTS)],
+        Certification.enterprise,
+        ids,
+    ):
+        history[code_of[id_]].append(Facts(*facts))
+    return firms, history
+
+
 class Applier:
     """The import's work on the database, one chunk of rows at a time: what every kind of list
     shares (the firms and titles seen, the conflicts, the districts in reach)."""
@@ -95,6 +122,7 @@ class Applier:
         self.now = utcnow()
         self.stamp = self.now.isoformat(" ")  # as the column stores it, converted once
         self.new_ids = new_ids  # the ids of rows written (a pipeline's child counts its own)
+        self.stored = stored  # the firms as stored (a pipeline's child asks for some of them)
 
     def _error(self, row: ListRow, field: str, message: str) -> None:
         columns = (self.result["list"] or {}).get("columns", {})
@@ -109,29 +137,9 @@ class Applier:
 
     def _load(self, codes: list[str]) -> None:
         """The stored firms of `codes` not seen yet, their former names and certifications."""
-        codes = [c for c in codes if c not in self.firms]
-        stored = rows_where_in(
-            [Enterprise.id, Enterprise.credit_code, Enterprise.name, Enterprise.district],
-            Enterprise.credit_code,
-            codes,
-            lock=self.write,
-        )
-        code_of = {}
-        for id_, code, name, district in stored:
-            self.firms[code] = Firm(id_, name, (name_key(name),), district)
-            self.history[code] = []
-            code_of[id_] = code
-        ids = list(code_of)
-        for id_, key in rows_where_in(
-            [FormerName.enterprise, FormerName.name_key], FormerName.enterprise, ids
-        ):
-            self.firms[code_of[id_]].name_keys += (key,)
-        for id_, *facts in rows_where_in(
-            [Certification.enterprise, *(getattr(Certification, f) for f in FACTS)],
-            Certification.enterprise,
-            ids,
-        ):
-            self.history[code_of[id_]].append(Facts(*facts))
+        firms, history = self.stored([c for c in codes if c not in self.firms], self.write)
+        self.firms.update(firms)
+        self.history.update(history)
 
     def _same_firm(self, row: ListRow, firm: Firm) -> bool:
         """A known firm's row agrees with what is stored; else its conflicts are reported."""
@@ -333,17 +341,17 @@ class Certifier(Applier):
             facts.id = cert_id
         # New firms start at version 1; known ones changed (a new certification): a new ETag.
         created = set(ids)
-        touched, events, certifications, introduced = set(), [], [], set()
+        touched, rows, certifications, introduced = set(), [], [], set()
         stamp = self.stamp
         for row, facts in zip(new_certs, new_facts, strict=True):
-            code, cert_id = row.credit_code, facts.id
+            code = row.credit_code
             firm = self.firms[code]
             touched.add(firm.id)
             registered = code in new_firms and code not in introduced
             introduced.add(code)
             certifications.append(
                 (
-                    cert_id,
+                    facts.id,
                     firm.id,
                     row.tier,
                     row.year,
@@ -355,22 +363,8 @@ class Certifier(Applier):
                     stamp,
                 )
             )
-            data = {
-                "row": row.number,
-                "credit_code": code,
-                "registered": registered,
-                "found_by": row.found_by,
-                # The firm as it stands, so the trail alone can place the certification.
-                "enterprise": {
-                    "id": firm.id,
-                    "name": firm.name,
-                    "district": firm.district,
-                    "industry_chain": firm.industry_chain,
-                },
-                "certification": {"id": cert_id, **row.certification()},
-            }
-            subject = f"enterprise/{code}/certification/{cert_id}"
-            events.append(("import.row", subject, firm.district, data))
+            facts_of_firm = (firm.name, firm.district, firm.industry_chain)
+            rows.append((row.number, code, registered, row.found_by, *facts_of_firm))
         firm_fields, firm_rows = enterprises.bulk_rows(
             [
                 (code, f.name, f.district, f.industry_chain, stamp, stamp, 1)
@@ -388,7 +382,8 @@ class Certifier(Applier):
             tallies=aggregates.certified_change(
                 [f.id for f in new_facts], self._titles(introduced)
             ),
-            events=audit.event_rows(self.actor, events),
+            rows=rows,
+            actor=self.actor,
         )
 
 
@@ -412,7 +407,10 @@ class Writes:
     touched: list[int]  # firms registered before whose version moves
     moment: dt.datetime
     tallies: Share
-    events: list[tuple]  # audit.event_rows
+    # Each certification's row of the list: (row, credit code, registered, found by, and the
+    # firm's name, district and industry chain), for its audit event.
+    rows: list[tuple]
+    actor: Actor
 
     def write(self) -> None:
         """Insert the new firms and certifications, and one audit event per row."""
@@ -421,4 +419,45 @@ class Writes:
         bump_versions(Enterprise, self.touched, self.moment)
         aggregates.add(self.tallies)
         # One audit event per row written, in one insert (rolled back with the rest).
-        audit.insert_rows(self.events)
+        audit.insert_rows(audit.event_rows(self.actor, self._events()))
+
+    def _events(self) -> list[tuple]:
+        """The rows' audit events (built where they are written: the writing process has the
+        time to spare), the firm as it stands in each, so the trail alone places the title."""
+        events = []
+        for (number, code, registered, found_by, name, district, chain), certification in zip(
+            self.rows, self.certifications, strict=True
+        ):
+            cert_id, firm_id, *values, _ = certification
+            data = {
+                "row": number,
+                "credit_code": code,
+                "registered": registered,
+                "found_by": found_by,
+                "enterprise": {
+                    "id": firm_id,
+                    "name": name,
+                    "district": district,
+                    "industry_chain": chain,
+                },
+                "certification": {"id": cert_id, **_as_shown(values)},
+            }
+            events.append(
+                ("import.row", f"enterprise/{code}/certification/{cert_id}", district, data)
+            )
+        return events
+
+
+def _as_shown(values: list) -> dict:
+    """A certification's WRITTEN values as the audit trail shows them: dates as ISO text
+    already (JSON's encoder then calls no Python for them)."""
+    tier, year, certified_on, valid_until, renewal, document_no, batch = values
+    return {
+        "tier": tier,
+        "year": year,
+        "certified_on": None if certified_on is None else certified_on.isoformat(),
+        "valid_until": None if valid_until is None else valid_until.isoformat(),
+        "renewal": renewal,
+        "document_no": document_no,
+        "batch": batch,
+    }

@@ -177,41 +177,52 @@ def _candidate(firm: Firm, score: float) -> dict:
     }
 
 
-def identify(rows: Iterable[ListRow], resolutions: dict[str, Resolution]) -> Identification:
-    """Give every row a credit code, or say why it is skipped or unresolved."""
-    rows = list(rows)
-    found = Identification()
-    names_only = [r for r in rows if r.credit_code is None and r.place.kind != OUTSIDE]
-    named = _firms_named(sorted({name_key(r.name) for r in names_only}))
-    candidates = Candidates()
-    used = set()
-    for row in rows:
-        if row.place.kind == OUTSIDE:
-            found.skipped.append(row.skipped(f"outside the city: {row.place.text}"))
-            continue
-        if row.credit_code is not None:
-            found.rows.append(row)
-            continue
+class Identifier:
+    """Identifies rows batch after batch (a list read as a stream gives its rows a chunk at a
+    time); `unused` says, at the end, which resolutions matched no names-only row."""
+
+    def __init__(self, resolutions: dict[str, Resolution]):
+        self.resolutions = resolutions
+        self.candidates = Candidates()
+        self.used: set[str] = set()
+
+    def identify(self, rows: Iterable[ListRow]) -> Identification:
+        """Give every row a credit code, or say why it is skipped or unresolved."""
+        rows = list(rows)
+        found = Identification()
+        names_only = [r for r in rows if r.credit_code is None and r.place.kind != OUTSIDE]
+        named = _firms_named(sorted({name_key(r.name) for r in names_only}))
+        for row in rows:
+            if row.place.kind == OUTSIDE:
+                found.skipped.append(row.skipped(f"outside the city: {row.place.text}"))
+            elif row.credit_code is not None:
+                found.rows.append(row)
+            elif name_key(row.name) in self.resolutions:
+                self._resolved(row, found)
+            else:
+                self._named(row, list(named.get(name_key(row.name), {}).values()), found)
+        return found
+
+    def _resolved(self, row: ListRow, found: Identification) -> None:
         key = name_key(row.name)
-        if key in resolutions:
-            used.add(key)
-            resolution = resolutions[key]
-            row.credit_code, row.found_by = resolution.credit_code, "resolution"
-            if resolution.district is not None and row.place.kind != DISTRICT:
-                # The list's own district stands; a resolution places a firm the list does not.
-                row.place = Place(DISTRICT, resolution.district, row.place.text)
-            elif resolution.district not in (None, row.district):
-                found.warnings.append(
-                    {
-                        "row": row.number,
-                        "message": f"the resolution places {row.name} in {resolution.district}; "
-                        f"the list's district {row.district} is used",
-                    }
-                )
-            found.resolved += 1
-            found.rows.append(row)
-            continue
-        matches = list(named.get(key, {}).values())
+        self.used.add(key)
+        resolution = self.resolutions[key]
+        row.credit_code, row.found_by = resolution.credit_code, "resolution"
+        if resolution.district is not None and row.place.kind != DISTRICT:
+            # The list's own district stands; a resolution places a firm the list does not.
+            row.place = Place(DISTRICT, resolution.district, row.place.text)
+        elif resolution.district not in (None, row.district):
+            found.warnings.append(
+                {
+                    "row": row.number,
+                    "message": f"the resolution places {row.name} in {resolution.district}; "
+                    f"the list's district {row.district} is used",
+                }
+            )
+        found.resolved += 1
+        found.rows.append(row)
+
+    def _named(self, row: ListRow, matches: list[Firm], found: Identification) -> None:
         if row.place.kind == DISTRICT:
             matches = [m for m in matches if m.district == row.district]
         if len(matches) == 1:
@@ -228,10 +239,20 @@ def identify(rows: Iterable[ListRow], resolutions: dict[str, Resolution]) -> Ide
                 likely = [_candidate(m, 100) for m in matches]
             else:
                 reason = f"no registered firm in {where} has this name"
-                likely = candidates.like(row.name, row.district)
+                likely = self.candidates.like(row.name, row.district)
             found.unresolved.append({**row.skipped(reason), "candidates": likely})
-    for key in sorted(set(resolutions) - used):
-        found.warnings.append(
+
+    def unused(self) -> list[dict]:
+        """A warning for each resolution that matched no names-only row."""
+        return [
             {"row": None, "message": f"the resolution for {key!r} matches no names-only row"}
-        )
+            for key in sorted(set(self.resolutions) - self.used)
+        ]
+
+
+def identify(rows: Iterable[ListRow], resolutions: dict[str, Resolution]) -> Identification:
+    """Give every row a credit code, or say why it is skipped or unresolved (all at once)."""
+    identifier = Identifier(resolutions)
+    found = identifier.identify(rows)
+    found.warnings.extend(identifier.unused())
     return found

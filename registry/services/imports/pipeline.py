@@ -1,19 +1,22 @@
-"""A large import on both cores: its rows decided in a child process, written in this one.
+"""A large import on both cores: its rows read and decided in a child process, written in this
+one.
 
-Deciding a chunk (which firms are new, which titles, the audit events, the tallies' change) is
-Python work; writing it is mostly the database's, with the driver's own Python around it. In
-one process they take turns; here a forked child decides chunk after chunk and sends each
-chunk's writes (apply.Writes: plain rows) down a pipe, while this process, inside its write
-transaction, writes the chunk before. The answer is the child's (its counts, conflicts,
-warnings, errors), sent last.
+Reading a list's rows and deciding them (which firms are new, which titles, the audit events,
+the tallies' change) is Python work; writing them is mostly the database's, with the driver's
+own Python around it. In one process they take turns; here a forked child reads the list chunk
+after chunk as it decides it, and sends each chunk's writes (apply.Writes: plain rows) down a
+pipe, while this process, inside its write transaction, writes the chunk before. The answer is
+the child's (its counts, conflicts, warnings, errors), sent last.
 
 Only on SQLite with a database file: the child reads from a connection of its own, whose
 snapshot begins after this process took the write lock, so it sees the registry as the import
-found it, and nothing changes it meanwhile (SQLite has one writer). The child never sees what
-the import writes and needs not: like a dry run, it keeps in memory the firms that come again,
-and counts the ids it gives after the largest ones stored. PostgreSQL locks each firm an import
-touches inside the import's own transaction (FOR UPDATE), which a second connection cannot do:
-there, and for small lists, the import decides and writes in one process.
+found it, and nothing changes it meanwhile (SQLite has one writer). What the import writes the
+child's snapshot never shows: it keeps a chunk's firms in memory while it decides the chunk,
+and marks every firm it has seen (Seen, in fixed memory); when a later row names a firm marked
+seen, the child asks this process, whose transaction holds what the import wrote, for the firm
+as it now stands. PostgreSQL locks each firm an import touches inside the import's own
+transaction (FOR UPDATE), which a second connection cannot do: there, for small lists and for
+dry runs, the list is read whole first, then decided and written in one process.
 """
 
 import contextlib
@@ -22,52 +25,84 @@ import os
 import pickle
 import signal
 from collections.abc import Callable, Iterable
+from typing import IO, BinaryIO
 
 from registry.db import database, forget_connection, is_sqlite, last_id, read_snapshot
 from registry.models import Certification, Enterprise
-from registry.services.imports.apply import Certifier
+from registry.services.imports.apply import Certifier, stored
 
 PIPE_BYTES = 1 << 20  # Linux's largest by default (64 KiB unless asked)
-# Fewer rows than this are decided in this process: forking costs more than it saves.
-MIN_ROWS = 4000
+# Smaller uploads (some 2,000 rows of CSV) are read and applied in this process: forking and
+# the pipe cost more than they save.
+MIN_BYTES = 256 * 1024
 
 
 class ChildLost(RuntimeError):
     """The deciding process ended without its answer (killed, out of memory)."""
 
 
-def forks(applier, rows: int) -> bool:
-    """Whether this import is decided in a child process."""
+def streams(kind: type, size: int) -> bool:
+    """Whether a real import of this kind, from an upload of `size` bytes, is read and decided
+    in a child process."""
     path = database.obj.database if is_sqlite() else ""
     return (
-        isinstance(applier, Certifier)
-        and applier.write
-        and rows >= MIN_ROWS
+        kind is Certifier
+        and size >= MIN_BYTES
         and hasattr(os, "fork")
         and path not in ("", ":memory:")
         and not path.startswith("file:")
     )
 
 
+class Seen:
+    """Which credit codes the child has seen, in fixed memory (a Bloom filter: 4 MiB, three
+    bits a code). A code never seen may be taken for one seen (one in some 200,000 at the
+    200,000 rows of the largest list, and then it is only asked for), never the reverse."""
+
+    BITS = 1 << 25
+
+    def __init__(self):
+        self.bits = bytearray(self.BITS // 8)
+
+    @staticmethod
+    def _bits(code: str) -> Iterable[int]:
+        value = hash(code)
+        first, step = value & 0xFFFFFFFF, (value >> 32) | 1
+        return ((first + i * step) & (Seen.BITS - 1) for i in range(3))
+
+    def add(self, code: str) -> None:
+        for bit in self._bits(code):
+            self.bits[bit >> 3] |= 1 << (bit & 7)
+
+    def __contains__(self, code: str) -> bool:
+        return all(self.bits[bit >> 3] & (1 << (bit & 7)) for bit in self._bits(code))
+
+
 def apply_forked(
     applier: Certifier,
     chunks: Iterable[list],
-    on_progress: Callable[[int], None],
+    upload: IO[bytes],
+    size: int,
+    on_progress: Callable[[int, int], None],
 ) -> None:
-    """Decide `chunks` in a child process and write them here, in the open write transaction;
-    `applier.result` and `applier.forbidden` become the child's."""
+    """Read and decide `chunks` (read from `upload`, of `size` bytes) in a child process and
+    write them here, in the open write transaction; `applier.result` and `applier.forbidden`
+    become the child's."""
     first_ids = {model: last_id(model) + 1 for model in (Enterprise, Certification)}
     readable, writable = os.pipe()
+    asked, answering = os.pipe()
     with contextlib.suppress(OSError):  # a chunk's writes in the pipe: the child runs ahead
         fcntl.fcntl(writable, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
     pid = os.fork()
     if pid == 0:  # pragma: no cover (the child: measured by the parent's results)
         os.close(readable)
-        _decide(applier, chunks, first_ids, writable)
+        os.close(answering)
+        _decide(applier, chunks, first_ids, upload, writable, asked)
     os.close(writable)
+    os.close(asked)
     answered = False
     try:
-        with os.fdopen(readable, "rb") as pipe:
+        with os.fdopen(readable, "rb") as pipe, os.fdopen(answering, "wb") as answers:
             done = 0
             while not answered:
                 try:
@@ -77,17 +112,21 @@ def apply_forked(
                     raise ChildLost(lost) from None
                 if kind == "error":
                     raise payload
-                if kind == "writes":
-                    rows, writes = payload
+                if kind == "ask":  # firms the import has written: as this transaction sees them
+                    pickle.dump(stored(payload, False), answers, pickle.HIGHEST_PROTOCOL)
+                    answers.flush()
+                elif kind == "writes":
+                    rows, position, writes = payload
                     if writes is not None:
                         writes.write()
                     done += rows
-                    on_progress(done)
+                    on_progress(done, max(done, round(done * size / max(position, 1))))
                 else:
                     result, forbidden = payload
                     applier.result.clear()
                     applier.result.update(result)
                     applier.forbidden[:] = forbidden
+                    on_progress(done, done)
                     answered = True
     finally:
         if not answered:
@@ -107,20 +146,52 @@ class _Counted:
         return list(range(first, first + count))
 
 
-def _decide(applier: Certifier, chunks: Iterable[list], first_ids: dict, writable: int):
-    """The child: decide every chunk, send each one's writes, then the answer; never return."""
+class _Recalled:
+    """The child's reads of stored firms: one it has seen before (and forgotten, its chunk
+    done) is asked of the parent, whose transaction holds what the import wrote; the others
+    are read from the child's snapshot."""
+
+    def __init__(self, pipe: BinaryIO, answers: BinaryIO):
+        self.pipe, self.answers, self.seen = pipe, answers, Seen()
+
+    def __call__(self, codes: list[str], lock: bool):
+        again = [code for code in codes if code in self.seen]
+        firms, history = stored([code for code in codes if code not in self.seen], lock)
+        if again:
+            pickle.dump(("ask", again), self.pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            self.pipe.flush()
+            written, their_history = pickle.load(self.answers)
+            firms.update(written)
+            history.update(their_history)
+        for code in codes:
+            self.seen.add(code)
+        return firms, history
+
+
+def _decide(
+    applier: Certifier,
+    chunks: Iterable[list],
+    first_ids: dict,
+    upload: IO[bytes],
+    writable: int,
+    asked: int,
+):
+    """The child: read and decide every chunk, send each one's writes, then the answer; never
+    return."""
     status = 0
     # The parent's connection stays open here, unused and never closed: closing a copy of a
     # SQLite connection in a forked process would release locks the parent relies on.
     inherited = database.obj._state.conn  # noqa: F841 (kept referenced until _exit)
     forget_connection()
     try:
-        with os.fdopen(writable, "wb") as pipe:
+        with os.fdopen(writable, "wb") as pipe, os.fdopen(asked, "rb") as answers:
             try:
                 applier.new_ids = _Counted(first_ids)
+                applier.stored = _Recalled(pipe, answers)
                 with read_snapshot():
                     for chunk in chunks:
-                        message = ("writes", (len(chunk), applier.decide(chunk)))
+                        writes = applier.decide(chunk)
+                        message = ("writes", (len(chunk), upload.tell(), writes))
                         pickle.dump(message, pipe, protocol=pickle.HIGHEST_PROTOCOL)
                 answer = (applier.result, applier.forbidden)
                 pickle.dump(("answer", answer), pipe, protocol=pickle.HIGHEST_PROTOCOL)

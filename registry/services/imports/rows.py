@@ -11,7 +11,7 @@ from registry.services.errors import Invalid
 from registry.services.imports import cells
 from registry.services.imports.facts import REVOKE, ListFacts
 from registry.services.imports.layout import Layout, RawRow
-from registry.services.imports.regions import Place, Regions, UnknownPlace
+from registry.services.imports.regions import OUTSIDE, Place, Regions, UnknownPlace
 from registry.services.imports.vocabulary import COLUMNS, UNUSED, Vocabulary
 
 ROW_KEYS = tuple(c for c in COLUMNS if c not in UNUSED)
@@ -48,22 +48,14 @@ class ListRow:
     def district(self) -> str | None:
         return self.place.district
 
+    @property
+    def to_identify(self) -> bool:
+        """Named only, or placed outside the city: its firm is looked up before it applies."""
+        return self.credit_code is None or self.place.kind == OUTSIDE
+
     def skipped(self, reason: str) -> dict:
         """The row as the answer lists a row skipped (or unresolved)."""
         return {"row": self.number, "name": self.name, "region": self.place.text, "reason": reason}
-
-    def certification(self) -> dict:
-        """The certification the row records, as the audit trail shows it (its dates as ISO
-        text already: JSON's C encoder then calls no Python for them)."""
-        return {
-            "tier": self.tier,
-            "year": self.year,
-            "certified_on": None if self.certified_on is None else self.certified_on.isoformat(),
-            "valid_until": None if self.valid_until is None else self.valid_until.isoformat(),
-            "renewal": self.renewal,
-            "document_no": self.document_no,
-            "batch": self.batch,
-        }
 
 
 class RowReader:

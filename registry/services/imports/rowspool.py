@@ -14,7 +14,6 @@ import tempfile
 from collections.abc import Iterator
 from operator import attrgetter
 
-from registry.services.imports.regions import OUTSIDE
 from registry.services.imports.rows import ListRow
 
 CHUNK = 2000
@@ -63,7 +62,7 @@ class RowSpool:
     def append(self, row: ListRow) -> None:
         self.pending.append(_FIELDS(row))
         self.count += 1
-        if row.credit_code is None or row.place.kind == OUTSIDE:
+        if row.to_identify:
             self.to_identify.append(row)
         if row.credit_code is not None:
             self.repeats.add(row.credit_code)
