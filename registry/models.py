@@ -153,8 +153,10 @@ class FormerName(BaseModel):
 
 
 class Certification(BaseModel):
-    enterprise = pw.ForeignKeyField(Enterprise, backref="certifications", index=True)
-    tier = pw.ForeignKeyField(Tier, column_name="tier")
+    # No index of their own: the unique (enterprise, tier, year) and the (tier, year) indexes
+    # begin with them and serve every query by either; each index costs every insert.
+    enterprise = pw.ForeignKeyField(Enterprise, backref="certifications", index=False)
+    tier = pw.ForeignKeyField(Tier, column_name="tier", index=False)
     year = pw.IntegerField()
     certified_on = pw.DateField()
     valid_until = pw.DateField()

@@ -78,7 +78,7 @@ def test_init_db_upgrades_the_previous_schema_in_place(tmp_path):
             "VALUES ('2024-01-02 03:04:05', 'cli', 'admin', 'token.created', 'token/1', '{}')"
         )
     with app.app_context():
-        assert migrations.upgrade() == [2, 3, 4, 5, 6, 7]
+        assert migrations.upgrade() == [2, 3, 4, 5, 6, 7, 8]
         assert migrations.current_version() == migrations.LATEST
         assert migrations.upgrade() == []  # safe to repeat
         init_db()
@@ -162,7 +162,7 @@ def test_init_db_upgrades_release_3_for_names_only_lists(tmp_path):
                 (make_code(seed), name),
             )
     with app.app_context(), database.connection_context():
-        assert migrations.upgrade() == [4, 5, 6, 7]
+        assert migrations.upgrade() == [4, 5, 6, 7, 8]
         init_db()
         keys = {e.credit_code: e.name_key for e in Enterprise.select()}
         assert keys[make_code("a")] == "瑞德(长垣)机械有限公司"
@@ -199,7 +199,7 @@ def test_init_db_upgrades_release_4_events_to_events_by_firm(tmp_path):
                 (action, subject, district, data),
             )
     with app.app_context(), database.connection_context():
-        assert migrations.upgrade() == [5, 6, 7]
+        assert migrations.upgrade() == [5, 6, 7, 8]
         rows = [
             (e.action, e.credit_code, e.former_district) for e in Event.select().order_by(Event.id)
         ]
@@ -238,9 +238,41 @@ def test_init_db_upgrades_release_6_tallies_with_the_indexes_dashboards_read(tmp
                     database.execute_sql(f'DROP INDEX "{index.name}"')
         assert not wanted & indexes()
     with app.app_context(), database.connection_context():
-        assert migrations.upgrade() == [7]
+        assert migrations.upgrade() == [7, 8]
         assert wanted <= indexes()
         assert migrations.upgrade() == []
+
+
+def test_init_db_drops_release_7s_certification_indexes_that_longer_ones_cover(tmp_path):
+    """Release 7 indexed a certification's firm and its tier alone, beside the unique (firm,
+    tier, year) and the (tier, year) indexes that begin with them: every insert wrote both for
+    nothing. The upgrade drops them, keeps the rows, and a firm's titles are still found by
+    an index."""
+    app = create_app(config(fresh_url(tmp_path, "covered-indexes")))
+    covered = {("enterprise_id",), ("tier",)}
+
+    def columns() -> set:
+        return {tuple(index.columns) for index in database.get_indexes("certification")}
+
+    with app.app_context(), database.connection_context():
+        init_db()
+        assert not covered & columns()
+        assert {("enterprise_id", "tier", "year"), ("tier", "year")} <= columns()
+        SchemaVersion.update(version=7).execute()
+        database.execute_sql(
+            'CREATE INDEX "certification_enterprise_id" ON "certification" ("enterprise_id")'
+        )
+        database.execute_sql('CREATE INDEX "certification_tier" ON "certification" ("tier")')
+        assert covered <= columns()
+    with app.app_context(), database.connection_context():
+        assert migrations.upgrade() == [8]
+        assert not covered & columns()
+        assert migrations.upgrade() == []
+        if not ON_POSTGRES:
+            plan = database.execute_sql(
+                'EXPLAIN QUERY PLAN SELECT * FROM "certification" WHERE "enterprise_id" = 1'
+            ).fetchall()
+            assert "certification_enterprise_id_tier_year" in str(plan), plan
 
 
 def test_init_db_upgrades_release_2_targets_to_targets_of_any_plan(tmp_path):
@@ -255,7 +287,7 @@ def test_init_db_upgrades_release_2_targets_to_targets_of_any_plan(tmp_path):
         _rewind_names_to_release_3()
         _rewind_events_to_release_4()
     with app.app_context(), database.connection_context():
-        assert migrations.upgrade() == [3, 4, 5, 6, 7]
+        assert migrations.upgrade() == [3, 4, 5, 6, 7, 8]
         keys = {(t.key, t.year) for t in Target.select()}
         assert ("innovative_sme_annual", 2024) in keys and len(keys) == 10
         init_db()
