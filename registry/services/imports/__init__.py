@@ -205,10 +205,18 @@ def read_list(upload: Upload, result: dict, **given) -> tuple[RowSpool, dict | N
     """Steps 1 to 4, with no write: the list's rows, spooled (and a JSON body's resolutions),
     its facts and every row's errors recorded in `result` (open_list's arguments)."""
     rows, resolve = open_list(upload, result, **given)
+    return _spooled(rows), resolve
+
+
+def _spooled(rows: Iterator[ListRow]) -> RowSpool:
     spooled = RowSpool()
-    for row in rows:
-        spooled.append(row)
-    return spooled, resolve
+    try:
+        for row in rows:
+            spooled.append(row)
+    except BaseException:
+        spooled.close()
+        raise
+    return spooled
 
 
 class _Admission:
@@ -323,9 +331,7 @@ def run_import(
             if applier.forbidden or admission.refused:
                 raise _Discard
     else:
-        spooled = RowSpool()
-        for row in rows:
-            spooled.append(row)
+        spooled = _spooled(rows)
         try:
             with read_snapshot():
                 for row in admission.identify(spooled.to_identify):
