@@ -122,7 +122,10 @@ def locate(
 
 def _is_firm(values: dict, cells: list, layout: Layout) -> bool:
     """A row naming a firm; not a blank row, a footnote, a section or a total."""
-    name, code = _text(values.get("name")), _text(values.get("credit_code"))
+    code = values.get("credit_code")
+    if type(code) is str and code.strip():
+        return True  # the common row, seen at once
+    name, code = _text(values.get("name")), _text(code)
     if not name and not code:
         return False
     if not code and (_NOTE.match(name) or name in NOT_FIRMS):
@@ -140,6 +143,7 @@ def _rows(
 ) -> Iterator[RawRow]:
     used = [(c.field, c.position) for c in layout.columns if c.field not in UNUSED]
     width = max((position for _, position in used), default=-1) + 1
+    filled = [name for name, _ in used if name in filled_down]
     above: dict[str, object] = {}
     for number, cells in records:
         if len(cells) >= width:
@@ -148,12 +152,11 @@ def _rows(
             values = {name: cells[p] if p < len(cells) else None for name, p in used}
         if not _is_firm(values, cells, layout):
             continue
-        for name in filled_down:
-            if name in values:
-                if _text(values[name]):
-                    above[name] = values[name]
-                else:
-                    values[name] = above.get(name)
+        for name in filled:
+            if _text(values[name]):
+                above[name] = values[name]
+            else:
+                values[name] = above.get(name)
         yield RawRow(number, values)
 
 

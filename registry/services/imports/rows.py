@@ -21,6 +21,10 @@ _KEYS = frozenset(ROW_KEYS)
 _REPEATED = _KEYS - {"name", "credit_code"}
 _FACT_FIELDS = ("year", "certified_on", "valid_until", "renewal", "document_no", "batch")
 _REQUIRED = ("tier", "certified_on")
+_FIRM = frozenset({"name", "credit_code"})  # a row's own cells: the others repeat
+_STAND_IN = "—"
+_UNSEEN = object()
+MEMO_LIMIT = 50_000  # cells (and rows' shared cells) remembered: memory stays bounded
 
 
 @dataclass(slots=True)
@@ -67,6 +71,7 @@ class RowReader:
         self.layout, self.facts, self.vocabulary, self.tiers = layout, facts, vocabulary, tiers
         self.regions = Regions(vocabulary)
         self.memo: dict[tuple, tuple] = {}  # (column, cell) → (value, None) or (None, error)
+        self.shared: dict[tuple, tuple | None] = {}  # a row's cells but the firm's → _alike
         self.defaults = tuple((name, facts.value(name)) for name in _FACT_FIELDS)
         self.required = ("tier", "revoked_on", "reason") if facts.action == REVOKE else _REQUIRED
         self.parsers = {
@@ -106,7 +111,43 @@ class RowReader:
         number, given = raw.number, raw.values
         if type(given) is not dict:
             return None, [self.error(number, "row", "must be an object of columns")]
+        row = self._alike(number, given)
+        if row is not None:
+            return row, []
+        return self._read(number, given)
+
+    def _alike(self, number: int, given: dict) -> ListRow | None:
+        """The common row, quickly: its cells other than the firm's (its title, place, dates)
+        as an earlier row's, all sound, and its firm's name and code sound. None for any other
+        row, read cell by cell (`_read`), which names every error."""
+        try:
+            key = tuple([item for item in given.items() if item[0] not in _FIRM])
+            shared = self.shared.get(key, _UNSEEN)
+        except TypeError:  # a cell that is a list or an object (JSON)
+            return None
+        if shared is _UNSEEN:
+            if len(self.shared) >= MEMO_LIMIT:  # a column that differs row by row
+                self.shared.clear()
+            # The cell-by-cell reading of these cells, with a stand-in for the firm's.
+            row, _ = self._read(0, {**dict(key), "name": _STAND_IN})
+            shared = self.shared[key] = None if row is None else _shared_fields(row)
+        if shared is None:
+            return None
+        name, code = given.get("name"), given.get("credit_code")
+        try:
+            name = None if name is None else cells.text(name, "name") if type(name) is str else 0
+            code = None if code is None else cells.credit_code(code) if type(code) is str else 0
+        except ValueError:
+            return None
+        if name == 0 or code == 0 or not (name or code):
+            return None  # not text, or neither given
+        return ListRow(number, name or "", code or None, *shared)
+
+    def _read(self, number: int, given: dict) -> tuple[ListRow | None, list[dict]]:
+        """The row read cell by cell: the row, or every error."""
         memo, errors, values = self.memo, [], {}
+        if len(memo) >= MEMO_LIMIT:
+            memo.clear()
         for name, value in given.items():
             if value is None:
                 continue
@@ -186,6 +227,23 @@ class RowReader:
         if problems:
             return None, [self.error(number, name, found[0]) for name, found in problems.items()]
         return _row(number, values, place, fields), []
+
+
+def _shared_fields(row: ListRow) -> tuple:
+    """What a row shares with rows alike: its fields after the firm's name and code."""
+    return (
+        row.place,
+        row.tier,
+        row.year,
+        row.certified_on,
+        row.valid_until,
+        row.renewal,
+        row.document_no,
+        row.batch,
+        row.industry_chain,
+        row.revoked_on,
+        row.reason,
+    )
 
 
 def _row(number: int, values: dict, place: Place, fields: dict, **more) -> ListRow:

@@ -8,7 +8,9 @@ limit, and its XML is read with defusedxml (no entity expansion).
 """
 
 import codecs
+import contextlib
 import csv
+import io
 import json
 import tempfile
 import zipfile
@@ -121,21 +123,36 @@ def sniff_encoding(file: IO[bytes]) -> str:
 
 
 def _decoded_lines(file: IO[bytes], encoding: str) -> Iterator[str]:
-    """The file's lines as text, each decoded alone: a bad byte is placed by line and offset.
-    Neither UTF-8 nor GBK uses the byte of a line feed inside a character."""
+    """The file's lines as text, decoded as a stream; a bad byte is placed by line and offset
+    (the file read again from its start, line by line, to find it)."""
+    text = io.TextIOWrapper(file, encoding, newline="")
+    try:
+        yield from text
+    except UnicodeDecodeError as exc:
+        file.seek(0)
+        raise _encoding_error(file, encoding) from exc
+    finally:
+        with contextlib.suppress(ValueError):  # (the upload closed already: nothing to keep)
+            text.detach()  # the upload stays open: its owner closes it
+
+
+def _encoding_error(file: IO[bytes], encoding: str) -> Invalid:
+    """Where a file stops being `encoding` text: its first line that does not decode (neither
+    UTF-8 nor GBK uses the byte of a line feed inside a character)."""
     offset = 0
     for number, raw in enumerate(file, start=1):
         try:
-            yield raw.decode(encoding)
+            raw.decode(encoding)
         except UnicodeDecodeError as exc:
-            raise file_error(
+            return file_error(
                 f"line {number} is not valid {encoding} text (byte {offset + exc.start} of the "
                 f"file, {raw[exc.start : exc.start + 4]!r}): save the list again as UTF-8 or GBK",
                 "encoding",
-            ) from exc
+            )
         if number == 1 and encoding == "utf-8-sig":
             encoding = "utf-8"  # the BOM is only at the start
         offset += len(raw)
+    return file_error(f"the file is not valid {encoding} text", "encoding")
 
 
 def read_csv(file: IO[bytes]) -> Iterator[tuple[int, list]]:
@@ -152,7 +169,9 @@ def read_csv(file: IO[bytes]) -> Iterator[tuple[int, list]]:
         for number, cells in enumerate(reader, start=1):
             # Our CSV exports put one apostrophe before formula-like text and all-digit credit
             # codes (OWASP's advice; a spreadsheet then keeps the cell as text): taken off here.
-            yield number, [c[1:] if c[:1] == "'" else c for c in cells]
+            if "'" in "".join(cells):
+                cells = [c[1:] if c[:1] == "'" else c for c in cells]
+            yield number, cells
     except csv.Error as exc:
         raise file_error(f"not a readable CSV file near line {reader.line_num}: {exc}") from exc
 
