@@ -274,11 +274,10 @@ def test_a_firm_forgotten_by_the_child_is_asked_of_the_writer(tmp_path, monkeypa
 def test_seen_never_forgets_a_code_and_rarely_imagines_one():
     seen = pipeline.Seen()
     codes = [make_code(f"seen-{n}") for n in range(20_000)]
-    for code in codes:
-        seen.add(code)
-    assert all(code in seen for code in codes)
-    imagined = sum(make_code(f"unseen-{n}") in seen for n in range(20_000))
-    assert imagined <= 2
+    seen.add(codes)
+    assert seen.among(codes) == codes
+    imagined = seen.among(make_code(f"unseen-{n}") for n in range(20_000))
+    assert len(imagined) <= 2
 
 
 def test_progress_of_a_list_read_as_it_is_written_ends_at_its_rows(

@@ -57,25 +57,37 @@ def streams(kind: type, size: int) -> bool:
 class Seen:
     """Which credit codes the child has seen, in fixed memory (a Bloom filter: 4 MiB, three
     bits a code). A code never seen may be taken for one seen (one in some 200,000 at the
-    200,000 rows of the largest list, and then it is only asked for), never the reverse."""
+    200,000 rows of the largest list, and then it is only asked for), never the reverse. It
+    must be rare: asking waits for the writer to catch up with the child."""
 
     BITS = 1 << 25
 
     def __init__(self):
         self.bits = bytearray(self.BITS // 8)
 
-    @staticmethod
-    def _bits(code: str) -> Iterable[int]:
+    def among(self, codes: Iterable[str]) -> list[str]:
+        """The codes of `codes` that may have been seen."""
+        return [code for code in codes if all(self._probe(code, False))]
+
+    def add(self, codes: Iterable[str]) -> None:
+        for code in codes:
+            self._probe(code, True)
+
+    def _probe(self, code: str, mark: bool) -> tuple[int, int, int]:
+        """The code's three bits (each nonzero if set), set first if `mark`."""
+        bits, mask = self.bits, self.BITS - 1
         value = hash(code)
-        first, step = value & 0xFFFFFFFF, (value >> 32) | 1
-        return ((first + i * step) & (Seen.BITS - 1) for i in range(3))
-
-    def add(self, code: str) -> None:
-        for bit in self._bits(code):
-            self.bits[bit >> 3] |= 1 << (bit & 7)
-
-    def __contains__(self, code: str) -> bool:
-        return all(self.bits[bit >> 3] & (1 << (bit & 7)) for bit in self._bits(code))
+        first, step = value & mask, (value >> 32) | 1
+        one, two, three = first, (first + step) & mask, (first + 2 * step) & mask
+        if mark:
+            bits[one >> 3] |= 1 << (one & 7)
+            bits[two >> 3] |= 1 << (two & 7)
+            bits[three >> 3] |= 1 << (three & 7)
+        return (
+            bits[one >> 3] & (1 << (one & 7)),
+            bits[two >> 3] & (1 << (two & 7)),
+            bits[three >> 3] & (1 << (three & 7)),
+        )
 
 
 def apply_forked(
@@ -155,16 +167,15 @@ class _Recalled:
         self.pipe, self.answers, self.seen = pipe, answers, Seen()
 
     def __call__(self, codes: list[str], lock: bool):
-        again = [code for code in codes if code in self.seen]
-        firms, history = stored([code for code in codes if code not in self.seen], lock)
+        again = self.seen.among(codes)
+        firms, history = stored(list(set(codes).difference(again)), lock)
         if again:
             pickle.dump(("ask", again), self.pipe, protocol=pickle.HIGHEST_PROTOCOL)
             self.pipe.flush()
             written, their_history = pickle.load(self.answers)
             firms.update(written)
             history.update(their_history)
-        for code in codes:
-            self.seen.add(code)
+        self.seen.add(codes)
         return firms, history
 
 
