@@ -24,6 +24,7 @@ _REQUIRED = ("tier", "certified_on")
 _FIRM = frozenset({"name", "credit_code"})  # a row's own cells: the others repeat
 _STAND_IN = "—"
 _UNSEEN = object()
+_TEXT_OR_NONE = (str, type(None))
 MEMO_LIMIT = 50_000  # cells (and rows' shared cells) remembered: memory stays bounded
 
 
@@ -134,14 +135,16 @@ class RowReader:
         if shared is None:
             return None
         name, code = given.get("name"), given.get("credit_code")
+        if type(name) not in _TEXT_OR_NONE or type(code) not in _TEXT_OR_NONE:
+            return None  # a number, a list…: read cell by cell, to be named
         try:
-            name = None if name is None else cells.text(name, "name") if type(name) is str else 0
-            code = None if code is None else cells.credit_code(code) if type(code) is str else 0
+            name = cells.text(name, "name") if name else ""
+            code = cells.credit_code(code) if code and code.strip(cells.BLANK) else None
         except ValueError:
             return None
-        if name == 0 or code == 0 or not (name or code):
-            return None  # not text, or neither given
-        return ListRow(number, name or "", code or None, *shared)
+        if not (name or code):
+            return None  # neither given
+        return ListRow(number, name, code, *shared)
 
     def _read(self, number: int, given: dict) -> tuple[ListRow | None, list[dict]]:
         """The row read cell by cell: the row, or every error."""
