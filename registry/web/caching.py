@@ -5,9 +5,11 @@ The version is read from the database once per request (one primary-key read), s
 any process is seen by the next request in every other.
 """
 
+import functools
 from collections.abc import Callable, Hashable
 
 from flask import Flask, Response, current_app, request
+from marshmallow import Schema
 
 from registry.services import aggregates
 from registry.services.aggregates import VersionedCache
@@ -51,7 +53,7 @@ def cached_json(key: tuple, schema, compute: Callable) -> Response:
     dumps = current_app.json.dumps
 
     def render() -> bytes:
-        return dumps(schema().dump(compute())).encode()
+        return dumps(_dumper(schema).dump(compute())).encode()
 
     body = cached(AGGREGATES, key, render)
     method = view_method()
@@ -64,3 +66,10 @@ def cached_json(key: tuple, schema, compute: Callable) -> Response:
         response = Response(body, mimetype="application/json")
     response.set_etag(etag)
     return response
+
+
+@functools.cache
+def _dumper(schema: type[Schema]) -> Schema:
+    """One instance of an answer's schema for every dump: making one copies its fields and, on
+    its first dump, makes its nested schemas (a fifth of computing an answer again, measured)."""
+    return schema()
