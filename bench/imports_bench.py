@@ -71,15 +71,16 @@ _WRITTEN = {
 def _database_alone(imported: Path, empty: Path) -> float:
     """Seconds SQLite alone takes to write what the import wrote (its firms, certifications and
     audit events, with their indexes), into an empty registry (`empty`, made by init-db) in one
-    transaction, as the import's writer does (executemany, the app's pragmas), with no other
-    work: the floor under any import of the list on this machine with this schema."""
+    transaction, as the import's writer does (executemany, on a connection the app opens, its
+    pragmas), with no other work: the floor under any import of the list on this machine with
+    this schema."""
+    from registry.db import open_database
+
     with sqlite3.connect(imported) as source:
         tables = {name: source.execute(sql).fetchall() for name, sql in _WRITTEN.items()}
-    target = sqlite3.connect(empty, isolation_level=None)
+    database = open_database(f"sqlite:///{empty}")
+    target = database.connection()
     try:
-        for pragma in ("journal_mode = wal", "synchronous = normal", "cache_size = -64000"):
-            target.execute(f"PRAGMA {pragma}")
-        target.execute("PRAGMA foreign_keys = 1")
         started = time.perf_counter()
         target.execute("BEGIN IMMEDIATE")
         for name, rows in tables.items():
@@ -88,7 +89,7 @@ def _database_alone(imported: Path, empty: Path) -> float:
         target.execute("COMMIT")
         return time.perf_counter() - started
     finally:
-        target.close()
+        database.close()
 
 
 def _per_row(root: Path, database: Path, path: Path, rows: int) -> float:

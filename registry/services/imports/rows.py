@@ -1,8 +1,9 @@
 """A row of the list: its cells read, the list's facts filled in, its place found, its dates
 checked by the same rule a single certification follows."""
 
+import dataclasses
 import datetime as dt
-from dataclasses import dataclass
+import operator
 
 from registry.models import Tier
 from registry.services.certifications import prepare
@@ -28,7 +29,7 @@ _TEXT_OR_NONE = (str, type(None))
 MEMO_LIMIT = 50_000  # cells (and rows' shared cells) remembered: memory stays bounded
 
 
-@dataclass(slots=True)
+@dataclasses.dataclass(slots=True)
 class ListRow:
     """One firm's row, ready to be identified and applied (slots: lists run to 200,000 rows).
     A row of a revocation list names the title (tier, and year if the list says) revoked."""
@@ -61,6 +62,11 @@ class ListRow:
     def skipped(self, reason: str) -> dict:
         """The row as the answer lists a row skipped (or unresolved)."""
         return {"row": self.number, "name": self.name, "region": self.place.text, "reason": reason}
+
+
+# What a row shares with rows alike: its fields after the firm's name and code (and before how
+# the firm was found), in ListRow's order.
+_shared_fields = operator.attrgetter(*[f.name for f in dataclasses.fields(ListRow)][3:-1])
 
 
 class RowReader:
@@ -130,7 +136,7 @@ class RowReader:
             if len(self.shared) >= MEMO_LIMIT:  # a column that differs row by row
                 self.shared.clear()
             # The cell-by-cell reading of these cells, with a stand-in for the firm's.
-            row, _ = self._read(0, {**dict(key), "name": _STAND_IN})
+            row, _ = self._read(0, dict(key, name=_STAND_IN))
             shared = self.shared[key] = None if row is None else _shared_fields(row)
         if shared is None:
             return None
@@ -230,23 +236,6 @@ class RowReader:
         if problems:
             return None, [self.error(number, name, found[0]) for name, found in problems.items()]
         return _row(number, values, place, fields), []
-
-
-def _shared_fields(row: ListRow) -> tuple:
-    """What a row shares with rows alike: its fields after the firm's name and code."""
-    return (
-        row.place,
-        row.tier,
-        row.year,
-        row.certified_on,
-        row.valid_until,
-        row.renewal,
-        row.document_no,
-        row.batch,
-        row.industry_chain,
-        row.revoked_on,
-        row.reason,
-    )
 
 
 def _row(number: int, values: dict, place: Place, fields: dict, **more) -> ListRow:
