@@ -4,6 +4,7 @@ Sync workers never face clients: nginx reads whole requests first (deploy/serve.
 gunicorn to a unix socket with --bind; HOST:PORT below is for running gunicorn alone, as tests do).
 """
 
+import logging
 import multiprocessing
 import os
 
@@ -27,6 +28,16 @@ errorlog = "-"
 logger_class = "registry.access_log.JsonAccessLogger"
 # One control socket per user by default: several servers on one machine (tests) would collide.
 control_socket_disable = True
+
+
+def on_starting(server):
+    """The app's own log lines (an import's progress, a 500's traceback) and the rate limiter's
+    (its storage lost and found) go where gunicorn's go, with its format, from INFO up."""
+    for name in ("registry", "flask-limiter"):
+        logger = logging.getLogger(name)
+        logger.handlers = server.log.error_log.handlers
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
 
 
 def post_fork(server, worker):

@@ -1,4 +1,5 @@
-"""Real processes for end-to-end tests: the `registry` command and gunicorn, spoken to with urllib.
+"""Real processes for end-to-end tests: the `registry` command, gunicorn, and `make run` (nginx in
+front of gunicorn, deploy/serve.py), spoken to with urllib.
 
 The venv's `bin/` is found from `sys.executable`, so this works from a fresh clone wherever its
 `.venv` is; gunicorn runs from the project root with the project's own `registry/gunicorn_conf.py`.
@@ -7,10 +8,11 @@ The venv's `bin/` is found from `sys.executable`, so this works from a fresh clo
 import contextlib
 import json
 import os
+import re
+import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -18,10 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.databases import fresh_url
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent  # not resolved: a venv's python is a symlink
 STARTUP_SECONDS = 20
+MAKE_RUN_STARTUP_SECONDS = 60  # the first `make run` of a suite may install nginx and Redis
 
 
 def env_for(database_url: str, **extra: str) -> dict[str, str]:
@@ -106,8 +110,28 @@ def call(
             return Reply(error.code, {k.lower(): v for k, v in error.headers.items()}, error.read())
 
 
+class Logged:
+    """A server writing its output (gunicorn's access log among it) to `log_path`."""
+
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def access_lines(self) -> list[dict]:
+        """The JSON access log lines so far (gunicorn's, and nginx's for its own answers)."""
+        return [json.loads(line) for line in self.log().splitlines() if line.startswith("{")]
+
+    def access_line(self, request_id: str) -> dict:
+        """The access log line of a request, once written (just after its answer)."""
+        return wait_until(
+            lambda: next((x for x in self.access_lines() if x["request_id"] == request_id), None),
+            what=f"the access log line of {request_id}",
+        )
+
+
 @dataclass
-class Server:
+class Server(Logged):
     base_url: str  # http://127.0.0.1:PORT/api/v1
     database_url: str
     database_path: Path
@@ -121,9 +145,6 @@ class Server:
     def call(self, method: str, path: str, **kwargs) -> Reply:
         kwargs.setdefault("token", self.admin_token)
         return call(method, self.url(path), **kwargs)
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
 
 
 @contextlib.contextmanager
@@ -180,24 +201,16 @@ def gunicorn_server(
 
 
 def _wait_until_healthy(server: Server) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    last = None
-    while time.monotonic() < deadline:
+    def healthy() -> bool:
         if server.process.poll() is not None:
             raise AssertionError(
                 f"gunicorn exited with {server.process.returncode}:\n{server.log()}"
             )
-        try:
-            reply = call("GET", server.url("/health"), timeout=2)
-            if reply.status == 200:
-                return
-            last = f"{reply.status} {reply.body[:200]!r}"
-        except OSError as exc:  # not listening yet
-            last = repr(exc)
-        time.sleep(0.1)
-    raise AssertionError(
-        f"gunicorn not healthy after {STARTUP_SECONDS} s (last: {last}):\n{server.log()}"
-    )
+        with contextlib.suppress(OSError):  # not listening yet
+            return call("GET", server.url("/health"), timeout=2).status == 200
+        return False
+
+    wait_until(healthy, timeout=STARTUP_SECONDS, what=f"gunicorn healthy:\n{server.log()}")
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -215,3 +228,74 @@ def load_demo_data(database_url: str, enterprises: int | None, seed: int = 1) ->
     with no number of enterprises, a city mid-plan."""
     count = ("--enterprises", str(enterprises)) if enterprises else ()
     run_registry(database_url, "demo-data", *count, "--seed", str(seed))
+
+
+@dataclass
+class Served(Logged):
+    """`make run`: nginx on `port` in front of gunicorn, both under deploy/serve.py."""
+
+    port: int
+    database_url: str
+    log_path: Path
+    process: subprocess.Popen
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v1{path}"
+
+    def run_dir(self) -> Path:
+        """deploy/serve.py's private folder: gunicorn's socket, nginx's rendered config."""
+        return Path(re.search(r"gunicorn on unix:(\S+)", self.log()).group(1)).parent
+
+    def group_alive(self) -> bool:
+        try:
+            os.killpg(self.process.pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    def ctrl_c(self) -> int:
+        """SIGINT to the whole process group, as a terminal's Ctrl-C; make's exit status."""
+        os.killpg(self.process.pid, signal.SIGINT)
+        return self.process.wait(timeout=60)
+
+
+@contextlib.contextmanager
+def make_run(tmp_path: Path, **extra_env: str) -> Iterator[Served]:
+    """`make run` on a free port with a fresh SQLite database, in its own process group; on the
+    way out, whatever happened, the group gets Ctrl-C (deploy/serve.py removes its folder), and
+    what is left of it after 30 s is killed."""
+    database_url = f"sqlite:///{tmp_path / 'served.db'}"
+    port = free_port()
+    env = env_for(database_url, HOST="127.0.0.1", PORT=str(port), **extra_env)
+    for name in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL"):  # not a sub-make of `make test`
+        env.pop(name, None)
+    log_path = tmp_path / "make-run.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            ["make", "--no-print-directory", "run"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    served = Served(port, database_url, log_path, process)
+    try:
+
+        def healthy() -> bool:
+            if served.process.poll() is not None:
+                raise AssertionError(f"make run exited with {process.returncode}:\n{served.log()}")
+            with contextlib.suppress(OSError):
+                return call("GET", served.url("/health"), timeout=2).status == 200
+            return False
+
+        wait_until(healthy, timeout=MAKE_RUN_STARTUP_SECONDS, what="make run healthy")
+        yield served
+    finally:
+        for signum, seconds in ((signal.SIGINT, 30), (signal.SIGKILL, 10)):
+            if not served.group_alive():
+                break
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signum)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=seconds)

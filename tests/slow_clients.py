@@ -14,6 +14,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from tests.waiting import wait_until
+
 HEADER_START = b"GET /api/v1/health HTTP/1.1\r\nHost: registry\r\n"
 BODY_START = (
     b"POST /api/v1/imports?dry_run=true HTTP/1.1\r\nHost: registry\r\n"
@@ -103,7 +105,10 @@ def under_slow_clients(
     clients += [SlowClient(host, port, "body", stop) for _ in range(bodies)]
     for client in clients:
         client.start()
-    time.sleep(2)  # every slow client connected and trickling before the first probe
+    wait_until(
+        lambda: all(client.connections for client in clients),
+        what="every slow client connected and trickling, before the first probe",
+    )
     probes = Probes()
     deadline = time.monotonic() + seconds
     try:

@@ -9,7 +9,6 @@ import contextlib
 import shutil
 import sqlite3
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -18,19 +17,13 @@ from registry.models import Enterprise
 from tests.conftest import DISTRICT, make_code
 from tests.databases import postgres_only, sqlite_only
 from tests.servers import gunicorn_server, run_registry
+from tests.waiting import wait_until
 
 TABLES = {"district", "tier", "plan", "target", "enterprise", "certification", "token", "event"}
 
 
 def read_only(path: Path) -> sqlite3.Connection:
     return contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
-
-
-def wait_for(condition, seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
 
 
 class Writer(threading.Thread):
@@ -75,13 +68,13 @@ def test_backup_while_serving_and_restore(tmp_path):
         writer = Writer(server)
         writer.start()
         try:
-            wait_for(lambda: len(writer.committed) >= 15 or writer.failures)
+            wait_until(lambda: len(writer.committed) >= 15 or writer.failures)
             before = list(writer.committed)  # acknowledged before the backup began
 
             result = run_registry(server.database_url, "backup", str(backup))
 
             at_end = len(writer.committed)
-            wait_for(lambda: len(writer.committed) >= at_end + 5 or writer.failures)
+            wait_until(lambda: len(writer.committed) >= at_end + 5 or writer.failures)
         finally:
             writer.stop.set()
             writer.join(timeout=15)

@@ -6,7 +6,6 @@ import json
 import socket
 import sqlite3
 import threading
-import time
 from pathlib import Path
 
 from tests.conftest import make_code
@@ -39,8 +38,8 @@ def test_a_dry_run_takes_no_write_lock(app, client, auth):
 
 
 def test_a_slow_upload_holds_no_lock_while_it_trickles_in(tmp_path):
-    """A list trickling in for seconds: another bureau's write in the meantime goes through at
-    once, and the slow list is loaded whole when its last byte arrives."""
+    """A list half uploaded and held there: another bureau's write in the meantime goes through,
+    and the list is loaded whole when its last byte arrives."""
     rows = [
         [
             make_code(f"slow-{i}"),
@@ -55,8 +54,9 @@ def test_a_slow_upload_holds_no_lock_while_it_trickles_in(tmp_path):
     with gunicorn_server(tmp_path, workers=3, name="slow-upload") as server:
         host, port = "127.0.0.1", int(server.base_url.split(":")[2].split("/")[0])
         answer: list[bytes] = []
+        half_sent, other_written = threading.Event(), threading.Event()
 
-        def trickle() -> None:
+        def upload() -> None:
             with socket.create_connection((host, port), timeout=60) as sock:
                 sock.sendall(
                     (
@@ -65,18 +65,17 @@ def test_a_slow_upload_holds_no_lock_while_it_trickles_in(tmp_path):
                         f"Content-Type: text/csv\r\nContent-Length: {len(body)}\r\n"
                         "Connection: close\r\n\r\n"
                     ).encode()
+                    + body[: len(body) // 2]
                 )
-                step = max(1, len(body) // 30)
-                for start in range(0, len(body), step):
-                    sock.sendall(body[start : start + step])
-                    time.sleep(0.1)
+                half_sent.set()
+                other_written.wait(timeout=60)  # the rest only once the other write answered
+                sock.sendall(body[len(body) // 2 :])
                 while data := sock.recv(65536):
                     answer.append(data)
 
-        slow = threading.Thread(target=trickle)
+        slow = threading.Thread(target=upload)
         slow.start()
-        time.sleep(0.5)  # the upload has begun
-        assert slow.is_alive()
+        assert half_sent.wait(timeout=30)
         other = server.call(
             "POST",
             "/enterprises",
@@ -86,11 +85,12 @@ def test_a_slow_upload_holds_no_lock_while_it_trickles_in(tmp_path):
                 "district": "410703",
             },
         )
-        still_uploading = slow.is_alive()
+        unanswered = not answer
+        other_written.set()
         slow.join(timeout=60)
 
     assert other.status == 201, other.body
-    assert still_uploading  # the write went through while the list was still arriving
+    assert unanswered  # the write went through while the list was still arriving
     head, _, payload = b"".join(answer).partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 200"), head
     assert json.loads(payload)["created_enterprises"] == 40

@@ -5,18 +5,13 @@ enforces the app's upload limit with the app's own problem+json; X-Request-ID pa
 and the app believes exactly one proxy's X-Forwarded-For.
 """
 
-import contextlib
 import http.client
 import json
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -31,89 +26,12 @@ from tests.servers import (
     env_for,
     free_port,
     gunicorn_server,
+    make_run,
 )
 from tests.slow_clients import under_slow_clients
+from tests.waiting import wait_until
 
-STARTUP_SECONDS = 30
 XFF_SPOOF = "203.0.113.9"
-
-
-@dataclass
-class Served:
-    port: int
-    database_url: str
-    log_path: Path
-    process: subprocess.Popen
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}/api/v1{path}"
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-    def access_lines(self) -> list[dict]:
-        """The JSON access log lines so far (gunicorn's, and nginx's for its own answers)."""
-        return [json.loads(line) for line in self.log().splitlines() if line.startswith("{")]
-
-    def group_alive(self) -> bool:
-        try:
-            os.killpg(self.process.pid, 0)
-        except ProcessLookupError:
-            return False
-        return True
-
-    def ctrl_c(self) -> int:
-        """SIGINT to the whole process group, as a terminal's Ctrl-C; make's exit status."""
-        os.killpg(self.process.pid, signal.SIGINT)
-        return self.process.wait(timeout=60)
-
-
-@contextlib.contextmanager
-def make_run(tmp_path: Path, **extra_env: str) -> Iterator[Served]:
-    """`make run` on a free port with a fresh SQLite database, in its own process group; on the
-    way out, whatever happened, the group gets Ctrl-C (deploy/serve.py removes its folder), and
-    what is left of it after 30 s is killed."""
-    database_url = f"sqlite:///{tmp_path / 'served.db'}"
-    port = free_port()
-    env = env_for(database_url, HOST="127.0.0.1", PORT=str(port), **extra_env)
-    for name in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL"):  # not a sub-make of `make test`
-        env.pop(name, None)
-    log_path = tmp_path / "make-run.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            ["make", "--no-print-directory", "run"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    served = Served(port, database_url, log_path, process)
-    try:
-        _wait_until_healthy(served)
-        yield served
-    finally:
-        for signum, seconds in ((signal.SIGINT, 30), (signal.SIGKILL, 10)):
-            if not served.group_alive():
-                break
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signum)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=seconds)
-
-
-def _wait_until_healthy(served: Served) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if served.process.poll() is not None:
-            raise AssertionError(
-                f"make run exited with {served.process.returncode}:\n{served.log()}"
-            )
-        with contextlib.suppress(OSError):
-            if call("GET", served.url("/health"), timeout=2).status == 200:
-                return
-        time.sleep(0.1)
-    raise AssertionError(f"make run not healthy after {STARTUP_SECONDS} s:\n{served.log()}")
 
 
 def test_health_answers_within_a_second_while_100_slow_clients_trickle(tmp_path):
@@ -135,10 +53,12 @@ def test_ctrl_c_stops_nginx_and_gunicorn(tmp_path):
 
         served.ctrl_c()
 
-        deadline = time.monotonic() + 10
-        while served.group_alive() and time.monotonic() < deadline:
-            time.sleep(0.1)  # the last workers are reaped just after make exits
-        assert not served.group_alive(), "a process of `make run` outlived Ctrl-C"
+        # The last workers are reaped just after make exits.
+        wait_until(
+            lambda: not served.group_alive(),
+            timeout=10,
+            what="every process of `make run` gone after Ctrl-C",
+        )
         assert not Path(socket_path).parent.exists()  # its rendered configs and socket removed
         with pytest.raises(OSError):
             call("GET", served.url("/health"), timeout=2)
@@ -210,15 +130,15 @@ def test_request_ids_pass_through_and_the_client_address_is_the_proxys_view(tmp_
             headers={"X-Request-ID": "probe-42", "X-Forwarded-For": XFF_SPOOF},
         )
         made = call("GET", served.url("/tiers"))
-        time.sleep(0.5)  # the access log line is written after the answer
-        lines = {line["request_id"]: line for line in served.access_lines()}
+        given_line = served.access_line("probe-42")
+        made_line = served.access_line(made.headers["x-request-id"])
 
     assert given.headers["x-request-id"] == "probe-42"
     # The app logs the client's address as nginx saw it, never what the client claims.
-    assert lines["probe-42"]["remote"] == "127.0.0.1"
+    assert given_line["remote"] == "127.0.0.1"
     # No id sent: nginx makes one, and the app answers and logs with it.
     assert re.fullmatch(r"[0-9a-f]{32}", made.headers["x-request-id"])
-    assert made.headers["x-request-id"] in lines
+    assert made_line["path"] == "/api/v1/tiers"
 
 
 def test_raw_chinese_in_a_url_is_a_problem_not_a_page(tmp_path):
@@ -249,11 +169,10 @@ def test_gunicorn_facing_clients_believes_no_forwarded_for(tmp_path):
             server.url("/health"),
             headers={"X-Request-ID": "direct-1", "X-Forwarded-For": XFF_SPOOF},
         )
-        time.sleep(0.5)
-        lines = [json.loads(x) for x in server.log().splitlines() if x.startswith("{")]
+        logged = server.access_line("direct-1")
 
     assert reply.status == 200
-    assert [line["remote"] for line in lines if line["request_id"] == "direct-1"] == ["127.0.0.1"]
+    assert logged["remote"] == "127.0.0.1"
 
 
 def test_the_production_site_is_a_valid_nginx_config(tmp_path):

@@ -1,8 +1,9 @@
 """Published lists in: the imports."""
 
 import json
+import logging
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask.views import MethodView
 
 from registry.services import imports
@@ -18,6 +19,7 @@ from schemas.imports import (
 )
 
 blp = Blueprint("imports", __name__, description="Published lists in")
+log = logging.getLogger(__name__)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LIST_BODY = {
@@ -107,6 +109,17 @@ def _uploaded_list() -> tuple[imports.Upload, imports.Upload | dict | None]:
     return imports.Upload(imports.spool(request.stream), None, request.mimetype), None
 
 
+def _logged_progress(dry_run: bool):
+    """A long import shows in the server's log as it goes (a chunk of rows at a time), named by
+    its request id; written rows are in the import's open transaction until it commits."""
+    request_id, done_what = g.get("request_id"), "checked" if dry_run else "written"
+
+    def progress(done: int, total: int) -> None:
+        log.info("import %s: %d of about %d rows %s", request_id, done, total, done_what)
+
+    return progress
+
+
 @blp.route("/imports")
 class Imports(MethodView):
     @blp.access("bureau", "admin")
@@ -139,5 +152,10 @@ class Imports(MethodView):
         )
         with upload.file:
             return imports.run_import(
-                current_actor(), upload, given=args, resolve=resolve, options=options
+                current_actor(),
+                upload,
+                given=args,
+                resolve=resolve,
+                options=options,
+                on_progress=_logged_progress(options.dry_run),
             )
