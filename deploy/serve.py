@@ -13,7 +13,9 @@ SIGTERM stops both, and when either exits the other is stopped too.
 
 import argparse
 import ctypes
+import http
 import importlib
+import json
 import os
 import re
 import shutil
@@ -32,11 +34,100 @@ STARTUP_SECONDS = 30
 sys.path.insert(0, str(ROOT))  # the served app and registry/gunicorn_conf.py are read from here
 
 
-def upload_limit(app_spec: str) -> int:
-    """The served app's own body limit (MAX_CONTENT_LENGTH), which nginx enforces first; 0: none."""
+# What nginx answers itself, and how: its status → (the status sent, the detail, extra headers).
+# nginx's 494 is its 400 for a header or cookie too large; its 502 (gunicorn not listening: down
+# or restarting) is a 503 to the client, with Retry-After, like the app's own when its database
+# is away. 404 is only for the problem pages themselves, asked for from outside.
+HEADER_LINE_KIB = 8  # large_client_header_buffers: a longer request line is a 414, header a 494
+PROBLEMS = {
+    400: (
+        400,
+        "The request is not valid HTTP: its request line, a header, or an escape (%XX) in its URL "
+        "cannot be read, or the URL holds non-ASCII characters; percent-encode them as UTF-8 "
+        "(e.g. curl --url-query or --data-urlencode).",
+        {},
+    ),
+    494: (
+        400,
+        f"A request header or cookie is longer than the server reads ({HEADER_LINE_KIB} KiB a line).",
+        {},
+    ),
+    404: (404, "The requested URL was not found on the server.", {}),
+    405: (405, "The method is not allowed for the requested URL.", {"Allow": "@ALLOW@"}),
+    408: (408, "The body of the request stopped arriving before it was whole.", {}),
+    411: (411, "A request with a body must say its length (Content-Length) or be chunked.", {}),
+    413: (413, "The data value transmitted exceeds the capacity limit.", {}),  # werkzeug's
+    414: (
+        414,
+        f"The URL is longer than the server reads ({HEADER_LINE_KIB} KiB with its query string).",
+        {},
+    ),
+    500: (500, "The server met an unexpected condition; the error has been logged.", {}),
+    501: (501, "The Transfer-Encoding of the request is not one the server reads (chunked).", {}),
+    502: (
+        503,
+        "The registry is restarting or not running; try again shortly.",
+        {"Retry-After": "5"},
+    ),
+    503: (
+        503,
+        "The registry is restarting or not running; try again shortly.",
+        {"Retry-After": "5"},
+    ),
+    504: (
+        504,
+        "The registry did not answer in time; the request may or may not have been carried out.",
+        {},
+    ),
+    505: (505, "The server speaks HTTP/1.0 and HTTP/1.1 only.", {}),
+}
+
+
+def served_app(app_spec: str):
     module, _, name = app_spec.partition(":")
-    app = getattr(importlib.import_module(module), name or "app")
+    return getattr(importlib.import_module(module), name or "app")
+
+
+def upload_limit(app) -> int:
+    """The served app's own body limit (MAX_CONTENT_LENGTH), which nginx enforces first; 0: none."""
     return int(app.config.get("MAX_CONTENT_LENGTH") or 0)
+
+
+def methods(app) -> list[str]:
+    """The methods some route of the app takes: nginx refuses the others (405) itself."""
+    return sorted({method for rule in app.url_map.iter_rules() for method in rule.methods})
+
+
+def problem_pages(allowed: list[str]) -> str:
+    """nginx's own answers as problem+json: an error_page for each status nginx may answer with,
+    and the internal location that answers it (the title is the app's: the status's phrase)."""
+    lines = []
+    for code, (status, detail, headers) in PROBLEMS.items():
+        page = f"/.registry-problems/{code}"
+        lines.append(f"error_page {code} {'' if status == code else f'={status} '}{page};")
+        body = json.dumps(
+            {
+                "type": "about:blank",
+                "title": http.HTTPStatus(status).phrase,
+                "status": status,
+                "detail": detail,
+            }
+        )
+        assert not set("'\\$") & set(body), body  # nothing nginx would read in a string
+        body = body[:-1] + ', "instance": "$registry_instance"}'
+        lines += [
+            f"location = {page} {{",
+            "    internal;",
+            "    default_type application/problem+json;",
+            "    add_header X-Request-ID $registry_request_id always;",
+            *(
+                f'    add_header {name} "{value.replace("@ALLOW@", ", ".join(allowed))}" always;'
+                for name, value in headers.items()
+            ),
+            f"    return {status} '{body}';",
+            "}",
+        ]
+    return "\n    ".join(lines)
 
 
 def gunicorn_settings():
@@ -54,15 +145,19 @@ def render(template: str, **values: str) -> str:
     return text
 
 
-def site(listen: str, upstream: str, max_body: int, access_log: str = "/dev/stderr") -> str:
+def site(listen: str, upstream: str, app, access_log: str = "/dev/stderr") -> str:
     """The nginx site (http context) for the registry behind `listen`."""
+    allowed = methods(app)
     return render(
         "registry.nginx.conf",
         LISTEN=listen,
         UPSTREAM=upstream,
-        MAX_BODY=str(max_body),
+        MAX_BODY=str(upload_limit(app)),
         READ_TIMEOUT=str(gunicorn_settings().timeout + 10),
+        HEADER_LINE_LIMIT=f"{HEADER_LINE_KIB}k",
+        METHODS="|".join(allowed),
         ACCESS_LOG=access_log,
+        PROBLEMS=problem_pages(allowed),
     )
 
 
@@ -88,16 +183,15 @@ def _die_with_parent() -> None:
 
 def serve(app_spec: str) -> int:
     host, port = os.environ.get("HOST", "127.0.0.1"), os.environ.get("PORT", "8000")
-    max_body = upload_limit(app_spec)
+    app = served_app(app_spec)
+    max_body = upload_limit(app)
     nginx = nginx_binary()
     with tempfile.TemporaryDirectory(prefix="registry-run-") as run_dir:
         run = Path(run_dir)
         # Started as root, nginx's workers run as nobody: they must reach the socket in here.
         run.chmod(0o711)
         sock = run / "gunicorn.sock"
-        (run / "registry.conf").write_text(
-            site(listen_address(host, port), f"unix:{sock}", max_body)
-        )
+        (run / "registry.conf").write_text(site(listen_address(host, port), f"unix:{sock}", app))
         (run / "nginx.conf").write_text(render("standalone.nginx.conf", RUN=str(run)))
         # The app trusts exactly one proxy: nginx, whose X-Forwarded-For names the client.
         env = {**os.environ, "REGISTRY_TRUSTED_PROXIES": "1"}
@@ -175,7 +269,7 @@ def main() -> int:
     production.add_argument("--access-log", default="/var/log/nginx/registry.log")
     args = parser.parse_args()
     if args.command == "site":
-        print(site(args.listen, args.upstream, upload_limit(args.app), args.access_log), end="")
+        print(site(args.listen, args.upstream, served_app(args.app), args.access_log), end="")
         return 0
     return serve(args.app)
 

@@ -4,9 +4,12 @@ Sync workers never face clients: nginx reads whole requests first (deploy/serve.
 gunicorn to a unix socket with --bind; HOST:PORT below is for running gunicorn alone, as tests do).
 """
 
+import json
 import logging
 import multiprocessing
 import os
+
+import gunicorn.util
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 # Sync workers: the app's work is short queries; 2 per core plus one, as gunicorn's docs advise.
@@ -22,7 +25,12 @@ preload_app = True
 # Recycle workers now and then (with jitter, never all at once): a slow leak cannot grow.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 10_000))
 max_requests_jitter = max_requests // 10
-limit_request_line = 8190
+# nginx bounds what reaches gunicorn (8 KiB a request or header line, 32 KiB of header in all)
+# and answers what is over in problem+json; gunicorn's own, narrower bounds would refuse some of
+# what nginx lets through (a 101st header, an 8,190-byte header line).
+limit_request_line = 0  # no bound of gunicorn's own
+limit_request_fields = 32768  # the most gunicorn takes
+limit_request_field_size = 16384
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 errorlog = "-"
 logger_class = "registry.access_log.JsonAccessLogger"
@@ -46,3 +54,19 @@ def post_fork(server, worker):
     from registry.db import forget_connection
 
     forget_connection()
+
+
+def _write_problem(sock, status: int, reason: str, message: str) -> None:
+    """What gunicorn answers itself (a request it cannot read: a control byte in a header value
+    that nginx passes on, say), as problem+json instead of its HTML page."""
+    body = json.dumps(
+        {"type": "about:blank", "title": reason, "status": status, "detail": message or reason}
+    ).encode()
+    head = (
+        f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\n"
+        f"Content-Type: application/problem+json\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    gunicorn.util.write_nonblock(sock, head.encode("latin-1") + body)
+
+
+gunicorn.util.write_error = _write_problem  # the one function gunicorn's workers write them with
