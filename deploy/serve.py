@@ -37,7 +37,9 @@ sys.path.insert(0, str(ROOT))  # the served app and registry/gunicorn_conf.py ar
 # What nginx answers itself, and how: its status → (the status sent, the detail, extra headers).
 # nginx's 494 is its 400 for a header or cookie too large; its 502 (gunicorn not listening: down
 # or restarting) is a 503 to the client, with Retry-After, like the app's own when its database
-# is away. 404 is only for the problem pages themselves, asked for from outside.
+# is away. 404 is only for the problem pages themselves, asked for from outside. nginx never
+# answers 408 (it closes a connection that stopped sending, and logs 408) nor 411 (a request that
+# neither states a length nor is chunked has no body).
 HEADER_LINE_KIB = 8  # large_client_header_buffers: a longer request line is a 414, header a 494
 PROBLEMS = {
     400: (
@@ -49,13 +51,12 @@ PROBLEMS = {
     ),
     494: (
         400,
-        f"A request header or cookie is longer than the server reads ({HEADER_LINE_KIB} KiB a line).",
+        f"A request header or cookie is longer than the server reads ({HEADER_LINE_KIB} KiB a "
+        "line).",
         {},
     ),
     404: (404, "The requested URL was not found on the server.", {}),
     405: (405, "The method is not allowed for the requested URL.", {"Allow": "@ALLOW@"}),
-    408: (408, "The body of the request stopped arriving before it was whole.", {}),
-    411: (411, "A request with a body must say its length (Content-Length) or be chunked.", {}),
     413: (413, "The data value transmitted exceeds the capacity limit.", {}),  # werkzeug's
     414: (
         414,
