@@ -8,7 +8,7 @@ export HOST PORT
 
 STAMP := $(VENV)/.install-stamp
 
-.PHONY: install run nginx test browser test-postgres fuzz lint format openapi clean bench bench-imports
+.PHONY: install run nginx redis test browser test-postgres fuzz lint format openapi clean bench bench-imports
 
 install: $(STAMP)
 
@@ -20,16 +20,21 @@ $(STAMP): pyproject.toml
 	touch $@
 
 # nginx on $HOST:$PORT in front of gunicorn (on a unix socket): slow clients wait in nginx, never
-# in a worker. deploy/serve.py starts both and stops both (Ctrl-C).
-run: install nginx
+# in a worker; Redis beside them counts the rate limits for every worker. deploy/serve.py starts
+# them and stops them (Ctrl-C).
+run: install nginx redis
 	$(BIN)/registry init-db
 	$(BIN)/python deploy/serve.py
 
-# Debian's nginx, installed when missing (as root; otherwise the script says what to install).
+# Debian's nginx and Redis, installed when missing (as root; otherwise the script says what to
+# install). Neither is started as a system service: deploy/serve.py starts its own.
 nginx:
 	.ci/ensure-debian-packages.sh nginx=nginx
 
-test: install browser nginx
+redis:
+	.ci/ensure-debian-packages.sh redis-server=redis-server
+
+test: install browser nginx redis
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -q
@@ -43,7 +48,7 @@ browser:
 # The same suite on PostgreSQL: a throwaway cluster on 127.0.0.1:54329, stopped afterwards.
 PG_DIR ?= /tmp/registry-pg
 PG_PORT ?= 54329
-test-postgres: install browser nginx
+test-postgres: install browser nginx redis
 	url=$$(.ci/postgres.sh start $(PG_DIR) $(PG_PORT)) && \
 	  trap '.ci/postgres.sh stop $(PG_DIR)' EXIT && \
 	  REGISTRY_TEST_DATABASE_URL="$$url" REGISTRY_TEST_THROWAWAY_SERVER=1 $(BIN)/pytest -q
@@ -67,10 +72,10 @@ clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
 
 # Dashboard polling against a bare Flask route; writes bench/RESULTS.md. BENCH_SIZES=10000 for a quick run.
-bench: install nginx
+bench: install nginx redis
 	bench/ensure-wrk.sh
 	$(BIN)/python bench/run.py
 
 # The 100k-row import alone (over HTTP, the CLI at 10k and 100k, dry runs): printed, not written.
-bench-imports: install nginx
+bench-imports: install nginx redis
 	$(BIN)/python bench/run.py --imports=only

@@ -1,11 +1,13 @@
-"""`make run`: nginx in front of gunicorn, started and stopped as one.
+"""`make run`: nginx in front of gunicorn, and Redis beside it, started and stopped as one.
 
 gunicorn's sync workers must not face clients: a client that trickles its header or its body
 holds a worker for as long as it likes, and a few dozen such clients hold them all. nginx reads
 whole requests (and buffers whole answers) before a worker sees them, so slow clients wait in
 nginx's event loop instead. This script renders deploy/*.nginx.conf into a private folder,
-starts gunicorn on a unix socket there, then nginx on $HOST:$PORT in front of it; Ctrl-C or
-SIGTERM stops both, and when either exits the other is stopped too.
+starts Redis on a unix socket there (the rate limits' counts, shared by the workers; not when
+REGISTRY_RATE_LIMIT_STORAGE names another), gunicorn on another, then nginx on $HOST:$PORT in
+front of it; Ctrl-C or SIGTERM stops them all, and when gunicorn or nginx exits the others are
+stopped too (Redis is started again: the limits fail open meanwhile).
 
     deploy/serve.py [--app wsgi:app]                    serve (what `make run` does)
     deploy/serve.py site --listen ADDR --upstream ADDR  print the nginx site for a production nginx
@@ -166,12 +168,12 @@ def listen_address(host: str, port: str) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
-def nginx_binary() -> str:
-    found = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
+def debian_binary(name: str, package: str) -> str:
+    found = shutil.which(name) or shutil.which(name, path="/usr/sbin:/sbin")
     if not found:
         raise SystemExit(
-            "serve: nginx is missing: .ci/ensure-debian-packages.sh nginx=nginx installs it "
-            "(as root; `make run` runs it)"
+            f"serve: {name} is missing: .ci/ensure-debian-packages.sh {name}={package} installs "
+            "it (as root; `make run` runs it)"
         )
     return found
 
@@ -182,11 +184,35 @@ def _die_with_parent() -> None:
     libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
+def start_redis(run: Path) -> subprocess.Popen:
+    """Redis for the rate limits' counts, on a socket only this user reaches, kept in memory."""
+    return subprocess.Popen(
+        [
+            debian_binary("redis-server", "redis-server"),
+            *("--port", "0", "--unixsocket", str(run / "redis.sock"), "--unixsocketperm", "700"),
+            *("--save", "", "--appendonly", "no", "--dir", str(run), "--loglevel", "warning"),
+        ],
+        preexec_fn=_die_with_parent,
+    )
+
+
+def _wait_for(path: Path, process: subprocess.Popen, what: str, stop: threading.Event) -> bool:
+    """Until `process` listens on `path`; False if it exited, took too long or we are stopped."""
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while not path.exists():
+        if process.poll() is not None or stop.is_set() or time.monotonic() > deadline:
+            if not stop.is_set():
+                print(f"serve: {what} did not start", file=sys.stderr)
+            return False
+        time.sleep(0.05)
+    return True
+
+
 def serve(app_spec: str) -> int:
     host, port = os.environ.get("HOST", "127.0.0.1"), os.environ.get("PORT", "8000")
     app = served_app(app_spec)
     max_body = upload_limit(app)
-    nginx = nginx_binary()
+    nginx = debian_binary("nginx", "nginx")
     with tempfile.TemporaryDirectory(prefix="registry-run-") as run_dir:
         run = Path(run_dir)
         # Started as root, nginx's workers run as nobody: they must reach the socket in here.
@@ -199,58 +225,59 @@ def serve(app_spec: str) -> int:
         stop = threading.Event()
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: stop.set())
-        gunicorn = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "--config",
-                str(ROOT / "registry" / "gunicorn_conf.py"),
-                "--bind",
-                f"unix:{sock}",
-                app_spec,
-            ],
-            cwd=ROOT,
-            env=env,
-            preexec_fn=_die_with_parent,
-        )
-        children = [gunicorn]
+        children: dict[str, subprocess.Popen] = {}
         try:
-            deadline = time.monotonic() + STARTUP_SECONDS
-            while not sock.exists():
-                if gunicorn.poll() is not None or stop.is_set():
+            # The rate limits' counts: a Redis of our own, unless the settings name one.
+            if not env.get("REGISTRY_RATE_LIMIT_STORAGE"):
+                children["redis"] = start_redis(run)
+                env["REGISTRY_RATE_LIMIT_STORAGE"] = f"redis+unix://{run / 'redis.sock'}"
+                if not _wait_for(run / "redis.sock", children["redis"], "redis", stop):
                     return 0 if stop.is_set() else 1
-                if time.monotonic() > deadline:
-                    print("serve: gunicorn did not start", file=sys.stderr)
-                    return 1
-                time.sleep(0.05)
-            children.append(
-                subprocess.Popen(
-                    [nginx, "-e", "stderr", "-p", str(run), "-c", str(run / "nginx.conf")],
-                    preexec_fn=_die_with_parent,
-                )
+            children["gunicorn"] = subprocess.Popen(
+                [
+                    str(BIN / "gunicorn"),
+                    *("--config", str(ROOT / "registry" / "gunicorn_conf.py")),
+                    *("--bind", f"unix:{sock}", app_spec),
+                ],
+                cwd=ROOT,
+                env=env,
+                preexec_fn=_die_with_parent,
+            )
+            if not _wait_for(sock, children["gunicorn"], "gunicorn", stop):
+                return 0 if stop.is_set() else 1
+            children["nginx"] = subprocess.Popen(
+                [nginx, "-e", "stderr", "-p", str(run), "-c", str(run / "nginx.conf")],
+                preexec_fn=_die_with_parent,
             )
             print(
                 f"serve: http://{listen_address(host, port)} (nginx, body limit {max_body} B) "
-                f"-> gunicorn on unix:{sock}",
+                f"-> gunicorn on unix:{sock}; rate limits counted in "
+                f"{env['REGISTRY_RATE_LIMIT_STORAGE']}",
                 file=sys.stderr,
                 flush=True,
             )
             while not stop.wait(0.2):
-                if any(child.poll() is not None for child in children):
-                    print("serve: a server exited; stopping the other", file=sys.stderr)
+                if "redis" in children and children["redis"].poll() is not None:
+                    # The limits fail open meanwhile; the counts start again from nothing.
+                    print("serve: redis exited; starting it again", file=sys.stderr, flush=True)
+                    children["redis"] = start_redis(run)
+                if any(children[name].poll() is not None for name in ("gunicorn", "nginx")):
+                    print("serve: a server exited; stopping the others", file=sys.stderr)
                     return 1
             return 0
         finally:
             _stop(children)
 
 
-def _stop(children: list[subprocess.Popen]) -> None:
-    """Gracefully: nginx finishes what it is sending (QUIT), gunicorn its requests (TERM)."""
-    graceful = (signal.SIGTERM, signal.SIGQUIT)  # gunicorn first, then nginx
-    for child, signum in zip(children, graceful, strict=False):
-        if child.poll() is None:
-            child.send_signal(signum)
+def _stop(children: dict[str, subprocess.Popen]) -> None:
+    """Gracefully: gunicorn finishes its requests (TERM), nginx what it is sending (QUIT), then
+    Redis (TERM: nothing to save)."""
+    graceful = {"gunicorn": signal.SIGTERM, "nginx": signal.SIGQUIT, "redis": signal.SIGTERM}
+    for name, signum in graceful.items():
+        if name in children and children[name].poll() is None:
+            children[name].send_signal(signum)
     deadline = time.monotonic() + gunicorn_settings().graceful_timeout + 5
-    for child in children:
+    for child in children.values():
         try:
             child.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:

@@ -23,12 +23,12 @@ class Config:
     # of `make run` and production; 0 when clients reach gunicorn directly.
     TRUSTED_PROXIES: int = 0
     # Requests per token (per address without one); flask-limiter syntax, ";" between limits.
-    # The default storage counts per process: with several workers or hosts, point it at a
-    # shared store (e.g. redis://) for one count.
     RATE_LIMIT_ENABLED: bool = True
     RATE_LIMIT: str = "1200 per minute;60 per second"
-    RATE_LIMIT_STORAGE: str = "memory://"
-    # Failed authentications per client address: made-up tokens are limited too.
+    # Where the limits are counted: one Redis for every worker and host (`make run` starts one
+    # on a private socket and sets this). Unreachable, the limits fail open (registry.web.limits).
+    RATE_LIMIT_STORAGE: str = "redis://127.0.0.1:6379/0"
+    # Requests without a valid token, per client address: made-up tokens are limited too.
     AUTH_FAILURE_LIMIT: str = "30 per minute"
     # Repeated polls of an aggregate answered in front of the app (registry.web.polls); off:
     # every poll goes through the app (what the bench compares it with).
@@ -57,6 +57,7 @@ def configure(app: Flask, overrides: dict | None = None) -> None:
         RATELIMIT_ENABLED=config["RATE_LIMIT_ENABLED"],
         RATELIMIT_DEFAULT=config["RATE_LIMIT"],
         RATELIMIT_STORAGE_URI=config["RATE_LIMIT_STORAGE"],
+        RATELIMIT_KEY_PREFIX="registry",  # a Redis may count for more than one service
         # No X-RateLimit-* headers on every answer (they cost more than the check); a 429
         # carries Retry-After (registry.web.limits).
         RATELIMIT_HEADERS_ENABLED=False,

@@ -38,6 +38,13 @@ logger_class = "registry.access_log.JsonAccessLogger"
 control_socket_disable = True
 
 
+class _NotEachRefusal(logging.Filter):
+    """flask-limiter logs every request it refuses; the access log has each 429 already."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("ratelimit ")
+
+
 def on_starting(server):
     """The app's own log lines (an import's progress, a 500's traceback) and the rate limiter's
     (its storage lost and found) go where gunicorn's go, with its format, from INFO up."""
@@ -46,6 +53,7 @@ def on_starting(server):
         logger.handlers = server.log.error_log.handlers
         logger.setLevel(logging.INFO)
         logger.propagate = False
+    logging.getLogger("flask-limiter").addFilter(_NotEachRefusal())
 
 
 def post_fork(server, worker):

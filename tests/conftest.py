@@ -10,6 +10,7 @@ from registry.config import TestConfig
 from registry.services import tokens
 from schemas.credit_code import CHARSET, check_character
 from tests.databases import ENGINE, drop_created, fresh_url
+from tests.servers import redis_server
 
 DISTRICT = "410702"  # 红旗区: the bureau fixture's district
 OTHER_DISTRICT = "410703"  # 卫滨区: outside it
@@ -30,6 +31,22 @@ def app(tmp_path):
     with app.app_context():
         init_db()
     return app
+
+
+@pytest.fixture(scope="session")
+def redis_server_url(tmp_path_factory):
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url
+
+
+@pytest.fixture
+def rate_limit_storage(redis_server_url) -> str:
+    """A Redis for an app's rate limits, its counts emptied before each test."""
+    import redis
+
+    with redis.Redis(unix_socket_path=redis_server_url.removeprefix("redis+unix://")) as connection:
+        connection.flushall()
+    return redis_server_url
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -299,3 +300,24 @@ def make_run(tmp_path: Path, **extra_env: str) -> Iterator[Served]:
                 os.killpg(process.pid, signum)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=seconds)
+
+
+@contextlib.contextmanager
+def redis_server(folder: Path) -> Iterator[str]:
+    """Debian's redis-server on a unix socket in `folder`, as `make run` starts it; yields its
+    URL (redis+unix://…) and stops it on the way out."""
+    sock = folder / "redis.sock"
+    process = subprocess.Popen(
+        [
+            shutil.which("redis-server") or "/usr/bin/redis-server",
+            *("--port", "0", "--unixsocket", str(sock), "--unixsocketperm", "700"),
+            *("--save", "", "--appendonly", "no", "--dir", str(folder), "--loglevel", "warning"),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        wait_until(lambda: sock.exists() or process.poll() is not None, what="redis listening")
+        assert process.poll() is None, "redis-server did not start"
+        yield f"redis+unix://{sock}"
+    finally:
+        _stop(process)

@@ -17,7 +17,7 @@ def server(tmp_path):
 def test_register_certify_and_read_status_over_http(server):
     health = call("GET", server.url("/health"))
     assert health.status == 200
-    assert health.json == {"status": "ok", "database": "ok"}
+    assert health.json == {"status": "ok", "database": "ok", "rate_limits": "off"}
 
     # No token: 401 with a Bearer challenge, as problem+json, and nothing about the schema.
     anonymous = call("GET", server.url("/enterprises"))

@@ -6,16 +6,11 @@ import zipfile
 
 import pytest
 
-from registry import create_app
-from registry.cli import init_db
-from registry.config import TestConfig
 from registry.models import Certification, Enterprise, Event
-from registry.services import tokens
 from registry.services.aggregates import VersionedCache
 from registry.web.caching import AGGREGATES, TOKENS
 from registry.web.polls import POLLS
 from tests.conftest import DISTRICT, bearer, make_code
-from tests.databases import fresh_url
 
 API = "/api/v1"
 PROBLEM = "application/problem+json"
@@ -188,50 +183,6 @@ def test_a_nul_or_lookalike_in_a_query_is_a_422(client, auth, url):
 @pytest.mark.parametrize("code", ["%00", "91410702MA9F3K2L2%00", "%E2%80%AE"])
 def test_a_nul_in_a_credit_code_path_names_no_firm(client, auth, code):
     assert_problem(client.get(f"{API}/enterprises/{code}", headers=auth["admin"]), 404)
-
-
-# 13.7 Rate limits that cannot be dodged ---------------------------------------------------------
-
-
-def limited_app(tmp_path, **limits):
-    config = {k: v for k, v in vars(TestConfig).items() if k.isupper()}
-    config.update(DATABASE_URL=fresh_url(tmp_path, "limits"), RATELIMIT_ENABLED=True, **limits)
-    app = create_app(config)
-    with app.app_context():
-        init_db()
-    return app
-
-
-@pytest.mark.parametrize("path", ["/enterprises", "/plans/xinxiang-2023-2025/progress"])
-def test_made_up_tokens_are_limited_per_address(tmp_path, path):
-    app = limited_app(tmp_path, AUTH_FAILURE_LIMIT="5 per minute")
-    with app.app_context():
-        _, screen = tokens.create_token("dashboard", "screen")
-    client = app.test_client()
-    statuses = [
-        client.get(API + path, headers=bearer(secrets.token_urlsafe(16))).status_code
-        for _ in range(8)
-    ]
-    assert statuses == [401] * 5 + [429] * 3
-    refused = client.get(API + path, headers=bearer(secrets.token_urlsafe(16)))
-    assert int(refused.headers["Retry-After"]) > 0
-    assert refused.mimetype == PROBLEM
-    # Another address is not affected, nor a valid token from it.
-    elsewhere = {"REMOTE_ADDR": "127.0.0.2"}
-    assert (
-        client.get(API + path, headers=bearer("made-up"), environ_base=elsewhere).status_code == 401
-    )
-    progress = f"{API}/plans/xinxiang-2023-2025/progress"
-    assert client.get(progress, headers=bearer(screen), environ_base=elsewhere).status_code == 200
-
-
-def test_valid_tokens_do_not_count_as_failures(tmp_path):
-    app = limited_app(tmp_path, AUTH_FAILURE_LIMIT="2 per minute")
-    with app.app_context():
-        _, screen = tokens.create_token("dashboard", "screen")
-    client = app.test_client()
-    progress = f"{API}/plans/xinxiang-2023-2025/progress"
-    assert {client.get(progress, headers=bearer(screen)).status_code for _ in range(10)} == {200}
 
 
 def test_unknown_tokens_are_not_cached_and_leave_the_polled_answers_alone(client, auth, app):

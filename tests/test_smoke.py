@@ -1,7 +1,7 @@
 def test_health(client):
     response = client.get("/api/v1/health")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": "ok"}
+    assert response.json == {"status": "ok", "database": "ok", "rate_limits": "off"}
 
 
 def test_fixture_tokens(client, auth, enterprise_code):

@@ -27,7 +27,8 @@ def current_actor() -> Actor:
     return g.actor
 
 
-def _bearer() -> str | None:
+def bearer_secret() -> str | None:
+    """The secret of the request's `Authorization: Bearer …` header, if it has one."""
     header = request.headers.get("Authorization", "")
     scheme, _, secret = header.partition(" ")
     if not hmac.compare_digest(scheme.lower().encode(), b"bearer") or not secret.strip():
@@ -43,8 +44,8 @@ def authorize_request():
     roles = getattr(method, "_access", None)
     if roles == () or request.blueprint in PUBLIC_BLUEPRINTS:
         return None
-    secret = _bearer()
-    actor = _authenticate(secret) if secret else None
+    secret = bearer_secret()
+    actor = authenticated()
     if actor is None:
         detail = "A bearer token is required." if secret is None else "The token is not valid."
         return problem(401, detail, headers=UNAUTHORIZED_HEADERS)
@@ -55,6 +56,15 @@ def authorize_request():
     if actor.role == "dashboard" and request.method in WRITE_METHODS:
         return problem(403, "A dashboard token never writes.")
     return None
+
+
+def authenticated() -> Actor | None:
+    """The actor of the request's token, or None (no token, an unknown or a revoked one): looked
+    up once a request, whoever asks first (the rate limits ask before this hook)."""
+    if "authenticated" not in g:
+        secret = bearer_secret()
+        g.authenticated = _authenticate(secret) if secret else None
+    return g.authenticated
 
 
 def _authenticate(secret: str) -> Actor | None:
