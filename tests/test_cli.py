@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from bench.make_list import write_list
 from registry import create_app
 from registry.config import TestConfig
 from registry.models import Event, Token
@@ -300,3 +301,20 @@ def test_commands_run_under_flasks_test_cli_runner(app):
     listing = runner.invoke(args=["list-tokens"])
     assert listing.exit_code == 0, listing.output
     assert "runner" in listing.output
+
+
+def test_a_list_of_200000_rows_loads_and_one_of_200001_is_refused(tmp_path):
+    """The default limit, exactly, on a list as published (a title above the header)."""
+    url = fresh_url(tmp_path, "limit")
+    run_registry(url, "init-db")
+    facts = ("--tier", "innovative_sme", "--certified-on", "2024-06-28", "--dry-run")
+    at_limit, over = tmp_path / "200000.csv", tmp_path / "200001.csv"
+    write_list(at_limit, 200_000)
+    write_list(over, 200_001)
+
+    passed = run_registry(url, "import", str(at_limit), *facts)
+    refused = run_registry(url, "import", str(over), *facts, check=False)
+
+    assert passed.stdout.splitlines()[-1].startswith("200000 rows: would create 200000 ")
+    assert refused.returncode == 1
+    assert "more than 200000 rows below its header" in refused.stdout

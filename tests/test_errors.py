@@ -4,7 +4,9 @@ Every error answer is `application/problem+json` with `type`, `title`, `status` 
 validation errors add `errors`, keyed by location (json, query) and then field.
 """
 
+import json
 import logging
+from pathlib import Path
 
 import pytest
 
@@ -294,6 +296,33 @@ def test_422_unknown_district_names_the_field(client, auth):
         f"{API}/enterprises", json=firm(district="999999"), headers=auth["admin"]
     )
     assert_invalid(response, "json", "district")
+
+
+def _district_filters() -> list[str]:
+    """Every operation of the committed spec that filters by `district` in its query."""
+    spec = json.loads((Path(__file__).parents[1] / "openapi" / "openapi.json").read_text())
+    return sorted(
+        path
+        for path, operations in spec["paths"].items()
+        if any(
+            p.get("in") == "query" and p.get("name") == "district"
+            for p in operations.get("get", {}).get("parameters", [])
+        )
+    )
+
+
+@pytest.mark.parametrize("path", _district_filters())
+def test_every_district_filter_refuses_an_unknown_district_alike(client, auth, path):
+    """410799 is well-formed but no district of the city: the list of firms refuses it as the
+    certifications, figures, statistics, progress and exports do, never an empty answer."""
+    url = API + path.removeprefix(API).replace("{plan_id}", "xinxiang-2023-2025")
+    query = "?district=410799&year=2024" if "progress" in path else "?district=410799"
+    body = assert_invalid(client.get(url + query, headers=auth["admin"]), "query", "district")
+    assert "410799" in body["errors"]["query"]["district"][0]
+
+
+def test_the_district_filters_include_the_list_of_firms():
+    assert "/api/v1/enterprises" in _district_filters()
 
 
 def test_422_unknown_tier_names_the_field(client, auth, enterprise_code):

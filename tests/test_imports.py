@@ -508,18 +508,39 @@ def test_only_bureaus_and_the_admin_import(app, client, auth, role):
     assert written(app) == before
 
 
-def test_the_row_limit_is_configurable(app, client, auth):
-    app.config["IMPORT_MAX_ROWS"] = 3
+def _limit_list(kind: str, count: int) -> tuple[bytes, str]:
+    """A list of `count` firms below a title and a header (JSON: `count` rows)."""
+    if kind == "json":
+        return json.dumps(
+            {"rows": [row(f"limit-{i}") for i in range(count)]}
+        ).encode(), "application/json"
+    facts = ("创新型中小企业", 2023, dt.date(2023, 6, 28), "豫45号")
+    values = [[make_code(f"limit-{i}"), f"新乡市限额{i}号", "红旗区", *facts] for i in range(count)]
+    if kind == "xlsx":
+        return workbook_bytes(values), XLSX
+    above = "附件1\r\n2023年度新乡市创新型中小企业名单\r\n\r\n"
+    header = ["统一社会信用代码", "企业名称", "县（市、区）", "类别", "年度", "公告日期", "文号"]
+    return (above + csv_text(header, values)).encode("gbk"), "text/csv"
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx", "json"])
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_the_row_limit_is_exact_and_configurable(app, client, auth, kind, dry_run):
+    """IMPORT_MAX_ROWS rows below the header load; one more is refused, naming the limit, and
+    nothing is written (the title and header rows above do not count)."""
+    app.config["IMPORT_MAX_ROWS"] = 5
     before = written(app)
 
-    over = post_rows(client, auth["admin"], [row(f"limit-{i}") for i in range(4)])
+    over = post_list(client, auth["admin"], *_limit_list(kind, 6), dry_run=dry_run)
 
     assert over.status_code == 422, over.json
     assert over.mimetype == PROBLEM
-    assert "more than 3 rows" in over.json["detail"]
+    assert "more than 5 rows" in over.json["detail"]
+    assert [e["field"] for e in over.json["errors"]] == ["rows"]
     assert written(app) == before
-    at_limit = post_rows(client, auth["admin"], [row(f"limit-{i}") for i in range(3)])
+    at_limit = post_list(client, auth["admin"], *_limit_list(kind, 5), dry_run=dry_run)
     assert at_limit.status_code == 200, at_limit.json
+    assert at_limit.json["rows"] == 5
 
 
 def test_a_body_over_the_upload_limit_is_a_413(app, client, auth):

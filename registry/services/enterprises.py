@@ -175,7 +175,9 @@ def search(
     year: int | None = None,
     q: str | None = None,
 ) -> pw.ModelSelect:
-    """Enterprises matching every filter given, ordered by credit code."""
+    """Enterprises matching every filter given, ordered by credit code; an unknown district
+    is refused (Invalid), as by every other district filter."""
+    check_district(district, location="query")
     query = Enterprise.select()
     if district:
         query = query.where(Enterprise.district == district)

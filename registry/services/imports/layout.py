@@ -82,14 +82,18 @@ def _header(cells: list, vocabulary: Vocabulary) -> tuple[list[Column], list[str
     return columns, ignored
 
 
+def too_many_rows(max_rows: int, *, where: str = " below its header") -> Exception:
+    return file_error(
+        f"the list has more than {max_rows} rows{where}, the limit of one import", "rows"
+    )
+
+
 def _counted(records: Iterator[tuple[int, list]], max_rows: int) -> Iterator[tuple[int, list]]:
-    """Every record read counts toward the limit, blank or not (the title and header rows
-    have their own allowance)."""
+    """Every record below the header counts toward the limit, blank or not: `max_rows` of
+    them pass, one more is refused (the title and header rows above are not counted)."""
     for count, record in enumerate(records, start=1):
-        if count > max_rows + HEADER_SEARCH_ROWS:
-            raise file_error(
-                f"the list has more than {max_rows} rows, the limit of one import", "rows"
-            )
+        if count > max_rows:
+            raise too_many_rows(max_rows)
         yield record
 
 
@@ -100,14 +104,15 @@ def locate(
     region or category cell is its group's (a published list's merged cells), not a blank."""
     if sheet.kind == "json":
         return _json_layout(sheet, max_rows)
-    records = _counted(sheet.records, max_rows)
+    records = iter(sheet.records)
     layout = Layout(sheet.kind)
     for number, cells in records:
         found = _header(cells, vocabulary)
         if found:
             layout.columns, layout.ignored = found
             layout.header_row = number
-            return layout, _rows(records, layout, FILLED_DOWN if fill_down else ())
+            below = _counted(records, max_rows)
+            return layout, _rows(below, layout, FILLED_DOWN if fill_down else ())
         line = " ".join(_text(c) for c in cells if _text(c))
         if line:
             layout.title_lines.append(line)
@@ -163,7 +168,7 @@ def _rows(
 def _json_layout(sheet: Sheet, max_rows: int) -> tuple[Layout, Iterator[RawRow]]:
     rows = sheet.rows or []
     if len(rows) > max_rows:
-        raise file_error(f"the list has more than {max_rows} rows, the limit of one import", "rows")
+        raise too_many_rows(max_rows, where="")
     seen = {key for row in rows if isinstance(row, dict) for key in row}
     layout = Layout(
         "json",
