@@ -204,7 +204,7 @@ def lines(result: dict) -> list[str]:
         f"| per-row inserts through the services (baseline, {PER_ROW_SAMPLE:,}-row sample) "
         f"| {PER_ROW_SAMPLE:,} | | {result['per_row_rate']:,.0f} | |",
         "",
-        f"- Goal (issue 12 item 4): {ROWS:,} rows in ≤ 5 s end to end: "
+        f"- Goal: {ROWS:,} rows in ≤ 5 s end to end: "
         f"{result['http_s']:.1f} s over HTTP ({'met' if result['http_s'] <= 5 else 'not met'}), "
         f"{result['cli_s']:.1f} s with the CLI; "
         f"{rate / result['per_row_rate']:.0f}× the per-row rate "

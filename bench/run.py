@@ -178,7 +178,7 @@ class Postgres:
 
 
 def make_base(database, size: int, seed: int) -> dict:
-    """A registry of `size` demo firms, its tallies checked against a scan (issue 12 item 4)."""
+    """A registry of `size` demo firms, its tallies checked against a scan."""
     log(f"generating {size:,} enterprises in {database}")
     registry(database, "init-db")
     demo = timed_registry(database, "demo-data", "--enterprises", str(size), "--seed", str(seed))
@@ -551,7 +551,7 @@ def report(args, command: str, rows: list[dict], profiles: dict, extra: dict) ->
             f"| {_spread(r['g'])} | {_spread(r['p99_g'])} | {writes:.1f} "
             f"| {row['writes_per_s']:.0f} |"
         )
-    lines += ["", "## Goals (issue 12 item 2), in this run", ""]
+    lines += ["", "## Goals, in this run", ""]
     for engine in dict.fromkeys(row["engine"] for row in rows):
         mine = [row for row in rows if row["engine"] == engine]
         largest = mine[-1]
@@ -584,7 +584,7 @@ def report(args, command: str, rows: list[dict], profiles: dict, extra: dict) ->
         "certifications at each size): "
         + "; ".join(f"{r['engine']} {r['size']:,}: {r['numbers']}" for r in rows),
         "",
-        "## Making the registries: demo-data and verify-aggregates (issue 12 item 4)",
+        "## Making the registries: demo-data and verify-aggregates",
         "",
         "| engine | firms | `registry demo-data` s | `registry verify-aggregates` s | verdict |",
         "|---|---:|---:|---:|---|",

@@ -1,5 +1,5 @@
-"""Fixture files in the shapes the Henan bureau and MIIT publish their lists (../shared/LISTS.md,
-"Shapes to expect"), built as a clerk receives them: nothing edited for the registry.
+"""Fixture files in the shapes the Henan bureau and MIIT publish their lists, built as a clerk
+receives them: nothing edited for the registry.
 
 XLSX files are built with openpyxl as Excel holds them: an `附件`/`附件1` row, a merged title row,
 a header whose credit-code cell wraps (`统一社会\\n信用代码`), a 序号 column, region (and

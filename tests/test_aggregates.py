@@ -1,4 +1,4 @@
-"""The tallies dashboards read (issue 12 item 1): kept by every write in its own transaction,
+"""The tallies dashboards read: kept by every write in its own transaction,
 equal after every step to a scan of the certifications, on the engine under test; verified and
 repaired by `registry verify-aggregates`; filled by the upgrade that adds them."""
 

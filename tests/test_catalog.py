@@ -238,7 +238,7 @@ def _events_and_version(app) -> tuple[int, int]:
 
 def test_an_unchanged_catalog_loads_without_a_write(app, client, auth):
     """A restart runs init-db: with the seeds unchanged it writes nothing (no event, no new
-    version), so no screen's ETag changes (issue 12 item 5)."""
+    version), so no screen's ETag changes."""
     etag = client.get(PROGRESS, headers=auth["dashboard"]).headers["ETag"]
     before = _events_and_version(app)
     assert _writes_of(app, catalog.load_seeds) == []

@@ -1,4 +1,4 @@
-"""Parameters mean one thing (issue 15 item 2): a parameter taken once is given once, a list
+"""Parameters mean one thing: a parameter taken once is given once, a list
 parameter is read in both the documented and the exploded form, and If-None-Match compares
 weakly (RFC 9110 §13.1.2), lists of tags and `*` included."""
 

@@ -1,4 +1,4 @@
-"""Generated clients work (issue 15 item 1): openapi-python-client generates a client from the
+"""Generated clients work: openapi-python-client generates a client from the
 committed document with no warning and no model dropped, and the README's walk-through runs
 through it against gunicorn: every success answer parsed into its model, every error into
 Problem, no status the document does not list (the client raises on one)."""

@@ -1,4 +1,4 @@
-"""Hostile or odd input gets a clear 4xx, never a 500 (issue 13 items 5, 6, 7, 8, 10)."""
+"""Hostile or odd input gets a clear 4xx, never a 500."""
 
 import io
 import secrets

@@ -1,4 +1,4 @@
-"""The house (issue 15 item 4): dependencies run one way, the web package has no circle, the
+"""The house: dependencies run one way, the web package has no circle, the
 scope rules live in one Flask-free module, and settings come from REGISTRY_* with their types."""
 
 import ast

@@ -1,4 +1,4 @@
-"""Repeated polls answered in front of the app (issue 12 item 2): the same answer, headers
+"""Repeated polls answered in front of the app: the same answer, headers
 and 304s as the app gives, for a token the process knows; everything else goes to the app."""
 
 import datetime as dt
@@ -147,7 +147,7 @@ def test_the_front_can_be_turned_off(tmp_path):
 
 def test_a_write_outside_the_catalog_reads_no_target_again(app, client, auth, register):
     """A plan year's targets are kept until the catalog changes: after a registration, the
-    answer is computed again without reading them (issue 12 item 2: recomputing is cheap)."""
+    answer is computed again without reading them (recomputing is cheap)."""
     client.get(PROGRESS, headers=auth["dashboard"])
     register("not-a-catalog-write")
     with logged_statements() as log:

@@ -1,4 +1,4 @@
-"""Published lists loaded as they are (../shared/LISTS.md, issue 10 items 1–7).
+"""Published lists loaded as they are.
 
 Every list is a file of a published shape (tests/published.py) loaded unedited: through
 POST /api/v1/imports with the test client and through `registry import` with the CLI runner,
@@ -1456,8 +1456,8 @@ def test_an_unknown_region_is_reported_under_its_printed_column(client, auth):
 
 
 def test_a_revocation_title_grants_no_title(app, client, auth):
-    # Issue 10 refused a 撤销 list outright; issue 11 reads it as a revocation list. Either way
-    # it never records the titles it names: without its revocation date it is one 422.
+    # A 撤销 list is read as a revocation list and never records the titles it names; without
+    # its revocation date it is one 422.
     register(client, auth, pub.HONGQI)
     _innovative_2022(client, auth, pub.HONGQI)
     published = pub.city_list(

@@ -1,4 +1,4 @@
-"""The README stands alone (issue 15 item 5): it points at nothing outside the repository, its
+"""The README stands alone: it points at nothing outside the repository, its
 walk-through makes every token it uses before using it, and its shell recipes are safe to paste."""
 
 import re

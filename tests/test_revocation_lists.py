@@ -1,5 +1,5 @@
 """Revocation lists (撤销/取消…称号): loaded through the same reader as published lists, each
-named title revoked, all or nothing; a repeat changes nothing (issue 11 item 3)."""
+named title revoked, all or nothing; a repeat changes nothing."""
 
 import io
 

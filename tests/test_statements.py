@@ -1,4 +1,4 @@
-"""Objects loaded once, authorization decided once (issue 13 item 9): the SQL statements each
+"""Objects loaded once, authorization decided once: the SQL statements each
 main route sends, counted at the driver's door (peewee's query log), on either engine."""
 
 import contextlib
@@ -91,7 +91,7 @@ def test_a_revoke_reads_the_certification_and_its_firm_once(client, auth, firm, 
         auth["bureau"],
         json={"reason": "重大安全事故"},
     )
-    # … then the firm's certifications, read once for the tallies (issue 12), which take the
+    # … then the firm's certifications, read once for the tallies, which take the
     # change (an UPSERT increment) with the version, last; the title had expired (2025), so
     # no firm stops holding a tier that day: no change to the holdings
     reads = ["certification", *["enterprise"] * LOCK, "certification"]

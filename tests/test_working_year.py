@@ -1,4 +1,4 @@
-"""The bureau's working year (issue 11): titles expiring and who must renew, the renewal season
+"""The bureau's working year: titles expiring and who must renew, the renewal season
 in statistics and progress, a firm's history and the firm as it stood, tokens over the API."""
 
 import csv

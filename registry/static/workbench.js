@@ -656,7 +656,7 @@
   }
 
   // ---------------------------------------------------------------------------------------
-  // Slots for the working-year API (issue 11): shown only when the registry answers them
+  // Slots for the working-year API: shown only when the registry answers them
 
   async function loadHistory(code) {
     const slot = $("history-slot");
