@@ -99,7 +99,7 @@ import itertools, sys, time
 sys.path.insert(0, {str(root)!r})
 from registry import create_app
 from registry.services import certifications, enterprises, imports
-from registry.services.audit import CLI_ACTOR
+from registry.services.scope import CLI_ACTOR
 app = create_app({{"DATABASE_URL": "sqlite:///{database}"}})
 with app.app_context(), open({str(path)!r}, "rb") as file:
     upload = imports.Upload(imports.spool(file), {str(path)!r})

@@ -12,7 +12,7 @@ PARTS = [
     ("  authentication hook", ("authorize_request",)),
     ("  query check (the hook, webargs)", ("reject_unexpected_query", "webargs/")),
     ("  the view: the cached answer, its ETag", ("cached_json",)),
-    ("the version read (one SQL row), wherever", ("aggregates/version.py",)),
+    ("the version read (one SQL row), wherever", ("services/version.py",)),
 ]
 
 

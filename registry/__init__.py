@@ -12,7 +12,7 @@ def create_app(config: dict | None = None) -> Flask:
     from registry import db
     from registry.config import configure
     from registry.services import clock
-    from registry.web import auth, caching, limits, query, request_ids
+    from registry.web import auth, caching, credentials, limits, query, request_ids
     from registry.web.api import Api
 
     # registry/static is served by the pages blueprint, at /assets
@@ -30,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["DATABASE_URL"], busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"]
     )
 
+    credentials.init_app(app)
     caching.init_app(app)
     api = Api(app, spec_kwargs=_spec_kwargs())
     api.spec.components.security_scheme(

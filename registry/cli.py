@@ -10,8 +10,8 @@ from flask.cli import FlaskGroup, with_appcontext
 from registry import migrations
 from registry.db import database
 from registry.services import catalog, tokens
-from registry.services.audit import CLI_ACTOR
 from registry.services.errors import DomainError, ImportRejected
+from registry.services.scope import CLI_ACTOR
 
 COMMANDS: list[click.Command] = []
 

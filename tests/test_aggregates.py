@@ -31,8 +31,8 @@ from registry.models import (
 )
 from registry.services import certifications, imports, tokens
 from registry.services.aggregates import counts, scan
-from registry.services.audit import CLI_ACTOR
 from registry.services.clock import today
+from registry.services.scope import CLI_ACTOR
 from tests.conftest import bearer, make_code
 from tests.databases import postgres_only, query
 from tests.servers import run_registry

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from registry.models import Event
-from registry.services import aggregates, catalog
+from registry.services import catalog, version
 from registry.services.aggregates import scan
 from registry.services.errors import Invalid
 from tests.databases import query
@@ -233,7 +233,7 @@ def _writes_of(app, load) -> list[str]:
 
 def _events_and_version(app) -> tuple[int, int]:
     with app.app_context():
-        return Event.select().count(), aggregates.current()
+        return Event.select().count(), version.current()
 
 
 def test_an_unchanged_catalog_loads_without_a_write(app, client, auth):

@@ -10,7 +10,7 @@ from registry.cli import init_db
 from registry.config import TestConfig
 from registry.models import Certification, District, Enterprise, Event, Figure, Tier
 from registry.services import catalog, certifications, demo, enterprises, progress
-from registry.services.audit import Actor
+from registry.services.scope import Actor
 from schemas.credit_code import is_valid
 
 ACTOR = Actor(name="replay", role="admin")

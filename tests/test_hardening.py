@@ -7,8 +7,9 @@ import zipfile
 import pytest
 
 from registry.models import Certification, Enterprise, Event
-from registry.services.aggregates import VersionedCache
-from registry.web.caching import AGGREGATES, TOKENS
+from registry.services.versioned_cache import VersionedCache
+from registry.web.caching import AGGREGATES
+from registry.web.credentials import HOLDERS_CACHE
 from registry.web.polls import POLLS
 from tests.conftest import DISTRICT, bearer, make_code
 
@@ -190,7 +191,7 @@ def test_unknown_tokens_are_not_cached_and_leave_the_polled_answers_alone(client
     assert client.get(progress, headers=auth["dashboard"]).status_code == 200
     assert client.get(progress, headers=auth["dashboard"]).status_code == 200  # asked again
     aggregates = app.extensions[AGGREGATES]
-    known = app.extensions[TOKENS]
+    known = app.extensions[HOLDERS_CACHE]
     entries = len(known._protected) + len(known._probation)
     for _ in range(50):
         assert client.get(progress, headers=bearer(secrets.token_urlsafe(16))).status_code == 401

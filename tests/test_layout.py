@@ -74,6 +74,19 @@ def test_the_bureau_district_rule_is_written_once():
     assert readers == ["registry/services/scope.py"]
 
 
+def test_one_module_reads_the_callers_credential():
+    """Who is calling is read in registry.web.credentials only: the auth hook, the rate limits
+    and the poll middleware ask it (a new kind of credential is added there, once)."""
+    header = ("HTTP_AUTHORIZATION", 'headers.get("Authorization"', ".authorization", "hash_secret")
+    readers = [
+        path.relative_to(ROOT).as_posix()
+        for path in sorted((ROOT / "registry").rglob("*.py"))
+        if any(words in path.read_text(encoding="utf-8") for words in header)
+        and not path.match("services/tokens.py")
+    ]
+    assert readers == ["registry/web/credentials.py"]
+
+
 def test_the_api_prefix_is_written_once():
     writers = [
         path.relative_to(ROOT).as_posix()

@@ -10,7 +10,7 @@ from registry import create_app
 from registry.cli import init_db
 from registry.config import TestConfig
 from registry.services import catalog, tokens
-from registry.services.audit import CLI_ACTOR
+from registry.services.scope import CLI_ACTOR
 from registry.web import polls
 from tests.conftest import bearer
 from tests.databases import fresh_url

@@ -1,4 +1,4 @@
-"""The registry's version as a process knows it (registry.services.aggregates.version).
+"""The registry's version as a process knows it (registry.services.version).
 
 SQLite: the row is read for every request, so a write in any process is seen at once.
 PostgreSQL: each process LISTENs, every bump NOTIFYs at its commit, and the process reads the
@@ -11,7 +11,7 @@ import psycopg
 import pytest
 
 from registry.db import database, write_transaction
-from registry.services.aggregates import version
+from registry.services import version
 from tests.databases import ON_POSTGRES, postgres_only
 
 BUMP = "UPDATE registry_version SET value = value + 1 WHERE id = 1"

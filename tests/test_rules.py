@@ -6,8 +6,8 @@ import pytest
 
 from registry.models import Certification, Enterprise, Event
 from registry.services import certifications, enterprises
-from registry.services.audit import Actor
 from registry.services.errors import Conflict, Invalid, Stale
+from registry.services.scope import Actor
 from registry.services.standing import standing, status_on
 from tests.conftest import make_code
 

@@ -1,7 +1,6 @@
 """The audit trail: every write records one event in its own transaction."""
 
 import datetime as dt
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from playhouse.shortcuts import model_to_dict
@@ -9,21 +8,7 @@ from playhouse.shortcuts import model_to_dict
 from registry.db import bulk_insert
 from registry.models import Event
 from registry.services import aggregates
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is writing: a token's holder, or the operator at the command line."""
-
-    name: str
-    role: str
-    token_id: int | None = None
-    districts: tuple[str, ...] = field(default_factory=tuple)
-    credit_code: str | None = None
-    request_id: str | None = None  # of the HTTP request writing, for the audit trail
-
-
-CLI_ACTOR = Actor(name="cli", role="admin")
+from registry.services.scope import Actor
 
 
 def _plain(value):

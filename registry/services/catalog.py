@@ -18,9 +18,11 @@ from registry.models import (
     TargetAllocation,
     Tier,
 )
-from registry.services import aggregates
-from registry.services.audit import CLI_ACTOR, Actor, record
+from registry.services import aggregates, version
+from registry.services.audit import record
 from registry.services.errors import Invalid, NotFound, invalid_field
+from registry.services.scope import CLI_ACTOR, Actor
+from registry.services.versioned_cache import VersionedCache
 from schemas.seeds import (
     SeedAliasesFileSchema,
     SeedDistrictsFileSchema,
@@ -346,13 +348,11 @@ def plans() -> list[Plan]:
 
 
 # A plan as read, kept per process until the catalog changes: every screen refresh asks for it.
-_PLANS = aggregates.VersionedCache(size=64)
+_PLANS = VersionedCache(size=64)
 
 
 def plan(plan_id: str) -> Plan:
-    found = aggregates.version.per_catalog(
-        _PLANS, plan_id, lambda: Plan.get_or_none(Plan.id == plan_id)
-    )
+    found = version.per_catalog(_PLANS, plan_id, lambda: Plan.get_or_none(Plan.id == plan_id))
     if found is None:
         raise NotFound(f"no plan {plan_id!r}")
     return found

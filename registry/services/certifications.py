@@ -7,9 +7,10 @@ import peewee as pw
 from registry.db import write_transaction
 from registry.models import Certification, Enterprise, Ladder, Tier
 from registry.services import aggregates, enterprises, scope
-from registry.services.audit import Actor, record, snapshot
+from registry.services.audit import record, snapshot
 from registry.services.clock import today
 from registry.services.errors import Conflict, NotFound, invalid_field
+from registry.services.scope import Actor
 from registry.services.standing import REVOCATION_BAR_YEARS, add_years, annotate, is_active
 from schemas.common import FIRST_YEAR, LAST_YEAR
 

@@ -8,10 +8,11 @@ import peewee as pw
 from registry.db import bulk_insert, is_sqlite, write_transaction
 from registry.models import Certification, Enterprise, FormerName, utcnow
 from registry.services import aggregates, scope, titles
-from registry.services.audit import Actor, record, snapshot
+from registry.services.audit import record, snapshot
 from registry.services.catalog import check_district
 from registry.services.errors import Conflict, NotFound, Stale
 from registry.services.names import name_key
+from registry.services.scope import Actor
 from registry.services.standing import annotate, standing
 from schemas import credit_code as credit_codes
 

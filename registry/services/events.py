@@ -2,7 +2,7 @@
 
 from registry.models import Event
 from registry.services import scope
-from registry.services.audit import Actor
+from registry.services.scope import Actor
 
 
 def feed(

@@ -8,10 +8,11 @@ import peewee as pw
 from registry.db import write_transaction
 from registry.models import CITY_WIDE, Figure, Measure
 from registry.services import scope
-from registry.services.audit import Actor, record
+from registry.services.audit import record
 from registry.services.catalog import check_district
 from registry.services.clock import today
 from registry.services.errors import invalid_field
+from registry.services.scope import Actor
 
 
 def _cents(value) -> Decimal:

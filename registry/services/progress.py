@@ -22,9 +22,11 @@ from registry.models import (
     TargetAllocation,
     Tier,
 )
-from registry.services.aggregates import VersionedCache, counts, version
+from registry.services import version
+from registry.services.aggregates import counts
 from registry.services.catalog import check_district
 from registry.services.errors import invalid_field
+from registry.services.versioned_cache import VersionedCache
 
 PACE_TOLERANCE = 0.10  # within 10 % of the expected count is on track
 # A district's row of a target the plan does not allocate: counts only, no target to be behind of

@@ -1,4 +1,4 @@
-"""How far a token reaches: the scope rules, decided here and only here.
+"""Who is acting, and how far they reach: the scope rules, decided here and only here.
 
 The web layer authenticates the token and checks its role (registry.web.auth); the services
 call these rules with what they already loaded, so an object is read once and judged once:
@@ -7,8 +7,24 @@ call these rules with what they already loaded, so an object is read once and ju
 - an audit trail reader of a bureau sees its districts' events.
 """
 
-from registry.services.audit import Actor
+from dataclasses import dataclass, field
+
 from registry.services.errors import Forbidden
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is writing: a token's holder, or the operator at the command line."""
+
+    name: str
+    role: str
+    token_id: int | None = None
+    districts: tuple[str, ...] = field(default_factory=tuple)
+    credit_code: str | None = None
+    request_id: str | None = None  # of the HTTP request writing, for the audit trail
+
+
+CLI_ACTOR = Actor(name="cli", role="admin")
 
 
 def ensure_reads_firm(actor: Actor, credit_code: str) -> None:

@@ -13,8 +13,9 @@ import peewee as pw
 from registry.db import write_transaction
 from registry.models import District, Enterprise, Token, utcnow
 from registry.services import scope
-from registry.services.audit import CLI_ACTOR, Actor, record, record_many
+from registry.services.audit import record, record_many
 from registry.services.errors import Invalid, NotFound
+from registry.services.scope import CLI_ACTOR, Actor
 from schemas.credit_code import CreditCodeError, normalize
 
 ROLES = ("admin", "bureau", "dashboard", "enterprise")
@@ -209,11 +210,9 @@ def issue_for_firms(
     return issued
 
 
-def authenticate(secret: str) -> Actor | None:
-    """The actor holding `secret`, or None for an unknown or revoked token."""
-    token = Token.get_or_none(
-        (Token.secret_hash == hash_secret(secret)) & Token.revoked_at.is_null()
-    )
+def holder(secret_hash: str) -> Actor | None:
+    """The actor holding the token whose secret has this digest, or None (unknown, revoked)."""
+    token = Token.get_or_none((Token.secret_hash == secret_hash) & Token.revoked_at.is_null())
     if token is None:
         return None
     return Actor(

@@ -1,5 +1,4 @@
-"""Answers computed once per registry version: the tokens' actors, and the polled aggregates
-with their ETag and 304.
+"""Answers computed once per registry version: the polled aggregates, with their ETag and 304.
 
 The version is read from the database once per request (one primary-key read), so a write in
 any process is seen by the next request in every other.
@@ -11,27 +10,25 @@ from collections.abc import Callable, Hashable
 from flask import Flask, Response, current_app, request
 from marshmallow import Schema
 
-from registry.services import aggregates
-from registry.services.aggregates import VersionedCache
+from registry.services import version
+from registry.services.versioned_cache import VersionedCache
 from registry.web import polls
 from registry.web.views import view_method
 
-TOKENS = "registry.tokens"
 AGGREGATES = "registry.aggregates"
 
 
 def init_app(app: Flask) -> None:
-    # Separate caches: a flood of requests for one can never evict the other's entries.
-    app.extensions[TOKENS] = VersionedCache(size=1024)
+    # A cache of its own (not the credentials'): a flood of one can never evict the other's.
     app.extensions[AGGREGATES] = VersionedCache(size=4096)
-    polls.init_app(app, app.extensions[TOKENS])
+    polls.init_app(app)
 
 
 def registry_version() -> int:
     """The registry's version, read once per request and kept with it."""
     environ = request.environ
     if polls.VERSION not in environ:
-        environ[polls.VERSION] = aggregates.current()
+        environ[polls.VERSION] = version.current()
     return environ[polls.VERSION]
 
 

@@ -12,14 +12,14 @@ the registry through one egress address, and a stale script sending a revoked to
 lock out every valid token behind the same address (each keeps its own limit).
 """
 
-import hashlib
 import math
 import time
 
 from flask import Flask, Response, current_app, request
 from flask_limiter import ApplicationLimit, Limiter, RateLimitExceeded
 
-from registry.web.auth import authenticated, bearer_secret
+from registry.web import credentials
+from registry.web.auth import authenticated
 from registry.web.problems import problem
 from registry.web.views import view_method
 
@@ -33,12 +33,10 @@ def client_address() -> str:
 
 
 def rate_limit_key() -> str:
-    """Who the request limit counts: the token (by a digest, never the secret), else the
-    address. A request without a valid token also counts against its address (below)."""
-    secret = bearer_secret()
-    if secret:
-        return "token:" + hashlib.sha256(secret.encode()).hexdigest()[:32]
-    return client_address()
+    """Who the request limit counts: the credential (by its digest, never the secret), else the
+    address. A request without a valid credential also counts against its address (below)."""
+    credential = credentials.presented(request.environ)
+    return credential.rate_key if credential is not None else client_address()
 
 
 def _polled() -> bool:

@@ -1,12 +1,13 @@
 """Polls answered before the app: a screen asking again for an aggregate it was given before.
 
 A poll of a `@blp.polled` operation is answered 200 (or 304 on If-None-Match) here, in front of
-Flask, when this process answered the same path and query string today, for a token it already
-knows with a role the operation allows. Under the registry's current version that costs the
-version read, a hash of the token and two dictionary lookups. After a write, the answer is
-computed again here, with the function the app computed it with, and the token looked up again
-(it may have been revoked): no request context, no hooks (request id, rate limits,
-authentication, query check), no query parsing. bench/RESULTS.md has the profile that showed
+Flask, when this process answered the same path and query string today, for a credential it
+already knows whose holder's role the operation allows (registry.web.credentials decides both,
+as for every request). Under the registry's current version that costs the version read, a hash
+of the token and two dictionary lookups. After a write, the answer is computed again here, with
+the function the app computed it with, and the holder looked up again (the token may have been
+revoked): no request context, no hooks (request id, rate limits, query check), no query
+parsing. bench/RESULTS.md has the profile that showed
 where the time went. Everything else — a token never seen, a new day, a first poll, an answer
 that cannot be computed — goes to the app, which answers it and leaves its answer here
 (`remember`).
@@ -26,9 +27,10 @@ from flask import Flask, current_app, request
 from werkzeug.http import parse_etags
 
 from registry.db import database
-from registry.services import aggregates, tokens
-from registry.services.aggregates import VersionedCache
 from registry.services.clock import today
+from registry.services.version import current as current_version
+from registry.services.versioned_cache import VersionedCache
+from registry.web import credentials
 from registry.web.request_ids import sane_request_id
 
 POLLS = "registry.polls"
@@ -65,28 +67,31 @@ def remember(
 class PolledAnswers:
     """WSGI middleware in front of the app (with its own ProxyFix and hooks behind it)."""
 
-    def __init__(self, app: Flask, tokens_cache: VersionedCache):
-        self.app = app.wsgi_app
-        self.answers, self.tokens = VersionedCache(size=1024), tokens_cache
+    def __init__(self, app: Flask):
+        self.flask, self.app = app, app.wsgi_app
+        self.answers = VersionedCache(size=1024)
         app.extensions[POLLS] = self.answers
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        if environ.get("REQUEST_METHOD") == "GET" and environ.get("HTTP_AUTHORIZATION"):
+        if environ.get("REQUEST_METHOD") == "GET":
             answered = self._answer(environ, start_response)
             if answered is not None:
                 return answered
         return self.app(environ, start_response)
 
     def _answer(self, environ: dict, start_response: Callable) -> Iterable[bytes] | None:
-        scheme, _, secret = environ["HTTP_AUTHORIZATION"].partition(" ")
         asked = (environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
-        if scheme.lower() != "bearer" or not secret.strip() or asked not in self.answers:
+        if asked not in self.answers:
+            return None
+        credential = credentials.presented(environ)
+        # A credential never found here goes to the app (and its limits): it may be a guess.
+        if credential is None or not credentials.known(self.flask, credential):
             return None
         try:
             database.connect(reuse_if_open=True)
-            version = aggregates.current()
+            version = current_version()
             environ[VERSION] = version  # the app reads it once per request: this is that read
-            answer = self._current(asked, secret.strip(), version)
+            answer = self._current(asked, credential, version)
         except Exception:  # the database is away, the answer cannot be computed: the app says
             return None
         if answer is None:
@@ -102,23 +107,20 @@ class PolledAnswers:
         start_response("200 OK", headers)
         return [answer.body]
 
-    def _current(self, asked: tuple[str, str], secret: str, version: int) -> Answer | None:
-        """The answer under `version` for this token, computed again after a write; None when
-        the app must answer."""
-        hashed = tokens.hash_secret(secret)
-        if self.tokens.latest(hashed) is None:
-            return None  # a token never authenticated here goes to the app (and its limits)
+    def _current(
+        self, asked: tuple[str, str], credential: credentials.Credential, version: int
+    ) -> Answer | None:
+        """The answer under `version` for this credential, computed again after a write; None
+        when the app must answer."""
         answer = self.answers.get(asked, version, _unknown)
         stale = answer is None
         if stale:
             answer = self.answers.latest(asked)
         if answer is None or answer.day != today():
             return None
-        actor = self.tokens.get(hashed, version, lambda: tokens.authenticate(secret))
-        if actor is None:
-            self.tokens.forget(hashed)  # revoked: from now on the app says so, at once
-            return None
-        if actor.role not in answer.roles:
+        actor = credentials.holder(self.flask, credential, version)
+        # Revoked, or not for this role: the app says so (from now on, at once, if revoked).
+        if actor is None or credentials.refusal(actor, answer.roles, "GET", asked[0]):
             return None
         if stale:  # kept from before a write: computed again, as the app computed it
             etag = f'"{etag_of(answer.key, version)}"'
@@ -131,9 +133,9 @@ def _unknown():
     return None  # looked up, never computed here
 
 
-def init_app(app: Flask, tokens_cache: VersionedCache) -> None:
+def init_app(app: Flask) -> None:
     """Answer repeated polls in front of everything else the app does (unless the settings
     say not to: ANSWER_POLLS_IN_FRONT); the app remembers its answers either way."""
-    front = PolledAnswers(app, tokens_cache)
+    front = PolledAnswers(app)
     if app.config["ANSWER_POLLS_IN_FRONT"]:
         app.wsgi_app = front

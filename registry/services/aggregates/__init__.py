@@ -1,8 +1,8 @@
 """What dashboards read, kept by every write in its own transaction, so that no poll scans the
 certifications, however many there are.
 
-- version: the registry's version, bumped by every write (audit.record calls `bump`); answers
-  computed under it are kept per process (cache.VersionedCache) until the next write.
+- the registry's version (registry.services.version) is bumped by every write (audit.record
+  calls `bump`); answers computed under it are kept per process until the next write.
 - tallies and upkeep: two small tables, CertificationTally (certifications counted by every
   fact the counting rules read) and HoldingTally (firms beginning and ceasing to hold a tier,
   per day and district). Each write tells upkeep what it changed, after changing it, inside its
@@ -13,7 +13,6 @@ certifications, however many there are.
 - scan: the same answers from the certifications themselves (`registry verify-aggregates`).
 """
 
-from registry.services.aggregates.cache import VersionedCache
 from registry.services.aggregates.upkeep import (
     add,
     bump,
@@ -26,17 +25,14 @@ from registry.services.aggregates.upkeep import (
     registered,
     revoked,
 )
-from registry.services.aggregates.version import current
 
 __all__ = [
-    "VersionedCache",
     "add",
     "bump",
     "catalog_changed",
     "certified",
     "certified_change",
     "change",
-    "current",
     "moved",
     "rebuild",
     "registered",

@@ -19,8 +19,9 @@ from registry.services import titles
 from registry.services.aggregates import counts
 from registry.services.aggregates.tallies import Share, scanned
 from registry.services.aggregates.upkeep import rebuild
-from registry.services.audit import Actor, record
+from registry.services.audit import record
 from registry.services.clock import today
+from registry.services.scope import Actor
 
 C = Certification
 

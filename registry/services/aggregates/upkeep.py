@@ -9,7 +9,7 @@ row for longer than their commit, and cannot deadlock on the tallies.
 
 from registry.db import at_commit, database
 from registry.models import CertificationTally, HoldingTally, TakeoverTally
-from registry.services.aggregates import version
+from registry.services import version
 from registry.services.aggregates.tallies import (
     Share,
     Title,

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 
 from registry.db import write_transaction
 from registry.models import District, Enterprise
-from registry.services.audit import Actor, record
+from registry.services.audit import record
 from registry.services.certifications import default_valid_until, tiers_by_key
 from registry.services.clock import today
 from registry.services.demo.names import (
@@ -24,6 +24,7 @@ from registry.services.demo.names import (
     name_prefixes,
 )
 from registry.services.demo.store import insert_certifications, insert_firms
+from registry.services.scope import Actor
 
 FIRST_YEAR, LAST_YEAR = 2019, 2026
 CHUNK = 500

@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from registry.db import bulk_insert, write_transaction
 from registry.models import District, Enterprise, Figure, Measure, Plan, Target
-from registry.services.audit import Actor, record
+from registry.services.audit import record
 from registry.services.certifications import default_valid_until, tiers_by_key
 from registry.services.clock import today
 from registry.services.demo.names import (
@@ -31,6 +31,7 @@ from registry.services.demo.names import (
     name_prefixes,
 )
 from registry.services.demo.store import insert_certifications, insert_firms
+from registry.services.scope import Actor
 
 PLAN_ID = "xinxiang-2023-2025"
 FIRST_YEAR = 2020

@@ -24,7 +24,7 @@ from typing import TypeVar
 
 from registry.db import after_commit, database, is_sqlite, own_connection
 from registry.models import RegistryVersion
-from registry.services.aggregates.cache import VersionedCache
+from registry.services.versioned_cache import VersionedCache
 
 T = TypeVar("T")
 
