@@ -251,8 +251,8 @@ def serve(app_spec: str) -> int:
             )
             print(
                 f"serve: http://{listen_address(host, port)} (nginx, body limit {max_body} B) "
-                f"-> gunicorn on unix:{sock}; rate limits counted in "
-                f"{env['REGISTRY_RATE_LIMIT_STORAGE']}",
+                f"-> gunicorn on unix:{sock} (rate limits counted in "
+                f"{env['REGISTRY_RATE_LIMIT_STORAGE']})",
                 file=sys.stderr,
                 flush=True,
             )

@@ -11,7 +11,7 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the app from the environment's settings; `config` overrides them (tests use it)."""
     from registry import db
     from registry.config import configure
-    from registry.services import clock
+    from registry.services import clock, titles
     from registry.web import auth, caching, credentials, limits, query, request_ids
     from registry.web.api import Api
 
@@ -25,6 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     clock.use_timezone(app.config["TIMEZONE"])
+    titles.use_expiring_window(app.config["EXPIRING_WINDOW_DAYS"])
 
     db.open_database(
         app.config["DATABASE_URL"], busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"]

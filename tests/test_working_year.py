@@ -8,6 +8,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from registry import create_app
 from registry.models import Event, Token
 from registry.services.clock import today
 from tests.conftest import DISTRICT, OTHER_DISTRICT, bearer
@@ -257,8 +258,11 @@ def test_the_status_says_expiring_superseded_and_barred(app, client, auth, regis
     assert barred["barred_until"] == revoked_on.replace(year=revoked_on.year + 3).isoformat()
     assert line["barred_until"] is None
 
-    app.config["EXPIRING_WINDOW_DAYS"] = 60  # the window is a setting
-    assert _status(client, auth, lone)[("innovative_sme", earlier)]["expiring"] is False
+    # The window is a setting: an app made with another judges the same title otherwise.
+    narrow = create_app({**{k: v for k, v in app.config.items()}, "EXPIRING_WINDOW_DAYS": 60})
+    assert (
+        _status(narrow.test_client(), auth, lone)[("innovative_sme", earlier)]["expiring"] is False
+    )
 
 
 # --- a firm's history, and the firm as it stood -------------------------------------------

@@ -1,6 +1,6 @@
 """Certifications of an enterprise: list, record, revoke."""
 
-from flask import current_app, url_for
+from flask import url_for
 from flask.views import MethodView
 
 from registry.services import certifications, enterprises, titles
@@ -31,7 +31,7 @@ class Certifications(MethodView):
         page, page_size = args.pop("page"), args.pop("page_size")
         as_of = args.pop("as_of", None) or today()
         found = paginate(titles.search(as_of=as_of, **args), page, page_size)
-        titles.annotate(found["items"], as_of, window=current_app.config["EXPIRING_WINDOW_DAYS"])
+        titles.with_working_year(found["items"], as_of)
         return found
 
 

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from flask import current_app, url_for
+from flask import url_for
 from flask.views import MethodView
 
 from registry.services import enterprises, history
@@ -35,9 +35,8 @@ def etag_data(enterprise, day: dt.date | None = None) -> dict:
 
 
 def profile(enterprise, day: dt.date | None = None):
-    """The firm on `day` (today), its titles' expiry judged by the configured window."""
-    window = current_app.config["EXPIRING_WINDOW_DAYS"]
-    return enterprises.profile(enterprise, day or today(), window=window)
+    """The firm on `day` (today)."""
+    return enterprises.profile(enterprise, day or today())
 
 
 @blp.route("/enterprises")

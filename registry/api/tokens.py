@@ -1,7 +1,7 @@
 """Tokens over the API: issued (one, or one for every firm of a district), listed, revoked;
 and who a token is."""
 
-from flask import Response, current_app, url_for
+from flask import Response, url_for
 from flask.views import MethodView
 
 from registry.models import Token
@@ -131,6 +131,5 @@ class Me(MethodView):
         status = None
         if actor.role == "enterprise":
             firm = enterprises.get(actor, actor.credit_code)
-            window = current_app.config["EXPIRING_WINDOW_DAYS"]
-            status = enterprises.profile(firm, today(), window=window)
+            status = enterprises.profile(firm, today())
         return {"token": token, "status": status}

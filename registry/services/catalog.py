@@ -377,7 +377,7 @@ def district_codes() -> set[str]:
     return {d.code for d in District.select(District.code)}
 
 
-def check_district(code: str | None, *, location: str = "json") -> None:
+def check_district(code: str | None) -> None:
     """A district named in a request must be a seeded one (None: none named); raises Invalid."""
     if code is not None and not District.select().where(District.code == code).exists():
-        raise invalid_field("district", f"unknown district code {code!r}", location=location)
+        raise invalid_field("district", f"unknown district code {code!r}")

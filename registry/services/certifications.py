@@ -78,30 +78,28 @@ def violation(
     return None
 
 
-def prepare(tier: Tier, data: dict, *, location: str = "json") -> dict:
+def prepare(tier: Tier, data: dict) -> dict:
     """Check the dates and fill the defaults (year, valid_until, renewal); raises Invalid."""
     fields = dict(data)
     on = fields["certified_on"]
     if on > today():
-        raise invalid_field("certified_on", "must not be in the future", location=location)
+        raise invalid_field("certified_on", "must not be in the future")
     if fields.get("year") is None:
         fields["year"] = on.year
         if not FIRST_YEAR <= on.year <= LAST_YEAR:  # the bounds of a year given explicitly
             raise invalid_field(
                 "certified_on",
                 f"the year it gives must be from {FIRST_YEAR} to {LAST_YEAR}",
-                location=location,
             )
     if not on.year - 2 <= fields["year"] <= on.year:
         raise invalid_field(
             "year",
             f"the list's year must be at most two years before {on.year}, not after it",
-            location=location,
         )
     if fields.get("valid_until") is None:
         fields["valid_until"] = default_valid_until(tier, on)
     if fields["valid_until"] < on:
-        raise invalid_field("valid_until", "must not be before certified_on", location=location)
+        raise invalid_field("valid_until", "must not be before certified_on")
     if fields.get("renewal") is None:
         fields["renewal"] = False
     fields["tier"] = tier.key

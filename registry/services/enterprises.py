@@ -178,7 +178,7 @@ def search(
 ) -> pw.ModelSelect:
     """Enterprises matching every filter given, ordered by credit code; an unknown district
     is refused (Invalid), as by every other district filter."""
-    check_district(district, location="query")
+    check_district(district)
     query = Enterprise.select()
     if district:
         query = query.where(Enterprise.district == district)
@@ -228,12 +228,10 @@ class Profile:
     certifications: list[Certification]
 
 
-def profile(
-    enterprise: Enterprise, day: dt.date, *, window: int = titles.EXPIRING_WINDOW_DAYS
-) -> Profile:
+def profile(enterprise: Enterprise, day: dt.date) -> Profile:
     """The enterprise on `day`: its certifications then (each with its status, whether it is
-    expiring within `window` days or superseded, a revocation's bar), its standing."""
-    certs = titles.of_firm(enterprise, day, window=window)
+    expiring or superseded, a revocation's bar), its standing."""
+    certs = titles.of_firm(enterprise, day)
     stand = standing(certs, day)
     return Profile(
         credit_code=enterprise.credit_code,

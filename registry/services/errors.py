@@ -29,7 +29,15 @@ class Conflict(DomainError):
 
 
 class Invalid(DomainError):
-    """A value is wrong in itself; `errors` names the location and field."""
+    """A value is wrong in itself. `fields` names the fields refused, and why: where the caller
+    sent each (a query, a body) is the web layer's to say; `errors` names a part of an uploaded
+    list instead (its file, its rows, its resolution)."""
+
+    def __init__(
+        self, detail: str, *, errors: dict | None = None, fields: dict[str, list] | None = None
+    ):
+        super().__init__(detail, errors=errors)
+        self.fields = fields
 
 
 class Malformed(DomainError):
@@ -53,6 +61,6 @@ class ImportRejected(DomainError):
         self.result = result
 
 
-def invalid_field(field: str, message: str, *, location: str = "json") -> Invalid:
-    """An `Invalid` naming one field, shaped like the schema validation errors."""
-    return Invalid(f"{field}: {message}", errors={location: {field: [message]}})
+def invalid_field(field: str, message: str) -> Invalid:
+    """An `Invalid` naming one field and why."""
+    return Invalid(f"{field}: {message}", fields={field: [message]})

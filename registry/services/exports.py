@@ -167,7 +167,7 @@ def _taking_over(cert, labels: dict, lang: str) -> str | None:
 
 
 def _records(certs: list, day, districts: dict, labels: dict, lang: str) -> Iterator[dict]:
-    for cert in titles.annotate(certs, day):
+    for cert in titles.with_working_year(certs, day):
         firm = cert.enterprise
         yield {
             "id": cert.id,

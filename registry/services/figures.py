@@ -19,18 +19,18 @@ def _cents(value) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.01"))
 
 
-def _measure(key: str, location: str = "json") -> Measure:
+def _measure(key: str) -> Measure:
     found = Measure.get_or_none(Measure.key == key)
     if found is None:
-        raise invalid_field("measure", f"unknown measure {key!r}", location=location)
+        raise invalid_field("measure", f"unknown measure {key!r}")
     return found
 
 
 def search(*, measure: str | None, year: int | None, district: str | None) -> pw.ModelSelect:
     """Figures in a stable order (measure, year, district), filtered by any of those."""
     if measure is not None:
-        _measure(measure, location="query")
-    check_district(district, location="query")
+        _measure(measure)
+    check_district(district)
     query = Figure.select().order_by(Figure.measure, Figure.year, Figure.district)
     if measure is not None:
         query = query.where(Figure.measure == measure)

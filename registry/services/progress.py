@@ -169,9 +169,7 @@ def _number(value):
 
 def _check_year(plan: Plan, year: int) -> None:
     if not plan.first_year <= year <= plan.last_year:
-        raise invalid_field(
-            "year", f"plan {plan.id} covers {plan.first_year}–{plan.last_year}", location="query"
-        )
+        raise invalid_field("year", f"plan {plan.id} covers {plan.first_year}–{plan.last_year}")
 
 
 def _allocations(plan: Plan, year: int, targets: list[Target]) -> dict[int, dict[str, int]]:
@@ -244,7 +242,7 @@ def progress(plan: Plan, *, year: int, as_of: dt.date, district: str | None = No
     achieved, remaining, completion, expected, pace. With a district, a target the plan
     allocates among districts shows the district's allocation."""
     _check_year(plan, year)
-    check_district(district, location="query")
+    check_district(district)
     targets = targets_of(plan, year)
     allocations = _allocations(plan, year, targets) if district else {}
     flows = annual_counts(year, as_of, district)
@@ -325,5 +323,5 @@ def districts_progress(plan: Plan, *, year: int, as_of: dt.date) -> dict:
 def certification_stats(*, group_by: list[str], as_of: dt.date, filters: dict) -> dict:
     """Certification counts grouped by any of year, tier, district, status (at as_of), month
     (`YYYY-MM` of certified_on), renewal and expiry_year (of valid_until): from the tallies."""
-    check_district(filters.get("district"), location="query")
+    check_district(filters.get("district"))
     return counts.certification_stats(group_by=group_by, as_of=as_of, filters=filters)

@@ -14,9 +14,22 @@ import peewee as pw
 
 from registry.models import Certification, Enterprise, Tier
 from registry.services.catalog import check_district
-from registry.services.standing import ACTIVE, EXPIRED, REVOCATION_BAR_YEARS, REVOKED, add_years
+from registry.services.standing import (
+    ACTIVE,
+    EXPIRED,
+    REVOCATION_BAR_YEARS,
+    REVOKED,
+    add_years,
+    annotate,
+)
 
-EXPIRING_WINDOW_DAYS = 180  # an active title this close to its end is `expiring`
+# An active title this close to its end is `expiring`: the app sets it from its settings
+# (EXPIRING_WINDOW_DAYS), as it sets the time zone.
+_window = {"days": 0}
+
+
+def use_expiring_window(days: int) -> None:
+    _window["days"] = days
 
 
 def _superseding(day: dt.date) -> pw.ModelSelect:
@@ -74,7 +87,7 @@ def search(
     """Certifications announced by `as_of`, filtered, with their firm (and district), each
     carrying `superseded_by_id`; by end date, then credit code and id (a stable order).
     `expires_by`: titles active on `as_of` that end on or before that day."""
-    check_district(district, location="query")
+    check_district(district)
     query = (
         Certification.select(
             Certification, Enterprise, _superseding(as_of).alias("superseded_by_id")
@@ -106,21 +119,18 @@ def search(
     return query.order_by(Certification.valid_until, Enterprise.credit_code, Certification.id)
 
 
-def annotate(certs: list[Certification], day: dt.date, *, window: int = EXPIRING_WINDOW_DAYS):
-    """Give each certification (with `superseded_by_id` from `search` or `of_firm`) what is
-    derived on `day`: status, days_to_expiry, superseded_by (the certification), expiring
-    (active, ending within `window` days, not superseded) and barred_until (a revoked title:
-    the first day its ladder may be granted again)."""
+def with_working_year(certs: list[Certification], day: dt.date) -> list[Certification]:
+    """Annotate each certification (with `superseded_by_id` from `search` or `of_firm`) for
+    `day` (its status and days to expiry: standing.annotate) and give it what a bureau's working
+    year reads: superseded_by (the certification), expiring (active, ending within the expiring
+    window, not superseded) and barred_until (a revoked title: the first day its ladder may be
+    granted again)."""
     ids = list({c.superseded_by_id for c in certs if c.superseded_by_id is not None})
     by_id = (
         {c.id: c for c in Certification.select().where(Certification.id.in_(ids))} if ids else {}
     )
-    for cert in certs:
-        if cert.revoked_on is not None and cert.revoked_on <= day:
-            cert.status = REVOKED
-        else:
-            cert.status = EXPIRED if day > cert.valid_until else ACTIVE
-        cert.days_to_expiry = (cert.valid_until - day).days if cert.status == ACTIVE else None
+    window = _window["days"]
+    for cert in annotate(certs, day):
         cert.superseded_by = by_id.get(cert.superseded_by_id)
         cert.expiring = (
             cert.status == ACTIVE and cert.days_to_expiry <= window and cert.superseded_by is None
@@ -131,7 +141,7 @@ def annotate(certs: list[Certification], day: dt.date, *, window: int = EXPIRING
     return certs
 
 
-def of_firm(enterprise: Enterprise, day: dt.date, *, window: int = EXPIRING_WINDOW_DAYS):
+def of_firm(enterprise: Enterprise, day: dt.date) -> list[Certification]:
     """A firm's certifications announced by `day`, oldest first, annotated for that day."""
     certs = list(
         Certification.select(Certification, _superseding(day).alias("superseded_by_id"))
@@ -142,7 +152,7 @@ def of_firm(enterprise: Enterprise, day: dt.date, *, window: int = EXPIRING_WIND
         cert.enterprise = enterprise
         if cert.revoked_on is not None and cert.revoked_on > day:  # not revoked yet that day
             cert.revoked_on = cert.revocation_reason = None
-    return annotate(certs, day, window=window)
+    return with_working_year(certs, day)
 
 
 def renewal_season(year: int, as_of: dt.date, district: str | None = None) -> list[dict]:

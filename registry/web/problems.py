@@ -87,7 +87,18 @@ def domain_problem(error: domain.DomainError) -> Response:
     if isinstance(error, domain.ImportRejected):  # the import's counts and every bad row
         return problem(422, error.detail, extra=error.result)
     status = next((DOMAIN_STATUS[c] for c in type(error).__mro__ if c in DOMAIN_STATUS), 400)
-    return problem(status, error.detail, errors=error.errors)
+    fields = getattr(error, "fields", None)
+    return problem(status, error.detail, errors=located(fields) if fields else error.errors)
+
+
+def located(fields: dict[str, list]) -> dict:
+    """The fields a service refused, keyed by where the client sent each (as the schemas'
+    validation errors are): its query string, else its body."""
+    body = "form" if request.form else "json"
+    errors: dict = {}
+    for name, messages in fields.items():
+        errors.setdefault("query" if name in request.args else body, {})[name] = messages
+    return errors
 
 
 def integrity_problem(error: pw.IntegrityError) -> Response:

@@ -231,7 +231,7 @@ class RowReader:
                 tier = self.tiers[values["tier"]]
                 self.memo[key] = (prepare(tier, dict(zip(_FACT_FIELDS, data, strict=True))), None)
             except Invalid as exc:
-                self.memo[key] = (None, (exc.errors or {}).get("json", {}))
+                self.memo[key] = (None, exc.fields or {})
         fields, problems = self.memo[key]
         if problems:
             return None, [self.error(number, name, found[0]) for name, found in problems.items()]
