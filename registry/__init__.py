@@ -1,6 +1,5 @@
 """Enterprise Cultivation Registry: the application factory."""
 
-import importlib
 from pathlib import Path
 
 from flask import Flask
@@ -9,7 +8,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app from the environment's settings; `config` overrides them (tests use it)."""
-    from registry import db
+    from registry import db, pages
+    from registry.api import BLUEPRINTS
     from registry.config import configure
     from registry.services import clock, titles
     from registry.web import auth, caching, credentials, limits, query, request_ids
@@ -38,10 +38,9 @@ def create_app(config: dict | None = None) -> Flask:
         "bearerAuth",
         {"type": "http", "scheme": "bearer", "description": "A token from `registry create-token`"},
     )
-    for name in importlib.import_module("registry.api").MODULES:
-        blueprint = importlib.import_module(f"registry.api.{name}").blp
+    for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint, url_prefix=app.config["API_PREFIX"])
-    app.register_blueprint(importlib.import_module("registry.pages").blp)  # not in the spec
+    app.register_blueprint(pages.blp)  # not in the spec
 
     request_ids.init_app(app)
     limits.init_app(app, app.blueprints["health"], app.blueprints["api-docs"])

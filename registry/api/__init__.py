@@ -1,14 +1,27 @@
 """The HTTP API: one module per resource, registered in this order (the docs' order)."""
 
-MODULES = (
-    "health",
-    "catalog",
-    "dashboards",
-    "enterprises",
-    "certifications",
-    "imports",
-    "exports",
-    "figures",
-    "events",
-    "tokens",
+from registry.api import (
+    catalog,
+    certifications,
+    dashboards,
+    enterprises,
+    events,
+    exports,
+    figures,
+    health,
+    imports,
+    tokens,
+)
+
+BLUEPRINTS = (
+    health.blp,
+    catalog.blp,
+    dashboards.blp,
+    enterprises.blp,
+    certifications.blp,
+    imports.blp,
+    exports.blp,
+    figures.blp,
+    events.blp,
+    tokens.blp,
 )
