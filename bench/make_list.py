@@ -7,7 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from registry.services.demo import BRANDS, SUFFIXES, TRADES
+from registry.demo import BRANDS, SUFFIXES, TRADES
 from schemas.credit_code import CHARSET, check_character
 
 DISTRICTS = (

@@ -216,7 +216,7 @@ def import_command(path, dry_run, resolve, skip_unresolved, districts, **given):
                 options=options,
                 how=_cli_option,
                 on_progress=progress,
-            )
+            ).answer()
         except ImportRejected as exc:
             _report_import(exc.result)
             raise click.ClickException(exc.detail) from exc
@@ -356,7 +356,7 @@ def demo_data_command(count, seed):
     """Add realistic fake data: a city mid-plan (the plan's quotas, lists in their months,
     renewals, revocations, the other designations and figures); or, with --enterprises N,
     N firms with their certifications (for trying and benchmarking)."""
-    from registry.services import demo
+    from registry import demo
 
     if count is None:
         written = demo.generate_city(seed=seed)

@@ -5,11 +5,11 @@ import datetime as dt
 import re
 from collections import Counter
 
-from registry import create_app
+from registry import create_app, demo
 from registry.cli import init_db
 from registry.config import TestConfig
 from registry.models import Certification, District, Enterprise, Event, Figure, Tier
-from registry.services import catalog, certifications, demo, enterprises, progress
+from registry.services import catalog, certifications, enterprises, progress
 from registry.services.scope import Actor
 from schemas.credit_code import is_valid
 

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import marshmallow as ma
@@ -237,68 +238,82 @@ def _aliases(found: dict, tiers: set[str], districts: set[str]) -> list[dict]:
     return list({(r["kind"], r["name"]): r for r in rows}.values())
 
 
-def load_seeds(seeds_dir: Path | None = None) -> dict[str, int]:
-    """Validate every file of seeds/ first, then load them all in one transaction."""
-    seeds_dir = Path(seeds_dir or DEFAULT_SEEDS_DIR)
-    districts_file = _read(seeds_dir / "districts.json", SeedDistrictsFileSchema())
-    districts = districts_file["districts"]
+@dataclass
+class Seeds:
+    """The catalog as seeds/ gives it, validated."""
+
+    districts: list[dict]
+    ladders: list[dict]
+    tiers: list[dict]
+    measures: list[dict]
+    plans: list[dict]
+    aliases: list[dict]
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "districts": len(self.districts),
+            "tiers": len(self.tiers),
+            "measures": len(self.measures),
+            "plans": len(self.plans),
+            "aliases": len(self.aliases),
+        }
+
+
+def read_seeds(seeds_dir: Path) -> Seeds:
+    """Every file of seeds/, validated against its schema and the others; raises Invalid."""
+    districts = _read(seeds_dir / "districts.json", SeedDistrictsFileSchema())["districts"]
     tiers_file = _read(seeds_dir / "tiers.json", SeedTiersFileSchema())
-    measures_path = seeds_dir / "measures.json"
+    measures_path, aliases_path = seeds_dir / "measures.json", seeds_dir / "aliases.json"
     measures = (
         _read(measures_path, SeedMeasuresFileSchema())["measures"] if measures_path.exists() else []
     )
     plans = [_read(p, SeedPlanSchema()) for p in sorted((seeds_dir / "plans").glob("*.json"))]
-    aliases_path = seeds_dir / "aliases.json"
+    tier_keys = {t["key"] for t in tiers_file["tiers"]}
+    codes = {d["code"] for d in districts}
     aliases = (
-        _aliases(
-            _read(aliases_path, SeedAliasesFileSchema()),
-            {t["key"] for t in tiers_file["tiers"]},
-            {d["code"] for d in districts},
-        )
+        _aliases(_read(aliases_path, SeedAliasesFileSchema()), tier_keys, codes)
         if aliases_path.exists()
         else []
     )
     for plan in plans:
-        _check_references(
-            plan,
-            {t["key"] for t in tiers_file["tiers"]},
-            {m["key"] for m in measures},
-            {d["code"] for d in districts},
-        )
+        _check_references(plan, tier_keys, {m["key"] for m in measures}, codes)
+    return Seeds(districts, tiers_file["ladders"], tiers_file["tiers"], measures, plans, aliases)
 
-    counts = {
-        "districts": len(districts),
-        "tiers": len(tiers_file["tiers"]),
-        "measures": len(measures),
-        "plans": len(plans),
-        "aliases": len(aliases),
-    }
-    if (
-        _stored_as(District, districts)
-        and _stored_as(Ladder, tiers_file["ladders"])
-        and _stored_as(Tier, tiers_file["tiers"])
-        and _stored_as(Measure, measures)
+
+def _seeds_stored(seeds: Seeds) -> bool:
+    return (
+        _stored_as(District, seeds.districts)
+        and _stored_as(Ladder, seeds.ladders)
+        and _stored_as(Tier, seeds.tiers)
+        and _stored_as(Measure, seeds.measures)
         and _comparable(Alias.select(Alias.kind, Alias.name, Alias.value).dicts())
-        == _comparable(aliases)
-        and all(_plan_stored(plan) for plan in plans)
-    ):
-        return counts  # unchanged: nothing written, no event, the version (and ETags) kept
+        == _comparable(seeds.aliases)
+        and all(_plan_stored(plan) for plan in seeds.plans)
+    )
+
+
+def load_seeds(seeds_dir: Path | None = None) -> dict[str, int]:
+    """Validate every file of seeds/ first, then load them all in one transaction (nothing
+    written, no event, the version and ETags kept, when the catalog is stored as they say)."""
+    seeds = read_seeds(Path(seeds_dir or DEFAULT_SEEDS_DIR))
+    counts = seeds.counts()
+    if _seeds_stored(seeds):
+        return counts
     stored_ladders = _ladders_of(Tier.select(Tier.key, Tier.ladder, Tier.rank).dicts())
     with write_transaction():
-        _upsert(District, districts, [District.code])
-        _upsert(Ladder, tiers_file["ladders"], [Ladder.key])
+        _upsert(District, seeds.districts, [District.code])
+        _upsert(Ladder, seeds.ladders, [Ladder.key])
         # Tiers first without prerequisites, then the links: a tier may name one defined later.
-        tiers = [{**t, "prerequisite": None} for t in tiers_file["tiers"]]
-        _upsert(Tier, tiers, [Tier.key])
-        for tier in tiers_file["tiers"]:
+        _upsert(Tier, [{**t, "prerequisite": None} for t in seeds.tiers], [Tier.key])
+        for tier in seeds.tiers:
             Tier.update(prerequisite=tier["prerequisite"]).where(Tier.key == tier["key"]).execute()
-        _upsert(Measure, measures, [Measure.key])
+        _upsert(Measure, seeds.measures, [Measure.key])
         Alias.delete().execute()  # the file is the whole set: a wording removed there is gone
-        if aliases:
-            Alias.insert_many(aliases).execute()
-        for plan in plans:
+        if seeds.aliases:
+            Alias.insert_many(seeds.aliases).execute()
+        for plan in seeds.plans:
             _store_plan(plan)
-        if not _ladders_of(tiers_file["tiers"]) <= stored_ladders:
+        if not _ladders_of(seeds.tiers) <= stored_ladders:
             aggregates.rebuild()  # who holds which tier follows the ladders
         aggregates.catalog_changed()
         record(CLI_ACTOR, "catalog.loaded", "catalog", district=None, data=counts)

@@ -11,11 +11,7 @@ import random
 from collections.abc import Callable, Iterator
 
 from registry.db import write_transaction
-from registry.models import District, Enterprise
-from registry.services.audit import record
-from registry.services.certifications import default_valid_until, tiers_by_key
-from registry.services.clock import today
-from registry.services.demo.names import (
+from registry.demo.names import (
     BRANDS,
     CHAINS,
     SUFFIXES,
@@ -23,7 +19,11 @@ from registry.services.demo.names import (
     credit_code,
     name_prefixes,
 )
-from registry.services.demo.store import insert_certifications, insert_firms
+from registry.demo.store import insert_certifications, insert_firms
+from registry.models import District, Enterprise
+from registry.services.audit import record
+from registry.services.certifications import default_valid_until, tiers_by_key
+from registry.services.clock import today
 from registry.services.scope import Actor
 
 FIRST_YEAR, LAST_YEAR = 2019, 2026
@@ -105,6 +105,40 @@ def _certifications(rng: random.Random, day_limit: dt.date, tiers: dict) -> Iter
     return iter(rows)
 
 
+def _firm(rng: random.Random, districts: tuple, prefix: dict, taken: set, now) -> tuple:
+    """One fake firm's row: code, name, district, chain, created, updated, version.
+    `districts`: their codes and their weights."""
+    district = rng.choices(*districts)[0]
+    division = rng.choice(("410700", district))
+    name = f"{prefix[district]}{rng.choice(BRANDS)}{rng.choice(TRADES)}"
+    code = credit_code(rng, division, taken)
+    return (code, name + rng.choice(SUFFIXES), district, rng.choice(CHAINS), now, now, 1)
+
+
+def _write(firms: list[tuple], histories: list[list[dict]], tiers: dict, now) -> int:
+    """Insert the firms and their certifications (with the tallies); how many certifications."""
+    id_of = insert_firms(firms)
+    certs = [
+        (
+            id_of[firm[0]],
+            c["tier"],
+            c["year"],
+            c["certified_on"],
+            c["valid_until"],
+            c["renewal"],
+            c["document_no"],
+            c["batch"],
+            c["revoked_on"],
+            c["revocation_reason"],
+            now,
+        )
+        for firm, history in zip(firms, histories, strict=True)
+        for c in history
+    ]
+    insert_certifications(certs, {id_of[firm[0]]: firm[2] for firm in firms}, tiers)
+    return len(certs)
+
+
 def generate(
     enterprises: int,
     *,
@@ -116,9 +150,8 @@ def generate(
     rng = random.Random(seed)
     day_limit = today()
     rows = list(District.select().order_by(District.code))
-    districts = [d.code for d in rows]
-    weights = [3 if d.kind in ("district", "zone") else 2 for d in rows]
     prefix = name_prefixes(rows)
+    districts = ([d.code for d in rows], [3 if d.kind in ("district", "zone") else 2 for d in rows])
     tiers = tiers_by_key()
     with write_transaction():
         taken = {row[0] for row in Enterprise.select(Enterprise.credit_code).tuples()}
@@ -128,43 +161,10 @@ def generate(
             size = min(CHUNK * 10, enterprises - offset)
             firms, histories = [], []
             for _ in range(size):
-                district = rng.choices(districts, weights)[0]
-                division = rng.choice(("410700", district))
-                name = f"{prefix[district]}{rng.choice(BRANDS)}{rng.choice(TRADES)}"
-                firms.append(
-                    (
-                        credit_code(rng, division, taken),
-                        name + rng.choice(SUFFIXES),
-                        district,
-                        rng.choice(CHAINS),
-                        now,
-                        now,
-                        1,
-                    )
-                )
+                firms.append(_firm(rng, districts, prefix, taken, now))
                 histories.append(_certifications(rng, day_limit, tiers))
-            id_of = insert_firms(firms)
-            codes = [firm[0] for firm in firms]
-            certs = [
-                (
-                    id_of[code],
-                    c["tier"],
-                    c["year"],
-                    c["certified_on"],
-                    c["valid_until"],
-                    c["renewal"],
-                    c["document_no"],
-                    c["batch"],
-                    c["revoked_on"],
-                    c["revocation_reason"],
-                    now,
-                )
-                for code, history in zip(codes, histories, strict=True)
-                for c in history
-            ]
-            insert_certifications(certs, {id_of[firm[0]]: firm[2] for firm in firms}, tiers)
+            written["certifications"] += _write(firms, histories, tiers, now)
             written["enterprises"] += size
-            written["certifications"] += len(certs)
             if on_progress:
                 on_progress(size)
         record(

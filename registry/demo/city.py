@@ -12,17 +12,12 @@ more than 封丘) and a yearly swing, so some lead one year and lag the next. Hi
 """
 
 import datetime as dt
-import math
 import random
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from registry.db import bulk_insert, write_transaction
-from registry.models import District, Enterprise, Figure, Measure, Plan, Target
-from registry.services.audit import record
-from registry.services.certifications import default_valid_until, tiers_by_key
-from registry.services.clock import today
-from registry.services.demo.names import (
+from registry.db import write_transaction
+from registry.demo.figures import insert_figures
+from registry.demo.names import (
     BRANDS,
     CHAINS,
     SUFFIXES,
@@ -30,7 +25,12 @@ from registry.services.demo.names import (
     credit_code,
     name_prefixes,
 )
-from registry.services.demo.store import insert_certifications, insert_firms
+from registry.demo.shares import split
+from registry.demo.store import insert_certifications, insert_firms
+from registry.models import District, Enterprise, Plan, Target
+from registry.services.audit import record
+from registry.services.certifications import default_valid_until, tiers_by_key
+from registry.services.clock import today
 from registry.services.scope import Actor
 
 PLAN_ID = "xinxiang-2023-2025"
@@ -97,17 +97,6 @@ class Title:
     def active(self, day: dt.date) -> bool:
         revoked = self.revoked_on is not None and self.revoked_on <= day
         return self.certified_on <= day <= self.valid_until and not revoked
-
-
-def _split(total: int, weights: dict[str, float]) -> dict[str, int]:
-    """`total` divided in proportion to `weights`, in whole numbers (largest remainder)."""
-    whole = sum(weights.values())
-    exact = {k: total * w / whole for k, w in weights.items()}
-    parts = {k: math.floor(v) for k, v in exact.items()}
-    left = total - sum(parts.values())
-    for k in sorted(exact, key=lambda k: exact[k] - parts[k], reverse=True)[:left]:
-        parts[k] += 1
-    return parts
 
 
 class City:
@@ -193,7 +182,7 @@ class City:
         ladder = ("innovative_sme", "specialized_sme", "little_giant")
         rank = ladder.index(tier)
         for on, share, batch in self.batches(tier, year):
-            for district, n in _split(round(count * share), self.weights(year)).items():
+            for district, n in split(round(count * share), self.weights(year)).items():
                 if rank == 0:
                     for _ in range(n):
                         self.grant(self.new_firm(district), tier, on, batch)
@@ -229,7 +218,7 @@ class City:
     def annual_designation(self, tier: str, year: int, count: int) -> None:
         """New titles of a designation counted per year (上市挂牌, 服务型制造)."""
         for on, share, batch in self.batches(tier, year):
-            for district, n in _split(round(count * share), self.weights(year)).items():
+            for district, n in split(round(count * share), self.weights(year)).items():
                 pool = [f for f in self.by_district[district] if not self.holds(f, (tier,), on)]
                 pool = [f for f in pool if f.titles] or pool  # certified firms first
                 for firm in self.rng.sample(pool, min(n, len(pool))):
@@ -261,7 +250,7 @@ class City:
             held = sum(1 for f in self.holders(tier) if self.holds(f, (tier,), end))
             later = sum(part for day, part, _ in batches if day >= on)
             missing = round(max(0, holders - held) * share / later)
-            for district, n in _split(missing, self.weights(year)).items():
+            for district, n in split(missing, self.weights(year)).items():
                 pool = [
                     f
                     for f in self.by_district[district]
@@ -315,48 +304,49 @@ class City:
         return {"enterprises": len(self.firms), "certifications": len(rows)}
 
 
-def _figures(rng: random.Random, plan: Plan, city: City, scale: float) -> list[tuple]:
-    """The bureaus' yearly figures of each measure the plan sets a target for: flows about the
-    yearly target, levels growing toward the plan's end; small counts (clusters, zones) are the
-    city's own, the rest recorded by the counties."""
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    rows = {}
-    measures = {m.key: m for m in Measure.select()}
-    targets = Target.select().where((Target.plan == plan) & Target.measure.is_null(False))
-    for target in targets:
-        measure = measures[target.measure_id]
-        reach = rng.uniform(0.7, 1.1)
-        span = plan.last_year - plan.first_year + 1
-        for year in range(plan.first_year, min(plan.last_year, city.last_day.year) + 1):
-            if target.kind == "annual" and target.year != year:
-                continue
-            done = min(1.0, (city.last_day - dt.date(year, 1, 1)).days / 365)
-            step = (year - plan.first_year + 1) / span
-            if target.kind == "annual":
-                value = target.value * rng.uniform(0.85, 1.15) * done
-            elif measure.tally == "flow":
-                value = target.value * reach / span * done
-            else:
-                value = target.value * reach * (0.55 + 0.45 * step)
-            value *= scale
-            places = 2 if measure.unit_zh == "亿元" else 0
-            if target.value < 20:
-                parts = {"": round(value)}
-            else:
-                parts = _split(round(value), city.weights(year))
-            for district, part in parts.items():
-                if places:  # money: not in round figures
-                    part = round(part * (1 + rng.uniform(-0.05, 0.05)), places)
-                rows[(measure.key, year, district)] = (
-                    measure.key,
-                    year,
-                    district,
-                    Decimal(str(part)),
-                    "示例数据",
-                    now,
-                    "demo-data",
-                )
-    return list(rows.values())
+class Quotas:
+    """How many titles of each tier a year brings, from the plan's targets."""
+
+    def __init__(self, rng: random.Random, plan: Plan, scale: float):
+        self.rng, self.plan, self.scale = rng, plan, scale
+        self.targets = list(
+            Target.select().where((Target.plan == plan) & Target.tier.is_null(False))
+        )
+        self.plan_years = range(plan.first_year, plan.last_year + 1)
+        self.stocks = {t.tier_id: t for t in self.targets if t.kind != "annual"}
+        self.reach = {tier: rng.uniform(0.7, 1.08) for tier in self.stocks}
+
+    def yearly(self, tier: str, year: int) -> int:
+        """The plan's quota of new titles for `year` (the nearest plan year's outside it)."""
+        nearest = min(self.plan_years, key=lambda y: abs(y - year))
+        values = [t.value for t in self.targets if t.tier_id == tier and t.year == nearest]
+        quota = values[0] if values else 0
+        if year not in self.plan_years:
+            quota *= 0.8 if year < self.plan.first_year else 1.0
+        return round(quota * self.scale * self.rng.uniform(0.85, 1.15))
+
+    def holders(self, tier: str, year: int) -> int:
+        """Firms holding a stock designation at `year`: from about 40 % of the target in 2020
+        to its reach at the plan's end."""
+        step = min(1.0, (year - FIRST_YEAR) / (self.plan.last_year - FIRST_YEAR))
+        held = self.stocks[tier].value * self.scale * self.reach[tier] * (0.4 + 0.6 * step)
+        return max(1, round(held))
+
+
+def _a_year(city: City, quotas: Quotas, year: int) -> None:
+    """One year of lists: renewals, the ladder's new titles, the designations, 头雁 candidates."""
+    city.renewals(year)
+    for tier in ("innovative_sme", "specialized_sme", "little_giant"):
+        city.ladder_year(tier, year, quotas.yearly(tier, year))
+    for tier in ("listed", "service_manufacturing"):
+        city.annual_designation(tier, year, quotas.yearly(tier, year))
+    for tier in quotas.stocks:
+        city.stock_designation(tier, year, quotas.holders(tier, year))
+    candidates = round(max(3, 8 * quotas.scale))
+    for on, _, batch in city.batches("head_goose_candidate", year):
+        for firm in city.rng.sample(city.firms, min(candidates, len(city.firms))):
+            if not any(t.year == year and t.tier.startswith("head") for t in firm.titles):
+                city.grant(firm, "head_goose_candidate", on, batch)
 
 
 def generate_city(
@@ -369,56 +359,13 @@ def generate_city(
         raise ValueError(f"no plan {plan_id}: run `registry init-db` first")
     last_day = today()
     city = City(rng, scale, last_day)
-    targets = list(Target.select().where((Target.plan == plan) & Target.tier.is_null(False)))
-    plan_years = range(plan.first_year, plan.last_year + 1)
-
-    def yearly(tier: str, year: int) -> int:
-        """The plan's quota of new titles for `year` (the nearest plan year's outside it)."""
-        nearest = min(plan_years, key=lambda y: abs(y - year))
-        values = [t.value for t in targets if t.tier_id == tier and t.year == nearest]
-        quota = values[0] if values else 0
-        if year not in plan_years:
-            quota *= 0.8 if year < plan.first_year else 1.0
-        return round(quota * scale * rng.uniform(0.85, 1.15))
-
-    stocks = {t.tier_id: t for t in targets if t.kind != "annual"}
-    reach = {tier: rng.uniform(0.7, 1.08) for tier in stocks}
-    span = plan.last_year - FIRST_YEAR
-
+    quotas = Quotas(rng, plan, scale)
     with write_transaction():
         for year in range(FIRST_YEAR, last_day.year + 1):
-            city.renewals(year)
-            for tier in ("innovative_sme", "specialized_sme", "little_giant"):
-                city.ladder_year(tier, year, yearly(tier, year))
-            for tier in ("listed", "service_manufacturing"):
-                city.annual_designation(tier, year, yearly(tier, year))
-            for tier, target in stocks.items():
-                # from about 40 % of the target in 2020 to its reach at the plan's end
-                step = min(1.0, (year - FIRST_YEAR) / span)
-                holders = target.value * scale * reach[tier] * (0.4 + 0.6 * step)
-                city.stock_designation(tier, year, max(1, round(holders)))
-            candidates = round(max(3, 8 * scale))
-            for on, _, batch in city.batches("head_goose_candidate", year):
-                for firm in rng.sample(city.firms, min(candidates, len(city.firms))):
-                    if not any(t.year == year and t.tier.startswith("head") for t in firm.titles):
-                        city.grant(firm, "head_goose_candidate", on, batch)
-        city.revocations(plan_years, max(1, round(6 * scale)))
+            _a_year(city, quotas, year)
+        city.revocations(quotas.plan_years, max(1, round(6 * scale)))
         written = city.write()
-        figures = _figures(rng, plan, city, scale)
-        bulk_insert(
-            Figure,
-            [
-                Figure.measure,
-                Figure.year,
-                Figure.district,
-                Figure.value,
-                Figure.note,
-                Figure.recorded_at,
-                Figure.recorded_by,
-            ],
-            figures,
-        )
-        written["figures"] = len(figures)
+        written["figures"] = insert_figures(rng, plan, city, scale)
         record(
             actor or Actor(name="demo-data", role="admin"),
             "demo_data.generated",
