@@ -284,7 +284,7 @@ def test_progress_of_a_list_read_as_it_is_written_ends_at_its_rows(
     tmp_path, monkeypatch, pipelined
 ):
     from registry.services import imports
-    from registry.services.audit import CLI_ACTOR
+    from registry.services.scope import CLI_ACTOR
 
     app, _, _ = _app(tmp_path, "progress")
     body = json.dumps({"rows": [row(f"pipeline-progress-{n}") for n in range(10)]}).encode()
