@@ -27,7 +27,9 @@ import signal
 from collections.abc import Callable, Iterable
 from typing import IO, BinaryIO
 
-from registry.db import database, forget_connection, is_sqlite, last_id, read_snapshot
+import peewee as pw
+
+from registry.db import database, is_sqlite, last_id, open_database, read_snapshot
 from registry.models import Certification, Enterprise
 from registry.services.imports.apply import Certifier, stored
 
@@ -101,6 +103,7 @@ def apply_forked(
     write them here, in the open write transaction; `applier.result` and `applier.forbidden`
     become the child's."""
     first_ids = {model: last_id(model) + 1 for model in (Enterprise, Certification)}
+    busy_timeout_ms = database.pragma("busy_timeout")  # the child's connection waits as long
     readable, writable = os.pipe()
     asked, answering = os.pipe()
     with contextlib.suppress(OSError):  # a chunk's writes in the pipe: the child runs ahead
@@ -109,7 +112,7 @@ def apply_forked(
     if pid == 0:  # pragma: no cover (the child: measured by the parent's results)
         os.close(readable)
         os.close(answering)
-        _decide(applier, chunks, first_ids, upload, writable, asked)
+        _decide(applier, chunks, first_ids, busy_timeout_ms, upload, writable, asked)
     os.close(writable)
     os.close(asked)
     answered = False
@@ -183,6 +186,7 @@ def _decide(
     applier: Certifier,
     chunks: Iterable[list],
     first_ids: dict,
+    busy_timeout_ms: int,
     upload: IO[bytes],
     writable: int,
     asked: int,
@@ -190,11 +194,10 @@ def _decide(
     """The child: read and decide every chunk, send each one's writes, then the answer; never
     return."""
     status = 0
-    # The parent's connection stays open here, unused and never closed: closing a copy of a
-    # SQLite connection in a forked process would release locks the parent relies on.
-    inherited = database.obj._state.conn  # noqa: F841 (kept referenced until _exit)
-    forget_connection()
     try:
+        # The parent's handle stays open here, unused and never closed (closing a copy of a
+        # SQLite connection in a forked process would release locks the parent relies on).
+        inherited = _reconnect(busy_timeout_ms)  # noqa: F841 (referenced until _exit)
         with os.fdopen(writable, "wb") as pipe, os.fdopen(asked, "rb") as answers:
             try:
                 applier.new_ids = _Counted(first_ids)
@@ -213,6 +216,15 @@ def _decide(
         status = 1
     finally:
         os._exit(status)
+
+
+def _reconnect(busy_timeout_ms: int) -> pw.Database:
+    """The child's own connection: the proxy bound anew to the same database file (opened on
+    first use); the inherited handle, returned, is left as it is."""
+    inherited = database.obj
+    database.initialize(None)  # unbound first: binding anew closes a bound handle
+    open_database(f"sqlite:///{inherited.database}", busy_timeout_ms=busy_timeout_ms)
+    return inherited
 
 
 def _sendable(exc: Exception) -> Exception:
