@@ -103,7 +103,7 @@ from registry.services.scope import CLI_ACTOR
 app = create_app({{"DATABASE_URL": "sqlite:///{database}"}})
 with app.app_context(), open({str(path)!r}, "rb") as file:
     upload = imports.Upload(imports.spool(file), {str(path)!r})
-    spooled, _ = imports.read_list(upload, imports.empty_result(False))
+    spooled = imports.read_list(upload).rows
     rows = list(itertools.islice(spooled.rows(), {rows}))
     started = time.perf_counter()
     for row in rows:

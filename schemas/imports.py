@@ -1,6 +1,6 @@
 """Imports of published lists: the list's facts as parameters, its rows, the answer."""
 
-from marshmallow import fields, validate
+from marshmallow import fields, post_dump, validate
 
 from schemas import Schema, Text
 from schemas.common import ProblemSchema
@@ -367,6 +367,13 @@ class ImportResultSchema(Schema):
             "unresolved or unreadable: see those lists), in file order"
         },
     )
+
+    @post_dump
+    def _outcomes_when_asked(self, data: dict, **kwargs) -> dict:
+        """`outcomes` is in the answer only when asked for (the import's result has None)."""
+        if data.get("outcomes") is None:
+            data.pop("outcomes", None)
+        return data
 
 
 class ImportProblemSchema(ProblemSchema, ImportResultSchema):

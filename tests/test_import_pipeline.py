@@ -292,7 +292,7 @@ def test_progress_of_a_list_read_as_it_is_written_ends_at_its_rows(
     with app.app_context():
         upload = imports.Upload(io.BytesIO(body), "list.json", "application/json")
         result = imports.run_import(CLI_ACTOR, upload, on_progress=lambda *p: reported.append(p))
-    assert result["created_certifications"] == 10
+    assert result.created_certifications == 10
     assert reported[-1] == (10, 10)
     assert all(done <= total for done, total in reported)
     assert [done for done, _ in reported] == sorted(done for done, _ in reported)

@@ -64,11 +64,10 @@ FIELDS = (
 
 def _read(body: bytes, filename: str) -> tuple[list, dict]:
     """The rows read (every field) and the answer's errors and warnings."""
-    result = imports.empty_result(False)
     upload = imports.Upload(io.BytesIO(body), filename)
-    rows, _ = imports.open_list(upload, result, given={"tier": "innovative_sme"})
+    result, rows, _ = imports.open_list(upload, given={"tier": "innovative_sme"})
     read = [tuple(getattr(row, name) for name in FIELDS) for row in rows]
-    return read, {"errors": result["errors"], "warnings": result["warnings"]}
+    return read, {"errors": result.errors, "warnings": result.warnings}
 
 
 LISTS = {

@@ -12,57 +12,25 @@ A real import writes inside the caller's write transaction; a dry run decides th
 inside a read snapshot and writes nothing. Both see the firms and certifications of earlier
 rows the same way: they keep those of the firms that come again in the list (and only those:
 memory is bounded by the chunk, not by the list), and a real import gives what it writes its
-ids (db.new_ids) instead of reading them back.
+ids instead of reading them back. The database is reached through the applier's store
+(store.py): the firms as stored, the ids, and where a chunk's writes go.
 """
 
 import datetime as dt
 from collections.abc import Container
 from dataclasses import dataclass
 
-from registry.db import bulk_insert, bump_versions, new_ids, rows_where_in
-from registry.models import Certification, Enterprise, FormerName, Tier, utcnow
-from registry.services import aggregates, audit, enterprises, scope
-from registry.services.aggregates.tallies import Share, Title, levels_by_tier
-from registry.services.audit import Actor
+from registry.models import Certification, Enterprise, Tier, utcnow
+from registry.services import aggregates, enterprises, scope
+from registry.services.aggregates.tallies import Title, levels_by_tier
 from registry.services.certifications import violation
 from registry.services.imports.regions import DISTRICT
+from registry.services.imports.result import Applied
 from registry.services.imports.rows import ListRow
+from registry.services.imports.store import Facts, Firm, Store
+from registry.services.imports.writes import Writes
 from registry.services.names import name_key
-
-WRITTEN = ("tier", "year", "certified_on", "valid_until", "renewal", "document_no", "batch")
-FACTS = (
-    "tier",
-    "year",
-    "certified_on",
-    "valid_until",
-    "revoked_on",
-    "renewal",
-    "document_no",
-    "id",
-)
-
-
-@dataclass(slots=True)
-class Facts:
-    """What the rules need of a certification, stored or from an earlier row of the list."""
-
-    tier_id: str
-    year: int
-    certified_on: dt.date
-    valid_until: dt.date
-    revoked_on: dt.date | None
-    renewal: bool
-    document_no: str | None
-    id: int | None = None  # None until written
-
-
-@dataclass(slots=True)
-class Firm:
-    id: int | None  # None until written
-    name: str
-    name_keys: tuple[str, ...]  # its name and former names, folded
-    district: str
-    industry_chain: str | None = None
+from registry.services.scope import Actor
 
 
 def _text(value):
@@ -70,31 +38,15 @@ def _text(value):
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def stored(codes: list[str], lock: bool) -> tuple[dict[str, Firm], dict[str, list[Facts]]]:
-    """The registered firms of `codes` (locked, where the engine locks rows, if `lock`) with
-    their former names, and their certifications, by credit code."""
-    firms, history, code_of = {}, {}, {}
-    for id_, code, name, district in rows_where_in(
-        [Enterprise.id, Enterprise.credit_code, Enterprise.name, Enterprise.district],
-        Enterprise.credit_code,
-        codes,
-        lock=lock,
-    ):
-        firms[code] = Firm(id_, name, (name_key(name),), district)
-        history[code] = []
-        code_of[id_] = code
-    ids = list(code_of)
-    for id_, key in rows_where_in(
-        [FormerName.enterprise, FormerName.name_key], FormerName.enterprise, ids
-    ):
-        firms[code_of[id_]].name_keys += (key,)
-    for id_, *facts in rows_where_in(
-        [Certification.enterprise, *(getattr(Certification, f) for f in FACTS)],
-        Certification.enterprise,
-        ids,
-    ):
-        history[code_of[id_]].append(Facts(*facts))
-    return firms, history
+@dataclass(frozen=True)
+class Terms:
+    """What a list's rows apply under: who loads it, the tiers, the districts loaded (None: all
+    of them), and the list's printed header of each field (for the errors)."""
+
+    actor: Actor
+    tiers: dict[str, Tier]
+    only_districts: frozenset[str] | None
+    columns: dict[str, str]
 
 
 class Applier:
@@ -103,41 +55,38 @@ class Applier:
 
     def __init__(
         self,
-        actor: Actor,
-        result: dict,
-        tiers: dict[str, Tier],
+        terms: Terms,
+        applied: Applied,
         *,
         write: bool,
-        only_districts: frozenset[str] | None,
         repeats: Container[str],
+        store: Store,
     ):
-        self.actor, self.result, self.tiers = actor, result, tiers
-        self.write, self.only_districts = write, only_districts
+        self.terms, self.applied, self.store = terms, applied, store
+        self.actor, self.tiers = terms.actor, terms.tiers
+        self.write = write  # a real import (a dry run only decides)
         self.repeats = repeats  # the credit codes that may come again in a later row
         self.firms: dict[str, Firm] = {}  # every firm the import has seen, by credit code
         self.history: dict[str, list[Facts]] = {}
-        self.forbidden: list[int] = []
-        self.levels = levels_by_tier(tiers)
+        self.levels = levels_by_tier(terms.tiers)
         self.first_titles: dict[tuple, str | None] = {}  # (tier, day, renewal) → violation
         self.now = utcnow()
         self.stamp = self.now.isoformat(" ")  # as the column stores it, converted once
-        self.new_ids = new_ids  # the ids of rows written (a pipeline's child counts its own)
-        self.stored = stored  # the firms as stored (a pipeline's child asks for some of them)
 
     def _error(self, row: ListRow, field: str, message: str) -> None:
-        columns = (self.result["list"] or {}).get("columns", {})
-        self.result["errors"].append(
-            {"row": row.number, "field": field, "column": columns.get(field), "message": message}
+        column = self.terms.columns.get(field)
+        self.applied.errors.append(
+            {"row": row.number, "field": field, "column": column, "message": message}
         )
 
     def _conflict(self, row: ListRow, field: str, stored, given) -> None:
-        self.result["conflicts"].append(
+        self.applied.conflicts.append(
             {"row": row.number, "field": field, "stored": _text(stored), "given": _text(given)}
         )
 
     def _load(self, codes: list[str]) -> None:
         """The stored firms of `codes` not seen yet, their former names and certifications."""
-        firms, history = self.stored([c for c in codes if c not in self.firms], self.write)
+        firms, history = self.store.stored([c for c in codes if c not in self.firms], self.write)
         self.firms.update(firms)
         self.history.update(history)
 
@@ -154,17 +103,18 @@ class Applier:
 
     def _in_scope(self, row: ListRow, district: str) -> bool:
         """Rows beyond the districts asked for are skipped; beyond a bureau's, forbidden."""
-        if self.only_districts is not None and district not in self.only_districts:
-            self.result["skipped"].append(row.skipped(f"in {district}, not a district loaded"))
+        only = self.terms.only_districts
+        if only is not None and district not in only:
+            self.applied.skipped.append(row.skipped(f"in {district}, not a district loaded"))
             return False
         if not scope.writes_in(self.actor, district):
-            self.forbidden.append(row.number)
+            self.applied.forbidden.append(row.number)
             return False
         return True
 
     def _outcome(self, row: ListRow, firm: Firm | None, outcome: str, registers: bool) -> None:
         """What became of a firm's row, for a preview that lists every row (if asked)."""
-        outcomes = self.result.get("outcomes")
+        outcomes = self.applied.outcomes
         if outcomes is not None:
             outcomes.append(
                 {
@@ -197,10 +147,10 @@ class Certifier(Applier):
         """Decide, and (for a real import) write, one chunk of rows."""
         writes = self.decide(rows)
         if writes is not None:
-            writes.write()
+            self.store.write(writes)
 
-    def decide(self, rows: list[ListRow]) -> "Writes | None":
-        """One chunk of rows decided: the outcomes in the result, and (for a real import) what
+    def decide(self, rows: list[ListRow]) -> Writes | None:
+        """One chunk of rows decided: the outcomes in the answer, and (for a real import) what
         the database gets, with the ids it gives (nothing is written here)."""
         self._load(list({row.credit_code for row in rows}))
         new_firms: dict[str, Firm] = {}
@@ -220,25 +170,25 @@ class Certifier(Applier):
                 if not self._same_firm(row, firm):
                     self._outcome(row, firm, "conflict", registers)
                     continue
-            forbidden = len(self.forbidden)
+            forbidden = len(self.applied.forbidden)
             if not self._in_scope(row, district):
-                outcome = "forbidden" if len(self.forbidden) > forbidden else "skipped"
+                outcome = "forbidden" if len(self.applied.forbidden) > forbidden else "skipped"
                 self._outcome(row, firm, outcome, registers)
                 continue
             if row.credit_code not in self.firms:
                 self.firms[row.credit_code] = new_firms[row.credit_code] = firm
                 self.history[row.credit_code] = []
-            conflicts = len(self.result["conflicts"])
+            conflicts = len(self.applied.conflicts)
             facts = self._certification(row)
             if facts is not None:
                 new_certs.append(row)
                 new_facts.append(facts)
                 self._outcome(row, firm, "created", registers)
             else:
-                changed = len(self.result["conflicts"]) > conflicts
+                changed = len(self.applied.conflicts) > conflicts
                 self._outcome(row, firm, "conflict" if changed else "unchanged", registers)
-        self.result["created_enterprises"] += len(new_firms)
-        self.result["created_certifications"] += len(new_certs)
+        self.applied.created_enterprises += len(new_firms)
+        self.applied.created_certifications += len(new_certs)
         writes = self._writes(new_firms, new_certs, new_facts) if self.write else None
         self._done_with_chunk()
         return writes
@@ -276,7 +226,7 @@ class Certifier(Applier):
             for name, stored, given in differences:
                 self._conflict(row, name, stored, given)
             if not differences:
-                self.result["unchanged"] += 1
+                self.applied.unchanged += 1
             return None
         tier, on, renewal = self.tiers[row.tier], row.certified_on, row.renewal
         if history:
@@ -287,7 +237,7 @@ class Certifier(Applier):
                 self.first_titles[key] = violation(tier, on, renewal, [], self.tiers)
             reason = self.first_titles[key]
         if reason:
-            self.result["warnings"].append(
+            self.applied.warnings.append(
                 {"row": row.number, "message": f"recorded as the list publishes it: {reason}"}
             )
         facts = Facts(
@@ -325,20 +275,25 @@ class Certifier(Applier):
             ]
         return titles
 
+    def _give_ids(self, new_firms: dict[str, Firm], new_facts: list[Facts]) -> list[int]:
+        """The chunk's new firms and certifications given their ids; the firms' ids."""
+        ids = self.store.new_ids(Enterprise, len(new_firms))
+        for firm, firm_id in zip(new_firms.values(), ids, strict=True):
+            firm.id = firm_id
+        for facts, cert_id in zip(
+            new_facts, self.store.new_ids(Certification, len(new_facts)), strict=True
+        ):
+            facts.id = cert_id
+        return ids
+
     def _writes(
         self, new_firms: dict[str, Firm], new_certs: list[ListRow], new_facts: list[Facts]
-    ) -> "Writes | None":
+    ) -> Writes | None:
         """The chunk's new firms and certifications with their ids, the tallies' change, and
         one audit event per row."""
         if not new_certs:  # (a new firm comes with its first title)
             return None
-        ids = self.new_ids(Enterprise, len(new_firms))
-        for firm, firm_id in zip(new_firms.values(), ids, strict=True):
-            firm.id = firm_id
-        for facts, cert_id in zip(
-            new_facts, self.new_ids(Certification, len(new_facts)), strict=True
-        ):
-            facts.id = cert_id
+        ids = self._give_ids(new_firms, new_facts)
         # New firms start at version 1; known ones changed (a new certification): a new ETag.
         created = set(ids)
         touched, rows, certifications, introduced = set(), [], [], set()
@@ -385,79 +340,3 @@ class Certifier(Applier):
             rows=rows,
             actor=self.actor,
         )
-
-
-CERTIFICATION_COLUMNS = [  # the order of the rows `_writes` builds
-    Certification.id,
-    Certification.enterprise,
-    *(getattr(Certification, c) for c in WRITTEN),
-    Certification.created_at,
-]
-
-
-@dataclass(slots=True)
-class Writes:
-    """A chunk's writes as decided, rows ready for the database: they can be decided in one
-    process and written in another (pipeline.py); `write` runs them in the open write
-    transaction."""
-
-    firm_fields: list[str]  # names: fields themselves would pickle their model with them
-    firms: list[tuple]  # enterprises.bulk_rows
-    certifications: list[tuple]  # in the order of CERTIFICATION_COLUMNS
-    touched: list[int]  # firms registered before whose version moves
-    moment: dt.datetime
-    tallies: Share
-    # Each certification's row of the list: (row, credit code, registered, found by, and the
-    # firm's name, district and industry chain), for its audit event.
-    rows: list[tuple]
-    actor: Actor
-
-    def write(self) -> None:
-        """Insert the new firms and certifications, and one audit event per row."""
-        bulk_insert(Enterprise, [getattr(Enterprise, f) for f in self.firm_fields], self.firms)
-        bulk_insert(Certification, CERTIFICATION_COLUMNS, self.certifications)
-        bump_versions(Enterprise, self.touched, self.moment)
-        aggregates.add(self.tallies)
-        # One audit event per row written, in one insert (rolled back with the rest).
-        audit.insert_rows(audit.event_rows(self.actor, self._events()))
-
-    def _events(self) -> list[tuple]:
-        """The rows' audit events (built where they are written: the writing process has the
-        time to spare), the firm as it stands in each, so the trail alone places the title."""
-        events = []
-        for (number, code, registered, found_by, name, district, chain), certification in zip(
-            self.rows, self.certifications, strict=True
-        ):
-            cert_id, firm_id, *values, _ = certification
-            data = {
-                "row": number,
-                "credit_code": code,
-                "registered": registered,
-                "found_by": found_by,
-                "enterprise": {
-                    "id": firm_id,
-                    "name": name,
-                    "district": district,
-                    "industry_chain": chain,
-                },
-                "certification": {"id": cert_id, **_as_shown(values)},
-            }
-            events.append(
-                ("import.row", f"enterprise/{code}/certification/{cert_id}", district, data)
-            )
-        return events
-
-
-def _as_shown(values: list) -> dict:
-    """A certification's WRITTEN values as the audit trail shows them: dates as ISO text
-    already (JSON's encoder then calls no Python for them)."""
-    tier, year, certified_on, valid_until, renewal, document_no, batch = values
-    return {
-        "tier": tier,
-        "year": year,
-        "certified_on": None if certified_on is None else certified_on.isoformat(),
-        "valid_until": None if valid_until is None else valid_until.isoformat(),
-        "renewal": renewal,
-        "document_no": document_no,
-        "batch": batch,
-    }

@@ -4,9 +4,13 @@ one.
 Reading a list's rows and deciding them (which firms are new, which titles, the audit events,
 the tallies' change) is Python work; writing them is mostly the database's, with the driver's
 own Python around it. In one process they take turns; here a forked child reads the list chunk
-after chunk as it decides it, and sends each chunk's writes (apply.Writes: plain rows) down a
+after chunk as it decides it, and sends each chunk's writes (writes.Writes: plain rows) down a
 pipe, while this process, inside its write transaction, writes the chunk before. The answer is
-the child's (its counts, conflicts, warnings, errors), sent last.
+the child's (its counts, conflicts, warnings, errors: the import's Tally), sent last.
+
+The child's applier is the one seam: it is made with the child's store (_Piped, a store.Store),
+which reads from the child's own connection, counts the ids it gives, and sends the writes down
+the pipe; nothing else of the applier differs from one process's.
 
 Only on SQLite with a database file: the child reads from a connection of its own, whose
 snapshot begins after this process took the write lock, so it sees the registry as the import
@@ -25,13 +29,16 @@ import os
 import pickle
 import signal
 from collections.abc import Callable, Iterable
-from typing import IO, BinaryIO
+from typing import IO, BinaryIO, NoReturn
 
 import peewee as pw
 
 from registry.db import database, is_sqlite, last_id, open_database, read_snapshot
 from registry.models import Certification, Enterprise
-from registry.services.imports.apply import Certifier, stored
+from registry.services.imports.apply import Applier, Certifier
+from registry.services.imports.result import Tally
+from registry.services.imports.rows import ListRow
+from registry.services.imports.store import Facts, Firm, Store, Writable, stored
 
 PIPE_BYTES = 1 << 20  # Linux's largest by default (64 KiB unless asked)
 # Smaller uploads (some 2,000 rows of CSV) are read and applied in this process: forking and
@@ -93,15 +100,17 @@ class Seen:
 
 
 def apply_forked(
-    applier: Certifier,
-    chunks: Iterable[list],
+    applier_for: Callable[[Store], Applier],
+    chunks: Iterable[list[ListRow]],
+    tally: Tally,
     upload: IO[bytes],
     size: int,
     on_progress: Callable[[int, int], None],
-) -> None:
-    """Read and decide `chunks` (read from `upload`, of `size` bytes) in a child process and
-    write them here, in the open write transaction; `applier.result` and `applier.forbidden`
-    become the child's."""
+) -> Tally:
+    """Read and decide `chunks` (read from `upload`, of `size` bytes) in a child process, with
+    the applier `applier_for` makes of the child's store, and write them here, in the open
+    write transaction. The answer is the child's `tally` (which its reading, identifying and
+    applying filled), sent back whole."""
     first_ids = {model: last_id(model) + 1 for model in (Enterprise, Certification)}
     busy_timeout_ms = database.pragma("busy_timeout")  # the child's connection waits as long
     readable, writable = os.pipe()
@@ -112,68 +121,64 @@ def apply_forked(
     if pid == 0:  # pragma: no cover (the child: measured by the parent's results)
         os.close(readable)
         os.close(answering)
-        _decide(applier, chunks, first_ids, busy_timeout_ms, upload, writable, asked)
+        child = _Child(applier_for, chunks, tally, upload, first_ids, busy_timeout_ms)
+        child.run(writable, asked)
     os.close(writable)
     os.close(asked)
     answered = False
     try:
         with os.fdopen(readable, "rb") as pipe, os.fdopen(answering, "wb") as answers:
-            done = 0
-            while not answered:
-                try:
-                    kind, payload = pickle.load(pipe)
-                except EOFError:
-                    lost = "the import's deciding process ended without an answer"
-                    raise ChildLost(lost) from None
-                if kind == "error":
-                    raise payload
-                if kind == "ask":  # firms the import has written: as this transaction sees them
-                    pickle.dump(stored(payload, False), answers, pickle.HIGHEST_PROTOCOL)
-                    answers.flush()
-                elif kind == "writes":
-                    rows, position, writes = payload
-                    if writes is not None:
-                        writes.write()
-                    done += rows
-                    on_progress(done, max(done, round(done * size / max(position, 1))))
-                else:
-                    result, forbidden = payload
-                    applier.result.clear()
-                    applier.result.update(result)
-                    applier.forbidden[:] = forbidden
-                    on_progress(done, done)
-                    answered = True
+            tally = _written(pipe, answers, size, on_progress)
+            answered = True
     finally:
         if not answered:
             os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
+    return tally
 
 
-class _Counted:
-    """Ids after the largest stored when the child began (no one else writes meanwhile)."""
+def _written(pipe: BinaryIO, answers: BinaryIO, size: int, on_progress) -> Tally:
+    """This process's part: what the child sends, written as it comes, until its answer."""
+    done = 0
+    while True:
+        try:
+            kind, payload = pickle.load(pipe)
+        except EOFError:
+            raise ChildLost("the import's deciding process ended without an answer") from None
+        if kind == "error":
+            raise payload
+        if kind == "ask":  # firms the import has written: as this transaction sees them
+            pickle.dump(stored(payload, False), answers, pickle.HIGHEST_PROTOCOL)
+            answers.flush()
+        elif kind == "writes":
+            payload.write()
+        elif kind == "read":
+            rows, position = payload
+            done += rows
+            on_progress(done, max(done, round(done * size / max(position, 1))))
+        else:
+            on_progress(done, done)
+            return payload
 
-    def __init__(self, first: dict):
-        self.next = dict(first)
 
-    def __call__(self, model, count: int) -> list[int]:
-        first = self.next[model]
-        self.next[model] = first + count
-        return list(range(first, first + count))
+class _Piped:
+    """The child's store. Firms it has seen before (and forgotten, their chunk done) are asked
+    of the parent, whose transaction holds what the import wrote; the others are read from the
+    child's snapshot. Ids follow the largest stored when the child began (no one else writes
+    meanwhile). Writes go down the pipe."""
 
-
-class _Recalled:
-    """The child's reads of stored firms: one it has seen before (and forgotten, its chunk
-    done) is asked of the parent, whose transaction holds what the import wrote; the others
-    are read from the child's snapshot."""
-
-    def __init__(self, pipe: BinaryIO, answers: BinaryIO):
+    def __init__(self, pipe: BinaryIO, answers: BinaryIO, first_ids: dict):
         self.pipe, self.answers, self.seen = pipe, answers, Seen()
+        self.next_ids = dict(first_ids)
 
-    def __call__(self, codes: list[str], lock: bool):
+    def stored(
+        self, codes: list[str], lock: bool
+    ) -> tuple[dict[str, Firm], dict[str, list[Facts]]]:
+        """The firms of `codes`, from the snapshot or (seen before) from the parent."""
         again = self.seen.among(codes)
         firms, history = stored(list(set(codes).difference(again)), lock)
         if again:
-            pickle.dump(("ask", again), self.pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            self.send("ask", again)
             self.pipe.flush()
             written, their_history = pickle.load(self.answers)
             firms.update(written)
@@ -181,41 +186,56 @@ class _Recalled:
         self.seen.add(codes)
         return firms, history
 
+    def new_ids(self, model, count: int) -> list[int]:
+        """The next `count` ids of `model`."""
+        first = self.next_ids[model]
+        self.next_ids[model] = first + count
+        return list(range(first, first + count))
 
-def _decide(
-    applier: Certifier,
-    chunks: Iterable[list],
-    first_ids: dict,
-    busy_timeout_ms: int,
-    upload: IO[bytes],
-    writable: int,
-    asked: int,
-):
-    """The child: read and decide every chunk, send each one's writes, then the answer; never
-    return."""
-    status = 0
-    try:
-        # The parent's handle stays open here, unused and never closed (closing a copy of a
-        # SQLite connection in a forked process would release locks the parent relies on).
-        inherited = _reconnect(busy_timeout_ms)  # noqa: F841 (referenced until _exit)
-        with os.fdopen(writable, "wb") as pipe, os.fdopen(asked, "rb") as answers:
-            try:
-                applier.new_ids = _Counted(first_ids)
-                applier.stored = _Recalled(pipe, answers)
-                with read_snapshot():
-                    for chunk in chunks:
-                        writes = applier.decide(chunk)
-                        message = ("writes", (len(chunk), upload.tell(), writes))
-                        pickle.dump(message, pipe, protocol=pickle.HIGHEST_PROTOCOL)
-                answer = (applier.result, applier.forbidden)
-                pickle.dump(("answer", answer), pipe, protocol=pickle.HIGHEST_PROTOCOL)
-            except Exception as exc:
-                status = 1
-                pickle.dump(("error", _sendable(exc)), pipe, protocol=pickle.HIGHEST_PROTOCOL)
-    except BaseException:  # the parent is gone (a broken pipe): nothing to tell
-        status = 1
-    finally:
-        os._exit(status)
+    def write(self, writes: Writable) -> None:
+        """Sent to the parent, which writes them in its transaction."""
+        self.send("writes", writes)
+
+    def send(self, kind: str, payload) -> None:
+        """One message to the parent: what it is, and its content."""
+        pickle.dump((kind, payload), self.pipe, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+class _Child:
+    """The forked child: reads and decides every chunk on a connection of its own, sends each
+    chunk's writes and how far it read, then its answer; never returns."""
+
+    def __init__(self, applier_for, chunks, tally: Tally, upload: IO[bytes], first_ids, busy):
+        self.applier_for, self.chunks, self.tally = applier_for, chunks, tally
+        self.upload, self.first_ids, self.busy_timeout_ms = upload, first_ids, busy
+
+    def run(self, writable: int, asked: int) -> NoReturn:
+        """Decide every chunk, sending what the parent needs; then exit, whatever happened."""
+        status = 0
+        try:
+            # The parent's handle stays open here, unused and never closed (closing a copy of a
+            # SQLite connection in a forked process would release locks the parent relies on).
+            inherited = _reconnect(self.busy_timeout_ms)  # noqa: F841 (referenced until _exit)
+            with os.fdopen(writable, "wb") as pipe, os.fdopen(asked, "rb") as answers:
+                store = _Piped(pipe, answers, self.first_ids)
+                try:
+                    self._decide(store)
+                except Exception as exc:
+                    status = 1
+                    store.send("error", _sendable(exc))
+        except BaseException:  # the parent is gone (a broken pipe): nothing to tell
+            status = 1
+        finally:
+            os._exit(status)
+
+    def _decide(self, store: _Piped) -> None:
+        """Every chunk read, decided and sent with how far the upload was read; the answer."""
+        applier = self.applier_for(store)
+        with read_snapshot():
+            for chunk in self.chunks:
+                applier.apply(chunk)
+                store.send("read", (len(chunk), self.upload.tell()))
+        store.send("answer", self.tally)
 
 
 def _reconnect(busy_timeout_ms: int) -> pw.Database:

@@ -7,17 +7,23 @@ revoked that day is `unchanged`, on another day a `conflict`. The three-year bar
 that day, as for a single revocation.
 """
 
+import datetime as dt
+from dataclasses import dataclass
+
 from registry.db import bump_versions, database
 from registry.models import Enterprise
 from registry.services import aggregates, audit
-from registry.services.imports.apply import Applier, Facts
+from registry.services.imports.apply import Applier
 from registry.services.imports.rows import ListRow
+from registry.services.imports.store import Facts, Firm
+from registry.services.scope import Actor
 
 
 class Revoker(Applier):
     """A list of titles revoked."""
 
     def apply(self, rows: list[ListRow]) -> None:
+        """Decide, and (for a real import) write, one chunk of rows."""
         self._load(list({row.credit_code for row in rows}))
         revoked: list[tuple[ListRow, Facts]] = []
         for row in rows:
@@ -33,9 +39,9 @@ class Revoker(Applier):
             if not self._same_firm(row, firm):
                 self._outcome(row, firm, "conflict", False)
                 continue
-            forbidden = len(self.forbidden)
+            forbidden = len(self.applied.forbidden)
             if not self._in_scope(row, firm.district):
-                outcome = "forbidden" if len(self.forbidden) > forbidden else "skipped"
+                outcome = "forbidden" if len(self.applied.forbidden) > forbidden else "skipped"
                 self._outcome(row, firm, outcome, False)
                 continue
             title = self._title(row)
@@ -46,14 +52,15 @@ class Revoker(Applier):
                 revoked.append((row, title))
                 self._outcome(row, firm, "revoked", False)
             elif title.revoked_on == row.revoked_on:
-                self.result["unchanged"] += 1
+                self.applied.unchanged += 1
                 self._outcome(row, firm, "unchanged", False)
             else:
                 self._conflict(row, "revoked_on", title.revoked_on, row.revoked_on)
                 self._outcome(row, firm, "conflict", False)
-        self.result["revoked"] += len(revoked)
-        if self.write:
-            self._write(revoked)
+        self.applied.revoked += len(revoked)
+        if self.write and revoked:
+            firms = {row.credit_code: self.firms[row.credit_code] for row, _ in revoked}
+            self.store.write(Revocations(revoked, firms, self.now, self.actor))
         self._done_with_chunk()
 
     def _title(self, row: ListRow) -> Facts | None:
@@ -77,10 +84,19 @@ class Revoker(Applier):
             return None
         return max(held, key=lambda c: (c.certified_on, c.year))
 
-    def _write(self, revoked: list[tuple[ListRow, Facts]]) -> None:
+
+@dataclass(slots=True)
+class Revocations:
+    """A chunk's titles revoked, as decided: `write` runs them in the open write transaction."""
+
+    revoked: list[tuple[ListRow, Facts]]  # each row, and the title it revokes
+    firms: dict[str, Firm]  # the firms of the rows, by credit code
+    moment: dt.datetime
+    actor: Actor
+
+    def write(self) -> None:
         """Revoke the chunk's titles, and one audit event each, as a single revocation does."""
-        if not revoked:
-            return
+        revoked, firms = self.revoked, self.firms
         mark = database.obj.param
         database.cursor().executemany(
             f'UPDATE "certification" SET "revoked_on" = {mark}, "revocation_reason" = {mark} '
@@ -88,8 +104,7 @@ class Revoker(Applier):
             [(row.revoked_on, row.reason, title.id) for row, title in revoked],
         )
         aggregates.revoked([title.id for _, title in revoked])
-        firms = {row.credit_code: self.firms[row.credit_code] for row, _ in revoked}
-        bump_versions(Enterprise, list({firm.id for firm in firms.values()}), self.now)
+        bump_versions(Enterprise, list({firm.id for firm in firms.values()}), self.moment)
         audit.record_many(
             self.actor,
             [

@@ -1,0 +1,157 @@
+"""An import's answer, built by its stages: each stage fills a part of its own (ListRead as the
+list is read, Identified as its firms are identified, Applied as its rows apply), and the answer
+(ImportResult) is made of the three once the rows are done, or as soon as the list is refused.
+
+The entries the answer lists (an error, a conflict, a row skipped…) are small dicts in the
+answer's own shape, made once where they are found and never changed.
+"""
+
+from __future__ import annotations
+
+import builtins
+from dataclasses import dataclass, field, fields
+
+from registry.services.errors import ImportRejected, Invalid
+
+
+@dataclass
+class ListRead:
+    """Steps 1 to 4: the list's facts as the answer shows them (`list`), and, as the rows are
+    read, how many there were and every row's errors."""
+
+    list: dict
+    action: str  # facts.CERTIFY or facts.REVOKE
+    ignored_columns: list[str]
+    warnings: list[dict]  # the facts' (for no row)
+    rows: int = 0
+    errors: list[dict] = field(default_factory=list)
+
+    @property
+    def columns(self) -> dict[str, str]:
+        """The list's printed header of each field read."""
+        return self.list["columns"]
+
+
+@dataclass
+class Identified:
+    """Step 5: the rows' firms identified, or the rows skipped or left unresolved."""
+
+    matched_by_name: int = 0
+    resolved: int = 0
+    skipped: list[dict] = field(default_factory=list)
+    unresolved: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Applied:
+    """Step 6: what the rows came to, written or (dry) only decided."""
+
+    created_enterprises: int = 0
+    created_certifications: int = 0
+    revoked: int = 0
+    unchanged: int = 0
+    conflicts: list[dict] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+    outcomes: list[dict] | None = None  # every row's, when asked for
+    forbidden: list[int] = field(default_factory=list)  # rows beyond a bureau's districts
+
+
+@dataclass
+class Tally:
+    """The three parts as the stages fill them; a forked child sends its own back whole."""
+
+    read: ListRead
+    identified: Identified = field(default_factory=Identified)
+    applied: Applied = field(default_factory=Applied)
+
+    @classmethod
+    def begun(cls, read: ListRead, *, outcomes: bool) -> Tally:
+        """A list's tally before its rows: with every row's outcome to come, if asked for."""
+        return cls(read, applied=Applied(outcomes=[] if outcomes else None))
+
+    @property
+    def refused(self) -> bool:
+        """Rows already refused: the others are still checked, so that one answer lists every
+        problem of the list, but nothing is written."""
+        return bool(self.read.errors or self.applied.errors or self.identified.unresolved)
+
+
+def _row(entry: dict) -> int:
+    return entry["row"] or 0
+
+
+@dataclass
+class ImportResult:
+    """An import's answer (schemas.imports.ImportResultSchema): its counts, the list's facts,
+    and every row to look at, each list in row order."""
+
+    dry_run: bool
+    rows: int = 0
+    created_enterprises: int = 0
+    created_certifications: int = 0
+    revoked: int = 0
+    unchanged: int = 0
+    matched_by_name: int = 0
+    resolved: int = 0
+    list: dict | None = None  # the answer's name: below it, the type is builtins.list
+    conflicts: list[dict] = field(default_factory=builtins.list)
+    skipped: list[dict] = field(default_factory=builtins.list)
+    unresolved: list[dict] = field(default_factory=builtins.list)
+    warnings: list[dict] = field(default_factory=builtins.list)
+    errors: list[dict] = field(default_factory=builtins.list)
+    ignored_columns: list[str] = field(default_factory=builtins.list)
+    outcomes: list[dict] | None = None  # only when asked for
+
+    @classmethod
+    def of(cls, dry_run: bool, tally: Tally) -> ImportResult:
+        """The answer the stages' parts make (a stable sort keeps a row's entries in the order
+        its stages found them)."""
+        read, identified, applied = tally.read, tally.identified, tally.applied
+        return cls(
+            dry_run=dry_run,
+            rows=read.rows,
+            created_enterprises=applied.created_enterprises,
+            created_certifications=applied.created_certifications,
+            revoked=applied.revoked,
+            unchanged=applied.unchanged,
+            matched_by_name=identified.matched_by_name,
+            resolved=identified.resolved,
+            list=read.list,
+            conflicts=applied.conflicts,
+            skipped=sorted(identified.skipped + applied.skipped, key=_row),
+            unresolved=identified.unresolved,
+            warnings=sorted(read.warnings + identified.warnings + applied.warnings, key=_row),
+            errors=sorted(read.errors + applied.errors, key=_row),
+            ignored_columns=read.ignored_columns,
+            outcomes=applied.outcomes,
+        )
+
+    def answer(self) -> dict:
+        """The answer as plain data, for a problem's body and the command line: every field in
+        order, `outcomes` only when asked for (the entries are shared, not copied)."""
+        answer = {f.name: getattr(self, f.name) for f in fields(self)}
+        if self.outcomes is None:
+            del answer["outcomes"]
+        return answer
+
+
+def rejected(result: ImportResult, detail: str | None = None) -> ImportRejected:
+    """The import refused: nothing written; the answer carries every row's errors."""
+    bad = len({e["row"] for e in result.errors})
+    return ImportRejected(
+        detail or f"{bad} row(s) have errors; nothing was written", result.answer()
+    )
+
+
+def rejected_file(error: Invalid, *, dry_run: bool) -> ImportRejected:
+    """The file itself is unreadable (no header, not XLSX…): one error, for no row."""
+    errors = [
+        {"row": None, "field": name, "column": None, "message": messages[0]}
+        for location in (error.errors or {}).values()
+        if isinstance(location, dict)
+        for name, messages in location.items()
+    ] or [{"row": None, "field": "file", "column": None, "message": error.detail}]
+    return ImportRejected(error.detail, ImportResult(dry_run, errors=errors).answer())
