@@ -28,6 +28,7 @@ class Admission:
         self.dropped: set[int] = set()
 
     def loaded(self, row: ListRow) -> bool:
+        """Whether the row is in a district loaded (a row placed in no district is)."""
         return self.only is None or row.place.kind != DISTRICT or row.district in self.only
 
     def identify(self, rows: list[ListRow]) -> list[ListRow]:

@@ -137,6 +137,7 @@ class Applier:
             self.history.pop(code, None)
 
     def apply(self, rows: list[ListRow]) -> None:
+        """Decide, and (for a real import) write, one chunk of rows."""
         raise NotImplementedError
 
 

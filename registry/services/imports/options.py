@@ -8,6 +8,8 @@ DEFAULT_UPLOAD_LIMIT = 16 * 1024 * 1024
 
 @dataclass(frozen=True)
 class ImportOptions:
+    """How to load a list: for real or dry, which rows, how much of them to answer."""
+
     dry_run: bool = False
     skip_unresolved: bool = False
     # Load only these districts' rows and skip the others (a county loading a city's list):

@@ -79,6 +79,7 @@ class Seen:
         return [code for code in codes if all(self._probe(code, False))]
 
     def add(self, codes: Iterable[str]) -> None:
+        """Mark `codes` seen."""
         for code in codes:
             self._probe(code, True)
 

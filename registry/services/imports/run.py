@@ -103,7 +103,8 @@ def _forked(
     """Steps 4 to 6 of a large list on SQLite: read and decided in a child process, written in
     this one's write transaction; the answer is the child's tally."""
 
-    def certifier(store: Store) -> Certifier:  # made in the child, with the child's store
+    def certifier(store: Store) -> Certifier:
+        """The child's applier, made in the child with the child's store."""
         return Certifier(terms, tally.applied, write=True, repeats=(), store=store)
 
     with _discarded(), write_transaction():

@@ -39,6 +39,8 @@ class Facts:
 
 @dataclass(slots=True)
 class Firm:
+    """A registered firm as the rules need it, or one the list registers."""
+
     id: int | None  # None until written
     name: str
     name_keys: tuple[str, ...]  # its name and former names, folded
