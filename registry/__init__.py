@@ -12,6 +12,7 @@ def create_app(config: dict | None = None) -> Flask:
     from registry.api import BLUEPRINTS
     from registry.config import configure
     from registry.services import clock, titles
+    from registry.services.people import rules as people_rules
     from registry.web import auth, caching, credentials, limits, query, request_ids
     from registry.web.api import Api
 
@@ -26,6 +27,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.sort_keys = False
     clock.use_timezone(app.config["TIMEZONE"])
     titles.use_expiring_window(app.config["EXPIRING_WINDOW_DAYS"])
+    people_rules.use(
+        people_rules.Rules(
+            **{field: app.config[field.upper()] for field in people_rules.Rules.__annotations__}
+        )
+    )
 
     db.open_database(
         app.config["DATABASE_URL"], busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"]
@@ -37,6 +43,16 @@ def create_app(config: dict | None = None) -> Flask:
     api.spec.components.security_scheme(
         "bearerAuth",
         {"type": "http", "scheme": "bearer", "description": "A token from `registry create-token`"},
+    )
+    api.spec.components.security_scheme(
+        "sessionCookie",
+        {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": "registry_session",
+            "description": "A person's session, from POST /session (`__Host-registry_session` "
+            "over HTTPS); a write also carries the session's X-CSRF-Token header",
+        },
     )
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint, url_prefix=app.config["API_PREFIX"])

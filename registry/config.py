@@ -30,6 +30,16 @@ class Config:
     RATE_LIMIT_STORAGE: str = "redis://127.0.0.1:6379/0"
     # Requests without a valid token, per client address: made-up tokens are limited too.
     AUTH_FAILURE_LIMIT: str = "30 per minute"
+    # People: passwords older than this must be changed first (0: never); a one-time password
+    # (an account made or reset) is good this long; a session ends idle this long, or this old;
+    # this many failed sign-ins of a login within the window lock it for the lock's time.
+    PASSWORD_MAX_AGE_DAYS: int = 90
+    ONE_TIME_PASSWORD_HOURS: int = 72
+    SESSION_IDLE_MINUTES: int = 30
+    SESSION_MAX_HOURS: int = 12
+    SIGN_IN_MAX_FAILURES: int = 5
+    SIGN_IN_WINDOW_MINUTES: int = 15
+    SIGN_IN_LOCK_MINUTES: int = 15
     # Repeated polls of an aggregate answered in front of the app (registry.web.polls); off:
     # every poll goes through the app (what the bench compares it with).
     ANSWER_POLLS_IN_FRONT: bool = True

@@ -135,6 +135,12 @@ def _covered_indexes() -> None:
         database.execute_sql(f'DROP INDEX IF EXISTS "{name}"')
 
 
+def _people() -> None:
+    """9: events name the person (their login) who wrote them; the people's tables are new."""
+    if "actor_login" not in {column.name for column in database.get_columns("event")}:
+        migrate(_migrator().add_column("event", "actor_login", Event.actor_login))
+
+
 STEPS: list[tuple[int, Callable[[], None]]] = [
     (2, _event_request_id),
     (3, _targets_of_any_plan),
@@ -143,6 +149,7 @@ STEPS: list[tuple[int, Callable[[], None]]] = [
     (6, _tallies),
     (7, _tally_indexes),
     (8, _covered_indexes),
+    (9, _people),
 ]
 LATEST = max(number for number, _ in STEPS)
 

@@ -204,12 +204,61 @@ class Token(BaseModel):
     revoked_at = pw.DateTimeField(null=True)
 
 
+class User(BaseModel):
+    """A person with an account: a clerk, a viewer, the auditor, the system administrator."""
+
+    login = pw.CharField(unique=True, max_length=64)
+    name = pw.CharField(max_length=100)
+    role = pw.CharField()  # admin | bureau | viewer | auditor
+    districts = JSONField(default=list)  # a bureau clerk's scope
+    password_hash = pw.CharField(max_length=200)  # argon2id, with its parameters
+    previous_hashes = JSONField(default=list)  # the last ones, newest first: not to be reused
+    password_set_at = pw.DateTimeField(default=utcnow)
+    # A password someone else set (created, reset): good only for choosing one, until then.
+    one_time_until = pw.DateTimeField(null=True)
+    disabled = pw.BooleanField(default=False)
+    created_at = pw.DateTimeField(default=utcnow)
+    updated_at = pw.DateTimeField(default=utcnow)
+
+
+class SignInFailure(BaseModel):
+    """A failed sign-in, by the login tried (known or not: both lock alike, so that a lock
+    tells nobody whether a login exists)."""
+
+    login = pw.CharField(max_length=64)
+    at = pw.DateTimeField(default=utcnow)
+    address = pw.CharField(null=True, max_length=64)
+
+    class Meta:
+        indexes = ((("login", "at"), False),)
+
+
+class SignInLock(BaseModel):
+    """A login locked after too many failed sign-ins, until a time (or an admin lifts it)."""
+
+    login = pw.CharField(primary_key=True, max_length=64)
+    until = pw.DateTimeField()
+
+
+class Session(BaseModel):
+    """A person signed in: the cookie carries a random id, stored here only as its hash."""
+
+    id_hash = pw.CharField(primary_key=True, max_length=64)
+    user = pw.ForeignKeyField(User, on_delete="CASCADE", index=True)
+    csrf_token = pw.CharField(max_length=64)
+    created_at = pw.DateTimeField(default=utcnow)
+    last_seen_at = pw.DateTimeField(default=utcnow)
+    ended_at = pw.DateTimeField(null=True)
+    address = pw.CharField(null=True, max_length=64)
+
+
 class Event(BaseModel):
     """The audit trail: append-only, one row per write, written in the write's transaction."""
 
     at = pw.DateTimeField(default=utcnow)
     actor_name = pw.CharField()
     actor_role = pw.CharField()
+    actor_login = pw.CharField(null=True, max_length=64)  # a person's (a token has none)
     action = pw.CharField()
     subject = pw.CharField()
     district = pw.CharField(null=True, index=True)
@@ -307,6 +356,10 @@ MODELS = (
     Certification,
     Figure,
     Token,
+    User,
+    SignInFailure,
+    SignInLock,
+    Session,
     Event,
     RegistryVersion,
     CertificationTally,

@@ -16,6 +16,14 @@ class EventQueryArgsSchema(Schema):
         validate=validate.Regexp(r"^[0-9A-Za-z]{18}$", error="an 18-character credit code"),
         metadata={"description": "Only the events of this firm", "example": "91410702MA9F3K2L2U"},
     )
+    action = fields.String(
+        validate=validate.Regexp(r"^[a-z_.]{1,64}$"),
+        metadata={
+            "description": "Only actions beginning so: `user.` for sign-ins and accounts, "
+            "`user.sign` for signing in and out",
+            "example": "user.",
+        },
+    )
     request_id = fields.String(
         validate=validate.Regexp(r"^[A-Za-z0-9._-]{1,64}$"),
         metadata={
@@ -30,6 +38,9 @@ class EventSchema(Schema):
     at = UtcDateTime()
     actor_name = fields.String(metadata={"example": "红旗区工信局"})
     actor_role = fields.String(metadata={"example": "bureau"})
+    actor_login = fields.String(
+        allow_none=True, metadata={"description": "A person's login (a token has none)"}
+    )
     action = fields.String(metadata={"example": "certification.recorded"})
     subject = fields.String(metadata={"example": "enterprise/91410702MA9F3K2L2U/certification/7"})
     district = fields.String(allow_none=True, metadata={"example": "410702"})

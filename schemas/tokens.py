@@ -5,6 +5,7 @@ from marshmallow import fields, validate
 from schemas import Schema, Text, UtcDateTime
 from schemas.common import DistrictCode, PageArgsSchema, PaginationSchema
 from schemas.enterprises import EnterpriseStatusSchema
+from schemas.people import UserSchema
 
 ROLES = ("admin", "bureau", "dashboard", "enterprise")
 SHEET_FORMATS = ("xlsx", "csv")
@@ -82,9 +83,10 @@ class SheetArgsSchema(Schema):
 
 
 class MeSchema(Schema):
-    """Who the token is; an enterprise token also gets its firm's status."""
+    """Who is calling: a token (an enterprise token also gets its firm's status) or a person."""
 
-    token = fields.Nested(TokenSchema)
+    token = fields.Nested(TokenSchema, allow_none=True)
+    user = fields.Nested(UserSchema, allow_none=True, metadata={"description": "A person's"})
     status = fields.Nested(
         EnterpriseStatusSchema,
         allow_none=True,

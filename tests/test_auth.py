@@ -15,20 +15,31 @@ from registry.cli import init_db
 from registry.config import TestConfig
 from registry.models import Enterprise, Event
 from registry.services import tokens
+from registry.services.people import accounts
+from registry.services.scope import CLI_ACTOR
 from tests.conftest import DISTRICT, OTHER_DISTRICT, bearer, make_code
 
 API = "/api/v1"
 PLAN_ID = "xinxiang-2023-2025"
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 PROBLEM_KEYS = {"type", "title", "status", "detail", "instance", "errors"}
-# The callers of the matrix: one token of each kind; `other_bureau` is a bureau of another district.
-ROLES = ("admin", "bureau", "other_bureau", "dashboard", "enterprise")
+# The callers of the matrix: one token of each kind (`other_bureau` is a bureau of another
+# district), and people signed in: a clerk of the bureau's district, a viewer, the auditor and
+# an admin, each with their session's cookie (and its CSRF token on writes).
+TOKEN_ROLES = ("admin", "bureau", "other_bureau", "dashboard", "enterprise")
+PEOPLE = {"clerk": "bureau", "viewer": "viewer", "auditor": "auditor", "person_admin": "admin"}
+ROLES = (*TOKEN_ROLES, *PEOPLE)
+READ_ONLY = ("dashboard", "enterprise", "viewer", "auditor")
 
 PUBLIC = "anyone"
-STATS = frozenset({"dashboard", "bureau", "admin"})
+STATS = frozenset({"dashboard", "viewer", "bureau", "admin"})
 CITY = frozenset({"bureau", "admin"})
-FIRM = frozenset({"bureau", "admin", "enterprise"})
-ANY_TOKEN = frozenset({"admin", "bureau", "dashboard", "enterprise"})
+READS = frozenset({"bureau", "admin", "viewer"})
+FIRM = frozenset({"bureau", "admin", "enterprise", "viewer"})
+TRAIL = frozenset({"bureau", "admin", "auditor"})
+ADMIN = frozenset({"admin"})
+ANYONE_KNOWN = frozenset({"admin", "bureau", "dashboard", "enterprise", "viewer", "auditor"})
+OWN_ACCOUNT = "a person's own"  # a person of any role; a token is not a person
 POLICY = {
     ("GET", f"{API}/health"): PUBLIC,
     ("GET", f"{API}/tiers"): PUBLIC,
@@ -38,7 +49,7 @@ POLICY = {
     ("GET", f"{API}/plans/{{plan_id}}/progress"): STATS,
     ("GET", f"{API}/plans/{{plan_id}}/progress/districts"): STATS,
     ("GET", f"{API}/stats/certifications"): STATS,
-    ("GET", f"{API}/enterprises"): CITY,
+    ("GET", f"{API}/enterprises"): READS,
     ("POST", f"{API}/enterprises"): CITY,
     ("GET", f"{API}/enterprises/{{credit_code}}"): FIRM,
     ("PATCH", f"{API}/enterprises/{{credit_code}}"): CITY,
@@ -47,22 +58,32 @@ POLICY = {
     ("POST", f"{API}/enterprises/{{credit_code}}/certifications"): CITY,
     ("POST", f"{API}/certifications/{{cert_id}}/revoke"): CITY,
     ("POST", f"{API}/imports"): CITY,
-    ("GET", f"{API}/exports/certifications.csv"): CITY,
-    ("GET", f"{API}/exports/certifications.xlsx"): CITY,
-    ("GET", f"{API}/events"): CITY,
+    ("GET", f"{API}/exports/certifications.csv"): READS,
+    ("GET", f"{API}/exports/certifications.xlsx"): READS,
+    ("GET", f"{API}/events"): TRAIL,
     ("GET", f"{API}/measures"): PUBLIC,
     ("GET", f"{API}/figures"): STATS,
     ("POST", f"{API}/figures"): CITY,
-    ("GET", f"{API}/certifications"): CITY,
+    ("GET", f"{API}/certifications"): READS,
     ("GET", f"{API}/enterprises/{{credit_code}}/history"): FIRM,
     ("GET", f"{API}/tokens"): CITY,
     ("POST", f"{API}/tokens"): CITY,
     ("GET", f"{API}/tokens/{{token_id}}"): CITY,
     ("POST", f"{API}/tokens/{{token_id}}/revoke"): CITY,
     ("POST", f"{API}/tokens/enterprises"): CITY,
-    ("GET", f"{API}/me"): ANY_TOKEN,
+    ("GET", f"{API}/me"): ANYONE_KNOWN,
+    ("POST", f"{API}/session"): PUBLIC,
+    ("DELETE", f"{API}/session"): OWN_ACCOUNT,
+    ("POST", f"{API}/session/password"): OWN_ACCOUNT,
+    ("GET", f"{API}/users"): ADMIN,
+    ("POST", f"{API}/users"): ADMIN,
+    ("GET", f"{API}/users/{{login}}"): ADMIN,
+    ("PATCH", f"{API}/users/{{login}}"): ADMIN,
+    ("POST", f"{API}/users/{{login}}/password-reset"): ADMIN,
+    ("POST", f"{API}/users/{{login}}/unlock"): ADMIN,
 }
-SPEC_PUBLIC = [key for key, rule in POLICY.items() if rule == PUBLIC]
+SPEC_PUBLIC = [key for key, rule in POLICY.items() if rule == PUBLIC and key[0] == "GET"]
+PASSWORD = "Matrix-pass-2026"
 
 
 @dataclass(frozen=True, order=True)
@@ -120,7 +141,7 @@ def view_of(app, op: Operation):
 ROUTES_APP = create_app(_config("sqlite:///:memory:"))
 OPERATIONS = operations(ROUTES_APP)
 PROTECTED = [op for op in OPERATIONS if POLICY.get(op.key) != PUBLIC]
-WRITES = [op for op in OPERATIONS if op.writes]
+WRITES = [op for op in OPERATIONS if op.writes and POLICY.get(op.key) != PUBLIC]
 PROTECTED_GETS = [op for op in PROTECTED if op.method == "GET"]
 FIRM_GETS = [op for op in PROTECTED_GETS if "{credit_code}" in op.path]
 
@@ -156,12 +177,23 @@ class World:
     cert_id: int
     token_id: int  # an enterprise token of `code`'s firm, there to be read and revoked
 
+    def signed_in(self, login: str) -> dict:
+        """A new session of `login`: the headers its requests carry (the cookie, the CSRF
+        token for writes)."""
+        answer = self.app.test_client().post(
+            f"{API}/session", json={"login": login, "password": PASSWORD}
+        )
+        assert answer.status_code == 200, answer.json
+        cookie = answer.headers["Set-Cookie"].split(";")[0]
+        return {"Cookie": cookie, "X-CSRF-Token": answer.json["csrf_token"]}
+
     def url(self, op: Operation, **values) -> str:
         values = {
             "credit_code": self.code,
             "cert_id": self.cert_id,
             "plan_id": PLAN_ID,
             "token_id": self.token_id,
+            "login": "sample",
             **values,
         }
         try:
@@ -180,7 +212,7 @@ class World:
 @pytest.fixture(scope="module")
 def shared_world(tmp_path_factory):
     app = create_app(_config(f"sqlite:///{tmp_path_factory.mktemp('auth') / 'registry.db'}"))
-    client = app.test_client()
+    client = app.test_client(use_cookies=False)  # each caller's cookie is in its headers
     with app.app_context():
         init_db()
         _, admin = tokens.create_token("admin", "city admin")
@@ -213,7 +245,13 @@ def shared_world(tmp_path_factory):
         _, firm = tokens.create_token("enterprise", "the firm", credit_code=code)
         sample, _ = tokens.create_token("enterprise", "a spare token", credit_code=code)
     headers["enterprise"] = bearer(firm)
-    return World(
+    with app.app_context():
+        for login, role in PEOPLE.items():
+            districts = [DISTRICT] if role == "bureau" else []
+            user, once = accounts.create(CLI_ACTOR, login, f"{login} 某", role, districts)
+            accounts.change_password(CLI_ACTOR, user, once, PASSWORD)
+        accounts.create(CLI_ACTOR, "sample", "样本", "viewer")  # there to be read and reset
+    world = World(
         app,
         client,
         db.database.obj,
@@ -224,6 +262,8 @@ def shared_world(tmp_path_factory):
         response.json["id"],
         sample.id,
     )
+    world.headers.update({person: world.signed_in(person) for person in PEOPLE})
+    return world
 
 
 @pytest.fixture
@@ -253,7 +293,8 @@ def test_every_view_declares_an_access_rule():
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             view = view_of(ROUTES_APP, Operation(method, rule.rule, rule.endpoint))
             access = getattr(view, "_access", None)
-            if not isinstance(access, tuple) or not set(access) <= set(tokens.ROLES):
+            roles = set(tokens.ROLES) | set(accounts.ROLES)
+            if not isinstance(access, tuple) or not set(access) <= roles:
                 missing.append(f"{method} {rule.rule} ({rule.endpoint}): _access={access!r}")
     assert not missing, "operations without a valid @blp.public / @blp.access rule:\n" + "\n".join(
         missing
@@ -271,12 +312,16 @@ def test_spec_public_operations_exist():
 
 @pytest.mark.parametrize("op", OPERATIONS, ids=str)
 def test_declared_roles_are_the_specs(op):
-    access = getattr(view_of(ROUTES_APP, op), "_access", None)
-    expected = POLICY.get(op.key)
+    view = view_of(ROUTES_APP, op)
+    access, expected = getattr(view, "_access", None), POLICY.get(op.key)
     if expected == PUBLIC:
         assert access == ()
+    elif expected == OWN_ACCOUNT:
+        assert set(access) == set(accounts.ROLES) and view._own_account
     else:
         assert access and set(access) == expected
+        assert not view._own_account
+        assert view._who_am_i == (op.key == ("GET", f"{API}/me"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -347,13 +392,15 @@ def test_openapi_document_is_public(world):
 
 
 def refused(op: Operation, role: str) -> bool:
-    """Whether SPEC §4 refuses `role` on `op` (called on the enterprise token's own firm)."""
+    """Whether the policy refuses `role` on `op` (called on the enterprise token's own firm)."""
     allowed = POLICY[op.key]
     if allowed == PUBLIC:
         return False
-    if op.writes and role in ("dashboard", "enterprise"):
-        return True  # a dashboard never writes; an enterprise only reads
-    if role.removeprefix("other_") not in allowed:
+    if allowed == OWN_ACCOUNT:
+        return role not in PEOPLE  # a person's own business; a token is no person
+    if op.writes and role in READ_ONLY:
+        return True  # a dashboard, a viewer and the auditor never write; an enterprise reads
+    if PEOPLE.get(role, role.removeprefix("other_")) not in allowed:
         return True
     return role == "other_bureau" and op.writes and op.names_a_firm
 
@@ -363,7 +410,10 @@ def refused(op: Operation, role: str) -> bool:
 def test_matrix(world, op, role):
     if op.key not in POLICY:
         pytest.fail(f"{op} is not in POLICY")
-    response = world.call(op, headers=world.headers[role])
+    headers = world.headers[role]
+    if role in PEOPLE and POLICY[op.key] == OWN_ACCOUNT:
+        headers = world.signed_in(role)  # signing out ends the session: a fresh one for it
+    response = world.call(op, headers=headers)
     text = response.get_data().decode("utf-8", errors="replace")  # an XLSX export is binary
     if role == "other_bureau" and "{token_id}" in op.path:
         assert_problem(response, 404)  # a bureau does not learn of tokens outside its districts

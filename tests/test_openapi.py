@@ -117,10 +117,16 @@ def test_documented_operations_are_the_routed_ones():
 # Quality of the document.
 
 
-def test_bearer_security_scheme():
+def test_security_schemes_a_token_and_a_session():
     scheme = SPEC["components"]["securitySchemes"]["bearerAuth"]
     assert scheme["type"] == "http"
     assert scheme["scheme"].lower() == "bearer"
+    cookie = SPEC["components"]["securitySchemes"]["sessionCookie"]
+    assert (cookie["type"], cookie["in"], cookie["name"]) == (
+        "apiKey",
+        "cookie",
+        "registry_session",
+    )
 
 
 @pytest.mark.parametrize(("method", "path", "operation"), OPERATIONS, ids=IDS)
@@ -131,7 +137,7 @@ def test_security_matches_the_access_rule(method, path, operation):
         assert operation["security"] == []
     else:
         assert roles, f"{method} {path} declares no access rule"
-        assert operation["security"] == [{"bearerAuth": []}]
+        assert operation["security"] == [{"bearerAuth": []}, {"sessionCookie": []}]
 
 
 @pytest.mark.parametrize(("method", "path", "operation"), OPERATIONS, ids=IDS)
@@ -152,13 +158,15 @@ def _documents(operation, *statuses):
 @pytest.mark.parametrize(("method", "path", "operation"), OPERATIONS, ids=IDS)
 def test_documented_statuses(method, path, operation):
     _documents(operation, 422)  # unknown query parameters, everywhere
-    if access(method, path) == ():
+    if (method, path) == ("POST", f"{API}/session"):
+        _documents(operation, 401, 423)  # signing in: a wrong password, a locked login
+    elif access(method, path) == ():
         assert not {"401", "403"} & set(operation["responses"]), "a public operation"
     else:
         _documents(operation, 401, 403)
     if "application/json" in operation.get("requestBody", {}).get("content", {}):
         _documents(operation, 400, 413, 422)
-    if method == "PATCH":
+    if method == "PATCH" and "/users/" not in path:  # an account's change needs no If-Match
         _documents(operation, 412, 428)
     if re.search(r"\{(credit_code|cert_id|plan_id)\}", path):
         _documents(operation, 404)

@@ -10,6 +10,7 @@ from registry.api import (
     figures,
     health,
     imports,
+    people,
     tokens,
 )
 
@@ -24,4 +25,5 @@ BLUEPRINTS = (
     figures.blp,
     events.blp,
     tokens.blp,
+    people.blp,
 )

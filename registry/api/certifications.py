@@ -22,7 +22,7 @@ blp = Blueprint("certifications", __name__, description="Tier certifications")
 
 @blp.route("/certifications")
 class Certifications(MethodView):
-    @blp.access("bureau", "admin")
+    @blp.access("bureau", "admin", "viewer")
     @blp.arguments(CertificationSearchArgsSchema, location="query")
     @blp.response(200, CertificationPageSchema)
     def get(self, args):
@@ -37,7 +37,7 @@ class Certifications(MethodView):
 
 @blp.route("/enterprises/<string:credit_code>/certifications")
 class EnterpriseCertifications(MethodView):
-    @blp.access("bureau", "admin", "enterprise")
+    @blp.access("bureau", "admin", "viewer", "enterprise")
     @blp.loads(enterprise=enterprises.get)
     @blp.etag
     @blp.response(200, CertificationListSchema)

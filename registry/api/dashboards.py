@@ -20,7 +20,7 @@ blp = Blueprint("dashboards", __name__, description="Progress and statistics")
 
 @blp.route("/plans/<string:plan_id>/progress")
 class Progress(MethodView):
-    @blp.access("dashboard", "bureau", "admin")
+    @blp.access("dashboard", "viewer", "bureau", "admin")
     @blp.polled
     @blp.arguments(ProgressQueryArgsSchema(), location="query")
     @blp.response(200, ProgressSchema, headers={"ETag": {"$ref": "#/components/headers/ETAG"}})
@@ -44,7 +44,7 @@ class Progress(MethodView):
 
 @blp.route("/plans/<string:plan_id>/progress/districts")
 class DistrictsProgress(MethodView):
-    @blp.access("dashboard", "bureau", "admin")
+    @blp.access("dashboard", "viewer", "bureau", "admin")
     @blp.polled
     @blp.arguments(DistrictsProgressQueryArgsSchema(), location="query")
     @blp.response(
@@ -69,7 +69,7 @@ class DistrictsProgress(MethodView):
 
 @blp.route("/stats/certifications")
 class CertificationStats(MethodView):
-    @blp.access("dashboard", "bureau", "admin")
+    @blp.access("dashboard", "viewer", "bureau", "admin")
     @blp.polled
     @blp.arguments(StatsQueryArgsSchema(), location="query")
     @blp.response(200, StatsSchema, headers={"ETag": {"$ref": "#/components/headers/ETAG"}})

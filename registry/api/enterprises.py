@@ -41,7 +41,7 @@ def profile(enterprise, day: dt.date | None = None):
 
 @blp.route("/enterprises")
 class Enterprises(MethodView):
-    @blp.access("bureau", "admin")
+    @blp.access("bureau", "admin", "viewer")
     @blp.arguments(EnterpriseQueryArgsSchema, location="query")
     @blp.response(200, EnterprisePageSchema)
     def get(self, args):
@@ -70,7 +70,7 @@ class Enterprises(MethodView):
 
 @blp.route("/enterprises/<string:credit_code>")
 class EnterpriseItem(MethodView):
-    @blp.access("bureau", "admin", "enterprise")
+    @blp.access("bureau", "admin", "viewer", "enterprise")
     @blp.loads(enterprise=enterprises.get)
     @blp.etag
     @blp.arguments(EnterpriseReadArgsSchema, location="query")
@@ -103,7 +103,7 @@ class EnterpriseItem(MethodView):
 
 @blp.route("/enterprises/<string:credit_code>/status")
 class EnterpriseStatus(MethodView):
-    @blp.access("enterprise", "bureau", "admin")
+    @blp.access("enterprise", "bureau", "admin", "viewer")
     @blp.loads(enterprise=enterprises.get)
     @blp.etag
     @blp.response(200, EnterpriseStatusSchema)
@@ -117,7 +117,7 @@ class EnterpriseStatus(MethodView):
 
 @blp.route("/enterprises/<string:credit_code>/history")
 class EnterpriseHistory(MethodView):
-    @blp.access("bureau", "admin", "enterprise")
+    @blp.access("bureau", "admin", "viewer", "enterprise")
     @blp.loads(enterprise=enterprises.get)
     @blp.response(200, EnterpriseHistorySchema)
     @blp.problem_response(404, "No such enterprise")

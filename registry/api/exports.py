@@ -23,7 +23,7 @@ def _export_headers(last_event: int, filename: str) -> dict:
 
 @blp.route("/exports/certifications.csv")
 class CsvExport(MethodView):
-    @blp.access("bureau", "admin")
+    @blp.access("bureau", "admin", "viewer")
     @blp.arguments(CsvExportQueryArgsSchema(), location="query")
     @blp.response(
         200,
@@ -64,7 +64,7 @@ class CsvExport(MethodView):
 
 @blp.route("/exports/certifications.xlsx")
 class XlsxExport(MethodView):
-    @blp.access("bureau", "admin")
+    @blp.access("bureau", "admin", "viewer")
     @blp.arguments(XlsxExportQueryArgsSchema(), location="query")
     @blp.response(
         200,

@@ -18,7 +18,7 @@ blp = Blueprint("figures", __name__, description="Yearly figures of other measur
 
 @blp.route("/figures")
 class Figures(MethodView):
-    @blp.access("dashboard", "bureau", "admin")
+    @blp.access("dashboard", "viewer", "bureau", "admin")
     @blp.arguments(FigureQueryArgsSchema, location="query")
     @blp.response(200, FigurePageSchema)
     def get(self, args):

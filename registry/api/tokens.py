@@ -7,6 +7,7 @@ from flask.views import MethodView
 from registry.models import Token
 from registry.services import enterprises, exports, tokens
 from registry.services.clock import today
+from registry.services.people import accounts
 from registry.web.api import ID_CONVERTER, Blueprint
 from registry.web.auth import current_actor
 from registry.web.paging import paginate
@@ -122,11 +123,14 @@ class EnterpriseTokens(MethodView):
 
 @blp.route("/me")
 class Me(MethodView):
-    @blp.access("admin", "bureau", "dashboard", "enterprise")
+    @blp.access("admin", "bureau", "dashboard", "enterprise", "viewer", "auditor", who_am_i=True)
     @blp.response(200, MeSchema)
     def get(self):
-        """Who this token is; an enterprise token also gets its firm's status"""
+        """Who is calling: a token (an enterprise token also gets its firm's status), or a
+        signed-in person (and whether they must first choose a new password)"""
         actor = current_actor()
+        if actor.login is not None:
+            return {"user": accounts.shown([accounts.get(actor.login)])[0]}
         token = Token.get_by_id(actor.token_id)
         status = None
         if actor.role == "enterprise":

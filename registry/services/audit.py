@@ -33,6 +33,7 @@ EVENT_FIELDS = [
     Event.at,
     Event.actor_name,
     Event.actor_role,
+    Event.actor_login,
     Event.action,
     Event.subject,
     Event.credit_code,
@@ -57,6 +58,7 @@ def event_rows(actor: Actor, events: list[tuple[str, str, str | None, dict]]) ->
             now,
             actor.name,
             actor.role,
+            actor.login,
             action,
             subject,
             firm_of(subject),
@@ -84,13 +86,18 @@ def record(
     district: str | None,
     data: dict,
     former_district: str | None = None,
+    bump: bool = True,
 ) -> Event:
     """Append one event and bump the registry's version; call it inside the write's transaction.
-    `former_district`: the district a moved firm left (its bureau still reads the move)."""
-    aggregates.bump()
+    `former_district`: the district a moved firm left (its bureau still reads the move).
+    `bump=False`: the write changes nothing kept per version (a sign-in, an account), so the
+    screens' answers and their ETags stay as they are."""
+    if bump:
+        aggregates.bump()
     return Event.create(
         actor_name=actor.name,
         actor_role=actor.role,
+        actor_login=actor.login,
         action=action,
         subject=subject,
         credit_code=firm_of(subject),

@@ -14,11 +14,13 @@ from registry.services.errors import Forbidden
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is writing: a token's holder, or the operator at the command line."""
+    """Who is acting: a token's holder, a person signed in, or the operator at the command line."""
 
     name: str
     role: str
     token_id: int | None = None
+    login: str | None = None  # a person's
+    user_id: int | None = None  # a person's
     districts: tuple[str, ...] = field(default_factory=tuple)
     credit_code: str | None = None
     request_id: str | None = None  # of the HTTP request writing, for the audit trail

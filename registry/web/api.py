@@ -16,7 +16,8 @@ from registry.web.problems import PROBLEM_JSON, register_error_handlers
 from registry.web.query import StrictParser
 from schemas.common import ProblemSchema
 
-BEARER = [{"bearerAuth": []}]
+# A machine's token, or a person's session (its cookie; writes carry X-CSRF-Token too).
+SECURITY = [{"bearerAuth": []}, {"sessionCookie": []}]
 # Ids are 32-bit on PostgreSQL: a larger one names nothing (404), it is not a database error.
 ID_CONVERTER = "int(min=1, max=2147483647)"
 
@@ -71,18 +72,27 @@ class Blueprint(BaseBlueprint):
         func = self._operational(func)
         return self.doc(security=[])(func)
 
-    def access(self, *roles: str):
-        """Only tokens of these roles may call this operation (checked in registry.web.auth)."""
+    def access(self, *roles: str, own_account: bool = False, who_am_i: bool = False):
+        """Only callers of these roles (tokens' or people's) may call this operation (checked in
+        registry.web.auth). `own_account`: a person's own business (their password, signing
+        out), for people only, open to them even while they must first choose a new password;
+        `who_am_i`: open to such a person too (the pages ask who is signed in)."""
 
         def decorator(func):
             func._access = roles
+            func._own_account = own_account
+            func._who_am_i = who_am_i
             func = self.problem_response(422, "Invalid or unknown field or parameter")(func)
-            func = self.problem_response(401, "No token, or an unknown or revoked one")(func)
-            func = self.problem_response(403, f"Not for this token (allowed: {', '.join(roles)})")(
-                func
-            )
+            func = self.problem_response(
+                401, "No token or session, or an unknown, revoked or ended one"
+            )(func)
+            func = self.problem_response(
+                403,
+                f"Not for this caller (allowed: {', '.join(roles)}); a signed-in write without "
+                "its CSRF token; a person who must first change the password",
+            )(func)
             func = self._operational(func)
-            return self.doc(security=BEARER)(func)
+            return self.doc(security=SECURITY)(func)
 
         return decorator
 

@@ -18,7 +18,7 @@ from registry.web.problems import UNAUTHORIZED_HEADERS, problem
 from registry.web.views import view_method
 
 # flask-smorest's OpenAPI document and interactive docs; the HTML pages (their data calls carry
-# the token)
+# the token or the session's cookie)
 PUBLIC_BLUEPRINTS = {"api-docs", "pages"}
 
 
@@ -26,17 +26,22 @@ def current_actor() -> Actor:
     return g.actor
 
 
-def authenticated() -> Actor | None:
-    """The holder of the request's credential, or None (none presented, unknown, revoked):
-    looked up once a request, by whoever asks first (the rate limits ask before this hook)."""
-    if "authenticated" not in g:
+def current_caller() -> credentials.Caller:
+    return g.caller
+
+
+def authenticated() -> credentials.Caller | None:
+    """The holder of the request's credential, or None (none presented, unknown, revoked,
+    ended): looked up once a request, by whoever asks first (the rate limits ask before this
+    hook)."""
+    if "caller" not in g:
         credential = credentials.presented(request.environ)
-        g.authenticated = (
+        g.caller = (
             credentials.holder(current_app, credential, registry_version())
             if credential is not None
             else None
         )
-    return g.authenticated
+    return g.caller
 
 
 def authorize_request():
@@ -47,11 +52,23 @@ def authorize_request():
     roles = getattr(method, "_access", None)
     if roles == () or request.blueprint in PUBLIC_BLUEPRINTS:
         return None
-    actor = authenticated()
-    if actor is None:
-        presented = credentials.presented(request.environ) is not None
-        detail = "The token is not valid." if presented else "A bearer token is required."
+    caller = authenticated()
+    if caller is None:
+        presented = credentials.presented(request.environ)
+        if presented is None:
+            detail = "A bearer token or a signed-in session is required."
+        elif presented.kind == "session":
+            detail = "The session has ended: sign in again."
+        else:
+            detail = "The token is not valid."
         return problem(401, detail, headers=UNAUTHORIZED_HEADERS)
-    g.actor = replace(actor, request_id=g.get("request_id"))
-    refused = credentials.refusal(actor, roles, request.method, request.path)
+    g.actor = replace(caller.actor, request_id=g.get("request_id"))
+    refused = credentials.refusal(
+        caller,
+        roles,
+        request.method,
+        request.path,
+        own_account=getattr(method, "_own_account", False),
+        who_am_i=getattr(method, "_who_am_i", False),
+    ) or credentials.forged(caller, request.environ, request.method, request.host_url)
     return problem(403, refused) if refused else None

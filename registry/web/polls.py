@@ -118,9 +118,9 @@ class PolledAnswers:
             answer = self.answers.latest(asked)
         if answer is None or answer.day != today():
             return None
-        actor = credentials.holder(self.flask, credential, version)
+        caller = credentials.holder(self.flask, credential, version)
         # Revoked, or not for this role: the app says so (from now on, at once, if revoked).
-        if actor is None or credentials.refusal(actor, answer.roles, "GET", asked[0]):
+        if caller is None or credentials.refusal(caller, answer.roles, "GET", asked[0]):
             return None
         if stale:  # kept from before a write: computed again, as the app computed it
             etag = f'"{etag_of(answer.key, version)}"'
