@@ -11,8 +11,6 @@ def create_app(config: dict | None = None) -> Flask:
     from registry import db, pages
     from registry.api import BLUEPRINTS
     from registry.config import configure
-    from registry.services import clock, titles
-    from registry.services.people import rules as people_rules
     from registry.web import auth, caching, credentials, limits, query, request_ids
     from registry.web.api import Api
 
@@ -25,13 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
-    clock.use_timezone(app.config["TIMEZONE"])
-    titles.use_expiring_window(app.config["EXPIRING_WINDOW_DAYS"])
-    people_rules.use(
-        people_rules.Rules(
-            **{field: app.config[field.upper()] for field in people_rules.Rules.__annotations__}
-        )
-    )
+    _set_the_services_rules(app.config)
 
     db.open_database(
         app.config["DATABASE_URL"], busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"]
@@ -40,20 +32,8 @@ def create_app(config: dict | None = None) -> Flask:
     credentials.init_app(app)
     caching.init_app(app)
     api = Api(app, spec_kwargs=_spec_kwargs())
-    api.spec.components.security_scheme(
-        "bearerAuth",
-        {"type": "http", "scheme": "bearer", "description": "A token from `registry create-token`"},
-    )
-    api.spec.components.security_scheme(
-        "sessionCookie",
-        {
-            "type": "apiKey",
-            "in": "cookie",
-            "name": "registry_session",
-            "description": "A person's session, from POST /session (`__Host-registry_session` "
-            "over HTTPS); a write also carries the session's X-CSRF-Token header",
-        },
-    )
+    for name, scheme in SECURITY_SCHEMES.items():
+        api.spec.components.security_scheme(name, scheme)
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint, url_prefix=app.config["API_PREFIX"])
     app.register_blueprint(pages.blp)  # not in the spec
@@ -81,6 +61,35 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
+def _set_the_services_rules(config) -> None:
+    """The rules the services follow that come from the settings: the city's day, the expiring
+    window, people's passwords and sessions."""
+    from registry.services import clock, titles
+    from registry.services.people import rules
+
+    clock.use_timezone(config["TIMEZONE"])
+    titles.use_expiring_window(config["EXPIRING_WINDOW_DAYS"])
+    rules.use(
+        rules.Rules(**{field: config[field.upper()] for field in rules.Rules.__annotations__})
+    )
+
+
+SECURITY_SCHEMES = {
+    "bearerAuth": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A machine's token, from `registry create-token`",
+    },
+    "sessionCookie": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": "registry_session",
+        "description": "A person's session, from POST /session (`__Host-registry_session` over "
+        "HTTPS); a write also carries the session's X-CSRF-Token header",
+    },
+}
+
+
 def _spec_kwargs() -> dict:
     return {
         "info": {
@@ -88,7 +97,8 @@ def _spec_kwargs() -> dict:
                 "Register enterprises certified in each tier of the SME cultivation ladder "
                 "(创新型中小企业, 专精特新中小企业, 专精特新“小巨人”) and the Henan 头雁 title, "
                 "and measure them against the city plan's quotas. Errors are RFC 9457 "
-                "problem+json. Authenticate with `Authorization: Bearer <token>`."
+                "problem+json. Machines authenticate with `Authorization: Bearer <token>`; people "
+                "sign in (POST /session) and their browser sends the session's cookie."
             ),
         },
         "servers": [{"url": "/"}],
