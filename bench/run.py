@@ -13,6 +13,8 @@ bench/work/):
   (g) (b) while a writer does 5 writes a second (registrations and certifications), beside
       (b) again;
   (h) writes a second from 8 concurrent writers, each write a registration or a certification;
+  (s) (b) while 5 people sign in a second (argon2id checks their passwords on the same cores),
+      beside (b) again;
 and once: where a worker's time goes (py-spy) on a poll answered in front of the app and on the
 same poll through the app (REGISTRY_ANSWER_POLLS_IN_FRONT=0), and the 100k-row import
 (bench/imports_bench.py). It writes bench/RESULTS.md.
@@ -307,6 +309,48 @@ class Writer:
         self.seconds = time.monotonic() - self.started
 
 
+PEOPLE, PEOPLE_PASSWORD = 10, "Bench-sign-in-2026"
+
+
+def make_people(database, base: str) -> list[str]:
+    """PEOPLE accounts (viewers), each with a password of its own choosing (not one-time)."""
+    logins = []
+    for n in range(PEOPLE):
+        login = f"bench{n}"
+        once = registry(database, "create-user", login, "--name", login, "--role", "viewer")
+        once = once.split()[-1]
+        status, headers, body = call(
+            f"{base}/api/v1/session",
+            {"Content-Type": "application/json"},
+            json.dumps({"login": login, "password": once}).encode(),
+        )
+        assert status == 200, body
+        cookie = {"Cookie": headers["Set-Cookie"].split(";")[0], "Content-Type": "application/json"}
+        change = {"current_password": once, "new_password": PEOPLE_PASSWORD}
+        csrf = {**cookie, "X-CSRF-Token": json.loads(body)["csrf_token"]}
+        status, _, body = call(f"{base}/api/v1/session/password", csrf, json.dumps(change).encode())
+        assert status == 200, body
+        logins.append(login)
+    return logins
+
+
+class SignIns(Writer):
+    """People signing in at `rate` a second, in turn (each a new session, a password checked)."""
+
+    def __init__(self, base: str, logins: list[str], rate: float):
+        super().__init__(base, "", rate, seed="sign-ins")
+        self.logins, self.turn = logins, 0
+        self.headers = {"Content-Type": "application/json"}
+
+    def write(self, code):
+        login = self.logins[self.turn % len(self.logins)]
+        self.turn += 1
+        body = json.dumps({"login": login, "password": PEOPLE_PASSWORD}).encode()
+        status, _, _ = call(f"{self.base}/api/v1/session", self.headers, body)
+        self.statuses.append(status)
+        return None
+
+
 def concurrent_writes(base: str, token: str, writers: int, seconds: float) -> float:
     """(h): writes a second from `writers` clients writing as fast as they are answered."""
     pool = [Writer(base, token, rate=1e9, seed=1000 + n) for n in range(writers)]
@@ -361,6 +405,7 @@ class Measured:
         self.first_polls: list[float] = []
         self.writer = Writer(self.server.base, self.admin, 1, seed=f"first-poll-{size}")
         self.code, self.etag, self.row["after_write_stale"] = None, None, 0
+        self.people = make_people(url, self.server.base)
 
     def polling(self, bare: Server) -> None:
         """(b), (c) and (g), each round between bare runs (a); the numbers checked first."""
@@ -386,6 +431,10 @@ class Measured:
             run["g_writes"] = len(writer.statuses) / writer.seconds
             run["g_failed"] = sum(s not in (200, 201) for s in writer.statuses)
             run["b2"] = wrk(poll, auth, args)
+            with SignIns(self.server.base, self.people, args.sign_in_rate) as people:
+                run["s"] = wrk(poll, auth, args)
+            run["s_rate"] = len(people.statuses) / people.seconds
+            run["s_failed"] = sum(s != 200 for s in people.statuses)
             row["runs"].append(run)
 
     def first_poll(self) -> None:
@@ -504,7 +553,7 @@ def _spread(values: list[float]) -> str:
 
 def ratios(row: dict) -> dict:
     """Each run's ratios: to the bare route measured around it, and to quiet polling beside it."""
-    out = {"b": [], "c": [], "g": [], "p99_g": [], "p99_b": []}
+    out = {"b": [], "c": [], "g": [], "p99_g": [], "p99_b": [], "s": [], "p99_s": []}
     for run in row["runs"]:
         a1, a2, a3 = (r["rps"] for r in run["a"])
         out["b"].append(run["b"]["rps"] / ((a1 + a2) / 2))
@@ -512,6 +561,8 @@ def ratios(row: dict) -> dict:
         out["g"].append(run["g"]["rps"] / ((run["b"]["rps"] + run["b2"]["rps"]) / 2))
         out["p99_g"].append(run["g"]["p99_us"] / 1000)
         out["p99_b"].append(run["b"]["p99_us"] / 1000)
+        out["s"].append(run["s"]["rps"] / ((run["b"]["rps"] + run["b2"]["rps"]) / 2))
+        out["p99_s"].append(run["s"]["p99_us"] / 1000)
     return out
 
 
@@ -535,8 +586,9 @@ def report(args, command: str, rows: list[dict], profiles: dict, extra: dict) ->
         "",
         "| engine | firms | (b) 200s / bare | (c) 304s / bare | (b) p99 ms | (d) first poll "
         "after a write, ms | (d) / (d) at 10k | (g) polls while writing / quiet | (g) p99 ms "
-        "| writes/s in (g) | (h) writes/s, 8 writers |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| writes/s in (g) | (h) writes/s, 8 writers | (s) polls while signing in / quiet "
+        "| (s) p99 ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     smallest = {}
     for row in rows:
@@ -549,7 +601,7 @@ def report(args, command: str, rows: list[dict], profiles: dict, extra: dict) ->
             f"| {row['engine']} | {row['size']:,} | {_spread(r['b'])} | {_spread(r['c'])} "
             f"| {_spread(r['p99_b'])} | {row['after_write_ms']:.1f} | {flat:.2f} "
             f"| {_spread(r['g'])} | {_spread(r['p99_g'])} | {writes:.1f} "
-            f"| {row['writes_per_s']:.0f} |"
+            f"| {row['writes_per_s']:.0f} | {_spread(r['s'])} | {_spread(r['p99_s'])} |"
         )
     lines += ["", "## Goals, in this run", ""]
     for engine in dict.fromkeys(row["engine"] for row in rows):
@@ -564,6 +616,9 @@ def report(args, command: str, rows: list[dict], profiles: dict, extra: dict) ->
             f"{len(mine) * args.rounds}",
             f"- {engine}: polling while writing 5/s at {largest['size']:,} / quiet = "
             f"{_spread(r['g'])} (goal ≥ 0.8), p99 {_spread(r['p99_g'])} ms (goal < 50)",
+            f"- {engine}: polling while {args.sign_in_rate:g} people sign in a second at "
+            f"{largest['size']:,} / quiet = {_spread(r['s'])} (goal ≥ 0.8), p99 "
+            f"{_spread(r['p99_s'])} ms (goal < 50)",
             f"- {engine}: quiet polling / bare route, every size and round: 200s "
             f"{_spread([x for row in mine for x in ratios(row)['b']])} (goal ≥ 0.80), 304s "
             f"{_spread([x for row in mine for x in ratios(row)['c']])} (goal ≥ 1.0)",
@@ -576,7 +631,8 @@ def report(args, command: str, rows: list[dict], profiles: dict, extra: dict) ->
                 f"- {row['engine']} {row['size']:,} round {n}: bare {bare}; (b) "
                 f"{run['b']['rps']:.0f}; (c) {run['c']['rps']:.0f}; (g) {run['g']['rps']:.0f} "
                 f"with {run['g_writes']:.1f} writes/s ({run['g_failed']} failed); (b) again "
-                f"{run['b2']['rps']:.0f}"
+                f"{run['b2']['rps']:.0f}; (s) {run['s']['rps']:.0f} with {run['s_rate']:.1f} "
+                f"sign-ins/s ({run['s_failed']} failed)"
             )
     lines += [
         "",
@@ -633,6 +689,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=None, help="default: make run's")
     parser.add_argument("--rounds", type=int, default=100)
     parser.add_argument("--write-rate", type=float, default=5.0)
+    parser.add_argument("--sign-in-rate", type=float, default=5.0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--imports",

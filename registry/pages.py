@@ -1,9 +1,10 @@
 """The pages people look at: the progress dashboard (a big screen), the bureau clerk's
-workbench, an enterprise's status, and the assets of the interactive API docs (`/api/v1/docs`,
+workbench, an enterprise's status, signing in, the admin's users, the audit trail, and the assets of the interactive API docs (`/api/v1/docs`,
 served by flask-smorest with our template).
 
-The pages themselves are public and carry no data: their scripts call the API with the token
-the viewer gives (from the URL fragment or a form), so no token ever reaches a server log.
+The pages themselves are public and carry no data: their scripts call the API as the person
+signed in (their session's cookie) or with the token the viewer gives (from the URL fragment or
+a form), so no token ever reaches a server log.
 Everything is served from here: the screens that show them may have no internet.
 """
 
@@ -47,6 +48,24 @@ def workbench() -> Response:
 def status() -> Response:
     """An enterprise's own standing: its tier, certifications, expiry, next tier."""
     return _page("status.html")
+
+
+@blp.get("/login")
+def login() -> Response:
+    """A person signs in (and chooses a new password when they must)."""
+    return _page("login.html")
+
+
+@blp.get("/users")
+def users() -> Response:
+    """The administrator's accounts page."""
+    return _page("users.html")
+
+
+@blp.get("/audit")
+def audit() -> Response:
+    """The audit trail, for the auditor and the administrator."""
+    return _page("audit.html")
 
 
 @blp.get("/vendor/swagger-ui/<path:filename>")

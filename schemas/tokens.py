@@ -87,6 +87,9 @@ class MeSchema(Schema):
 
     token = fields.Nested(TokenSchema, allow_none=True)
     user = fields.Nested(UserSchema, allow_none=True, metadata={"description": "A person's"})
+    csrf_token = fields.String(
+        metadata={"description": "A signed-in person's: their pages' writes carry it back"}
+    )
     status = fields.Nested(
         EnterpriseStatusSchema,
         allow_none=True,

@@ -9,7 +9,7 @@ from registry.services import enterprises, exports, tokens
 from registry.services.clock import today
 from registry.services.people import accounts
 from registry.web.api import ID_CONVERTER, Blueprint
-from registry.web.auth import current_actor
+from registry.web.auth import current_actor, current_caller
 from registry.web.paging import paginate
 from schemas.tokens import (
     EnterpriseTokensSchema,
@@ -130,7 +130,8 @@ class Me(MethodView):
         signed-in person (and whether they must first choose a new password)"""
         actor = current_actor()
         if actor.login is not None:
-            return {"user": accounts.shown([accounts.get(actor.login)])[0]}
+            user = accounts.shown([accounts.get(actor.login)])[0]
+            return {"user": user, "csrf_token": current_caller().csrf_token}, 200, NO_STORE
         token = Token.get_by_id(actor.token_id)
         status = None
         if actor.role == "enterprise":

@@ -1,6 +1,8 @@
-/* Shared by the pages: Chinese first with English available, the token from the URL fragment
-   or a form (kept in sessionStorage, never sent anywhere but the API's Authorization header),
-   conditional GETs, and a small DOM helper that only ever sets text (no HTML from data). */
+/* Shared by the pages: Chinese first with English available; who is signed in (a person's
+   session cookie, with the CSRF token its writes carry), shown in the header with a sign-out
+   button; or a machine's token from the URL fragment or a form (kept in sessionStorage, never
+   sent anywhere but the API's Authorization header); conditional GETs, and a small DOM helper
+   that only ever sets text (no HTML from data). */
 "use strict";
 
 const Registry = (() => {
@@ -22,6 +24,16 @@ const Registry = (() => {
       "common.error.server": "服务器出错（{status}），稍后自动重试。",
       "common.error.token": "令牌无效或已撤销，请重新输入。",
       "common.error.required": "请输入令牌。",
+      "common.nav.login": "登录",
+      "common.nav.users": "用户管理",
+      "common.nav.audit": "审计记录",
+      "common.signed_in_as": "{name}（{role}）",
+      "common.sign_out": "退出登录",
+      "common.sign_in_instead": "工作人员请用账号登录",
+      "common.role.admin": "系统管理员",
+      "common.role.bureau": "区县工信部门",
+      "common.role.viewer": "查看人员",
+      "common.role.auditor": "审计管理员",
     },
     en: {
       "common.skip": "Skip to the main content",
@@ -40,6 +52,16 @@ const Registry = (() => {
       "common.error.server": "Server error ({status}); retrying shortly.",
       "common.error.token": "The token is not valid or has been revoked; enter it again.",
       "common.error.required": "Enter a token.",
+      "common.nav.login": "Sign in",
+      "common.nav.users": "Users",
+      "common.nav.audit": "Audit trail",
+      "common.signed_in_as": "{name} ({role})",
+      "common.sign_out": "Sign out",
+      "common.sign_in_instead": "Staff: sign in with your account",
+      "common.role.admin": "administrator",
+      "common.role.bureau": "bureau clerk",
+      "common.role.viewer": "viewer",
+      "common.role.auditor": "auditor",
     },
   };
   const LANG_KEY = "registry.lang";
@@ -148,6 +170,63 @@ const Registry = (() => {
     return { body, changed: true };
   }
 
+  // ---------------------------------------------------------------------------------------
+  // A person signed in: the browser sends the session's cookie by itself; writes carry the
+  // session's CSRF token (from GET /me) in X-CSRF-Token.
+
+  const session = { user: null, csrf: null };
+
+  /** Who is signed in in this browser (GET /me with the cookie): the user, or null. */
+  async function whoAmI() {
+    const response = await fetch(API_ME, { headers: { Accept: "application/json" }, cache: "no-store" });
+    if (!response.ok) {
+      session.user = session.csrf = null;
+      return null;
+    }
+    const body = await response.json();
+    session.user = body.user || null;
+    session.csrf = body.csrf_token || null;
+    renderPerson();
+    return session.user;
+  }
+
+  function signedIn() {
+    return session.user;
+  }
+
+  /** The headers a request carries: the token's Authorization, or on a person's write their
+      CSRF token (the cookie goes by itself). */
+  function credentialHeaders(method, token) {
+    if (token) return { Authorization: "Bearer " + token };
+    if (session.csrf && method !== "GET" && method !== "HEAD") return { "X-CSRF-Token": session.csrf };
+    return {};
+  }
+
+  async function signOutPerson() {
+    await fetch("/api/v1/session", { method: "DELETE", headers: credentialHeaders("DELETE"), cache: "no-store" });
+    session.user = session.csrf = null;
+    location.assign("/login");
+  }
+
+  /** The header's person: name, role and a sign-out button; the nav's pages for the role. */
+  function renderPerson() {
+    const slot = document.getElementById("who-am-i");
+    if (!slot) return;
+    const user = session.user;
+    for (const link of document.querySelectorAll("[data-role-link]")) {
+      link.closest("li").hidden = !user || !link.dataset.roleLink.split(" ").includes(user.role);
+    }
+    const login = document.getElementById("nav-login");
+    if (login) login.closest("li").hidden = Boolean(user);
+    slot.hidden = !user;
+    if (!user) return;
+    slot.replaceChildren(
+      h("span", { class: "who-name" }, t("common.signed_in_as", { name: user.name, role: t("common.role." + user.role) })),
+      h("button", { type: "button", class: "secondary sign-out", id: "sign-out" }, t("common.sign_out")),
+    );
+    document.getElementById("sign-out").addEventListener("click", signOutPerson);
+  }
+
   /** An element with attributes and children (strings become text nodes, never HTML). */
   function h(tag, attributes = {}, ...children) {
     const node = document.createElement(tag);
@@ -194,6 +273,8 @@ const Registry = (() => {
     input.focus();
   }
 
+  const API_ME = "/api/v1/me";
+
   function start() {
     let stored = null;
     try {
@@ -206,6 +287,7 @@ const Registry = (() => {
     document.getElementById("lang-toggle").addEventListener("click", () => {
       setLanguage(lang === "zh" ? "en" : "zh");
     });
+    onLanguageChange(renderPerson);
     applyLanguage();
   }
 
@@ -227,6 +309,10 @@ const Registry = (() => {
     tierLabel,
     districtName,
     askForToken,
+    whoAmI,
+    signedIn,
+    credentialHeaders,
+    signOutPerson,
     start,
   };
 })();

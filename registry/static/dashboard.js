@@ -713,8 +713,20 @@
     state.rotation = setTimeout(rotate, state.rotateSeconds * 1000);
 
     const token = taken.token || sessionStorage.getItem(TOKEN_KEY);
+    const person = token ? null : await R.whoAmI();
     if (token) signIn(token);
+    else if (person && person.must_change_password) location.assign("/login#change");
+    else if (person) signedInAs();
     else signOut("");
+  }
+
+  /** A person signed in (a viewer, a clerk, an admin): the board with their session's cookie;
+      an unattended screen keeps its token (it has nobody to sign in). */
+  function signedInAs() {
+    state.token = null;
+    $("signout").hidden = true; // the header's 退出登录 signs a person out
+    showBoard(true);
+    restart();
   }
 
   main();

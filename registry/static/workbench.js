@@ -250,8 +250,11 @@
 
   /** A request with the token: `{status, body, headers}`; never throws for an HTTP status. */
   async function call(method, url, { json, form, headers = {} } = {}) {
-    const init = { method, headers: { Accept: "application/json", ...headers }, cache: "no-store" };
-    init.headers.Authorization = "Bearer " + state.token;
+    const init = {
+      method,
+      headers: { Accept: "application/json", ...headers, ...R.credentialHeaders(method, state.token) },
+      cache: "no-store",
+    };
     if (json !== undefined) {
       init.headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(json);
@@ -291,6 +294,19 @@
       return signOut(t("workbench.error.forbidden"));
     }
     sessionStorage.setItem(TOKEN_KEY, token);
+    openBench();
+  }
+
+  /** A person signed in (their session's cookie): a clerk or an admin works here as themselves. */
+  function signedInAs(user) {
+    if (user.must_change_password) return location.assign("/login#change");
+    if (!["bureau", "admin"].includes(user.role)) return signOut(t("workbench.error.forbidden"));
+    state.token = null;
+    $("signout").hidden = true; // the header's 退出登录 signs a person out
+    openBench();
+  }
+
+  function openBench() {
     $("signin").hidden = true;
     $("bench").hidden = false;
     $("token-error").textContent = "";
@@ -679,7 +695,7 @@
     );
     $("expiring-export").onclick = async (event) => {
       event.preventDefault();
-      const response = await fetch(`${API}/exports/certifications.xlsx?expires_by=${end}&superseded=false`, { headers: { Authorization: "Bearer " + state.token } });
+      const response = await fetch(`${API}/exports/certifications.xlsx?expires_by=${end}&superseded=false`, { headers: R.credentialHeaders("GET", state.token) });
       if (!response.ok) return;
       const link = h("a", { href: URL.createObjectURL(await response.blob()), download: `expiring-${end}.xlsx` });
       link.click();
@@ -754,7 +770,9 @@
     $("signout").addEventListener("click", () => signOut(""));
 
     const token = taken.token || sessionStorage.getItem(TOKEN_KEY);
+    const person = token ? null : await R.whoAmI();
     if (token) signIn(token);
+    else if (person) signedInAs(person);
     else signOut("");
   }
 
