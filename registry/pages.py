@@ -1,6 +1,6 @@
 """The pages people look at: the progress dashboard (a big screen), the bureau clerk's
-workbench, an enterprise's status, signing in, the admin's users, the audit trail, and the assets of the interactive API docs (`/api/v1/docs`,
-served by flask-smorest with our template).
+workbench, an enterprise's status, signing in, the admin's users, the audit trail, and the
+assets of the interactive API docs (`/api/v1/docs`, served by flask-smorest with our template).
 
 The pages themselves are public and carry no data: their scripts call the API as the person
 signed in (their session's cookie) or with the token the viewer gives (from the URL fragment or
