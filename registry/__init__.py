@@ -64,11 +64,11 @@ def create_app(config: dict | None = None) -> Flask:
 def _set_the_services_rules(config) -> None:
     """The rules the services follow that come from the settings: the city's day, the expiring
     window, people's passwords and sessions."""
-    from registry.services import clock, titles
+    from registry.services import certifications, clock
     from registry.services.people import rules
 
     clock.use_timezone(config["TIMEZONE"])
-    titles.use_expiring_window(config["EXPIRING_WINDOW_DAYS"])
+    certifications.use_expiring_window(config["EXPIRING_WINDOW_DAYS"])
     rules.use(
         rules.Rules(**{field: config[field.upper()] for field in rules.Rules.__annotations__})
     )

@@ -3,7 +3,7 @@
 from flask import url_for
 from flask.views import MethodView
 
-from registry.services import certifications, enterprises, titles
+from registry.services import certifications, enterprises
 from registry.services.clock import today
 from registry.web.api import ID_CONVERTER, Blueprint
 from registry.web.auth import current_actor
@@ -30,8 +30,8 @@ class Certifications(MethodView):
         whether a renewal or a higher title already takes over"""
         page, page_size = args.pop("page"), args.pop("page_size")
         as_of = args.pop("as_of", None) or today()
-        found = paginate(titles.search(as_of=as_of, **args), page, page_size)
-        titles.with_working_year(found["items"], as_of)
+        found = paginate(certifications.search(as_of=as_of, **args), page, page_size)
+        certifications.with_working_year(found["items"], as_of)
         return found
 
 

@@ -109,6 +109,11 @@ def _uploaded_list() -> tuple[imports.Upload, imports.Upload | dict | None]:
     return imports.Upload(imports.spool(request.stream), None, request.mimetype), None
 
 
+def _query_parameter(name: str, example: str) -> str:
+    """How this API gives a fact for the whole list."""
+    return f"add ?{name}={example}"
+
+
 def _logged_progress(dry_run: bool):
     """A long import shows in the server's log as it goes (a chunk of rows at a time), named by
     its request id; written rows are in the import's open transaction until it commits."""
@@ -158,4 +163,5 @@ class Imports(MethodView):
                 resolve=resolve,
                 options=options,
                 on_progress=_logged_progress(options.dry_run),
+                how=_query_parameter,
             )

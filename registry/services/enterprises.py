@@ -7,7 +7,7 @@ import peewee as pw
 
 from registry.db import bulk_insert, is_sqlite, write_transaction
 from registry.models import Certification, Enterprise, FormerName, utcnow
-from registry.services import aggregates, scope, titles
+from registry.services import aggregates, certifications, scope
 from registry.services.audit import record, snapshot
 from registry.services.catalog import check_district
 from registry.services.errors import Conflict, NotFound, Stale
@@ -231,7 +231,7 @@ class Profile:
 def profile(enterprise: Enterprise, day: dt.date) -> Profile:
     """The enterprise on `day`: its certifications then (each with its status, whether it is
     expiring or superseded, a revocation's bar), its standing."""
-    certs = titles.of_firm(enterprise, day)
+    certs = certifications.of_firm(enterprise, day)
     stand = standing(certs, day)
     return Profile(
         credit_code=enterprise.credit_code,

@@ -33,7 +33,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from registry.models import District, Event, Tier
-from registry.services import titles
+from registry.services import certifications
 from registry.services.clock import today
 
 COLUMNS = (
@@ -136,13 +136,13 @@ def last_event_id() -> int:
 
 
 def rows(filters: dict, *, as_of=None, lang: str = "en", chunk: int = 500) -> Iterator[dict]:
-    """Every certification matching the registry-wide list's filters (titles.search), in its
+    """Every certification matching the registry-wide list's filters (certifications.search), in its
     order (by end date: the renewal season reads down the sheet), each with what is derived
     on `as_of` (today): status, and the title taking over from it. The filters are checked
     now (a bad one raises here, before a streamed answer begins); the rows are read as the
     iterator is."""
     day = as_of or today()
-    return _rows(titles.search(as_of=day, **filters), day, lang, chunk)
+    return _rows(certifications.search(as_of=day, **filters), day, lang, chunk)
 
 
 def _rows(query, day, lang: str, chunk: int) -> Iterator[dict]:
@@ -167,7 +167,7 @@ def _taking_over(cert, labels: dict, lang: str) -> str | None:
 
 
 def _records(certs: list, day, districts: dict, labels: dict, lang: str) -> Iterator[dict]:
-    for cert in titles.with_working_year(certs, day):
+    for cert in certifications.with_working_year(certs, day):
         firm = cert.enterprise
         yield {
             "id": cert.id,

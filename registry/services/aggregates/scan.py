@@ -15,7 +15,7 @@ from registry.models import (
     TakeoverTally,
     Tier,
 )
-from registry.services import titles
+from registry.services import certifications
 from registry.services.aggregates import counts
 from registry.services.aggregates.tallies import Share, scanned
 from registry.services.aggregates.upkeep import rebuild
@@ -219,7 +219,7 @@ def _compare_answers(differences: Differences) -> None:
             if got != want:
                 differences.answers.append(f"stock {tier.key} on {day}: {got} != scanned {want}")
         for year in range(day.year - 1, day.year + 3):  # the seasons a day looks at
-            got, want = counts.renewal_season(year, day), titles.renewal_season(year, day)
+            got, want = counts.renewal_season(year, day), certifications.renewal_season(year, day)
             if got != want:
                 differences.answers.append(f"season {year} on {day}: {got} != scanned {want}")
 

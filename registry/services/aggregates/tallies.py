@@ -93,8 +93,8 @@ def _holding_spans(spans: list[tuple[dt.date, dt.date]]) -> Iterator[tuple[dt.da
 
 
 def _taken_over(title: Title, titles: list[Title]) -> list[tuple[dt.date, dt.date]]:
-    """The days `title` is taken over (services/titles.py's rule, docs/rules.md §2.8): by a
-    later title of its tier that runs longer (unrevoked: from its announcement until a
+    """The days `title` is taken over (certifications.search's rule, docs/rules.md §2.8): by
+    a later title of its tier that runs longer (unrevoked: from its announcement until a
     revocation), or by an active title higher in its ladder; none before it was announced."""
     spans = []
     for other in titles:

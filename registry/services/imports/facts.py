@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from registry.services.errors import Invalid
+from registry.services.errors import invalid_field
 from registry.services.imports import cells
 from registry.services.imports.layout import Layout
 from registry.services.imports.vocabulary import Vocabulary
@@ -65,8 +65,10 @@ _VALIDITY = re.compile(r"有效期(?:为|限)?[:：]?\s*(\S+?(?:至|到)\S+?日)
 HowToGive = Callable[[str, str], str]
 
 
-def query_parameter(name: str, example: str) -> str:
-    return f"add ?{name}={example}"
+def given_once(name: str, example: str) -> str:
+    """How a fact is given for the whole list, in the domain's words (the HTTP API and the
+    command line each say it their own way: `?name=…`, `--name …`)."""
+    return f"give {name} for the whole list, e.g. {example}"
 
 
 @dataclass
@@ -139,7 +141,7 @@ def _given(name: str, value, vocabulary: Vocabulary):
             return answer
         return cells.text(value, name)
     except ValueError as exc:
-        raise Invalid(f"{name}: {exc}", errors={"query": {name: [str(exc)]}}) from exc
+        raise invalid_field(name, str(exc)) from exc
 
 
 def from_title(title: str, vocabulary: Vocabulary) -> tuple[dict, int | None]:
@@ -172,8 +174,7 @@ def _action(given: dict, title: str | None) -> tuple[str, str]:
     """Whether the list grants titles or revokes them, and where that came from."""
     if given.get("action"):
         if given["action"] not in ACTIONS:
-            message = f"one of {', '.join(ACTIONS)}"
-            raise Invalid(f"action: {message}", errors={"query": {"action": [message]}})
+            raise invalid_field("action", f"one of {', '.join(ACTIONS)}")
         return given["action"], PARAMETER
     if title and _REVOCATION.search(title):
         return REVOKE, TITLE

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from registry.services.certifications import tiers_by_key
 from registry.services.errors import Invalid
-from registry.services.imports.facts import HowToGive, query_parameter, read_facts
+from registry.services.imports.facts import HowToGive, given_once, read_facts
 from registry.services.imports.firms import (
     Resolution,
     resolutions_from_mapping,
@@ -52,7 +52,7 @@ def open_list(
     *,
     given: dict | None = None,
     options: ImportOptions = DEFAULT_OPTIONS,
-    how: HowToGive = query_parameter,
+    how: HowToGive = given_once,
     vocabulary: Vocabulary | None = None,
 ) -> OpenList:
     """Steps 1 to 3, and step 4 to come: the list's facts, and its rows (read and checked as

@@ -21,7 +21,7 @@ from registry.services.errors import Forbidden
 from registry.services.imports import pipeline
 from registry.services.imports.admission import Admission
 from registry.services.imports.apply import Applier, Certifier, Terms
-from registry.services.imports.facts import REVOKE, HowToGive, query_parameter
+from registry.services.imports.facts import REVOKE, HowToGive, given_once
 from registry.services.imports.options import DEFAULT_OPTIONS, ImportOptions, Upload
 from registry.services.imports.reading import open_list, resolutions, spooled
 from registry.services.imports.result import ImportResult, Tally, rejected
@@ -41,7 +41,7 @@ def run_import(
     given: dict | None = None,
     resolve: Upload | dict | None = None,
     options: ImportOptions = DEFAULT_OPTIONS,
-    how: HowToGive = query_parameter,
+    how: HowToGive = given_once,
     on_progress: Progress | None = None,
 ) -> ImportResult:
     """Load a list: read and check all of it, then write all of it (or, dry, nothing).
