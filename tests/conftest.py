@@ -1,36 +1,19 @@
 """Fixtures: a real SQLite file per test, the seeds loaded, one token of each kind."""
 
-import random
-
 import pytest
 
-from registry import create_app
-from registry.cli import init_db
-from registry.config import TestConfig
 from registry.services import tokens
-from schemas.credit_code import CHARSET, check_character
-from tests.databases import ENGINE, drop_created, fresh_url
-from tests.servers import redis_server
-
-DISTRICT = "410702"  # 红旗区: the bureau fixture's district
-OTHER_DISTRICT = "410703"  # 卫滨区: outside it
-
-
-def make_code(seed: int | str, division: str = "410702") -> str:
-    """A valid credit code, different for each seed."""
-    rng = random.Random(seed)
-    body = "91" + division + "".join(rng.choice(CHARSET) for _ in range(9))
-    return body + check_character(body)
+from tests.support.apps import make_app
+from tests.support.codes import DISTRICT, OTHER_DISTRICT, make_code
+from tests.support.databases import ENGINE, drop_created
+from tests.support.http import bearer
+from tests.support.servers import redis_server
 
 
 @pytest.fixture
 def app(tmp_path):
-    config = {k: v for k, v in vars(TestConfig).items() if k.isupper()}
-    config["DATABASE_URL"] = fresh_url(tmp_path)
-    app = create_app(config)
-    with app.app_context():
-        init_db()
-    return app
+    """An app on a fresh database of the engine under test, the seeds loaded."""
+    return make_app(tmp_path)
 
 
 @pytest.fixture(scope="session")
@@ -52,10 +35,6 @@ def rate_limit_storage(redis_server_url) -> str:
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-def bearer(secret: str) -> dict:
-    return {"Authorization": f"Bearer {secret}"}
 
 
 @pytest.fixture

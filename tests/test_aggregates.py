@@ -33,10 +33,11 @@ from registry.services import certifications, imports, tokens
 from registry.services.aggregates import counts, scan
 from registry.services.clock import today
 from registry.services.scope import CLI_ACTOR
-from tests.conftest import bearer, make_code
-from tests.databases import postgres_only, query
-from tests.servers import run_registry
-from tests.test_statements import logged_statements
+from tests.support.codes import make_code
+from tests.support.databases import postgres_only, query
+from tests.support.http import bearer
+from tests.support.servers import run_registry
+from tests.support.statements import logged_statements
 
 API = "/api/v1"
 DISTRICTS = ("410702", "410703", "410782")

@@ -10,14 +10,15 @@ from dataclasses import dataclass
 
 import pytest
 
-from registry import create_app, db
+from registry import db
 from registry.cli import init_db
-from registry.config import TestConfig
 from registry.models import Enterprise, Event
 from registry.services import tokens
 from registry.services.people import accounts
 from registry.services.scope import CLI_ACTOR
-from tests.conftest import DISTRICT, OTHER_DISTRICT, bearer, make_code
+from tests.support.apps import make_app
+from tests.support.codes import DISTRICT, OTHER_DISTRICT, make_code
+from tests.support.http import assert_problem, bearer
 
 API = "/api/v1"
 PLAN_ID = "xinxiang-2023-2025"
@@ -109,12 +110,6 @@ class Operation:
         return "{credit_code}" in self.path or "{cert_id}" in self.path
 
 
-def _config(database_url: str) -> dict:
-    config = {k: v for k, v in vars(TestConfig).items() if k.isupper()}
-    config["DATABASE_URL"] = database_url
-    return config
-
-
 def is_doc_route(endpoint: str) -> bool:
     """Flask's static files, flask-smorest's own docs blueprint and the HTML pages (public by
     auth.PUBLIC_BLUEPRINTS; tests/test_pages.py): not API operations."""
@@ -138,7 +133,7 @@ def view_of(app, op: Operation):
     return getattr(view_class, op.method.lower(), None) if view_class else view
 
 
-ROUTES_APP = create_app(_config("sqlite:///:memory:"))
+ROUTES_APP = make_app("sqlite:///:memory:", init=False)
 OPERATIONS = operations(ROUTES_APP)
 PROTECTED = [op for op in OPERATIONS if POLICY.get(op.key) != PUBLIC]
 WRITES = [op for op in OPERATIONS if op.writes and POLICY.get(op.key) != PUBLIC]
@@ -146,17 +141,8 @@ PROTECTED_GETS = [op for op in PROTECTED if op.method == "GET"]
 FIRM_GETS = [op for op in PROTECTED_GETS if "{credit_code}" in op.path]
 
 
-def assert_problem(response, status: int):
-    assert response.status_code == status, (response.status_code, response.get_data(as_text=True))
-    assert response.mimetype == "application/problem+json"
-    body = response.get_json()
-    assert {"type", "title", "status", "detail"} <= set(body) <= PROBLEM_KEYS, body
-    assert body["status"] == status
-    return body
-
-
 def assert_unauthorized(response):
-    assert_problem(response, 401)
+    assert_problem(response, 401, members=PROBLEM_KEYS)
     assert response.headers.get("WWW-Authenticate", "").startswith("Bearer"), response.headers
 
 
@@ -211,7 +197,7 @@ class World:
 
 @pytest.fixture(scope="module")
 def shared_world(tmp_path_factory):
-    app = create_app(_config(f"sqlite:///{tmp_path_factory.mktemp('auth') / 'registry.db'}"))
+    app = make_app(f"sqlite:///{tmp_path_factory.mktemp('auth') / 'registry.db'}", init=False)
     client = app.test_client(use_cookies=False)  # each caller's cookie is in its headers
     with app.app_context():
         init_db()
@@ -416,9 +402,10 @@ def test_matrix(world, op, role):
     response = world.call(op, headers=headers)
     text = response.get_data().decode("utf-8", errors="replace")  # an XLSX export is binary
     if role == "other_bureau" and "{token_id}" in op.path:
-        assert_problem(response, 404)  # a bureau does not learn of tokens outside its districts
+        # A bureau does not learn of tokens outside its districts.
+        assert_problem(response, 404, members=PROBLEM_KEYS)
     elif refused(op, role):
-        assert_problem(response, 403)
+        assert_problem(response, 403, members=PROBLEM_KEYS)
         assert world.other_name not in text
     elif op.writes:
         # The empty body is refused, but by validation (422) or a precondition (428), not by auth.
@@ -433,7 +420,7 @@ def test_matrix(world, op, role):
 def test_read_only_tokens_never_write(world, op, role):
     """Independent of POLICY: every write operation refuses a dashboard and an enterprise."""
     response = world.call(op, headers=world.headers[role], json={"name": "x"})
-    assert_problem(response, 403)
+    assert_problem(response, 403, members=PROBLEM_KEYS)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -455,7 +442,7 @@ def test_auth_before_validation_and_preconditions(world, op, caller, status, bod
     if status == 401:
         assert_unauthorized(response)
     else:
-        assert_problem(response, 403)
+        assert_problem(response, 403, members=PROBLEM_KEYS)
     assert "errors" not in response.get_json()
 
 
@@ -464,7 +451,7 @@ def test_auth_before_validation_and_preconditions(world, op, caller, status, bod
 )
 def test_other_bureau_is_refused_before_validation(world, op):
     response = world.call(op, headers=world.headers["other_bureau"], json={"no_such_field": 1})
-    assert_problem(response, 403)
+    assert_problem(response, 403, members=PROBLEM_KEYS)
 
 
 def test_anonymous_patch_with_stale_if_match_is_401_not_412(world):
@@ -489,7 +476,8 @@ OTHER_FIRMS = {
 def test_enterprise_token_never_reads_another_firm(world, op, target):
     code = OTHER_FIRMS[target] or world.other_code
     response = world.call(op, headers=world.headers["enterprise"], values={"credit_code": code})
-    body = assert_problem(response, 403)  # the same answer whether the firm exists or not
+    # The same answer whether the firm exists or not.
+    body = assert_problem(response, 403, members=PROBLEM_KEYS)
     assert world.other_name not in response.get_data(as_text=True)
     assert "certifications" not in body
 
@@ -526,7 +514,7 @@ def test_bureau_registers_only_in_its_own_districts(app, client, auth):
             json={"credit_code": code, "name": "新乡市越界公司", "district": district},
             headers=auth[role],
         )
-        assert_problem(response, 403)
+        assert_problem(response, 403, members=PROBLEM_KEYS)
         assert client.get(f"{API}/enterprises/{code}", headers=auth["admin"]).status_code == 404
     assert event_count(app) == before
 
@@ -594,7 +582,7 @@ def test_bureau_writes_only_on_firms_of_its_districts(
         assert after.json != before.json
         assert event_count(app) == events + 1
     else:
-        assert_problem(response, 403)
+        assert_problem(response, 403, members=PROBLEM_KEYS)
         assert after.json == before.json
         assert event_count(app) == events
 
@@ -628,7 +616,7 @@ def test_moving_a_firm_needs_the_right_in_both_districts(
         assert district == OTHER_DISTRICT
         assert event_count(app) == events + 1
     else:
-        assert_problem(response, 403)
+        assert_problem(response, 403, members=PROBLEM_KEYS)
         assert district == DISTRICT
         assert event_count(app) == events
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from registry.models import Enterprise
-from tests.conftest import DISTRICT, make_code
-from tests.databases import postgres_only, sqlite_only
-from tests.servers import gunicorn_server, run_registry
-from tests.waiting import wait_until
+from tests.support.codes import DISTRICT, make_code
+from tests.support.databases import postgres_only, sqlite_only
+from tests.support.servers import gunicorn_server, run_registry
+from tests.support.waiting import wait_until
 
 TABLES = {"district", "tier", "plan", "target", "enterprise", "certification", "token", "event"}
 

@@ -1,7 +1,6 @@
 """The seeded catalog: what init-db loads and the public routes that show it."""
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -9,11 +8,11 @@ from registry.models import Event
 from registry.services import catalog, version
 from registry.services.aggregates import scan
 from registry.services.errors import Invalid
-from tests.databases import query
-from tests.servers import run_registry
-from tests.test_statements import logged_statements
+from tests.support.databases import query
+from tests.support.paths import ROOT
+from tests.support.servers import run_registry
+from tests.support.statements import logged_statements
 
-ROOT = Path(__file__).resolve().parents[1]
 PLAN_TARGETS = ROOT.parent / "shared" / "plan" / "plan-targets.json"
 PROGRESS = "/api/v1/plans/xinxiang-2023-2025/progress"
 

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from registry.services.clock import today
-from tests.conftest import make_code
+from tests.support.codes import make_code
 
 
 def test_record_and_list(client, auth, enterprise_code, certify):

@@ -11,30 +11,18 @@ import re
 import pytest
 
 from bench.make_list import write_list
-from registry import create_app
-from registry.config import TestConfig
 from registry.models import Event, Token
-from tests.conftest import DISTRICT, OTHER_DISTRICT, bearer, make_code
-from tests.databases import ON_POSTGRES, fresh_url, query
-from tests.servers import run_registry
+from tests.support.apps import invoke, make_app
+from tests.support.codes import DISTRICT, OTHER_DISTRICT, make_code
+from tests.support.databases import ON_POSTGRES, fresh_url, query
+from tests.support.http import bearer
+from tests.support.servers import run_registry
 
 SEEDED = {"district": 15, "tier": 20, "measure": 15, "plan": 1, "target": 47}
 
 
 def counts(url, tables) -> dict[str, int]:
     return {t: query(url, f"SELECT COUNT(*) FROM {t}")[0][0] for t in tables}
-
-
-def app_on(database_url: str):
-    config = {k: v for k, v in vars(TestConfig).items() if k.isupper()}
-    config["DATABASE_URL"] = database_url
-    return create_app(config)
-
-
-def invoke(app, *args: str):
-    """`registry ARGS` in-process; `result.output` has stdout and stderr, as a terminal shows."""
-    with app.app_context():
-        return app.test_cli_runner().invoke(args=list(args))
 
 
 def token_count(app) -> int:
@@ -51,7 +39,7 @@ def test_init_db_is_safe_to_repeat(tmp_path):
     # Data written between runs: a token (CLI), an enterprise and a certification (API).
     secret = run_registry(url, "create-token", "--role", "admin", "--name", "ops").stdout
     secret = secret.splitlines()[-1]
-    app = app_on(url)
+    app = make_app(url, init=False)
     client = app.test_client()
     code = make_code("kept-across-init-db")
     response = client.post(
@@ -103,7 +91,7 @@ def test_create_token_prints_the_secret_alone_on_the_last_line(tmp_path):
             assert secret.encode() not in file.read_bytes(), file
 
     # And it authenticates.
-    client = app_on(url).test_client()
+    client = make_app(url, init=False).test_client()
     assert client.get("/api/v1/enterprises", headers=bearer(secret)).status_code == 200
     assert client.get("/api/v1/enterprises", headers=bearer(secret + "x")).status_code == 401
 

@@ -11,9 +11,9 @@ import pytest
 
 from registry import db
 from registry.models import District, Enterprise
-from tests.conftest import DISTRICT, make_code
-from tests.databases import query, sqlite_only
-from tests.servers import gunicorn_server
+from tests.support.codes import DISTRICT, make_code
+from tests.support.databases import query, sqlite_only
+from tests.support.servers import gunicorn_server
 
 THREADS = 8
 PER_THREAD = 25

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from registry.models import Event
 from schemas import credit_code
 from schemas.credit_code import CreditCodeError, is_valid, normalize
-from tests.conftest import DISTRICT
+from tests.support.codes import DISTRICT
 
 # Written out from DOMAIN.md §5, not imported: the test is an independent oracle.
 SPEC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"

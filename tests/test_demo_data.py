@@ -5,13 +5,13 @@ import datetime as dt
 import re
 from collections import Counter
 
-from registry import create_app, demo
+from registry import demo
 from registry.cli import init_db
-from registry.config import TestConfig
 from registry.models import Certification, District, Enterprise, Event, Figure, Tier
 from registry.services import catalog, certifications, enterprises, progress
 from registry.services.scope import Actor
 from schemas.credit_code import is_valid
+from tests.support.apps import make_app
 
 ACTOR = Actor(name="replay", role="admin")
 
@@ -41,12 +41,7 @@ def test_same_seed_same_data(app, tmp_path):
     with app.app_context():
         demo.generate(50, seed=3)
         first = [(e.credit_code, e.name) for e in Enterprise.select().order_by(Enterprise.id)]
-    other = create_app(
-        {
-            **{k: v for k, v in vars(TestConfig).items() if k.isupper()},
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'again.db'}",
-        }
-    )
+    other = make_app(f"sqlite:///{tmp_path / 'again.db'}", init=False)
     with other.app_context():
         init_db()
         demo.generate(50, seed=3)
@@ -65,12 +60,7 @@ def replay(app, tmp_path) -> None:
         history = list(
             Certification.select().order_by(Certification.certified_on, Certification.id)
         )
-    again = create_app(
-        {
-            **{k: v for k, v in vars(TestConfig).items() if k.isupper()},
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'replay.db'}",
-        }
-    )
+    again = make_app(f"sqlite:///{tmp_path / 'replay.db'}", init=False)
     with again.app_context():
         init_db()
         registered = {key: enterprises.register(ACTOR, data) for key, data in firms.items()}

@@ -4,8 +4,9 @@ plan sets for a later year (头雁 10 by 2025) shown in every year with their pa
 
 import pytest
 
-from tests.conftest import DISTRICT, OTHER_DISTRICT
-from tests.test_plans import SAMPLE, invoke
+from tests.support.apps import invoke
+from tests.support.codes import DISTRICT, OTHER_DISTRICT
+from tests.support.paths import SAMPLE_PLAN
 
 PLAN = "/api/v1/plans/xinxiang-2023-2025"
 DISTRICTS = f"{PLAN}/progress/districts"
@@ -138,7 +139,7 @@ def test_district_figures_are_theirs_and_city_wide_ones_no_districts(client, aut
 def test_allocated_targets_are_set_against_each_districts_allocation(
     app, client, auth, register, certify
 ):
-    assert invoke(app, "load-plan", str(SAMPLE)).exit_code == 0
+    assert invoke(app, "load-plan", str(SAMPLE_PLAN)).exit_code == 0
     for i in range(3):
         certify(register(f"hq-{i}"), "innovative_sme", "2026-05-20", year=2026)
     url = "/api/v1/plans/xinxiang-2026-2028-sample/progress/districts"

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from tests.conftest import DISTRICT, make_code
-from tests.servers import call, gunicorn_server
+from tests.support.codes import DISTRICT, make_code
+from tests.support.servers import call, gunicorn_server
 
 
 @pytest.fixture

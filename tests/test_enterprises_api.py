@@ -1,7 +1,7 @@
 """Enterprises through HTTP: register, read, list, correct with If-Match."""
 
 from registry.models import Event
-from tests.conftest import DISTRICT, OTHER_DISTRICT, make_code
+from tests.support.codes import DISTRICT, OTHER_DISTRICT, make_code
 
 URL = "/api/v1/enterprises"
 

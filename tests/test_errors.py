@@ -6,31 +6,18 @@ validation errors add `errors`, keyed by location (json, query) and then field.
 
 import json
 import logging
-from pathlib import Path
 
 import pytest
 
-from registry import create_app
-from registry.cli import init_db
-from registry.config import TestConfig
 from registry.models import Certification, Enterprise, Event
 from registry.services import tokens
-from tests.conftest import DISTRICT, OTHER_DISTRICT, bearer, make_code
+from tests.support.apps import make_app
+from tests.support.codes import DISTRICT, OTHER_DISTRICT, make_code
+from tests.support.http import assert_problem, bearer
+from tests.support.paths import ROOT
 
 API = "/api/v1"
 PLAN_ID = "xinxiang-2023-2025"
-
-
-def assert_problem(response, status: int) -> dict:
-    assert response.status_code == status, (response.status_code, response.get_data(as_text=True))
-    assert response.mimetype == "application/problem+json"
-    body = response.get_json()
-    assert {"type", "title", "status", "detail"} <= set(body), body
-    assert body["status"] == status
-    assert isinstance(body["type"], str) and body["type"]
-    assert isinstance(body["title"], str) and body["title"]
-    assert isinstance(body["detail"], str) and body["detail"]
-    return body
 
 
 def assert_invalid(response, location: str, field: str) -> dict:
@@ -39,15 +26,6 @@ def assert_invalid(response, location: str, field: str) -> dict:
     messages = body["errors"][location][field]
     assert messages and all(isinstance(m, str) and m for m in messages), body
     return body
-
-
-def new_app(tmp_path, **overrides):
-    config = {k: v for k, v in vars(TestConfig).items() if k.isupper()}
-    config.update(DATABASE_URL=f"sqlite:///{tmp_path / 'errors.db'}", **overrides)
-    app = create_app(config)
-    with app.app_context():
-        init_db()
-    return app
 
 
 def firm(code=None, **fields):
@@ -114,7 +92,7 @@ def test_405_names_the_allowed_methods(client, method, url, allowed):
 
 
 def test_413_body_over_the_configured_limit(tmp_path):
-    app = new_app(tmp_path, MAX_CONTENT_LENGTH=1024)
+    app = make_app(f"sqlite:///{tmp_path / 'errors.db'}", MAX_CONTENT_LENGTH=1024)
     with app.app_context():
         _, admin = tokens.create_token("admin", "admin")
     client = app.test_client()
@@ -300,7 +278,7 @@ def test_422_unknown_district_names_the_field(client, auth):
 
 def _district_filters() -> list[str]:
     """Every operation of the committed spec that filters by `district` in its query."""
-    spec = json.loads((Path(__file__).parents[1] / "openapi" / "openapi.json").read_text())
+    spec = json.loads((ROOT / "openapi" / "openapi.json").read_text())
     return sorted(
         path
         for path, operations in spec["paths"].items()

@@ -16,12 +16,12 @@ from openpyxl import load_workbook
 from registry.models import Certification, Enterprise, Event, Tier
 from registry.services import exports
 from registry.services.clock import today
-from tests.conftest import DISTRICT, OTHER_DISTRICT, make_code
-from tests.test_exports_events import ZH_HEADERS
+from tests.support.codes import DISTRICT, OTHER_DISTRICT, make_code
+from tests.support.exports import ZH_HEADERS
+from tests.support.http import XLSX
 
 CSV_URL = "/api/v1/exports/certifications.csv"
 XLSX_URL = "/api/v1/exports/certifications.xlsx"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DIGITS_ONLY = "914107287501992044"  # a valid code Excel turns into 9.14107E+17 (LISTS.md)
 EN_HEADER = list(exports.COLUMNS)
 ZH_HEADER = list(ZH_HEADERS)

@@ -14,11 +14,12 @@ from openpyxl import load_workbook
 
 from registry.models import Certification, Event, Tier
 from registry.services import tokens
-from tests.conftest import DISTRICT, OTHER_DISTRICT, make_code
+from tests.support.codes import DISTRICT, OTHER_DISTRICT, make_code
+from tests.support.exports import ZH_HEADERS
+from tests.support.http import XLSX
 
 CSV_URL = "/api/v1/exports/certifications.csv"
 XLSX_URL = "/api/v1/exports/certifications.xlsx"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EVENTS = "/api/v1/events"
 COMPARED = (
     "credit_code",
@@ -198,25 +199,6 @@ def xlsx_rows(data: bytes) -> list[dict]:
     return [dict(zip(header, map(text, r), strict=True)) for r in rows]
 
 
-# The Chinese export's headers, as the published lists print them, and the registry's names.
-ZH_HEADERS = {
-    "统一社会信用代码": "credit_code",
-    "企业名称": "name",
-    "县（市、区）": "district_name",
-    "类别": "tier_label",
-    "年度": "year",
-    "公告日期": "certified_on",
-    "有效期至": "valid_until",
-    "是否复核": "renewal",
-    "状态": "status",
-    "复核或晋级": "superseded_by",
-    "文号": "document_no",
-    "批次": "batch",
-    "撤销日期": "revoked_on",
-    "撤销原因": "revocation_reason",
-    "区划代码": "district",
-    "记录编号": "id",
-}
 ZH_WORDS = {"是": "true", "否": "false", "有效": "active", "已过期": "expired", "已撤销": "revoked"}
 
 

@@ -7,9 +7,9 @@ import signal
 import threading
 
 from bench.make_list import write_list
-from tests.databases import query
-from tests.servers import call, gunicorn_server
-from tests.waiting import wait_until
+from tests.support.databases import query
+from tests.support.servers import call, gunicorn_server
+from tests.support.waiting import wait_until
 
 ROWS = 20_000
 

@@ -4,7 +4,7 @@ for its districts (or the admin, city-wide), audited, and summed into progress."
 import pytest
 
 from registry.models import Event
-from tests.conftest import DISTRICT, OTHER_DISTRICT
+from tests.support.codes import DISTRICT, OTHER_DISTRICT
 
 FIGURES = "/api/v1/figures"
 PLAN = "/api/v1/plans/xinxiang-2023-2025"

@@ -15,7 +15,8 @@ import pytest
 from openapi_spec_validator import validate
 
 from registry.services.clock import today
-from tests.servers import BIN, ROOT, create_token, gunicorn_server
+from tests.support.paths import ROOT
+from tests.support.servers import BIN, create_token, gunicorn_server
 
 COMMITTED = ROOT / "openapi" / "openapi.json"
 CODE = "91410702MA9F3K2L2U"  # the README's firm

@@ -11,18 +11,11 @@ from registry.services.versioned_cache import VersionedCache
 from registry.web.caching import AGGREGATES
 from registry.web.credentials import HOLDERS_CACHE
 from registry.web.polls import POLLS
-from tests.conftest import DISTRICT, bearer, make_code
+from tests.support.codes import DISTRICT, make_code
+from tests.support.http import XLSX, assert_problem, bearer
 
 API = "/api/v1"
-PROBLEM = "application/problem+json"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DEEP = "[" * 100_000 + "]" * 100_000
-
-
-def assert_problem(response, status: int) -> dict:
-    assert response.status_code == status, (response.status_code, response.get_data()[:300])
-    assert response.mimetype == PROBLEM
-    return response.json
 
 
 def event_count(app) -> int:

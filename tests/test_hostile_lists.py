@@ -13,8 +13,9 @@ import pytest
 from openpyxl import Workbook
 
 from registry.services.imports.sheet import MAX_COLUMNS, read_xlsx
-from tests.conftest import make_code
-from tests.test_imports import PROBLEM, XLSX, post_list, written
+from tests.support.codes import make_code
+from tests.support.http import PROBLEM, XLSX
+from tests.support.imports import post_list, written
 
 
 def workbook(rows: list[list]) -> bytes:

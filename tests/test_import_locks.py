@@ -8,10 +8,10 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from tests.conftest import make_code
-from tests.databases import sqlite_only
-from tests.servers import gunicorn_server
-from tests.test_imports import csv_text, post_list, written
+from tests.support.codes import make_code
+from tests.support.databases import sqlite_only
+from tests.support.imports import csv_text, post_list, written
+from tests.support.servers import gunicorn_server
 
 HEADER = ["统一社会信用代码", "企业名称", "县（市、区）", "类别", "公告日期"]
 

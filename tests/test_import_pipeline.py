@@ -9,9 +9,6 @@ import os
 
 import pytest
 
-from registry import create_app
-from registry.cli import init_db
-from registry.config import TestConfig
 from registry.models import (
     Certification,
     CertificationTally,
@@ -22,9 +19,11 @@ from registry.models import (
 )
 from registry.services.aggregates import scan
 from registry.services.imports import apply, pipeline, rowspool
-from tests.conftest import OTHER_DISTRICT, bearer, make_code
-from tests.databases import ON_POSTGRES, fresh_url
-from tests.test_imports import post_list, post_rows, row, written
+from tests.support.apps import make_app
+from tests.support.codes import OTHER_DISTRICT, make_code
+from tests.support.databases import ON_POSTGRES
+from tests.support.http import bearer
+from tests.support.imports import post_list, post_rows, row, written
 
 KNOWN = make_code("pipeline-known")
 KNOWN_NAME = "新乡市流水线已登记有限公司"
@@ -55,11 +54,8 @@ def pipelined(monkeypatch):
 
 
 def _app(tmp_path, name: str):
-    config = {k: v for k, v in vars(TestConfig).items() if k.isupper()}
-    config["DATABASE_URL"] = fresh_url(tmp_path, name)
-    app = create_app(config)
+    app = make_app(tmp_path, name=name)
     with app.app_context():
-        init_db()
         from registry.services import tokens
 
         _, admin = tokens.create_token("admin", "city admin")

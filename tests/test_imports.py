@@ -4,28 +4,34 @@ Every import goes through the test client against the `app` fixture's database; 
 is read back through the models (counts, events) and the API (stored values).
 """
 
-import csv
 import datetime as dt
 import io
 import json
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
-from registry.models import Certification, Enterprise, Event
+from registry.models import Enterprise
 from registry.services.clock import today
 from registry.services.imports import rowspool
-from tests.conftest import DISTRICT, OTHER_DISTRICT, make_code
-from tests.servers import ROOT, env_for
-
-URL = "/api/v1/imports"
-SAMPLE = Path(__file__).parent / "data" / "sample-list-gbk.csv"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PROBLEM = "application/problem+json"
+from tests.support.codes import DISTRICT, OTHER_DISTRICT, make_code
+from tests.support.http import PROBLEM, XLSX
+from tests.support.imports import (
+    URL,
+    counts_of,
+    csv_text,
+    events_after,
+    firm,
+    post_list,
+    post_rows,
+    row,
+    written,
+)
+from tests.support.paths import ROOT, SAMPLE_LIST
+from tests.support.servers import env_for
 
 # The sample list (GB18030, a title row, the header on row 2, data from row 3).
 SAMPLE_FIRMS = {
@@ -41,75 +47,11 @@ SAMPLE_FIRMS = {
 CLIMBER = "91410702MACNEUCAKJ"  # innovative_sme on row 3, specialized_sme on row 11
 
 
-def post_list(client, headers, body, content_type="text/csv", *, dry_run=None):
-    url = URL if dry_run is None else f"{URL}?dry_run={str(dry_run).lower()}"
-    return client.post(url, data=body, content_type=content_type, headers=headers)
-
-
-def post_rows(client, headers, rows, *, dry_run=None):
-    return post_list(
-        client, headers, json.dumps({"rows": rows}), "application/json", dry_run=dry_run
-    )
-
-
-def written(app) -> dict[str, int]:
-    """What the database holds: enterprises, certifications, events, and the last event id."""
-    with app.app_context():
-        return {
-            "enterprises": Enterprise.select().count(),
-            "certifications": Certification.select().count(),
-            "events": Event.select().count(),
-            "last_event": Event.select(Event.id).order_by(Event.id.desc()).scalar() or 0,
-        }
-
-
-def events_after(app, last_id: int) -> list[Event]:
-    with app.app_context():
-        return list(Event.select().where(Event.id > last_id).order_by(Event.id))
-
-
-def firm(client, auth, code) -> dict:
-    response = client.get(f"/api/v1/enterprises/{code}", headers=auth["admin"])
-    assert response.status_code == 200, response.json
-    return response.json
-
-
-def csv_text(header, rows) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
-
-
-def row(seed, **extra) -> dict:
-    """A good JSON row for a new firm of the bureau fixture's district."""
-    return {
-        "credit_code": make_code(seed),
-        "name": f"新乡市导入测试{seed}有限公司",
-        "district": DISTRICT,
-        "tier": "innovative_sme",
-        "year": 2023,
-        "certified_on": "2023-06-28",
-        "document_no": "豫工信企业〔2023〕45号",
-        **extra,
-    }
-
-
-def counts_of(result: dict) -> tuple:
-    return (
-        result["rows"],
-        result["created_enterprises"],
-        result["created_certifications"],
-        result["unchanged"],
-    )
-
-
 # --- formats and headers ------------------------------------------------------------------
 
 
 def test_gbk_sample_with_chinese_headers_and_a_title_row(app, client, auth):
-    body = SAMPLE.read_bytes()
+    body = SAMPLE_LIST.read_bytes()
     with pytest.raises(UnicodeDecodeError):
         body.decode("utf-8")  # really GBK: the test exercises the GB18030 path
     before = written(app)
@@ -152,7 +94,7 @@ def test_gbk_sample_with_chinese_headers_and_a_title_row(app, client, auth):
 
 
 def test_a_bad_row_under_a_title_row_is_numbered_as_in_the_file(app, client, auth):
-    text = SAMPLE.read_bytes().decode("gb18030")
+    text = SAMPLE_LIST.read_bytes().decode("gb18030")
     text = text.replace("91410782MA06B2K4NR", "91410782MA06B2K4N0")  # 序号 5: file row 7
     before = written(app)
 
@@ -254,7 +196,7 @@ def test_json_rows(app, client, auth):
 @pytest.mark.parametrize(
     ("filename", "content_type", "body"),
     [
-        ("名单.csv", "text/csv", SAMPLE.read_bytes()),
+        ("名单.csv", "text/csv", SAMPLE_LIST.read_bytes()),
         ("list.xlsx", XLSX, None),
         ("list.json", "application/json", None),
     ],
@@ -305,7 +247,7 @@ def test_an_xlsx_body_is_recognised_by_its_bytes(app, client, auth):
 def test_a_form_without_a_file_field_is_a_422(app, client, auth):
     response = client.post(
         URL,
-        data={"list": (io.BytesIO(SAMPLE.read_bytes()), "list.csv")},
+        data={"list": (io.BytesIO(SAMPLE_LIST.read_bytes()), "list.csv")},
         content_type="multipart/form-data",
         headers=auth["admin"],
     )
@@ -321,14 +263,14 @@ def test_a_form_without_a_file_field_is_a_422(app, client, auth):
 def test_dry_run_writes_nothing_but_reports_the_same_counts(app, client, auth):
     before = written(app)
 
-    dry = post_list(client, auth["admin"], SAMPLE.read_bytes(), dry_run=True)
+    dry = post_list(client, auth["admin"], SAMPLE_LIST.read_bytes(), dry_run=True)
 
     assert dry.status_code == 200, dry.json
     assert dry.json["dry_run"] is True
     assert written(app) == before  # no enterprise, no certification, no event
     assert client.get(f"/api/v1/enterprises/{CLIMBER}", headers=auth["admin"]).status_code == 404
 
-    real = post_list(client, auth["admin"], SAMPLE.read_bytes(), dry_run=False)
+    real = post_list(client, auth["admin"], SAMPLE_LIST.read_bytes(), dry_run=False)
     assert real.status_code == 200, real.json
     assert real.json["dry_run"] is False
     assert {k: v for k, v in dry.json.items() if k != "dry_run"} == {
@@ -374,13 +316,13 @@ def test_repeats_never_miss_a_code_given_twice():
 
 
 def test_reimporting_the_same_list_creates_nothing(app, client, auth):
-    first = post_list(client, auth["admin"], SAMPLE.read_bytes())
+    first = post_list(client, auth["admin"], SAMPLE_LIST.read_bytes())
     assert first.status_code == 200, first.json
     before = written(app)
     etag = client.get(f"/api/v1/enterprises/{CLIMBER}", headers=auth["admin"]).headers["ETag"]
 
     for dry_run in (True, False):
-        again = post_list(client, auth["admin"], SAMPLE.read_bytes(), dry_run=dry_run)
+        again = post_list(client, auth["admin"], SAMPLE_LIST.read_bytes(), dry_run=dry_run)
         assert again.status_code == 200, again.json
         assert counts_of(again.json) == (9, 0, 0, 9)
         assert again.json["conflicts"] == [] and again.json["errors"] == []
@@ -545,7 +487,7 @@ def test_the_row_limit_is_exact_and_configurable(app, client, auth, kind, dry_ru
 
 def test_a_body_over_the_upload_limit_is_a_413(app, client, auth):
     app.config["MAX_CONTENT_LENGTH"] = 4096
-    body = SAMPLE.read_bytes()
+    body = SAMPLE_LIST.read_bytes()
     body += b"\r\n" * ((5000 - len(body)) // 2)  # blank lines: a valid list, only too big
     before = written(app)
 
@@ -657,17 +599,17 @@ def test_broken_json_is_a_400(app, client, auth):
 def test_cli_import_dry_run_then_for_real(app, client, auth):
     before = written(app)
     runner = app.test_cli_runner()
-    api_dry = post_list(client, auth["admin"], SAMPLE.read_bytes(), dry_run=True).json
+    api_dry = post_list(client, auth["admin"], SAMPLE_LIST.read_bytes(), dry_run=True).json
 
     with app.app_context():
-        dry = runner.invoke(args=["import", str(SAMPLE), "--dry-run"])
+        dry = runner.invoke(args=["import", str(SAMPLE_LIST), "--dry-run"])
     assert dry.exit_code == 0, dry.output
     assert "Reading" in dry.output and "Applying" in dry.output  # the progress bars' labels
     assert "9 rows: would create 8 enterprises and 9 certifications; 0 unchanged" in dry.output
     assert written(app) == before
 
     with app.app_context():
-        real = runner.invoke(args=["import", str(SAMPLE)])
+        real = runner.invoke(args=["import", str(SAMPLE_LIST)])
     assert real.exit_code == 0, real.output
     assert "9 rows: created 8 enterprises and 9 certifications; 0 unchanged" in real.output
     assert api_dry["created_enterprises"] == 8 and api_dry["created_certifications"] == 9
@@ -679,7 +621,7 @@ def test_cli_import_dry_run_then_for_real(app, client, auth):
     assert firm(client, auth, "91410700MA957XX5LX")["district"] == "410771"
 
     # The same list again through the API: the CLI wrote exactly what the API would have.
-    again = post_list(client, auth["admin"], SAMPLE.read_bytes())
+    again = post_list(client, auth["admin"], SAMPLE_LIST.read_bytes())
     assert counts_of(again.json) == (9, 0, 0, 9)
 
 
@@ -745,7 +687,7 @@ def export_fixture(client, auth, register, certify) -> int:
 
 def test_an_export_reimported_is_unchanged(app, client, auth, register, certify):
     certifications = export_fixture(client, auth, register, certify)
-    post_list(client, auth["admin"], SAMPLE.read_bytes())
+    post_list(client, auth["admin"], SAMPLE_LIST.read_bytes())
     certifications += 9
     export = client.get("/api/v1/exports/certifications.csv", headers=auth["admin"])
     assert export.status_code == 200

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import env_for
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support.paths import ROOT
+from tests.support.servers import env_for
 
 
 def imports_of(path: Path) -> set[str]:

@@ -3,26 +3,18 @@ security, every error as problem+json, and examples."""
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
-from registry import create_app
-from registry.config import TestConfig
 from schemas import credit_code
+from tests.support.apps import make_app
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "openapi" / "openapi.json"
 REGENERATE = "the committed openapi/openapi.json is out of date: run `make openapi` and commit it"
 API = "/api/v1"
 PROBLEM_JSON = "application/problem+json"
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
-
-
-def _config(database_url: str) -> dict:
-    config = {k: v for k, v in vars(TestConfig).items() if k.isupper()}
-    config["DATABASE_URL"] = database_url
-    return config
 
 
 def _generated(app) -> dict:
@@ -31,7 +23,7 @@ def _generated(app) -> dict:
     return api["ext_obj"].spec.to_dict()
 
 
-ROUTES_APP = create_app(_config("sqlite:///:memory:"))
+ROUTES_APP = make_app("sqlite:///:memory:", init=False)
 SPEC = json.loads(json.dumps(_generated(ROUTES_APP)))  # as served: plain JSON types
 
 

@@ -10,9 +10,8 @@ import threading
 import peewee as pw
 import pytest
 
-from registry import create_app, migrations
+from registry import migrations
 from registry.cli import init_db
-from registry.config import TestConfig
 from registry.db import database
 from registry.migrations import SchemaVersion
 from registry.models import (
@@ -28,18 +27,11 @@ from registry.models import (
     Target,
     Tier,
 )
-from tests.conftest import DISTRICT, bearer, make_code
-from tests.databases import ON_POSTGRES, SERVER_URL, fresh_url, query
-from tests.servers import gunicorn_server
-
-
-def config(url: str, **overrides) -> dict:
-    return {
-        **{k: v for k, v in vars(TestConfig).items() if k.isupper()},
-        "DATABASE_URL": url,
-        **overrides,
-    }
-
+from tests.support.apps import make_app
+from tests.support.codes import DISTRICT, make_code
+from tests.support.databases import ON_POSTGRES, SERVER_URL, fresh_url, query
+from tests.support.http import bearer
+from tests.support.servers import gunicorn_server
 
 # Schema upgrades ---------------------------------------------------------------------------
 
@@ -48,7 +40,7 @@ def test_init_db_upgrades_the_previous_schema_in_place(tmp_path):
     """Build the schema as release 1 had it (no event.request_id, no schema_version), fill
     it, and upgrade: the column appears, nothing is lost, and init-db is a no-op afterwards."""
     url = fresh_url(tmp_path, "upgrade")
-    app = create_app(config(url))
+    app = make_app(url, init=False)
     with app.app_context(), database.connection_context():
         init_db()
         database.execute_sql('ALTER TABLE "event" DROP COLUMN "request_id"')
@@ -148,7 +140,7 @@ def _rewind_names_to_release_3() -> None:
 def test_init_db_upgrades_release_3_for_names_only_lists(tmp_path):
     """Release 3's firms get their folded names (a names-only list finds them at once), the
     aliases and the ladder's start are loaded, former names have a table."""
-    app = create_app(config(fresh_url(tmp_path, "names")))
+    app = make_app(tmp_path, name="names", init=False)
     with app.app_context(), database.connection_context():
         init_db()
         SchemaVersion.update(version=3).execute()
@@ -175,7 +167,7 @@ def test_init_db_upgrades_release_3_for_names_only_lists(tmp_path):
 
 def test_init_db_upgrades_release_4_events_to_events_by_firm(tmp_path):
     """Release 4's events: those of a firm learn its credit code, a move the district left."""
-    app = create_app(config(fresh_url(tmp_path, "events")))
+    app = make_app(tmp_path, name="events", init=False)
     code = make_code("moved")
     with app.app_context(), database.connection_context():
         init_db()
@@ -214,7 +206,7 @@ def test_init_db_upgrades_release_4_events_to_events_by_firm(tmp_path):
 def test_init_db_upgrades_release_6_tallies_with_the_indexes_dashboards_read(tmp_path):
     """Release 6's tallies had their primary keys only: the upgrade adds the indexes the
     dashboards' sums read (flat in the number of days and districts tallied), and keeps the rows."""
-    app = create_app(config(fresh_url(tmp_path, "tally-indexes")))
+    app = make_app(tmp_path, name="tally-indexes", init=False)
     wanted = {
         (model._meta.table_name, tuple(fields))
         for model in (CertificationTally, TakeoverTally)
@@ -248,7 +240,7 @@ def test_init_db_drops_release_7s_certification_indexes_that_longer_ones_cover(t
     tier, year) and the (tier, year) indexes that begin with them: every insert wrote both for
     nothing. The upgrade drops them, keeps the rows, and a firm's titles are still found by
     an index."""
-    app = create_app(config(fresh_url(tmp_path, "covered-indexes")))
+    app = make_app(tmp_path, name="covered-indexes", init=False)
     covered = {("enterprise_id",), ("tier",)}
 
     def columns() -> set:
@@ -279,7 +271,7 @@ def test_init_db_upgrades_release_2_targets_to_targets_of_any_plan(tmp_path):
     """Release 2's targets (a tier each, no key): the upgrade keys them, makes room for
     measures and allocations, and init-db then replaces them with the plan file's targets."""
     url = fresh_url(tmp_path, "targets")
-    app = create_app(config(url))
+    app = make_app(url, init=False)
     with app.app_context(), database.connection_context():
         init_db()
         SchemaVersion.update(version=2).execute()
@@ -311,7 +303,7 @@ def test_init_db_upgrades_release_2_targets_to_targets_of_any_plan(tmp_path):
 
 
 def test_a_new_database_starts_at_the_latest_schema(tmp_path):
-    app = create_app(config(fresh_url(tmp_path, "new")))
+    app = make_app(tmp_path, name="new", init=False)
     with app.app_context(), database.connection_context():
         init_db()
         assert migrations.current_version() == migrations.LATEST
@@ -426,9 +418,7 @@ def test_an_unreachable_database_is_a_503_and_the_service_recovers_by_itself(tmp
     relay = Relay(url.hostname, url.port)
     try:
         relayed = urlunsplit(url._replace(netloc=f"{url.username}@127.0.0.1:{relay.port}"))
-        app = create_app(config(relayed))
-        with app.app_context():
-            init_db()
+        app = make_app(relayed)
         client = app.test_client()
         assert client.get("/api/v1/health").status_code == 200
         assert client.get("/api/v1/districts").status_code == 200
@@ -450,9 +440,7 @@ def test_a_missing_database_file_is_a_503_until_it_is_back(tmp_path):
     volume = tmp_path / "volume"
     volume.mkdir()
     url = f"sqlite:///{volume / 'registry.db'}"
-    app = create_app(config(url))
-    with app.app_context():
-        init_db()
+    app = make_app(url)
     client = app.test_client()
     assert client.get("/api/v1/districts").status_code == 200
     moved = tmp_path / "elsewhere"

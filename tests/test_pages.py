@@ -3,15 +3,15 @@ client: public, local assets only, outside the OpenAPI document, every string in
 What they show in a browser is tested in tests/browser/."""
 
 import re
-from pathlib import Path
 
 import pytest
 
 from registry.pages import CONTENT_SECURITY_POLICY
+from tests.support.paths import ROOT
 
 PAGES = ["/dashboard", "/workbench", "/status"]
 SCRIPTS = ["common.js", "dashboard.js", "workbench.js", "status.js"]
-STATIC = Path(__file__).resolve().parents[1] / "registry" / "static"
+STATIC = ROOT / "registry" / "static"
 
 
 def _assets(html: str) -> list[str]:

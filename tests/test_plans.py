@@ -12,16 +12,12 @@ from registry.services import catalog
 from registry.services import progress as progress_service
 from registry.services.clock import today
 from registry.services.errors import Invalid
-from tests.conftest import DISTRICT, OTHER_DISTRICT
+from tests.support.apps import invoke
+from tests.support.codes import DISTRICT, OTHER_DISTRICT
+from tests.support.paths import SAMPLE_PLAN
 
-SAMPLE = Path(__file__).parent / "data" / "sample-plan.json"
 SAMPLE_ID = "xinxiang-2026-2028-sample"
 PLAN = "/api/v1/plans/xinxiang-2023-2025"
-
-
-def invoke(app, *args: str):
-    with app.app_context():
-        return app.test_cli_runner().invoke(args=list(args))
 
 
 def rows_of(client, headers, plan=SAMPLE_ID, **query) -> dict[str, dict]:
@@ -31,7 +27,7 @@ def rows_of(client, headers, plan=SAMPLE_ID, **query) -> dict[str, dict]:
 
 
 def write_plan(tmp_path, mutate) -> Path:
-    data = json.loads(SAMPLE.read_text("utf-8"))
+    data = json.loads(SAMPLE_PLAN.read_text("utf-8"))
     mutate(data)
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
@@ -42,12 +38,12 @@ def write_plan(tmp_path, mutate) -> Path:
 
 
 def test_load_plan_loads_the_sample_and_repeating_it_changes_nothing(app, client):
-    result = invoke(app, "load-plan", str(SAMPLE))
+    result = invoke(app, "load-plan", str(SAMPLE_PLAN))
     assert result.exit_code == 0, result.output
     assert f"Plan {SAMPLE_ID} loaded: 8 targets, 22 district allocations." in result.output
     with app.app_context():
         before = (Target.select().count(), TargetAllocation.select().count())
-    assert invoke(app, "load-plan", str(SAMPLE)).exit_code == 0
+    assert invoke(app, "load-plan", str(SAMPLE_PLAN)).exit_code == 0
     with app.app_context():
         assert (Target.select().count(), TargetAllocation.select().count()) == before
         events = Event.select().where(Event.action == "plan.loaded")
@@ -67,7 +63,7 @@ def test_load_plan_loads_the_sample_and_repeating_it_changes_nothing(app, client
 
 
 def test_a_changed_plan_file_replaces_the_plan(app, tmp_path):
-    assert invoke(app, "load-plan", str(SAMPLE)).exit_code == 0
+    assert invoke(app, "load-plan", str(SAMPLE_PLAN)).exit_code == 0
 
     def drop_training(data):
         data["targets"] = [t for t in data["targets"] if t["key"] != "entrepreneur_training"]
@@ -128,7 +124,7 @@ def test_seeds_with_unbalanced_allocations_are_refused(app, tmp_path):
 
 @pytest.fixture
 def sample(app):
-    assert invoke(app, "load-plan", str(SAMPLE)).exit_code == 0
+    assert invoke(app, "load-plan", str(SAMPLE_PLAN)).exit_code == 0
 
 
 def test_the_sample_plan_reports(sample, client, auth, register, certify):

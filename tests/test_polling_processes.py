@@ -1,8 +1,8 @@
 """Freshness across processes: a write through one gunicorn is seen by the next poll of another
 serving the same database (each process has its own cache; the version is in the database)."""
 
-from tests.conftest import make_code
-from tests.servers import gunicorn_server
+from tests.support.codes import make_code
+from tests.support.servers import gunicorn_server
 
 PROGRESS = "/plans/xinxiang-2023-2025/progress?year=2024&as_of=2024-12-31"
 

@@ -6,16 +6,13 @@ import json
 
 import pytest
 
-from registry import create_app
-from registry.cli import init_db
-from registry.config import TestConfig
 from registry.services import catalog, tokens
 from registry.services.scope import CLI_ACTOR
 from registry.web import polls
-from tests.conftest import bearer
-from tests.databases import fresh_url
-from tests.test_catalog import ROOT
-from tests.test_statements import logged_statements
+from tests.support.apps import make_app
+from tests.support.http import bearer
+from tests.support.paths import ROOT
+from tests.support.statements import logged_statements
 
 SEEDS = ROOT / "seeds"
 
@@ -98,9 +95,8 @@ def test_after_a_write_the_front_computes_the_answer_again(
         achieved + 1
     )
     # … exactly what the app answers (another app on the database, its front turned off)
-    config = {k: v for k, v in vars(TestConfig).items() if k.isupper()}
-    config.update(DATABASE_URL=app.config["DATABASE_URL"], ANSWER_POLLS_IN_FRONT=False)
-    through_the_app = create_app(config).test_client().get(PROGRESS, headers=auth["dashboard"])
+    front_off = make_app(app.config["DATABASE_URL"], init=False, ANSWER_POLLS_IN_FRONT=False)
+    through_the_app = front_off.test_client().get(PROGRESS, headers=auth["dashboard"])
     assert (through_the_app.data, through_the_app.headers["ETag"]) == (
         after.data,
         after.headers["ETag"],
@@ -130,12 +126,8 @@ def test_a_new_day_is_answered_by_the_app(client, auth, hooks, monkeypatch):
 
 def test_the_front_can_be_turned_off(tmp_path):
     """REGISTRY_ANSWER_POLLS_IN_FRONT=0: every poll goes through the app (the bench compares)."""
-    config = {k: v for k, v in vars(TestConfig).items() if k.isupper()}
-    app = create_app(
-        {**config, "DATABASE_URL": fresh_url(tmp_path), "ANSWER_POLLS_IN_FRONT": False}
-    )
+    app = make_app(tmp_path, ANSWER_POLLS_IN_FRONT=False)
     with app.app_context():
-        init_db()
         _, screen = tokens.create_token("dashboard", "screen")
     seen = []
     app.before_request_funcs.setdefault(None, []).insert(0, lambda: seen.append(1) and None)

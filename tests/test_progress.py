@@ -6,12 +6,11 @@ import json
 
 import pytest
 
-from registry import create_app
-from registry.config import TestConfig
 from registry.models import Tier
 from registry.services import catalog
 from registry.services import progress as progress_service
-from tests.conftest import DISTRICT, OTHER_DISTRICT
+from tests.support.apps import make_app
+from tests.support.codes import DISTRICT, OTHER_DISTRICT
 
 PLAN = "/api/v1/plans/xinxiang-2023-2025"
 STATS = "/api/v1/stats/certifications"
@@ -340,12 +339,7 @@ def test_a_write_through_one_app_is_seen_by_the_next_poll_of_another(
     app, client, auth, register, certify
 ):
     """Two app instances (two caches) on one database file, as in two gunicorn workers."""
-    other = create_app(
-        {
-            **{k: v for k, v in vars(TestConfig).items() if k.isupper()},
-            "DATABASE_URL": app.config["DATABASE_URL"],
-        }
-    )
+    other = make_app(app.config["DATABASE_URL"], init=False)
     reader = other.test_client()
     url = f"{PLAN}/progress?year=2024&as_of=2024-12-31"
     first = reader.get(url, headers=auth["dashboard"])

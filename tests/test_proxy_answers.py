@@ -3,16 +3,17 @@ the registry's problem+json — `type`, `title`, `status`, `detail`, `instance` 
 page: a request it cannot read, a method no route takes, a URL or header too long, its own
 failure, and gunicorn down (503 with Retry-After) or silent (504)."""
 
-import json
 import os
 import socket
 import threading
 
 import pytest
 
-from tests.servers import make_run
+from tests.support.http import assert_problem
+from tests.support.servers import Reply, make_run
 
-PROBLEM_KEYS = {"type", "title", "status", "detail", "instance"}
+# Every answer nginx gives itself is a problem with every member, `instance` among them.
+NGINX = {"members": {"type", "title", "status", "detail", "instance"}, "type": "about:blank"}
 
 
 def raw(port: int, request: bytes, *, timeout: float = 60) -> bytes:
@@ -39,18 +40,8 @@ def parsed(answer: bytes) -> tuple[int, dict[str, str], bytes]:
     return int(status_line.split()[1]), headers, body
 
 
-def assert_problem(answer: bytes, status: int, *, instance: str | None = None) -> dict:
-    """An answer with `status`, as problem+json with every member; returns its body."""
-    got, headers, body = parsed(answer)
-    assert got == status, answer[:400]
-    assert headers["content-type"] == "application/problem+json", headers
-    problem = json.loads(body)
-    assert problem["status"] == status and problem["type"] == "about:blank", problem
-    assert set(problem) == PROBLEM_KEYS, problem
-    assert problem["title"] and problem["detail"], problem
-    if instance is not None:
-        assert problem["instance"] == instance, problem
-    return problem
+def reply(answer: bytes) -> Reply:
+    return Reply(*parsed(answer))
 
 
 def get(path: bytes, *headers: bytes, method: bytes = b"GET", version: bytes = b"HTTP/1.1"):
@@ -94,16 +85,16 @@ def served(tmp_path_factory):
     ],
 )
 def test_a_request_nginx_cannot_read_is_a_400_problem(served, request_bytes, instance, detail):
-    problem = assert_problem(raw(served.port, request_bytes), 400, instance=instance)
+    problem = assert_problem(
+        reply(raw(served.port, request_bytes)), 400, **NGINX, instance=instance
+    )
     assert detail in problem["detail"]
 
 
 def test_a_header_value_gunicorn_refuses_is_a_problem_too(served):
     """nginx passes a control byte in a header value on; gunicorn refuses it, in problem+json
     (it has not read the request: no `instance`)."""
-    status, headers, body = parsed(raw(served.port, get(b"/api/v1/tiers", b"X-A: a\x7fb")))
-    assert status == 400 and headers["content-type"] == "application/problem+json"
-    assert json.loads(body)["status"] == 400
+    assert_problem(reply(raw(served.port, get(b"/api/v1/tiers", b"X-A: a\x7fb"))), 400)
 
 
 def test_what_nginx_passes_on_gunicorn_reads_101_headers_and_8_kib_lines(served):
@@ -116,36 +107,37 @@ def test_what_nginx_passes_on_gunicorn_reads_101_headers_and_8_kib_lines(served)
 @pytest.mark.parametrize("method", [b"TRACE", b"PUT", b"PROPFIND", b"CONNECT"])
 def test_a_method_no_route_takes_is_a_405_problem_with_allow(served, method):
     answer = raw(served.port, get(b"/api/v1/enterprises", method=method))
-    assert_problem(answer, 405, instance="/api/v1/enterprises")
+    assert_problem(reply(answer), 405, **NGINX, instance="/api/v1/enterprises")
     allowed = {m.strip() for m in parsed(answer)[1]["allow"].split(",")}
     assert allowed == {"DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST"}  # some route's
 
 
 def test_a_method_the_route_does_not_take_is_the_apps_405_with_its_own_allow(served):
     answer = raw(served.port, get(b"/api/v1/tiers", method=b"POST"))
-    assert_problem(answer, 405, instance="/api/v1/tiers")
+    assert_problem(reply(answer), 405, **NGINX, instance="/api/v1/tiers")
     assert {m.strip() for m in parsed(answer)[1]["allow"].split(",")} == {"GET", "HEAD", "OPTIONS"}
 
 
 def test_a_url_too_long_is_a_414_problem(served):
     answer = raw(served.port, get(b"/api/v1/enterprises/" + b"a" * 20_000))
-    problem = assert_problem(answer, 414, instance="")  # the request line was not read whole
+    # The request line was not read whole: no `instance` to give.
+    problem = assert_problem(reply(answer), 414, **NGINX, instance="")
     assert "8 KiB" in problem["detail"]
 
 
 def test_an_http_version_nginx_does_not_speak_is_a_505_problem(served):
     answer = raw(served.port, get(b"/api/v1/tiers", version=b"HTTP/2.0"))
-    assert_problem(answer, 505, instance="/api/v1/tiers")
+    assert_problem(reply(answer), 505, **NGINX, instance="/api/v1/tiers")
 
 
 def test_a_transfer_encoding_nginx_does_not_read_is_a_501_problem(served):
     request = get(b"/api/v1/imports", b"Transfer-Encoding: gzip", method=b"POST")
-    assert_problem(raw(served.port, request), 501, instance="/api/v1/imports")
+    assert_problem(reply(raw(served.port, request)), 501, **NGINX, instance="/api/v1/imports")
 
 
 def test_the_problem_pages_are_not_served_from_outside(served):
     answer = raw(served.port, get(b"/.registry-problems/400"))
-    assert_problem(answer, 404, instance="/.registry-problems/400")
+    assert_problem(reply(answer), 404, **NGINX, instance="/.registry-problems/400")
 
 
 def test_a_head_request_gets_the_status_and_type_without_a_body(served):
@@ -178,7 +170,7 @@ def test_nginxs_own_failure_is_a_500_problem(served):
         answer = raw(served.port, request)
     finally:
         spool.with_name("client_body.away").rename(spool)
-    assert_problem(answer, 500, instance="/api/v1/imports")
+    assert_problem(reply(answer), 500, **NGINX, instance="/api/v1/imports")
 
 
 def test_gunicorn_down_is_a_503_problem_with_retry_after(served):
@@ -189,8 +181,8 @@ def test_gunicorn_down_is_a_503_problem_with_retry_after(served):
         posted = raw(served.port, get(b"/api/v1/enterprises", method=b"POST"))
     finally:
         sock.with_name("gunicorn.away").rename(sock)
-    assert_problem(answer, 503, instance="/api/v1/tiers")
-    assert_problem(posted, 503, instance="/api/v1/enterprises")
+    assert_problem(reply(answer), 503, **NGINX, instance="/api/v1/tiers")
+    assert_problem(reply(posted), 503, **NGINX, instance="/api/v1/enterprises")
     assert int(parsed(answer)[1]["retry-after"]) > 0
     assert parsed(raw(served.port, get(b"/api/v1/tiers")))[0] == 200  # back
 
@@ -215,4 +207,4 @@ def test_gunicorn_silent_is_a_504_problem(served):
         silent.close()
         sock.unlink(missing_ok=True)
         sock.with_name("gunicorn.away").rename(sock)
-    assert_problem(answered[0], 504, instance="/api/v1/tiers")
+    assert_problem(reply(answered[0]), 504, **NGINX, instance="/api/v1/tiers")

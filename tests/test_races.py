@@ -7,9 +7,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.conftest import make_code
-from tests.databases import query
-from tests.servers import gunicorn_server, run_registry
+from tests.support.codes import make_code
+from tests.support.databases import query
+from tests.support.servers import gunicorn_server, run_registry
 
 WRITERS, PER_WRITER = 16, 50
 

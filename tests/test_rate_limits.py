@@ -10,14 +10,12 @@ import subprocess
 
 import pytest
 
-from registry import create_app
-from registry.cli import init_db
-from registry.config import TestConfig
 from registry.services import tokens
-from tests.conftest import DISTRICT, bearer
-from tests.databases import fresh_url
-from tests.servers import call, create_token, make_run
-from tests.waiting import wait_until
+from tests.support.apps import make_app
+from tests.support.codes import DISTRICT
+from tests.support.http import bearer
+from tests.support.servers import call, create_token, make_run
+from tests.support.waiting import wait_until
 
 API = "/api/v1"
 PROGRESS = f"{API}/plans/xinxiang-2023-2025/progress"
@@ -26,17 +24,9 @@ PROBLEM = "application/problem+json"
 
 def limited_app(tmp_path, storage: str, **limits):
     """An app whose limits are on, counted in `storage`."""
-    config = {k: v for k, v in vars(TestConfig).items() if k.isupper()}
-    config.update(
-        DATABASE_URL=fresh_url(tmp_path, "limits"),
-        RATELIMIT_ENABLED=True,
-        RATELIMIT_STORAGE_URI=storage,
-        **limits,
+    return make_app(
+        tmp_path, name="limits", RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=storage, **limits
     )
-    app = create_app(config)
-    with app.app_context():
-        init_db()
-    return app
 
 
 def test_over_its_limit_a_token_gets_a_429_problem_with_retry_after(tmp_path, rate_limit_storage):

@@ -12,7 +12,7 @@ import pytest
 
 from registry.db import database, write_transaction
 from registry.services import version
-from tests.databases import ON_POSTGRES, postgres_only
+from tests.support.databases import ON_POSTGRES, postgres_only
 
 BUMP = "UPDATE registry_version SET value = value + 1 WHERE id = 1"
 

@@ -5,7 +5,8 @@ import io
 
 from openpyxl import Workbook
 
-from tests.test_imports import PROBLEM, XLSX, csv_text, events_after, written
+from tests.support.http import PROBLEM, XLSX
+from tests.support.imports import csv_text, events_after, written
 
 URL = "/api/v1/imports"
 TITLE = "关于撤销新乡市甲机械有限公司等2家企业河南省专精特新中小企业称号的通知"

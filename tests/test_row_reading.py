@@ -9,7 +9,7 @@ import pytest
 
 from registry.services import imports
 from registry.services.imports import rows as rows_module
-from tests.conftest import make_code
+from tests.support.codes import make_code
 
 CODE, OTHER = make_code("reading-1"), make_code("reading-2")
 HEADER = "序号,统一社会信用代码,企业名称,县（市、区）,类别,年度,公告日期,文号,有效期"

@@ -9,7 +9,7 @@ from registry.services import certifications, enterprises
 from registry.services.errors import Conflict, Invalid, Stale
 from registry.services.scope import Actor
 from registry.services.standing import standing, status_on
-from tests.conftest import make_code
+from tests.support.codes import make_code
 
 ACTOR = Actor(name="红旗区工信局", role="bureau", token_id=None, districts=("410702",))
 D = dt.date

@@ -16,11 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from registry import create_app
-from registry.config import TestConfig
-from tests.servers import (
+from tests.support.apps import make_app
+from tests.support.paths import ROOT
+from tests.support.servers import (
     BIN,
-    ROOT,
     call,
     create_token,
     env_for,
@@ -28,8 +27,8 @@ from tests.servers import (
     gunicorn_server,
     make_run,
 )
-from tests.slow_clients import under_slow_clients
-from tests.waiting import wait_until
+from tests.support.slow_clients import under_slow_clients
+from tests.support.waiting import wait_until
 
 XFF_SPOOF = "203.0.113.9"
 
@@ -66,8 +65,7 @@ def test_ctrl_c_stops_nginx_and_gunicorn(tmp_path):
 
 def _app_answer_to(body: bytes, limit: int, token: str, database_url: str):
     """What the app itself answers to an oversized body (no proxy in between)."""
-    config = {k: v for k, v in vars(TestConfig).items() if k.isupper()}
-    app = create_app({**config, "DATABASE_URL": database_url, "MAX_CONTENT_LENGTH": limit})
+    app = make_app(database_url, init=False, MAX_CONTENT_LENGTH=limit)
     return app.test_client().post(
         "/api/v1/imports",
         data=body,

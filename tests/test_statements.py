@@ -1,14 +1,13 @@
 """Objects loaded once, authorization decided once: the SQL statements each
 main route sends, counted at the driver's door (peewee's query log), on either engine."""
 
-import contextlib
-import logging
 import re
 
 import pytest
 
-from tests.conftest import make_code
-from tests.databases import ON_POSTGRES
+from tests.support.codes import make_code
+from tests.support.databases import ON_POSTGRES
+from tests.support.statements import logged_statements
 
 API = "/api/v1"
 PLAN = "xinxiang-2023-2025"
@@ -16,30 +15,6 @@ LOCK = 1 if ON_POSTGRES else 0  # PostgreSQL locks the firm's row; SQLite's IMME
 NOTIFY = 1 if ON_POSTGRES else 0  # a write tells PostgreSQL's listeners of the new version
 # … so a listening process knows the version without reading it; SQLite's is read per request
 VERSION_READ = 0 if ON_POSTGRES else 1
-
-
-class Statements(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.DEBUG)
-        self.sql: list[str] = []
-
-    def emit(self, record):
-        # peewee logs each statement it sends as (sql, params)
-        self.sql.append(record.msg[0] if isinstance(record.msg, tuple) else str(record.msg))
-
-
-@contextlib.contextmanager
-def logged_statements():
-    """The statements sent while inside (`.sql`), from peewee's query log."""
-    logger = logging.getLogger("peewee")
-    handler, level = Statements(), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    try:
-        yield handler
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
 
 
 @pytest.fixture

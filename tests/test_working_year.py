@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 from registry import create_app
 from registry.models import Event, Token
 from registry.services.clock import today
-from tests.conftest import DISTRICT, OTHER_DISTRICT, bearer
+from tests.support.codes import DISTRICT, OTHER_DISTRICT
+from tests.support.http import bearer
 
 API = "/api/v1"
 AS_OF = "2025-06-30"  # the renewal season of the 2023 lists (they end on 2025-12-31)

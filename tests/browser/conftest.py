@@ -19,7 +19,7 @@ from tests.browser.support import (
     Guard,
     Site,
 )
-from tests.servers import Server, create_token, gunicorn_server, load_demo_data
+from tests.support.servers import Server, create_token, gunicorn_server, load_demo_data
 
 
 @pytest.fixture(scope="session")

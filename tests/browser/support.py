@@ -8,7 +8,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from schemas.credit_code import CHARSET, check_character
-from tests.servers import ROOT, Server
+from tests.support.paths import ROOT
+from tests.support.servers import Server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

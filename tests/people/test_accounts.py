@@ -9,9 +9,9 @@ import pytest
 from registry.services.errors import Invalid
 from registry.services.people import accounts
 from registry.services.scope import CLI_ACTOR
-from tests.databases import fresh_url
 from tests.people.support import PASSWORD, Browser, person
-from tests.servers import run_registry
+from tests.support.databases import fresh_url
+from tests.support.servers import run_registry
 
 
 def change(browser, current, new):

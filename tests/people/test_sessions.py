@@ -7,7 +7,7 @@ import pytest
 from registry.services.people import accounts
 from registry.services.scope import CLI_ACTOR
 from tests.people.support import API, PASSWORD, Browser, person
-from tests.servers import call, gunicorn_server, run_registry
+from tests.support.servers import call, gunicorn_server, run_registry
 
 
 def test_signing_in_sets_an_http_only_same_site_cookie_and_answers_a_csrf_token(app, browser):

@@ -5,12 +5,9 @@ the lock; and each failure counts against the address's failed-authentication bu
 
 import pytest
 
-from registry import create_app
-from registry.cli import init_db
-from registry.config import TestConfig
 from registry.services.people import passwords
-from tests.databases import fresh_url
 from tests.people.support import PASSWORD, Browser, person
+from tests.support.apps import make_app
 
 
 def test_a_wrong_password_and_an_unknown_login_get_the_same_answer_and_the_same_work(
@@ -69,19 +66,14 @@ def test_an_admin_sees_the_lock_and_lifts_it(app, browser, moment):
 
 
 def test_failed_sign_ins_count_against_the_address_budget(tmp_path, rate_limit_storage):
-    config = {k: v for k, v in vars(TestConfig).items() if k.isupper()}
-    app = create_app(
-        {
-            **config,
-            "DATABASE_URL": fresh_url(tmp_path, "sign-in-limits"),
-            "RATELIMIT_ENABLED": True,
-            "RATELIMIT_STORAGE_URI": rate_limit_storage,
-            "AUTH_FAILURE_LIMIT": "3 per minute",
-            "SIGN_IN_MAX_FAILURES": 100,
-        }
+    app = make_app(
+        tmp_path,
+        name="sign-in-limits",
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI=rate_limit_storage,
+        AUTH_FAILURE_LIMIT="3 per minute",
+        SIGN_IN_MAX_FAILURES=100,
     )
-    with app.app_context():
-        init_db()
     browser = Browser(app.test_client())
     statuses = [browser.sign_in(f"guess{i}", "Wrong-pass-1").status_code for i in range(5)]
     assert statuses == [401, 401, 401, 429, 429]

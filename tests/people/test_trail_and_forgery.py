@@ -8,10 +8,10 @@ import json
 import pytest
 
 from registry.models import Event
-from tests.conftest import make_code
-from tests.databases import ON_POSTGRES, query
 from tests.people.support import API, PASSWORD, Browser, person
-from tests.servers import call, gunicorn_server, run_registry
+from tests.support.codes import make_code
+from tests.support.databases import ON_POSTGRES, query
+from tests.support.servers import call, gunicorn_server, run_registry
 
 FIRM = {"name": "新乡市红旗机械制造有限公司", "district": "410702"}
 

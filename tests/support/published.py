@@ -23,7 +23,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from tests.conftest import make_code
+from tests.support.codes import make_code
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FOOTNOTE = "注：同一县（市、区）内企业排名不分先后。"

@@ -20,10 +20,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.databases import fresh_url
-from tests.waiting import wait_until
+from tests.support.databases import fresh_url
+from tests.support.paths import ROOT
+from tests.support.waiting import wait_until
 
-ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent  # not resolved: a venv's python is a symlink
 STARTUP_SECONDS = 20
 MAKE_RUN_STARTUP_SECONDS = 60  # the first `make run` of a suite may install nginx and Redis

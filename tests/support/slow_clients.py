@@ -14,7 +14,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from tests.waiting import wait_until
+from tests.support.waiting import wait_until
 
 HEADER_START = b"GET /api/v1/health HTTP/1.1\r\nHost: registry\r\n"
 BODY_START = (
