@@ -9,6 +9,7 @@ from registry.services import catalog, version
 from registry.services.aggregates import scan
 from registry.services.errors import Invalid
 from tests.support.databases import query
+from tests.support.http import assert_problem
 from tests.support.paths import ROOT
 from tests.support.servers import run_registry
 from tests.support.statements import logged_statements
@@ -89,8 +90,7 @@ def test_the_plan_and_its_quotas(client):
 
 def test_unknown_plan_is_a_404_problem(client):
     response = client.get("/api/v1/plans/nowhere-2099")
-    assert response.status_code == 404
-    assert response.mimetype == "application/problem+json"
+    assert_problem(response, 404)
 
 
 # What the plan's registry_fit says a target is: a title of a firm, a measure, or neither.

@@ -4,6 +4,7 @@ import datetime as dt
 
 from registry.services.clock import today
 from tests.support.codes import make_code
+from tests.support.http import assert_problem
 
 
 def test_record_and_list(client, auth, enterprise_code, certify):
@@ -30,8 +31,7 @@ def test_record_and_list(client, auth, enterprise_code, certify):
 
 def test_ladder_violation_is_a_409_naming_the_missing_tier(client, enterprise_code, certify):
     response = certify(enterprise_code, "specialized_sme", "2024-01-10")
-    assert response.status_code == 409
-    assert response.mimetype == "application/problem+json"
+    assert_problem(response, 409)
     assert "innovative_sme" in response.json["detail"]
 
 
@@ -108,5 +108,4 @@ def test_status_page_of_the_enterprise(client, auth, enterprise_code, certify):
 
 def test_certifying_an_unknown_enterprise_is_a_404(client, auth, certify):
     response = certify(make_code("nobody"), "innovative_sme", "2024-03-01")
-    assert response.status_code == 404
-    assert response.mimetype == "application/problem+json"
+    assert_problem(response, 404)

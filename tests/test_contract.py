@@ -4,6 +4,8 @@ weakly (RFC 9110 §13.1.2), lists of tags and `*` included."""
 
 import pytest
 
+from tests.support.http import assert_problem
+
 API = "/api/v1"
 PLAN = f"{API}/plans/xinxiang-2023-2025/progress"
 STATS = f"{API}/stats/certifications"
@@ -27,8 +29,7 @@ def weak(etag: str) -> str:
 )
 def test_a_repeated_single_valued_parameter_is_a_422(client, auth, url, name):
     response = client.get(url, headers=auth["admin"])
-    assert response.status_code == 422, response.json
-    assert response.mimetype == "application/problem+json"
+    assert_problem(response, 422)
     assert "more than once" in response.json["errors"]["query"][name][0]
 
 

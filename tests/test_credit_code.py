@@ -8,6 +8,7 @@ from registry.models import Event
 from schemas import credit_code
 from schemas.credit_code import CreditCodeError, is_valid, normalize
 from tests.support.codes import DISTRICT
+from tests.support.http import assert_problem
 
 # Written out from DOMAIN.md §5, not imported: the test is an independent oracle.
 SPEC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -163,11 +164,7 @@ def test_api_refuses_a_bad_credit_code_with_the_reason(app, client, auth, code, 
         json={"credit_code": code, "name": "新乡市校验失败有限公司", "district": DISTRICT},
         headers=auth["admin"],
     )
-    assert response.status_code == 422, response.json
-    assert response.mimetype == "application/problem+json"
-    body = response.json
-    assert body["status"] == 422
-    assert {"type", "title", "status", "detail"} <= set(body)
+    body = assert_problem(response, 422)
     messages = body["errors"]["json"]["credit_code"]
     assert isinstance(messages, list) and messages
     for words in reason:

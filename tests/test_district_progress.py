@@ -6,6 +6,7 @@ import pytest
 
 from tests.support.apps import invoke
 from tests.support.codes import DISTRICT, OTHER_DISTRICT
+from tests.support.http import assert_problem
 from tests.support.paths import SAMPLE_PLAN
 
 PLAN = "/api/v1/plans/xinxiang-2023-2025"
@@ -217,8 +218,7 @@ def test_who_may_read_every_districts_progress(client, auth, role, status):
 )
 def test_bad_districts_progress_queries(client, auth, url, status, field):
     reply = client.get(url, headers=auth["dashboard"])
-    assert reply.status_code == status
-    assert reply.mimetype == "application/problem+json"
+    assert_problem(reply, status)
     if field:
         assert field in reply.json["errors"]["query"]
 

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from tests.support.codes import DISTRICT, make_code
+from tests.support.http import assert_problem
 from tests.support.servers import call, gunicorn_server
 
 
@@ -21,10 +22,8 @@ def test_register_certify_and_read_status_over_http(server):
 
     # No token: 401 with a Bearer challenge, as problem+json, and nothing about the schema.
     anonymous = call("GET", server.url("/enterprises"))
-    assert anonymous.status == 401
+    assert_problem(anonymous, 401)
     assert anonymous.headers["www-authenticate"].startswith("Bearer")
-    assert anonymous.mimetype == "application/problem+json"
-    assert anonymous.json["status"] == 401
     bad_token = call("GET", server.url("/enterprises"), token="ecr_not-a-real-token")
     assert bad_token.status == 401
 
@@ -71,16 +70,11 @@ def test_register_certify_and_read_status_over_http(server):
 
     # Unknown enterprise: 404 as problem+json.
     missing = server.call("GET", f"/enterprises/{make_code('nobody')}")
-    assert missing.status == 404
-    assert missing.mimetype == "application/problem+json"
-    problem = missing.json
-    assert problem["status"] == 404
-    assert {"type", "title", "detail"} <= set(problem)
+    assert_problem(missing, 404)
 
     # An unknown path is a problem+json 404 as well.
     nowhere = call("GET", server.url("/no-such-resource"))
-    assert nowhere.status == 404
-    assert nowhere.mimetype == "application/problem+json"
+    assert_problem(nowhere, 404)
 
     assert server.process.poll() is None, server.log()
     assert "Traceback" not in server.log()

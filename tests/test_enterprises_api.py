@@ -2,6 +2,7 @@
 
 from registry.models import Event
 from tests.support.codes import DISTRICT, OTHER_DISTRICT, make_code
+from tests.support.http import assert_problem
 
 URL = "/api/v1/enterprises"
 
@@ -99,8 +100,7 @@ def test_page_size_over_500_is_a_422(client, auth):
 def test_patch_needs_if_match(client, auth, enterprise_code):
     url = f"{URL}/{enterprise_code}"
     missing = client.patch(url, json={"name": "新名称"}, headers=auth["bureau"])
-    assert missing.status_code == 428
-    assert missing.mimetype == "application/problem+json"
+    assert_problem(missing, 428)
 
     etag = client.get(url, headers=auth["bureau"]).headers["ETag"]
     changed = client.patch(

@@ -14,7 +14,7 @@ from openpyxl import Workbook
 
 from registry.services.imports.sheet import MAX_COLUMNS, read_xlsx
 from tests.support.codes import make_code
-from tests.support.http import PROBLEM, XLSX
+from tests.support.http import XLSX, assert_problem
 from tests.support.imports import post_list, written
 
 
@@ -71,8 +71,7 @@ def test_a_declared_grid_without_rows_is_a_422_not_a_long_read(app, client, auth
 
     response = post_list(client, auth["admin"], xlsx, XLSX)
 
-    assert response.status_code == 422, response.json
-    assert response.mimetype == PROBLEM
+    assert_problem(response, 422)
     assert [e["field"] for e in response.json["errors"]] == ["header"]
     assert written(app) == before
 
@@ -150,8 +149,7 @@ def test_hostile_or_broken_xml_is_a_422(app, client, auth, part, data, reason):
 
     response = client.post(FACTS, data=xlsx, content_type=XLSX, headers=auth["admin"])
 
-    assert response.status_code == 422, response.json
-    assert response.mimetype == PROBLEM
+    assert_problem(response, 422)
     assert [(e["row"], e["field"]) for e in response.json["errors"]] == [(None, "format")]
     assert reason in response.json["detail"]
     assert written(app) == before

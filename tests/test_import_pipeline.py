@@ -22,7 +22,7 @@ from registry.services.imports import apply, pipeline, rowspool
 from tests.support.apps import make_app
 from tests.support.codes import OTHER_DISTRICT, make_code
 from tests.support.databases import ON_POSTGRES
-from tests.support.http import bearer
+from tests.support.http import PROBLEM, assert_problem, bearer
 from tests.support.imports import post_list, post_rows, row, written
 
 KNOWN = make_code("pipeline-known")
@@ -153,8 +153,8 @@ def test_a_child_that_fails_leaves_nothing_written(tmp_path, monkeypatch, pipeli
     monkeypatch.setattr(apply.Certifier, "decide", failing)
     response = post_rows(client, admin, ROWS)
 
-    assert response.status_code == 500
-    assert response.content_type == "application/problem+json"
+    assert_problem(response, 500)
+    assert response.content_type == PROBLEM
     assert "Traceback" not in response.get_data(as_text=True)
     assert written(app) == before
 

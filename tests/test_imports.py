@@ -18,7 +18,7 @@ from registry.models import Enterprise
 from registry.services.clock import today
 from registry.services.imports import rowspool
 from tests.support.codes import DISTRICT, OTHER_DISTRICT, make_code
-from tests.support.http import PROBLEM, XLSX
+from tests.support.http import XLSX, assert_problem
 from tests.support.imports import (
     URL,
     counts_of,
@@ -251,8 +251,7 @@ def test_a_form_without_a_file_field_is_a_422(app, client, auth):
         content_type="multipart/form-data",
         headers=auth["admin"],
     )
-    assert response.status_code == 422
-    assert response.mimetype == PROBLEM
+    assert_problem(response, 422)
     assert [e["field"] for e in response.json["errors"]] == ["file"]  # the file, no row
     assert response.json["errors"][0]["row"] is None
 
@@ -395,10 +394,7 @@ def test_every_bad_row_is_listed_and_nothing_is_written(app, client, auth):
 
     response = post_list(client, auth["admin"], csv_text(header, rows).encode())
 
-    assert response.status_code == 422, response.json
-    assert response.mimetype == PROBLEM
-    problem = response.json
-    assert problem["status"] == 422 and problem["title"] and problem["detail"]
+    problem = assert_problem(response, 422)
     assert problem["rows"] == 8
     assert sorted((e["row"], e["field"]) for e in problem["errors"]) == [
         (3, "credit_code"),
@@ -424,8 +420,7 @@ def test_a_bureau_imports_only_its_own_districts(app, client, auth):
 
     refused = post_rows(client, auth["bureau"], [mine, elsewhere])
 
-    assert refused.status_code == 403, refused.json
-    assert refused.mimetype == PROBLEM
+    assert_problem(refused, 403)
     assert re.search(r"\brows? 2\b", refused.json["detail"]), refused.json  # the row elsewhere
     assert written(app) == before
 
@@ -475,8 +470,7 @@ def test_the_row_limit_is_exact_and_configurable(app, client, auth, kind, dry_ru
 
     over = post_list(client, auth["admin"], *_limit_list(kind, 6), dry_run=dry_run)
 
-    assert over.status_code == 422, over.json
-    assert over.mimetype == PROBLEM
+    assert_problem(over, 422)
     assert "more than 5 rows" in over.json["detail"]
     assert [e["field"] for e in over.json["errors"]] == ["rows"]
     assert written(app) == before
@@ -500,9 +494,7 @@ def test_a_body_over_the_upload_limit_is_a_413(app, client, auth):
             headers=auth["admin"],
         ),
     ):
-        assert response.status_code == 413, response.json
-        assert response.mimetype == PROBLEM
-        assert response.json["status"] == 413
+        assert_problem(response, 413)
     assert written(app) == before
     app.config["MAX_CONTENT_LENGTH"] = 8192
     assert post_list(client, auth["admin"], body).status_code == 200
@@ -511,8 +503,7 @@ def test_a_body_over_the_upload_limit_is_a_413(app, client, auth):
 def test_the_default_upload_limit_is_16_mib(app, client, auth):
     assert app.config["MAX_CONTENT_LENGTH"] == 16 * 1024 * 1024
     over = post_list(client, auth["admin"], b"\n" * (16 * 1024 * 1024 + 1))
-    assert over.status_code == 413
-    assert over.mimetype == PROBLEM
+    assert_problem(over, 413)
 
 
 def test_the_upload_limit_comes_from_the_environment(tmp_path):
@@ -547,8 +538,7 @@ def test_a_sheet_naming_no_firm_column_is_a_422(app, client, auth):
 
     response = post_list(client, auth["admin"], no_firm.encode())
 
-    assert response.status_code == 422, response.json
-    assert response.mimetype == PROBLEM
+    assert_problem(response, 422)
     assert "企业名称" in response.json["detail"] and "统一社会信用代码" in response.json["detail"]
     assert [(e["row"], e["field"]) for e in response.json["errors"]] == [(None, "header")]
 
@@ -576,8 +566,7 @@ def test_unknown_json_fields_are_a_422(app, client, auth):
     assert [(e["row"], e["field"]) for e in top.json["errors"]] == [(None, "source")]
 
     in_row = post_rows(client, auth["admin"], [row("unknown-2"), row("unknown-3", colour="红")])
-    assert in_row.status_code == 422, in_row.json
-    assert in_row.mimetype == PROBLEM
+    assert_problem(in_row, 422)
     assert [(e["row"], e["field"]) for e in in_row.json["errors"]] == [(2, "colour")]
 
     not_rows = post_list(client, auth["admin"], json.dumps([row("unknown-4")]), "application/json")
@@ -588,9 +577,8 @@ def test_unknown_json_fields_are_a_422(app, client, auth):
 def test_broken_json_is_a_400(app, client, auth):
     before = written(app)
     broken = post_list(client, auth["admin"], '{"rows": [', "application/json")
-    assert broken.mimetype == PROBLEM
+    assert_problem(broken, 400)
     assert written(app) == before
-    assert broken.status_code == 400
 
 
 # --- the command line, on the same code path ----------------------------------------------

@@ -8,12 +8,12 @@ import pytest
 
 from schemas import credit_code
 from tests.support.apps import make_app
+from tests.support.http import PROBLEM
 from tests.support.paths import ROOT
 
 COMMITTED = ROOT / "openapi" / "openapi.json"
 REGENERATE = "the committed openapi/openapi.json is out of date: run `make openapi` and commit it"
 API = "/api/v1"
-PROBLEM_JSON = "application/problem+json"
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 
@@ -137,8 +137,8 @@ def test_every_error_response_is_problem_json(method, path, operation):
     for status, response in operation["responses"].items():
         if status == "default" or int(status) >= 400:
             content = resolve(response).get("content", {})
-            assert set(content) == {PROBLEM_JSON}, (status, content)
-            schema = resolve(content[PROBLEM_JSON]["schema"])
+            assert set(content) == {PROBLEM}, (status, content)
+            schema = resolve(content[PROBLEM]["schema"])
             assert {"type", "title", "status", "detail", "errors"} <= set(schema["properties"])
 
 

@@ -30,7 +30,7 @@ from registry.models import (
 from tests.support.apps import make_app
 from tests.support.codes import DISTRICT, make_code
 from tests.support.databases import ON_POSTGRES, SERVER_URL, fresh_url, query
-from tests.support.http import bearer
+from tests.support.http import assert_problem, bearer
 from tests.support.servers import gunicorn_server
 
 # Schema upgrades ---------------------------------------------------------------------------
@@ -405,8 +405,7 @@ class Relay:
 
 
 def _assert_503(response):
-    assert response.status_code == 503, response.get_data(as_text=True)
-    assert response.mimetype == "application/problem+json"
+    assert_problem(response, 503)
     assert int(response.headers["Retry-After"]) > 0
 
 

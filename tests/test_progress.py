@@ -11,6 +11,7 @@ from registry.services import catalog
 from registry.services import progress as progress_service
 from tests.support.apps import make_app
 from tests.support.codes import DISTRICT, OTHER_DISTRICT
+from tests.support.http import assert_problem
 
 PLAN = "/api/v1/plans/xinxiang-2023-2025"
 STATS = "/api/v1/stats/certifications"
@@ -263,8 +264,7 @@ def test_bad_progress_queries(client, auth, query, status, field):
 
 def test_unknown_plan_progress_is_404(client, auth):
     response = client.get("/api/v1/plans/nowhere/progress", headers=auth["dashboard"])
-    assert response.status_code == 404
-    assert response.mimetype == "application/problem+json"
+    assert_problem(response, 404)
 
 
 def test_stats_grouped_and_filtered(client, auth, register, certify):

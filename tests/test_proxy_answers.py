@@ -9,8 +9,8 @@ import threading
 
 import pytest
 
-from tests.support.http import assert_problem
-from tests.support.servers import Reply, make_run
+from tests.support.http import PROBLEM, assert_problem
+from tests.support.servers import make_run, read_reply
 
 # Every answer nginx gives itself is a problem with every member, `instance` among them.
 NGINX = {"members": {"type", "title", "status", "detail", "instance"}, "type": "about:blank"}
@@ -28,20 +28,6 @@ def raw(port: int, request: bytes, *, timeout: float = 60) -> bytes:
         except ConnectionResetError:
             pass
     return received
-
-
-def parsed(answer: bytes) -> tuple[int, dict[str, str], bytes]:
-    head, _, body = answer.partition(b"\r\n\r\n")
-    status_line, *lines = head.decode("latin-1").split("\r\n")
-    headers = {}
-    for line in lines:
-        name, _, value = line.partition(":")
-        headers[name.strip().lower()] = value.strip()
-    return int(status_line.split()[1]), headers, body
-
-
-def reply(answer: bytes) -> Reply:
-    return Reply(*parsed(answer))
 
 
 def get(path: bytes, *headers: bytes, method: bytes = b"GET", version: bytes = b"HTTP/1.1"):
@@ -86,7 +72,7 @@ def served(tmp_path_factory):
 )
 def test_a_request_nginx_cannot_read_is_a_400_problem(served, request_bytes, instance, detail):
     problem = assert_problem(
-        reply(raw(served.port, request_bytes)), 400, **NGINX, instance=instance
+        read_reply(raw(served.port, request_bytes)), 400, **NGINX, instance=instance
     )
     assert detail in problem["detail"]
 
@@ -94,56 +80,57 @@ def test_a_request_nginx_cannot_read_is_a_400_problem(served, request_bytes, ins
 def test_a_header_value_gunicorn_refuses_is_a_problem_too(served):
     """nginx passes a control byte in a header value on; gunicorn refuses it, in problem+json
     (it has not read the request: no `instance`)."""
-    assert_problem(reply(raw(served.port, get(b"/api/v1/tiers", b"X-A: a\x7fb"))), 400)
+    assert_problem(read_reply(raw(served.port, get(b"/api/v1/tiers", b"X-A: a\x7fb"))), 400)
 
 
 def test_what_nginx_passes_on_gunicorn_reads_101_headers_and_8_kib_lines(served):
     many = [b"X-H%d: v" % i for i in range(150)]
-    assert parsed(raw(served.port, get(b"/api/v1/tiers", *many)))[0] == 200
+    assert read_reply(raw(served.port, get(b"/api/v1/tiers", *many))).status == 200
     longest = b"X-A: " + b"a" * (8190 - 5)  # the longest header line nginx reads
-    assert parsed(raw(served.port, get(b"/api/v1/tiers", longest)))[0] == 200
+    assert read_reply(raw(served.port, get(b"/api/v1/tiers", longest))).status == 200
 
 
 @pytest.mark.parametrize("method", [b"TRACE", b"PUT", b"PROPFIND", b"CONNECT"])
 def test_a_method_no_route_takes_is_a_405_problem_with_allow(served, method):
     answer = raw(served.port, get(b"/api/v1/enterprises", method=method))
-    assert_problem(reply(answer), 405, **NGINX, instance="/api/v1/enterprises")
-    allowed = {m.strip() for m in parsed(answer)[1]["allow"].split(",")}
+    assert_problem(read_reply(answer), 405, **NGINX, instance="/api/v1/enterprises")
+    allowed = {m.strip() for m in read_reply(answer).headers["allow"].split(",")}
     assert allowed == {"DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST"}  # some route's
 
 
 def test_a_method_the_route_does_not_take_is_the_apps_405_with_its_own_allow(served):
     answer = raw(served.port, get(b"/api/v1/tiers", method=b"POST"))
-    assert_problem(reply(answer), 405, **NGINX, instance="/api/v1/tiers")
-    assert {m.strip() for m in parsed(answer)[1]["allow"].split(",")} == {"GET", "HEAD", "OPTIONS"}
+    assert_problem(read_reply(answer), 405, **NGINX, instance="/api/v1/tiers")
+    allowed = {m.strip() for m in read_reply(answer).headers["allow"].split(",")}
+    assert allowed == {"GET", "HEAD", "OPTIONS"}
 
 
 def test_a_url_too_long_is_a_414_problem(served):
     answer = raw(served.port, get(b"/api/v1/enterprises/" + b"a" * 20_000))
     # The request line was not read whole: no `instance` to give.
-    problem = assert_problem(reply(answer), 414, **NGINX, instance="")
+    problem = assert_problem(read_reply(answer), 414, **NGINX, instance="")
     assert "8 KiB" in problem["detail"]
 
 
 def test_an_http_version_nginx_does_not_speak_is_a_505_problem(served):
     answer = raw(served.port, get(b"/api/v1/tiers", version=b"HTTP/2.0"))
-    assert_problem(reply(answer), 505, **NGINX, instance="/api/v1/tiers")
+    assert_problem(read_reply(answer), 505, **NGINX, instance="/api/v1/tiers")
 
 
 def test_a_transfer_encoding_nginx_does_not_read_is_a_501_problem(served):
     request = get(b"/api/v1/imports", b"Transfer-Encoding: gzip", method=b"POST")
-    assert_problem(reply(raw(served.port, request)), 501, **NGINX, instance="/api/v1/imports")
+    assert_problem(read_reply(raw(served.port, request)), 501, **NGINX, instance="/api/v1/imports")
 
 
 def test_the_problem_pages_are_not_served_from_outside(served):
     answer = raw(served.port, get(b"/.registry-problems/400"))
-    assert_problem(reply(answer), 404, **NGINX, instance="/.registry-problems/400")
+    assert_problem(read_reply(answer), 404, **NGINX, instance="/.registry-problems/400")
 
 
 def test_a_head_request_gets_the_status_and_type_without_a_body(served):
-    status, headers, body = parsed(raw(served.port, get(b"/api/v1/%00", method=b"HEAD")))
-    assert status == 400 and headers["content-type"] == "application/problem+json"
-    assert body == b""
+    head = read_reply(raw(served.port, get(b"/api/v1/%00", method=b"HEAD")))
+    assert head.status == 400 and head.headers["content-type"] == PROBLEM
+    assert head.body == b""
 
 
 def test_a_body_that_stops_arriving_gets_no_html_page(served):
@@ -170,7 +157,7 @@ def test_nginxs_own_failure_is_a_500_problem(served):
         answer = raw(served.port, request)
     finally:
         spool.with_name("client_body.away").rename(spool)
-    assert_problem(reply(answer), 500, **NGINX, instance="/api/v1/imports")
+    assert_problem(read_reply(answer), 500, **NGINX, instance="/api/v1/imports")
 
 
 def test_gunicorn_down_is_a_503_problem_with_retry_after(served):
@@ -181,10 +168,10 @@ def test_gunicorn_down_is_a_503_problem_with_retry_after(served):
         posted = raw(served.port, get(b"/api/v1/enterprises", method=b"POST"))
     finally:
         sock.with_name("gunicorn.away").rename(sock)
-    assert_problem(reply(answer), 503, **NGINX, instance="/api/v1/tiers")
-    assert_problem(reply(posted), 503, **NGINX, instance="/api/v1/enterprises")
-    assert int(parsed(answer)[1]["retry-after"]) > 0
-    assert parsed(raw(served.port, get(b"/api/v1/tiers")))[0] == 200  # back
+    assert_problem(read_reply(answer), 503, **NGINX, instance="/api/v1/tiers")
+    assert_problem(read_reply(posted), 503, **NGINX, instance="/api/v1/enterprises")
+    assert int(read_reply(answer).headers["retry-after"]) > 0
+    assert read_reply(raw(served.port, get(b"/api/v1/tiers"))).status == 200  # back
 
 
 def test_gunicorn_silent_is_a_504_problem(served):
@@ -207,4 +194,4 @@ def test_gunicorn_silent_is_a_504_problem(served):
         silent.close()
         sock.unlink(missing_ok=True)
         sock.with_name("gunicorn.away").rename(sock)
-    assert_problem(reply(answered[0]), 504, **NGINX, instance="/api/v1/tiers")
+    assert_problem(read_reply(answered[0]), 504, **NGINX, instance="/api/v1/tiers")

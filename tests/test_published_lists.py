@@ -16,7 +16,7 @@ from registry.models import Tier
 from registry.services import progress as progress_service
 from tests.support import published as pub
 from tests.support.codes import make_code
-from tests.support.http import PROBLEM
+from tests.support.http import assert_problem
 from tests.support.imports import (
     PLAN,
     URL,
@@ -369,9 +369,7 @@ def test_unmatched_names_in_the_city_refuse_the_list_with_candidates(app, client
 
     response = load(client, auth["admin"], published, certified_on="2023-03-20")
 
-    assert response.status_code == 422, response.json
-    assert response.mimetype == PROBLEM
-    problem = response.json
+    problem = assert_problem(response, 422)
     assert problem["detail"].startswith("2 names-only row(s) match no single registered firm")
     assert "nothing was written" in problem["detail"]
     assert problem["errors"] == []
@@ -915,8 +913,7 @@ def test_a_missing_announcement_date_is_one_error_for_the_list(app, client, auth
 
     response = load(client, auth["admin"], published)
 
-    assert response.status_code == 422, response.json
-    assert response.mimetype == PROBLEM
+    assert_problem(response, 422)
     assert response.json["errors"] == [
         {
             "row": None,
@@ -1157,8 +1154,7 @@ def test_a_bureau_loads_its_own_rows_of_a_city_wide_list(app, client, auth, tmp_
 
     refused = load(client, auth["bureau"], published, certified_on="2023-05-30")
 
-    assert refused.status_code == 403, refused.json
-    assert refused.mimetype == PROBLEM
+    assert_problem(refused, 403)
     elsewhere = [published.row_of[f] for f in list(published.row_of)[1:]]
     assert f"rows {', '.join(map(str, elsewhere))} are elsewhere" in refused.json["detail"]
     assert written(app) == before
@@ -1332,8 +1328,7 @@ def test_a_revocation_title_grants_no_title(app, client, auth):
 
     response = load(client, auth["admin"], published, certified_on="2023-05-30")
 
-    assert response.status_code == 422, response.json
-    assert response.mimetype == PROBLEM
+    assert_problem(response, 422)
     assert response.json["list"]["action"] == {"value": "revoke", "source": "title", "column": None}
     assert response.json["errors"] == [
         {

@@ -5,7 +5,7 @@ import io
 
 from openpyxl import Workbook
 
-from tests.support.http import PROBLEM, XLSX
+from tests.support.http import XLSX, assert_problem
 from tests.support.imports import csv_text, events_after, written
 
 URL = "/api/v1/imports"
@@ -103,8 +103,7 @@ def test_a_revocation_the_registry_cannot_apply_revokes_nothing(
 
     response = post(client, auth["admin"], body, "revoked_on=2024-05-10")
 
-    assert response.status_code == 422, response.json
-    assert response.mimetype == PROBLEM
+    assert_problem(response, 422)
     assert [(e["row"], e["field"]) for e in response.json["errors"]] == [(5, "tier")]
     assert "holds no specialized_sme title" in response.json["errors"][0]["message"]
     assert written(app) == before

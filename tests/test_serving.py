@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.apps import make_app
+from tests.support.http import assert_problem
 from tests.support.paths import ROOT
 from tests.support.servers import (
     BIN,
@@ -26,6 +27,7 @@ from tests.support.servers import (
     free_port,
     gunicorn_server,
     make_run,
+    read_reply,
 )
 from tests.support.slow_clients import under_slow_clients
 from tests.support.waiting import wait_until
@@ -87,8 +89,7 @@ def test_nginx_keeps_the_upload_limit_and_answers_it_as_the_app_does(tmp_path):
             token=admin,
             headers={"Content-Type": "text/csv", "X-Request-ID": "upload-1"},
         )
-        assert too_large.status == 413
-        assert too_large.mimetype == "application/problem+json"
+        assert_problem(too_large, 413)
         assert too_large.json == own.json  # title, detail, instance: the app's own words
         assert too_large.headers["x-request-id"] == "upload-1"
 
@@ -152,11 +153,9 @@ def test_raw_chinese_in_a_url_is_a_problem_not_a_page(tmp_path):
             while chunk := sock.recv(65536):
                 raw += chunk
         encoded = call("GET", served.url("/tiers?lang=%E8%B1%AB"))
-    head, _, body = raw.partition(b"\r\n\r\n")
-    assert head.startswith(b"HTTP/1.1 400"), head
-    assert b"Content-Type: application/problem+json" in head
-    problem = json.loads(body)
-    assert problem["status"] == 400 and "percent-encode" in problem["detail"]
+    assert raw.startswith(b"HTTP/1.1 400"), raw[:400]
+    problem = assert_problem(read_reply(raw), 400)
+    assert "percent-encode" in problem["detail"]
     assert encoded.status == 422  # the app's own answer: an unknown query parameter
 
 

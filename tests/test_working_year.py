@@ -12,7 +12,7 @@ from registry import create_app
 from registry.models import Event, Token
 from registry.services.clock import today
 from tests.support.codes import DISTRICT, OTHER_DISTRICT
-from tests.support.http import bearer
+from tests.support.http import assert_problem, bearer
 
 API = "/api/v1"
 AS_OF = "2025-06-30"  # the renewal season of the 2023 lists (they end on 2025-12-31)
@@ -137,8 +137,7 @@ def test_the_list_filters_by_tier_year_renewal_and_status(client, auth, season):
 )
 def test_bad_filters_are_422(client, auth, query):
     response = client.get(f"{API}/certifications", query_string=query, headers=auth["admin"])
-    assert response.status_code == 422, response.json
-    assert response.mimetype == "application/problem+json"
+    assert_problem(response, 422)
 
 
 def test_the_exports_take_the_same_filters(client, auth, season):
@@ -495,6 +494,5 @@ def test_an_export_with_a_bad_filter_is_a_problem_before_any_row(client, auth, e
     response = client.get(
         f"{API}/exports/{export}", query_string={"district": "027315"}, headers=auth["admin"]
     )
-    assert response.status_code == 422
-    assert response.mimetype == "application/problem+json"
+    assert_problem(response, 422)
     assert "district" in response.json["detail"]

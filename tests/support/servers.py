@@ -81,6 +81,17 @@ class Reply:
         return self.headers.get("content-type", "").split(";")[0].strip()
 
 
+def read_reply(answer: bytes) -> Reply:
+    """The reply in the bytes a server sent on a raw connection: status line, headers, body."""
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status_line, *lines = head.decode("latin-1").split("\r\n")
+    headers = {}
+    for line in lines:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return Reply(int(status_line.split()[1]), headers, body)
+
+
 def call(
     method: str,
     url: str,
