@@ -4,7 +4,8 @@ Each slow client opens a connection and trickles its request a byte at a time, e
 header (never finished) or the body of an upload (a large Content-Length, a byte a second); when
 the server closes the connection it opens another, so the pressure lasts the whole run. Meanwhile
 the probe asks GET /api/v1/health on a new connection every `interval` seconds and notes how long
-each answer took. Run as a script to measure a server: `python -m tests.slow_clients HOST:PORT`.
+each answer took. Run as a script to measure a server:
+`python -m tests.support.slow_clients HOST:PORT`.
 """
 
 import argparse

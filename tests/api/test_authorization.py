@@ -112,7 +112,7 @@ class Operation:
 
 def is_doc_route(endpoint: str) -> bool:
     """Flask's static files, flask-smorest's own docs blueprint and the HTML pages (public by
-    auth.PUBLIC_BLUEPRINTS; tests/test_pages.py): not API operations."""
+    auth.PUBLIC_BLUEPRINTS; tests/api/test_pages.py): not API operations."""
     return endpoint == "static" or endpoint.startswith(("api-docs.", "pages."))
 
 

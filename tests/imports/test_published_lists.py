@@ -1,6 +1,6 @@
 """Published lists loaded as they are.
 
-Every list is a file of a published shape (tests/published.py) loaded unedited: through
+Every list is a file of a published shape (tests/support/published.py) loaded unedited: through
 POST /api/v1/imports with the test client and through `registry import` with the CLI runner,
 dry run and for real, and again to see that a repeat changes nothing. What was written is read
 back through the API and the models.
