@@ -1,12 +1,22 @@
 """Revocation lists (撤销/取消…称号): loaded through the same reader as published lists, each
-named title revoked, all or nothing; a repeat changes nothing."""
+named title revoked, all or nothing; a repeat changes nothing; a list of revocations never grants
+the titles it names."""
 
 import io
 
 from openpyxl import Workbook
 
+from tests.support import published as pub
 from tests.support.http import XLSX, assert_problem
-from tests.support.imports import csv_text, events_after, written
+from tests.support.imports import (
+    certs,
+    csv_text,
+    events_after,
+    innovative_2022,
+    load,
+    register,
+    written,
+)
 
 URL = "/api/v1/imports"
 TITLE = "关于撤销新乡市甲机械有限公司等2家企业河南省专精特新中小企业称号的通知"
@@ -204,3 +214,35 @@ def test_a_json_revocation_list_gives_each_row_its_day_and_reason(
     )
     assert bad.status_code == 422
     assert [(e["row"], e["field"]) for e in bad.json["errors"]] == [(1, "revoked_on")]
+
+
+# --- a list of revocations grants nothing --------------------------------------------------------
+
+
+def test_a_revocation_title_grants_no_title(app, client, auth):
+    # A 撤销 list is read as a revocation list and never records the titles it names; without
+    # its revocation date it is one 422.
+    register(client, auth, pub.HONGQI)
+    innovative_2022(client, auth, pub.HONGQI)
+    published = pub.city_list(
+        "关于撤销部分企业河南省专精特新中小企业称号的名单",
+        groups=[("红旗区", [(pub.HONGQI.name, pub.HONGQI.code)])],
+    )
+    before = written(app)
+
+    response = load(client, auth["admin"], published, certified_on="2023-05-30")
+
+    assert_problem(response, 422)
+    assert response.json["list"]["action"] == {"value": "revoke", "source": "title", "column": None}
+    assert response.json["errors"] == [
+        {
+            "row": None,
+            "field": "revoked_on",
+            "column": "撤销日期",
+            "message": "撤销日期 (revoked_on): the list does not state it; "
+            "add ?revoked_on=YYYY-MM-DD for the whole list",
+        }
+    ]
+    assert response.json["created_certifications"] == 0
+    assert written(app) == before
+    assert [c[0] for c in certs(client, auth, pub.HONGQI.code)] == ["innovative_sme"]

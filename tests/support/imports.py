@@ -7,6 +7,8 @@ import io
 import json
 import re
 
+from openpyxl import Workbook
+
 from registry.models import Certification, Enterprise, Event
 from tests.support import published as pub
 from tests.support.apps import invoke
@@ -19,6 +21,9 @@ SUMMARY = re.compile(
     r"(\d+) unchanged, (\d+) matched by name, (\d+) resolved, (\d+) skipped, "
     r"(\d+) conflicts, (\d+) warnings\."
 )
+# The sample list's firm that climbs the ladder in it: innovative_sme on row 3, specialized_sme
+# on row 11 (tests/data/sample-list-gbk.csv).
+CLIMBER = "91410702MACNEUCAKJ"
 
 
 # --- sending a list -----------------------------------------------------------------------------
@@ -55,6 +60,22 @@ def row(seed, **extra) -> dict:
         "document_no": "豫工信企业〔2023〕45号",
         **extra,
     }
+
+
+def workbook_bytes(rows, *, title="2023年度新乡市创新型中小企业名单") -> bytes:
+    """A published list as Excel shows it: a title row, a 序号 column, real date cells."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append([title])
+    sheet.merge_cells("A1:H1")
+    sheet.append(
+        ["序号", "统一社会信用代码", "企业名称", "县（市、区）", "类别", "年度", "公告日期", "文号"]
+    )
+    for number, values in enumerate(rows, start=1):
+        sheet.append([number, *values])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def _query(query: dict) -> dict:
@@ -167,6 +188,33 @@ def outside(published: pub.Published, name: str, region: str) -> dict:
     return skip(published, name, region, f"outside the city: {region}")
 
 
+def expected_counts(numbers: tuple, *, dry_run: bool) -> dict:
+    """An import's counts, from (rows, enterprises and certifications created, matched by name,
+    resolved, skipped, warnings)."""
+    rows, enterprises, certifications, matched, resolved, skipped, warnings = numbers
+    return {
+        "dry_run": dry_run,
+        "rows": rows,
+        "created_enterprises": enterprises,
+        "created_certifications": certifications,
+        "unchanged": 0,
+        "matched_by_name": matched,
+        "resolved": resolved,
+        "skipped": skipped,
+        "conflicts": 0,
+        "warnings": warnings,
+    }
+
+
+def repeated_counts(numbers: tuple, *, dry_run: bool) -> dict:
+    """The second load: every certification unchanged, nothing created, no warning."""
+    rows, _, certifications, matched, resolved, skipped, _ = numbers
+    return {
+        **expected_counts((rows, 0, 0, matched, resolved, skipped, 0), dry_run=dry_run),
+        "unchanged": certifications,
+    }
+
+
 # --- what the registry holds --------------------------------------------------------------------
 
 
@@ -204,6 +252,12 @@ def certify(client, auth, code, tier, certified_on, **extra):
     return response.json
 
 
+def innovative_2022(client, auth, *firms):
+    """The firms hold the 2022年度 innovative title (announced 2023-03-20)."""
+    for f in firms:
+        certify(client, auth, f.code, "innovative_sme", "2023-03-20", year=2022)
+
+
 def firm(client, auth, code) -> dict:
     response = client.get(f"/api/v1/enterprises/{code}", headers=auth["admin"])
     assert response.status_code == 200, (code, response.json)
@@ -216,3 +270,26 @@ def certs(client, auth, code) -> list[tuple]:
         (c["tier"], c["year"], c["certified_on"], c["valid_until"], c["renewal"], c["batch"])
         for c in firm(client, auth, code)["certifications"]
     )
+
+
+# --- the registry as a list finds it ----------------------------------------------------------
+
+
+def setup_registered(client, auth):
+    """The registered firms of published.py, holding no title."""
+    register(client, auth, *pub.REGISTERED)
+
+
+def setup_renewed(client, auth):
+    """The registered firms; two hold the 2020年度 specialized title a renewal list renews."""
+    register(client, auth, *pub.REGISTERED)
+    for f in (pub.HUIXIAN, pub.MUYE):
+        certify(client, auth, f.code, "specialized_sme", "2020-12-28", year=2020)
+    innovative_2022(client, auth, pub.HUIXIAN, pub.MUYE)
+
+
+def setup_national(client, auth):
+    """The registered firms; 红旗 holds the innovative and specialized titles MIIT's batch needs."""
+    register(client, auth, *pub.REGISTERED)
+    innovative_2022(client, auth, pub.HONGQI)
+    certify(client, auth, pub.HONGQI.code, "specialized_sme", "2023-05-30", year=2023)
