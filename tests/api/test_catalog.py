@@ -10,11 +10,10 @@ from registry.services.aggregates import scan
 from registry.services.errors import Invalid
 from tests.support.databases import query
 from tests.support.http import assert_problem
-from tests.support.paths import ROOT
+from tests.support.paths import PLAN_TARGETS, ROOT
 from tests.support.servers import run_registry
 from tests.support.statements import logged_statements
 
-PLAN_TARGETS = ROOT.parent / "shared" / "plan" / "plan-targets.json"
 PROGRESS = "/api/v1/plans/xinxiang-2023-2025/progress"
 
 
@@ -99,11 +98,10 @@ MEASURES = {"event_counter", "project", "amount", "platform", "cluster", "region
 COMPARATORS = {">=": "at_least", ">": "more_than", "about": "about"}
 
 
-@pytest.mark.skipif(not PLAN_TARGETS.exists(), reason="shared/plan is beside the project")
 def test_every_countable_target_of_the_published_plan_is_seeded(client):
-    """Each target of plan-targets.json with a number and a count (not a ratio) is a target of
-    the seeded plan after init-db, with its value, years, kind and comparator; the firms'
-    titles count a designation, the rest a measure."""
+    """Each target of the published plan (tests/data/plan-targets.json) with a number and a
+    count (not a ratio) is a target of the seeded plan after init-db, with its value, years,
+    kind and comparator; the firms' titles count a designation, the rest a measure."""
     published = json.loads(PLAN_TARGETS.read_text(encoding="utf-8"))
     plan = client.get("/api/v1/plans/xinxiang-2023-2025").json
     tiers = {t["key"] for t in client.get("/api/v1/tiers").json}
