@@ -1,4 +1,5 @@
-"""Fixtures: a real SQLite file per test, the seeds loaded, one token of each kind."""
+"""Fixtures: a database of its own per test (SQLite, or PostgreSQL when asked), the seeds
+loaded, one token of each kind, and a Redis for the rate limits. Helpers are in tests/support/."""
 
 import pytest
 

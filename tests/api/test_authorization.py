@@ -1,7 +1,8 @@
-"""Who may do what (SPEC §1, §4 "Auth"): the authorization matrix over every operation.
+"""Who may do what: the authorization matrix over every operation, for each kind of token and
+each person's role; a bureau writes only in its districts, an enterprise reads only its firm.
 
 The operations are read from the app's URL map, so a new route is checked the day it is added;
-POLICY is SPEC §4's table of who may call what, and a route it does not name fails
+POLICY is the table of who may call what (docs/rules.md §3), and a route it does not name fails
 `test_policy_names_every_operation`. Entries for routes not built yet are harmless.
 """
 
@@ -83,7 +84,7 @@ POLICY = {
     ("POST", f"{API}/users/{{login}}/password-reset"): ADMIN,
     ("POST", f"{API}/users/{{login}}/unlock"): ADMIN,
 }
-SPEC_PUBLIC = [key for key, rule in POLICY.items() if rule == PUBLIC and key[0] == "GET"]
+POLICY_PUBLIC = [key for key, rule in POLICY.items() if rule == PUBLIC and key[0] == "GET"]
 PASSWORD = "Matrix-pass-2026"
 
 
@@ -260,7 +261,7 @@ def world(shared_world):
 
 
 # ---------------------------------------------------------------------------------------------
-# Every operation declares who may call it, and the declaration is SPEC §4's.
+# Every operation declares who may call it, and the declaration is POLICY's.
 
 
 def test_operations_are_found():
@@ -289,11 +290,11 @@ def test_every_view_declares_an_access_rule():
 
 def test_policy_names_every_operation():
     unknown = [str(op) for op in OPERATIONS if op.key not in POLICY]
-    assert not unknown, f"add these operations to POLICY (SPEC §4's table): {unknown}"
+    assert not unknown, f"add these operations to POLICY (who may call what): {unknown}"
 
 
 def test_spec_public_operations_exist():
-    assert set(SPEC_PUBLIC) <= {op.key for op in OPERATIONS}
+    assert set(POLICY_PUBLIC) <= {op.key for op in OPERATIONS}
 
 
 @pytest.mark.parametrize("op", OPERATIONS, ids=str)
@@ -360,7 +361,7 @@ def test_enterprise_head_on_another_firm_is_403(world, op):
 # Public operations need no token.
 
 
-@pytest.mark.parametrize("op", [op for op in OPERATIONS if op.key in SPEC_PUBLIC], ids=str)
+@pytest.mark.parametrize("op", [op for op in OPERATIONS if op.key in POLICY_PUBLIC], ids=str)
 def test_public_operation_works_without_a_token(world, op):
     response = world.call(op)
     assert response.status_code == 200, response.get_data(as_text=True)

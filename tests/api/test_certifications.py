@@ -99,7 +99,7 @@ def test_status_page_of_the_enterprise(client, auth, enterprise_code, certify):
     assert (body["current_tier"], body["next_tier"]) == ("specialized_sme", "little_giant")
     assert body["designations"] == ["head_goose"]
     lines = {c["tier"]: c for c in body["certifications"]}
-    runs_to = dt.date(day.year + 2, 12, 31)  # the announcement's year + 3 − 1 (DOMAIN.md §1)
+    runs_to = dt.date(day.year + 2, 12, 31)  # 31 December of the announcement's year + 3 − 1
     assert lines["specialized_sme"]["valid_until"] == runs_to.isoformat()
     assert lines["specialized_sme"]["status"] == "active"
     assert lines["specialized_sme"]["days_to_expiry"] == (runs_to - today()).days

@@ -1,4 +1,4 @@
-"""Errors (SPEC §4 "Errors"): RFC 9457 problem details for every failure, and nothing half-written.
+"""Errors: RFC 9457 problem details for every failure, and nothing half-written.
 
 Every error answer is `application/problem+json` with `type`, `title`, `status` and `detail`;
 validation errors add `errors`, keyed by location (json, query) and then field.

@@ -22,7 +22,7 @@ from tests.support.http import XLSX
 
 CSV_URL = "/api/v1/exports/certifications.csv"
 XLSX_URL = "/api/v1/exports/certifications.xlsx"
-DIGITS_ONLY = "914107287501992044"  # a valid code Excel turns into 9.14107E+17 (LISTS.md)
+DIGITS_ONLY = "914107287501992044"  # a valid code Excel turns into 9.14107E+17 (a number)
 EN_HEADER = list(exports.COLUMNS)
 ZH_HEADER = list(ZH_HEADERS)
 HOSTILE = {  # names and document numbers a spreadsheet would run, or misread
@@ -132,7 +132,7 @@ def test_xlsx_is_in_chinese_by_default_as_the_published_lists_print_it(app, clie
         2023,
         "豫工信企业〔2023〕45号",
     )
-    assert first["有效期至"].date() == dt.date(2025, 12, 31)  # announced in 2023: DOMAIN.md §1
+    assert first["有效期至"].date() == dt.date(2025, 12, 31)  # announced in 2023: 3 years
     assert table[(people["climber"], dt.date(2023, 12, 5))]["类别"] == labels["specialized_sme"]
     expired = table[(DIGITS_ONLY, dt.date(2020, 6, 30))]
     renewed = table[(DIGITS_ONLY, RENEWED)]

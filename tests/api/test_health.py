@@ -1,3 +1,7 @@
+"""The smoke test: the app answers its health check, and the fixtures' enterprise token reads
+its firm."""
+
+
 def test_health(client):
     response = client.get("/api/v1/health")
     assert response.status_code == 200

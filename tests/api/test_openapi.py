@@ -1,4 +1,4 @@
-"""The OpenAPI document (SPEC §4): the committed copy is what the code generates, and it documents
+"""The OpenAPI document: the committed copy is what the code generates, and it documents
 security, every error as problem+json, and examples."""
 
 import json
@@ -24,7 +24,7 @@ def _generated(app) -> dict:
 
 
 ROUTES_APP = make_app("sqlite:///:memory:", init=False)
-SPEC = json.loads(json.dumps(_generated(ROUTES_APP)))  # as served: plain JSON types
+GENERATED = json.loads(json.dumps(_generated(ROUTES_APP)))  # as served: plain JSON types
 
 
 def _operations(spec) -> list[tuple[str, str, dict]]:
@@ -36,7 +36,7 @@ def _operations(spec) -> list[tuple[str, str, dict]]:
     ]
 
 
-OPERATIONS = _operations(SPEC)
+OPERATIONS = _operations(GENERATED)
 IDS = [f"{method} {path}" for method, path, _ in OPERATIONS]
 
 
@@ -63,7 +63,7 @@ def resolve(obj: dict) -> dict:
     """Follow local `$ref`s (e.g. to #/components/responses/UNAUTHORIZED)."""
     while "$ref" in obj:
         assert obj["$ref"].startswith("#/"), obj
-        target = SPEC
+        target = GENERATED
         for part in obj["$ref"][2:].split("/"):
             target = target[part]
         obj = target
@@ -82,7 +82,7 @@ def access(method: str, path: str):
 
 def test_committed_document_matches_the_code():
     committed = json.loads(COMMITTED.read_text(encoding="utf-8"))
-    assert committed == SPEC, REGENERATE
+    assert committed == GENERATED, REGENERATE
 
 
 def test_served_document_matches_the_committed_one(client):
@@ -110,10 +110,10 @@ def test_documented_operations_are_the_routed_ones():
 
 
 def test_security_schemes_a_token_and_a_session():
-    scheme = SPEC["components"]["securitySchemes"]["bearerAuth"]
+    scheme = GENERATED["components"]["securitySchemes"]["bearerAuth"]
     assert scheme["type"] == "http"
     assert scheme["scheme"].lower() == "bearer"
-    cookie = SPEC["components"]["securitySchemes"]["sessionCookie"]
+    cookie = GENERATED["components"]["securitySchemes"]["sessionCookie"]
     assert (cookie["type"], cookie["in"], cookie["name"]) == (
         "apiKey",
         "cookie",
@@ -183,7 +183,7 @@ def _body_examples(operation) -> list[dict]:
 
 
 def test_register_enterprise_has_a_valid_request_example(client, auth):
-    examples = _body_examples(SPEC["paths"][f"{API}/enterprises"]["post"])
+    examples = _body_examples(GENERATED["paths"][f"{API}/enterprises"]["post"])
     assert examples, "POST /enterprises: add a request-body example"
     for example in examples:
         assert credit_code.is_valid(example["credit_code"]), example
@@ -195,7 +195,9 @@ def test_register_enterprise_has_a_valid_request_example(client, auth):
     "path", [p for m, p, op in OPERATIONS if m == "POST" and "requestBody" in op]
 )
 def test_every_post_body_has_an_example(path):
-    assert _body_examples(SPEC["paths"][path]["post"]), f"POST {path}: add a request-body example"
+    assert _body_examples(GENERATED["paths"][path]["post"]), (
+        f"POST {path}: add a request-body example"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -239,11 +241,11 @@ def test_every_query_argument_is_documented(method, path, operation):
 
 def test_polled_operations_document_query_and_etag():
     for path in (f"{API}/plans/{{plan_id}}/progress", f"{API}/stats/certifications"):
-        operation = SPEC["paths"][path]["get"]
+        operation = GENERATED["paths"][path]["get"]
         names = {resolve(p)["name"] for p in operation["parameters"]}
         assert {"year", "district", "as_of", "If-None-Match"} <= names, path
         assert "304" in operation["responses"]
         assert "ETag" in operation["responses"]["200"]["headers"]
-    stats = SPEC["paths"][f"{API}/stats/certifications"]["get"]
+    stats = GENERATED["paths"][f"{API}/stats/certifications"]["get"]
     (group_by,) = [p for p in stats["parameters"] if resolve(p)["name"] == "group_by"]
     assert "month" in group_by["schema"]["items"]["enum"]

@@ -1,5 +1,5 @@
-"""Progress against the plan and statistics: each counting rule of DOMAIN.md §3, the ETag after
-each kind of write, and freshness across app instances on one database file."""
+"""Progress against the plan and statistics: each counting rule (docs/rules.md §4), the ETag
+after each kind of write, and freshness across app instances on one database file."""
 
 import datetime as dt
 import json
@@ -92,7 +92,7 @@ def test_by_district(register, certify, progress):
 def test_head_goose_stock_counts_holders_at_the_year_end_and_not_candidates(
     register, certify, progress
 ):
-    # A 头雁 title runs to the end of its list's year (validity 1: DOMAIN.md §1).
+    # A 头雁 title is valid one year: it runs to the end of its list's year.
     certify(register("goose-2024"), "head_goose", "2024-04-12", year=2024)  # to 2024-12-31
     certify(register("goose-2025"), "head_goose", "2025-04-12", year=2025)
     certify(register("goose-old"), "head_goose", "2023-04-12", year=2023)  # to 2023-12-31

@@ -1,4 +1,5 @@
-"""The Unified Social Credit Code check (GB 32100-2015; DOMAIN.md §5, SPEC.md §3 rule 1)."""
+"""The Unified Social Credit Code check (GB 32100-2015): 18 characters of 31, the last a check
+character; a bad code is a 422 naming the field and the reason."""
 
 import pytest
 from hypothesis import given
@@ -10,9 +11,9 @@ from schemas.credit_code import CreditCodeError, is_valid, normalize
 from tests.support.codes import DISTRICT
 from tests.support.http import assert_problem
 
-# Written out from DOMAIN.md §5, not imported: the test is an independent oracle.
-SPEC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-SPEC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+# Written out from GB 32100-2015, not imported: the test is an independent oracle.
+STANDARD_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+STANDARD_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 VALID = [
     "91410702MA9F3K2L2U",
@@ -31,24 +32,26 @@ INVALID = [
 ]
 
 
-def spec_check_character(first17: str) -> str:
-    total = sum(SPEC_CHARSET.index(c) * w for c, w in zip(first17, SPEC_WEIGHTS, strict=True))
-    return SPEC_CHARSET[(31 - total % 31) % 31]
+def standard_check_character(first17: str) -> str:
+    total = sum(
+        STANDARD_CHARSET.index(c) * w for c, w in zip(first17, STANDARD_WEIGHTS, strict=True)
+    )
+    return STANDARD_CHARSET[(31 - total % 31) % 31]
 
 
 def test_charset_and_weights_are_the_standards():
-    assert credit_code.CHARSET == SPEC_CHARSET
-    assert len(set(SPEC_CHARSET)) == 31
-    assert not set("IOSVZ") & set(SPEC_CHARSET)
-    assert tuple(credit_code.WEIGHTS) == SPEC_WEIGHTS
-    assert tuple(3**i % 31 for i in range(17)) == SPEC_WEIGHTS
+    assert credit_code.CHARSET == STANDARD_CHARSET
+    assert len(set(STANDARD_CHARSET)) == 31
+    assert not set("IOSVZ") & set(STANDARD_CHARSET)
+    assert tuple(credit_code.WEIGHTS) == STANDARD_WEIGHTS
+    assert tuple(3**i % 31 for i in range(17)) == STANDARD_WEIGHTS
 
 
 @pytest.mark.parametrize("code", VALID)
 def test_valid_examples(code):
     assert normalize(code) == code
     assert is_valid(code)
-    assert spec_check_character(code[:17]) == code[17]
+    assert standard_check_character(code[:17]) == code[17]
 
 
 @pytest.mark.parametrize(("code", "reason"), INVALID)
@@ -109,12 +112,12 @@ def test_lower_case_forbidden_letter_is_refused_after_upper_casing():
         normalize("91410702maof3k2l2u")
 
 
-first17 = st.text(alphabet=SPEC_CHARSET, min_size=17, max_size=17)
+first17 = st.text(alphabet=STANDARD_CHARSET, min_size=17, max_size=17)
 
 
 @given(first17)
 def test_every_code_with_its_computed_check_character_is_valid(body):
-    code = body + spec_check_character(body)
+    code = body + standard_check_character(body)
     assert normalize(code) == code
     assert normalize(f"  {code.lower()} ") == code
     assert credit_code.check_character(body) == code[17]
@@ -122,9 +125,9 @@ def test_every_code_with_its_computed_check_character_is_valid(body):
 
 @given(first17, st.integers(0, 17), st.integers(1, 30))
 def test_every_single_character_change_is_refused(body, position, shift):
-    code = body + spec_check_character(body)
+    code = body + standard_check_character(body)
     # A different character of the charset at `position`: shifting its value by 1..30 mod 31.
-    replacement = SPEC_CHARSET[(SPEC_CHARSET.index(code[position]) + shift) % 31]
+    replacement = STANDARD_CHARSET[(STANDARD_CHARSET.index(code[position]) + shift) % 31]
     assert replacement != code[position]
     changed = code[:position] + replacement + code[position + 1 :]
     assert not is_valid(changed)
@@ -134,7 +137,7 @@ def test_every_single_character_change_is_refused(body, position, shift):
 
 @given(first17, st.integers(0, 17), st.sampled_from("IOSVZ-_ .*/中"))
 def test_a_character_outside_the_charset_is_named(body, position, bad):
-    code = body + spec_check_character(body)
+    code = body + standard_check_character(body)
     changed = code[:position] + bad + code[position + 1 :]
     with pytest.raises(CreditCodeError) as raised:
         normalize(changed)
@@ -145,7 +148,7 @@ def test_a_character_outside_the_charset_is_named(body, position, bad):
         assert repr(bad) in message and f"position {position + 1}" in message, message
 
 
-# The API: SPEC.md §3 rule 1 and §4 (422 problem+json naming the field and the reason).
+# The API: a bad code is refused with a 422 problem naming the field and the reason.
 
 
 def _total(client, headers) -> int:

@@ -71,7 +71,7 @@ def replay(app, tmp_path) -> None:
                 "year": cert.year,
                 "certified_on": cert.certified_on,
                 "renewal": cert.renewal,
-            }  # valid_until left to the registry's default (DOMAIN.md §1)
+            }  # valid_until left to the registry's default (the year + validity − 1, 31 Dec)
             copy = certifications.certify(ACTOR, registered[cert.enterprise_id], fields)
             assert copy.valid_until == cert.valid_until, cert.tier_id
             recorded.append((cert, copy))

@@ -1,4 +1,5 @@
-"""Each rule of SPEC.md §3 and DOMAIN.md §1/§3 at the service level, without HTTP."""
+"""Each rule of recording and counting (docs/rules.md §2 and §4) at the service level, without
+HTTP."""
 
 import datetime as dt
 
@@ -133,7 +134,8 @@ def test_one_certification_per_enterprise_tier_and_year(firm):
 
 
 def test_validity_defaults_to_calendar_years_after_the_list_year(firm):
-    # DOMAIN §1: the 2022 list, announced March 2023, is valid to 2025-12-31.
+    # Valid to 31 December of the announcement's year + 3 − 1, whatever the list's year: the
+    # 2022 list, announced March 2023, is valid to 2025-12-31.
     cert = certify(firm, "innovative_sme", D(2023, 3, 15), year=2022)
     assert cert.valid_until == D(2025, 12, 31)
 

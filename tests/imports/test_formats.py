@@ -67,7 +67,8 @@ def test_gbk_sample_with_chinese_headers_and_a_title_row(app, client, auth):
     assert result["warnings"] == []  # the specialized row finds the innovative one above it
     climber = firm(client, auth, CLIMBER)
     certs = {c["tier"]: c for c in climber["certifications"]}
-    # Announced in 2023: valid through 2025-12-31 (DOMAIN.md §1), not 2026-12-31.
+    # Announced in 2023: valid through 2025-12-31 (the announcement's year + 3 − 1), not
+    # 2026-12-31.
     assert {c["valid_until"] for c in certs.values()} == {"2025-12-31"}
     assert certs["innovative_sme"]["certified_on"] == "2023-06-28"
     assert certs["innovative_sme"]["year"] == 2023  # 年度 "2023年度"

@@ -182,7 +182,7 @@ def test_city_xlsx_registers_firms_in_their_printed_districts(app, client, auth)
     }
     # 长垣市金龙 sits under the merged 长垣市 cell (blank in the file): filled down.
     assert firm(client, auth, pub.CHANGYUAN.code)["district"] == "410783"
-    # The 2023年度第一批 专精特新 title runs to 2025-12-31 (DOMAIN.md §1), not 2026-12-31.
+    # The 2023年度第一批 专精特新 title, announced in 2023, runs to 2025-12-31, not 2026-12-31.
     assert certs(client, auth, pub.HONGQI.code) == [
         ("specialized_sme", 2023, "2023-05-30", "2025-12-31", False, "第一批")
     ]

@@ -53,7 +53,7 @@ def test_a_renewal_list_records_renewals_of_the_announcements_year(app, client, 
             ("specialized_sme", 2023, "2023-05-30", "2025-12-31", True, None),
         ], f.name
 
-    # Renewals count in stocks, not in annual flows (DOMAIN.md §3.2).
+    # A renewal is no new cultivation: it counts in stocks, not in annual flows.
     rows = client.get(
         f"{PLAN}/progress",
         query_string={"year": 2023, "as_of": "2023-12-31"},

@@ -1,4 +1,4 @@
-"""The `registry` command (SPEC.md §5): init-db, create-token, revoke-token.
+"""The `registry` command: init-db, create-token, revoke-token, and a list at the row limit.
 
 The console script runs as a subprocess where what matters is the real process (repeating
 init-db on a file, the combined output, the bytes on disk); the rest goes through

@@ -50,7 +50,7 @@ def test_register_certify_and_read_status_over_http(server):
     )
     assert certified.status == 201, certified.body
     assert certified.json["tier"] == "innovative_sme"
-    # 31 December of (the announcement's year + 3 − 1): DOMAIN.md §1
+    # Valid to 31 December of (the announcement's year + 3 − 1).
     assert certified.json["valid_until"] == f"{certified_on.year + 2}-12-31"
 
     # Read it back several times: with two workers, at least one read is likely served by a
