@@ -18,8 +18,9 @@ from tests.browser.support import (
     DESKTOP,
     Guard,
     Site,
+    a_firm_mid_ladder,
 )
-from tests.support.servers import Server, create_token, gunicorn_server, load_demo_data
+from tests.support.servers import create_token, gunicorn_server, load_demo_data
 
 
 @pytest.fixture(scope="session")
@@ -30,7 +31,7 @@ def site(tmp_path_factory) -> Iterator[Site]:
         bureau = create_token(
             server.database_url, "--role", "bureau", "--name", "红旗区工信局", "--district", BUREAU
         )
-        code, status = _a_firm_mid_ladder(server)
+        code, status = a_firm_mid_ladder(server)
         firm = create_token(
             server.database_url, "--role", "enterprise", "--name", "一家企业", "--credit-code", code
         )
@@ -38,16 +39,6 @@ def site(tmp_path_factory) -> Iterator[Site]:
         site = Site(server, origin, dashboard, code, firm, status, bureau_token=bureau)
         site.tiers = {tier["key"]: tier for tier in site.api("/tiers")}
         yield site
-
-
-def _a_firm_mid_ladder(server: Server) -> tuple[str, dict]:
-    """A demo firm holding a 专精特新 title (so it has a current and a next tier)."""
-    page = server.call("GET", "/enterprises?tier=specialized_sme&page_size=100").json
-    for item in page["items"]:
-        status = server.call("GET", f"/enterprises/{item['credit_code']}/status").json
-        if status["current_tier"] == "specialized_sme":
-            return item["credit_code"], status
-    raise AssertionError("no demo firm holds specialized_sme")
 
 
 @pytest.fixture(scope="session")

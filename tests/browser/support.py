@@ -1,13 +1,11 @@
 """What the browser tests share besides fixtures: the browser's settings, the live site, a guard
 against requests to other hosts, screenshots."""
 
-import random
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from schemas.credit_code import CHARSET, check_character
 from tests.support.paths import ROOT
 from tests.support.servers import Server
 
@@ -44,12 +42,6 @@ class Site:
         reply = self.server.call("GET", path, token=token or self.dashboard_token)
         assert reply.status == 200, (path, reply.status, reply.body[:300])
         return reply.json
-
-
-def valid_code(seed: str, division: str = "410702") -> str:
-    rng = random.Random(seed)
-    body = "91" + division + "".join(rng.choice(CHARSET) for _ in range(9))
-    return body + check_character(body)
 
 
 @dataclass
@@ -98,3 +90,13 @@ def assert_no_missing_values(page) -> None:
     """A value the script failed to fill shows as null, undefined or NaN."""
     text = page.locator("body").inner_text()
     assert not re.search(r"(?<![A-Za-z])(null|undefined|NaN)(?![A-Za-z])", text), text
+
+
+def a_firm_mid_ladder(server: Server) -> tuple[str, dict]:
+    """A demo firm holding a 专精特新 title (so it has a current and a next tier)."""
+    page = server.call("GET", "/enterprises?tier=specialized_sme&page_size=100").json
+    for item in page["items"]:
+        status = server.call("GET", f"/enterprises/{item['credit_code']}/status").json
+        if status["current_tier"] == "specialized_sme":
+            return item["credit_code"], status
+    raise AssertionError("no demo firm holds specialized_sme")

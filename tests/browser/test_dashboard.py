@@ -14,8 +14,8 @@ from tests.browser.support import (
     assert_no_missing_values,
     number,
     screenshot,
-    valid_code,
 )
+from tests.support.codes import make_code
 
 YEAR = 2024
 PACE_ZH = {"achieved": "已完成", "ahead": "超前", "on_track": "正常", "behind": "落后"}
@@ -248,7 +248,7 @@ def test_the_dashboard_polls_with_etags_and_updates_in_place(open_page, site):
     assert not [url for url, _ in requests if "district=" in url], "one request per refresh"
 
     before = shown_cards(page)["innovative_sme_new"]
-    code = valid_code("browser-update")
+    code = make_code("browser-update")
     created = site.server.call(
         "POST",
         "/enterprises",

@@ -5,7 +5,8 @@ workbench in test_workbench.py. Each page is photographed (tests/artifacts/)."""
 
 import re
 
-from tests.browser.support import PHONE, assert_no_missing_values, screenshot, valid_code
+from tests.browser.support import PHONE, assert_no_missing_values, screenshot
+from tests.support.codes import make_code
 
 YEAR = 2024
 STATUS_ZH = {"active": "有效", "expired": "已过期", "revoked": "已撤销"}
@@ -54,7 +55,7 @@ def test_the_status_page_needs_only_the_enterprises_token(open_page, site):
 
 
 def test_the_status_page_refuses_another_firms_code(open_page, site):
-    other = valid_code("someone-else")
+    other = make_code("someone-else")
     page = open_page(f"/status#code={other}&token={site.enterprise_token}")
     page.get_by_role("alert").filter(has_text="此令牌不属于该企业").wait_for()
     assert page.locator("#result").is_hidden()

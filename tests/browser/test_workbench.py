@@ -11,8 +11,8 @@ from tests.browser.support import (
     PHONE,
     assert_no_missing_values,
     screenshot,
-    valid_code,
 )
+from tests.support.codes import make_code
 
 WIDE = {"width": 1440, "height": 1000}
 
@@ -24,7 +24,7 @@ def open_workbench(open_page, site, viewport=WIDE):
 
 
 def register(site, seed: str, name: str) -> str:
-    code = valid_code(seed, BUREAU)
+    code = make_code(seed, BUREAU)
     reply = site.server.call(
         "POST", "/enterprises", json_body={"credit_code": code, "name": name, "district": BUREAU}
     )
@@ -172,7 +172,7 @@ def test_a_correction_racing_another_shows_a_plain_412(open_page, site):
 
 
 def test_register_certify_and_revoke_on_the_workbench(open_page, site):
-    code = valid_code("wb-new-firm", BUREAU)
+    code = make_code("wb-new-firm", BUREAU)
     page = open_workbench(open_page, site)
     page.locator("#find-code").fill(code)
     page.get_by_role("button", name="登记新企业").click()
@@ -208,7 +208,7 @@ def test_register_certify_and_revoke_on_the_workbench(open_page, site):
 
 def test_a_bureau_cannot_write_outside_its_districts_and_is_told(open_page, site):
     page = open_workbench(open_page, site)
-    page.locator("#find-code").fill(valid_code("wb-elsewhere", "410703"))
+    page.locator("#find-code").fill(make_code("wb-elsewhere", "410703"))
     page.get_by_role("button", name="登记新企业").click()
     page.locator("#reg-name").fill("新乡市卫滨区浏览器越权测试有限公司")
     page.locator("#reg-district").select_option("410703")
