@@ -8,9 +8,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from registry import create_app
 from registry.models import Event, Token
 from registry.services.clock import today
+from tests.support.apps import make_app
 from tests.support.codes import DISTRICT, OTHER_DISTRICT
 from tests.support.http import assert_problem, bearer
 
@@ -259,7 +259,7 @@ def test_the_status_says_expiring_superseded_and_barred(app, client, auth, regis
     assert line["barred_until"] is None
 
     # The window is a setting: an app made with another judges the same title otherwise.
-    narrow = create_app({**{k: v for k, v in app.config.items()}, "EXPIRING_WINDOW_DAYS": 60})
+    narrow = make_app(app.config["DATABASE_URL"], init=False, EXPIRING_WINDOW_DAYS=60)
     assert (
         _status(narrow.test_client(), auth, lone)[("innovative_sme", earlier)]["expiring"] is False
     )
