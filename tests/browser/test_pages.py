@@ -89,9 +89,11 @@ def test_the_docs_list_every_operation_and_try_one_with_a_token(open_page, site)
     screenshot(page, "docs")
 
     page.get_by_role("button", name=re.compile("Authorize")).first.click()
-    page.locator(".modal-ux input").fill(site.dashboard_token)
-    page.locator(".modal-ux button.authorize").click()
-    page.locator(".modal-ux button.btn-done").click()
+    # The bearer token's scheme (the session cookie's is listed beside it).
+    scheme = page.locator(".modal-ux .auth-container", has=page.locator("#auth-bearer-value"))
+    scheme.locator("input").fill(site.dashboard_token)
+    scheme.locator("button.authorize").click()
+    page.locator(".modal-ux button.btn-done").first.click()  # one Close per scheme: any closes
     block = page.locator(
         ".opblock-get",
         has=page.locator('.opblock-summary-path[data-path="/api/v1/stats/certifications"]'),
