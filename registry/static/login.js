@@ -24,6 +24,7 @@
       "login.repeat": "再次输入新密码",
       "login.rules": "至少 10 个字符，包含小写字母、大写字母、数字、符号中的至少三类；不能包含登录名，不能与最近 5 次的密码相同。",
       "login.change.go": "保存新密码",
+      "login.change.why": "这是管理员设置的一次性密码，或密码已超过有效期：请先设置新密码，再使用其他功能。",
       "login.done": "已登录",
       "login.done.text": "您已登录为 {name}。",
       "login.next.bureau": "进入工作台",
@@ -53,6 +54,7 @@
       "login.repeat": "New password again",
       "login.rules": "At least 10 characters, with 3 of: lower case, upper case, digits, symbols; not containing the login; none of your last 5 passwords.",
       "login.change.go": "Save the new password",
+      "login.change.why": "This is a one-time password set by an administrator, or your password has grown too old: choose a new one before anything else.",
       "login.done": "Signed in",
       "login.done.text": "You are signed in as {name}.",
       "login.next.bureau": "Open the workbench",
@@ -126,7 +128,7 @@
 
   function askForPassword(user) {
     $("change-login").value = user.login; // for the browser's password manager
-    $("change-why").textContent = user.must_change_password ? t("login.change") : "";
+    $("change-why").textContent = user.must_change_password ? t("login.change.why") : "";
     $("change-why").hidden = !user.must_change_password;
     $("current-field").hidden = Boolean(state.password);
     show("change-panel");
