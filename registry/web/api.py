@@ -134,7 +134,7 @@ class Blueprint(BaseBlueprint):
 
     def _check_not_modified(self, etag):
         # flask-smorest compares If-None-Match strongly; RFC 9110 asks for the weak comparison
-        # (pinned by tests/test_contract.py::test_if_none_match_compares_weakly).
+        # (pinned by tests/api/test_contract.py::test_if_none_match_compares_weakly).
         if request.method in self.METHODS_CHECKING_NOT_MODIFIED and not_modified(etag):
             response = Response(status=304)
             response.set_etag(etag)

@@ -87,7 +87,9 @@ def _failed(login: str, address: str | None, request_id: str | None) -> None:
         )
         if failures >= limits.sign_in_max_failures:
             until = moment + dt.timedelta(minutes=limits.sign_in_lock_minutes)
-            SignInLock.replace(login=login, until=until).execute()
+            SignInLock.insert(login=login, until=until).on_conflict(
+                conflict_target=[SignInLock.login], update={SignInLock.until: until}
+            ).execute()
             SignInFailure.delete().where(SignInFailure.login == login).execute()
             record(
                 someone,
