@@ -202,6 +202,30 @@ const Registry = (() => {
     return {};
   }
 
+  /** A request as the page's caller (`token`, else the person signed in): `{status, body,
+      headers}` (body: the JSON answer, or null); never throws for an HTTP status. */
+  async function send(method, url, { json, form, token, headers = {} } = {}) {
+    const init = {
+      method,
+      headers: { Accept: "application/json", ...headers, ...credentialHeaders(method, token) },
+      cache: "no-store",
+    };
+    if (json !== undefined) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(json);
+    } else if (form) {
+      init.body = form;
+    }
+    const response = await fetch(url, init);
+    let body = null;
+    try {
+      body = await response.json();
+    } catch (_) {
+      /* no body (304, 204) */
+    }
+    return { status: response.status, body, headers: response.headers };
+  }
+
   async function signOutPerson() {
     await fetch("/api/v1/session", { method: "DELETE", headers: credentialHeaders("DELETE"), cache: "no-store" });
     session.user = session.csrf = null;
@@ -312,6 +336,7 @@ const Registry = (() => {
     whoAmI,
     signedIn,
     credentialHeaders,
+    send,
     signOutPerson,
     start,
   };

@@ -81,21 +81,7 @@
     if (focus) $(focus).focus();
   }
 
-  async function post(url, body) {
-    const response = await fetch(url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json", ...R.credentialHeaders("POST") },
-      body: JSON.stringify(body),
-      cache: "no-store",
-    });
-    let answer = null;
-    try {
-      answer = await response.json();
-    } catch (_) {
-      /* no body */
-    }
-    return { status: response.status, body: answer, headers: response.headers };
-  }
+  const post = (url, json) => R.send("POST", url, { json });
 
   async function signIn(event) {
     event.preventDefault();

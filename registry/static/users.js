@@ -67,21 +67,7 @@
   const t = R.t;
   const districts = new Map();
 
-  async function call(method, path, json) {
-    const init = { method, headers: { Accept: "application/json", ...R.credentialHeaders(method) }, cache: "no-store" };
-    if (json !== undefined) {
-      init.headers["Content-Type"] = "application/json";
-      init.body = JSON.stringify(json);
-    }
-    const response = await fetch(API + path, init);
-    let body = null;
-    try {
-      body = await response.json();
-    } catch (_) {
-      /* none */
-    }
-    return { status: response.status, body };
-  }
+  const call = (method, path, json) => R.send(method, API + path, { json });
 
   function failed(reply) {
     return t("users.error", { status: reply.status, detail: (reply.body && reply.body.detail) || "" });

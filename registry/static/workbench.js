@@ -248,28 +248,8 @@
   // ---------------------------------------------------------------------------------------
   // The API
 
-  /** A request with the token: `{status, body, headers}`; never throws for an HTTP status. */
-  async function call(method, url, { json, form, headers = {} } = {}) {
-    const init = {
-      method,
-      headers: { Accept: "application/json", ...headers, ...R.credentialHeaders(method, state.token) },
-      cache: "no-store",
-    };
-    if (json !== undefined) {
-      init.headers["Content-Type"] = "application/json";
-      init.body = JSON.stringify(json);
-    } else if (form) {
-      init.body = form;
-    }
-    const response = await fetch(url, init);
-    let body = null;
-    try {
-      body = await response.json();
-    } catch (_) {
-      /* no body (304, 204) */
-    }
-    return { status: response.status, body, headers: response.headers };
-  }
+  /** A request as the workbench's caller (its token, or the person signed in). */
+  const call = (method, url, options = {}) => R.send(method, url, { ...options, token: state.token });
 
   function problemText(reply) {
     const detail = (reply.body && (reply.body.detail || reply.body.title)) || "";

@@ -43,6 +43,17 @@ def choose_password(page, password: str) -> None:
     page.wait_for_selector("#done-panel:not([hidden])")
 
 
+def signed_in_afresh(open_page, site, login: str, role: str, password: str):
+    """A new person's first sign-in: the one-time password, a new one chosen, then the page of
+    their role."""
+    once = account(site, login, role)
+    page = open_page("/login", LAPTOP)
+    sign_in(page, login, once)
+    choose_password(page, password)
+    page.locator("#done-next").click()
+    return page
+
+
 def drop_list(page, name: str, text: str) -> None:
     page.evaluate(
         """([name, text]) => {
@@ -123,11 +134,7 @@ def test_five_wrong_passwords_lock_the_login_and_the_page_says_so(open_page, sit
 
 
 def test_the_admin_makes_an_account_and_sees_its_one_time_password_once(open_page, site):
-    once = account(site, "city.admin", "admin")
-    page = open_page("/login", LAPTOP)
-    sign_in(page, "city.admin", once)
-    choose_password(page, "Cityadmin-2026!")
-    page.locator("#done-next").click()
+    page = signed_in_afresh(open_page, site, "city.admin", "admin", "Cityadmin-2026!")
     page.wait_for_selector("#users-panel:not([hidden])")
     page.locator("#new-login").fill("fengquan.viewer")
     page.locator("#new-name").fill("凤泉查看")
@@ -145,11 +152,7 @@ def test_the_admin_makes_an_account_and_sees_its_one_time_password_once(open_pag
 
 
 def test_the_auditor_reads_the_sign_ins(open_page, site):
-    once = account(site, "the.auditor", "auditor")
-    page = open_page("/login", LAPTOP)
-    sign_in(page, "the.auditor", once)
-    choose_password(page, "Auditor-2026-ok")
-    page.locator("#done-next").click()
+    page = signed_in_afresh(open_page, site, "the.auditor", "auditor", "Auditor-2026-ok")
     page.wait_for_selector("#audit-panel:not([hidden])")
     page.locator("#audit-kind").select_option("user.sign")
     page.wait_for_function(
