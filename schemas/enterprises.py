@@ -66,6 +66,31 @@ class EnterprisePatchSchema(_Trimmed):
     industry_chain = Text(max_length=100, allow_none=True)
 
 
+class KnownNameSchema(_Trimmed):
+    name = Text(
+        min_length=1,
+        max_length=200,
+        required=True,
+        metadata={
+            "description": "A name lists print for the firm (as a list printed it)",
+            "example": "新乡市红旗机械制造有限责任公司",
+        },
+    )
+
+
+class KnownNamesSchema(Schema):
+    credit_code = fields.String(metadata={"example": EXAMPLE_CODE})
+    name = fields.String(metadata={"description": "The registered name"})
+    other_names = fields.List(
+        fields.String(),
+        metadata={
+            "description": "Every other name lists are matched by: names it had before a "
+            "correction, names a clerk kept",
+            "example": ["新乡市红旗机械制造有限责任公司"],
+        },
+    )
+
+
 class EnterpriseQueryArgsSchema(PageArgsSchema):
     district = DistrictCode()
     tier = Key(metadata={"description": "Has a certification of this tier"})

@@ -214,6 +214,12 @@ class RowErrorSchema(Schema):
         allow_none=True,
         metadata={"description": "The column as the file prints it", "example": "统一社会信用代码"},
     )
+    name = fields.String(
+        metadata={
+            "description": "The firm's name as the row prints it (when it prints one)",
+            "example": "新乡市红旗机械制造有限公司",
+        }
+    )
     message = fields.String(metadata={"example": "check character should be 'U', got '0'"})
 
 

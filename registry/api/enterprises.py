@@ -5,7 +5,7 @@ import datetime as dt
 from flask import url_for
 from flask.views import MethodView
 
-from registry.services import enterprises, history
+from registry.services import enterprises, history, known_names
 from registry.services.clock import today
 from registry.web.api import Blueprint
 from registry.web.auth import current_actor
@@ -19,6 +19,8 @@ from schemas.enterprises import (
     EnterpriseReadArgsSchema,
     EnterpriseSchema,
     EnterpriseStatusSchema,
+    KnownNameSchema,
+    KnownNamesSchema,
 )
 
 blp = Blueprint("enterprises", __name__, description="Enterprises and their standing")
@@ -99,6 +101,22 @@ class EnterpriseItem(MethodView):
         )
         blp.set_etag(etag_data(updated))
         return profile(updated)
+
+
+@blp.route("/enterprises/<string:credit_code>/names")
+class EnterpriseNames(MethodView):
+    @blp.access("bureau", "admin")
+    @blp.loads(enterprise=enterprises.writable)
+    @blp.arguments(KnownNameSchema, example={"name": "新乡市红旗机械制造有限责任公司"})
+    @blp.response(201, KnownNamesSchema, description="The name was added")
+    @blp.alt_response(200, schema=KnownNamesSchema, description="The firm had the name already")
+    @blp.problem_response(404, "No such enterprise")
+    @blp.problem_response(409, "The name is another firm's (its name, or one it is matched by)")
+    def post(self, data, enterprise):
+        """Match a name lists print to this firm from now on (a bureau: a firm of its
+        districts): names-only rows printing it are matched without resolving them again"""
+        known = known_names.remember(current_actor(), enterprise, data["name"])
+        return known, 201 if known.added else 200
 
 
 @blp.route("/enterprises/<string:credit_code>/status")

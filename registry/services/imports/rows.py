@@ -121,7 +121,12 @@ class RowReader:
         row = self._alike(number, given)
         if row is not None:
             return row, []
-        return self._read(number, given)
+        row, errors = self._read(number, given)
+        printed = given.get("name")
+        if errors and type(printed) is str and printed.strip(cells.BLANK):
+            for error in errors:  # the firm as the row prints it, beside its number
+                error["name"] = printed.strip(cells.BLANK)
+        return row, errors
 
     def _alike(self, number: int, given: dict) -> ListRow | None:
         """The common row, quickly: its cells other than the firm's (its title, place, dates)
