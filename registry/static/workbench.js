@@ -243,6 +243,12 @@
     resolve: {}, // name -> credit code, or {credit_code, district}
     filter: null,
     firm: null, // {body, etag}
+    caller: null, // who is working: GET /me's token or user (name, role, districts)
+    reply: null, // the last dry run's reply, shown in the preview
+    result: null, // the load's answer, and the audit events it wrote
+    events: null,
+    found: null, // the firms a search found: {q, body}
+    runs: 0, // dry runs started: only the latest one's answer is shown
   };
 
   // ---------------------------------------------------------------------------------------
@@ -274,6 +280,7 @@
       return signOut(t("workbench.error.forbidden"));
     }
     sessionStorage.setItem(TOKEN_KEY, token);
+    state.caller = probe.body.token;
     openBench();
   }
 
@@ -282,6 +289,7 @@
     if (user.must_change_password) return location.assign("/login#change");
     if (!["bureau", "admin"].includes(user.role)) return signOut(t("workbench.error.forbidden"));
     state.token = null;
+    state.caller = user;
     $("signout").hidden = true; // the header's 退出登录 signs a person out
     openBench();
   }
@@ -290,6 +298,7 @@
     $("signin").hidden = true;
     $("bench").hidden = false;
     $("token-error").textContent = "";
+    renderWho();
     probeExpiring();
   }
 
@@ -304,6 +313,69 @@
   // ---------------------------------------------------------------------------------------
   // A published list
 
+  R.addStrings({
+    zh: {
+      "workbench.options": "导入选项",
+      "workbench.option.own": "只导入本辖区的行",
+      "workbench.option.own.hint": "其他县（市、区）的行跳过，由其工信部门导入",
+      "workbench.option.skip": "跳过未匹配的行",
+      "workbench.option.skip.hint": "名称对不上任何已登记企业的行不导入",
+      "workbench.retry.own": "只导入本辖区的行并重试",
+      "workbench.retry.skip": "跳过未匹配的行并重试",
+      "workbench.forbidden.rows": "名单中有不属于本辖区（{districts}）的行，本令牌不能写入。",
+      "workbench.count.skipped": "跳过 {n} 行",
+      "workbench.count.conflicts": "冲突 {n} 行（不导入）",
+      "workbench.count.warnings": "提示 {n} 条",
+      "workbench.status.ready": "预览通过：可导入 {n} 行。",
+      "workbench.status.ready.conflicts": "可导入 {n} 行，另有 {conflicts} 行冲突将不导入。",
+      "workbench.status.warnings": "另有 {n} 条提示，请查看。",
+      "workbench.status.skipped": "跳过 {n} 行。",
+      "workbench.result.conflicts": "另有 {n} 行冲突，未导入。",
+      "workbench.result.warnings": "提示 {n} 条。",
+      "workbench.firm.row": "{name}（{code}，{district}）",
+      "workbench.remember": "记住此名称",
+      "workbench.remember.hint": "以后名单印作“{name}”时自动匹配到此企业",
+      "workbench.remembered": "已记住：“{name}”→ {firm}",
+      "workbench.action.coded": "{words}（{code}）",
+      "workbench.action.import.row": "导入名单一行",
+      "workbench.action.enterprise.registered": "登记企业",
+      "workbench.action.enterprise.updated": "更正企业信息",
+      "workbench.action.enterprise.name_remembered": "记住企业名称",
+      "workbench.action.certification.recorded": "记录认定",
+      "workbench.action.certification.revoked": "撤销认定",
+    },
+    en: {
+      "workbench.options": "How to load",
+      "workbench.option.own": "Load only my districts' rows",
+      "workbench.option.own.hint": "Rows of other counties are skipped; their bureaus load them",
+      "workbench.option.skip": "Skip unmatched rows",
+      "workbench.option.skip.hint": "Rows whose name matches no registered firm are not loaded",
+      "workbench.retry.own": "Load only my districts' rows and retry",
+      "workbench.retry.skip": "Skip unmatched rows and retry",
+      "workbench.forbidden.rows": "The list has rows outside your districts ({districts}); this token cannot write them.",
+      "workbench.count.skipped": "{n} rows skipped",
+      "workbench.count.conflicts": "{n} conflicting rows (not loaded)",
+      "workbench.count.warnings": "{n} warnings",
+      "workbench.status.ready": "The preview passed: {n} rows can be loaded.",
+      "workbench.status.ready.conflicts": "{n} rows can be loaded; {conflicts} more conflict and will not be loaded.",
+      "workbench.status.warnings": "{n} warnings: read them.",
+      "workbench.status.skipped": "{n} rows skipped.",
+      "workbench.result.conflicts": "{n} conflicting rows not loaded.",
+      "workbench.result.warnings": "{n} warnings.",
+      "workbench.firm.row": "{name} ({code}, {district})",
+      "workbench.remember": "Remember this name",
+      "workbench.remember.hint": "Lists printing “{name}” will match this firm from now on",
+      "workbench.remembered": "Remembered: “{name}” → {firm}",
+      "workbench.action.coded": "{words} ({code})",
+      "workbench.action.import.row": "a list's row loaded",
+      "workbench.action.enterprise.registered": "firm registered",
+      "workbench.action.enterprise.updated": "firm corrected",
+      "workbench.action.enterprise.name_remembered": "firm's name remembered",
+      "workbench.action.certification.recorded": "certification recorded",
+      "workbench.action.certification.revoked": "certification revoked",
+    },
+  });
+
   function chooseFile(file) {
     if (!file) return;
     state.file = file;
@@ -313,12 +385,31 @@
     state.filter = null;
     $("file-name").textContent = file.name;
     $("result-area").hidden = true;
+    clearPreview();
     dryRun();
+  }
+
+  /** Nothing of an earlier list or an earlier answer stays on screen, and nothing can be
+      loaded, until the server has read this one. */
+  function clearPreview() {
+    state.answer = state.reply = null;
+    $("summary").replaceChildren();
+    $("filters").replaceChildren();
+    $("rows-table").tBodies[0].replaceChildren();
+    $("commit").disabled = true;
+    $("commit-hint").textContent = "";
+  }
+
+  /** The districts the caller writes in: a bureau's; null for the admin (the whole city). */
+  function ownDistricts() {
+    return state.caller && state.caller.role === "bureau" ? state.caller.districts || [] : null;
   }
 
   function importUrl(dry) {
     const query = new URLSearchParams({ dry_run: dry ? "true" : "false" });
     if (dry) query.set("outcomes", "true");
+    if (ownDistricts() && $("opt-own").checked) query.set("own_districts_only", "true");
+    if ($("opt-skip").checked) query.set("skip_unresolved", "true");
     for (const [name, value] of Object.entries(state.given)) {
       if (value !== "" && value !== null && value !== undefined) query.set(name, value);
     }
@@ -333,16 +424,41 @@
   }
 
   async function dryRun() {
+    if (!state.file) return;
     say("import-status", t("workbench.reading"));
     $("preview-area").hidden = false;
+    $("commit").disabled = true;
+    const run = ++state.runs;
     const reply = await call("POST", importUrl(true), { form: importForm() });
-    if (reply.status !== 200 && reply.status !== 422) {
-      say("import-status", problemText(reply), "failure");
-      return;
-    }
+    if (run !== state.runs) return; // a later run (another file, other facts) answers instead
+    if (reply.status !== 200 && reply.status !== 422) return refused(reply);
     state.answer = reply.body;
     fillFacts(reply.body.list, Array.isArray(reply.body.errors) ? reply.body.errors : []);
     renderPreview(reply);
+  }
+
+  /** A list refused whole (rows elsewhere, a bad file): nothing of an earlier preview stays;
+      rows outside a bureau's districts offer to load its own rows only. */
+  function refused(reply) {
+    clearPreview();
+    const own = ownDistricts();
+    if (reply.status === 403 && own) {
+      const names = own.map(districtName).join("、");
+      say("import-status", `${t("workbench.forbidden.rows", { districts: names })} ${problemText(reply)}`, "failure");
+      retryWith("opt-own", "workbench.retry.own");
+    } else {
+      say("import-status", problemText(reply), "failure");
+    }
+  }
+
+  /** A button after the status: tick the option and read the list again. */
+  function retryWith(option, label) {
+    const button = h("button", { type: "button", id: `retry-${option}`, class: "retry" }, t(label));
+    button.addEventListener("click", () => {
+      $(option).checked = true;
+      dryRun();
+    });
+    $("import-status").append(" ", button);
   }
 
   function fillFacts(list, errors) {
@@ -385,9 +501,10 @@
       if (o.registers && o.outcome === "created") row.kinds.add("registers");
       row.code = o.credit_code;
       row.district = o.district;
+      row.registers = o.registers;
     }
     for (const e of answer.errors || []) {
-      const row = at(e.row);
+      const row = at(e.row, e.name);
       row.kinds.add("error");
       row.details.push([e.column || e.field, e.message].filter(Boolean).join("："));
     }
@@ -414,14 +531,37 @@
     return [...rows.values()].sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
   }
 
+  /** What an answer comes to: rows loaded, conflicting rows (not loaded), warnings, skipped. */
+  function tally(answer) {
+    const conflicts = new Set((answer.conflicts || []).map((c) => c.row)).size;
+    return {
+      loaded: (answer.created_certifications || 0) + (answer.unchanged || 0) + (answer.revoked || 0),
+      conflicts,
+      warnings: (answer.warnings || []).length,
+      skipped: (answer.skipped || []).length,
+    };
+  }
+
+  function readyText(answer) {
+    const n = tally(answer);
+    const parts = [n.conflicts ? t("workbench.status.ready.conflicts", { n: R.number(n.loaded), conflicts: R.number(n.conflicts) }) : t("workbench.status.ready", { n: R.number(n.loaded) })];
+    if (n.skipped) parts.push(t("workbench.status.skipped", { n: R.number(n.skipped) }));
+    if (n.warnings) parts.push(t("workbench.status.warnings", { n: R.number(n.warnings) }));
+    return parts.join(" ");
+  }
+
   function renderPreview(reply) {
+    state.reply = reply;
     const answer = reply.body;
     const ready = reply.status === 200;
-    say("import-status", ready ? t("workbench.status.ok") : t("workbench.status.blocked", { detail: answer.detail || "" }), ready ? "success" : "failure");
+    say("import-status", ready ? readyText(answer) : t("workbench.status.blocked", { detail: answer.detail || "" }), ready ? "success" : "failure");
+    if (!ready && (answer.unresolved || []).length && !$("opt-skip").checked) retryWith("opt-skip", "workbench.retry.skip");
+    const n = tally(answer);
+    const counted = { ...answer, skipped: n.skipped, conflicts: n.conflicts, warnings: n.warnings };
     $("summary").replaceChildren(
-      ...["rows", "created_enterprises", "created_certifications", "unchanged", "matched_by_name", "resolved"].map((key) =>
-        h("li", { dataset: { count: key, value: answer[key] ?? 0 } }, t(`workbench.count.${key}`, { n: R.number(answer[key] ?? 0) })),
-      ),
+      ...["rows", "created_enterprises", "created_certifications", "unchanged", "matched_by_name", "resolved", "skipped", "conflicts", "warnings"]
+        .filter((key) => !["skipped", "conflicts", "warnings"].includes(key) || counted[key])
+        .map((key) => h("li", { dataset: { count: key, value: counted[key] ?? 0 } }, t(`workbench.count.${key}`, { n: R.number(counted[key] ?? 0) }))),
     );
     const rows = previewRows(answer);
     const counts = new Map(KINDS.map((kind) => [kind, rows.filter((r) => r.kinds.has(kind)).length]));
@@ -453,7 +593,8 @@
     const kinds = KINDS.filter((kind) => row.kinds.has(kind));
     const detail = h("td", {}, row.details.map((text) => h("span", { class: "detail" }, text)));
     if (row.unresolved) detail.append(resolver(row.unresolved));
-    const firm = row.code ? `${row.name}（${row.code}，${districtName(row.district)}）` : row.name;
+    if (row.kinds.has("resolved") && !row.registers) detail.append(...rememberOffers(row));
+    const firm = row.code ? t("workbench.firm.row", { name: row.name, code: row.code, district: districtName(row.district) }) : row.name;
     return h(
       "tr",
       { class: `kind-${kinds[0] || "none"}`, dataset: { row: row.row ?? "", kinds: kinds.join(" ") } },
@@ -462,6 +603,27 @@
       h("td", {}, firm || ""),
       detail,
     );
+  }
+
+  /** A name the clerk resolved to a registered firm, offered to be kept as one of the firm's
+      names: the next list printing it is matched without resolving. */
+  function rememberOffers(row) {
+    const printed = Object.entries(state.resolve)
+      .filter(([, chosen]) => (typeof chosen === "string" ? chosen : chosen.credit_code) === row.code)
+      .map(([name]) => name);
+    return printed.map((name) => {
+      const button = h("button", { type: "button", class: "secondary remember", title: t("workbench.remember.hint", { name }), dataset: { name, code: row.code } }, t("workbench.remember"));
+      const said = h("span", { class: "remembered", role: "status" });
+      button.addEventListener("click", async () => {
+        button.disabled = true;
+        const reply = await call("POST", `${API}/enterprises/${encodeURIComponent(row.code)}/names`, { json: { name } });
+        const done = reply.status === 200 || reply.status === 201;
+        said.textContent = done ? t("workbench.remembered", { name, firm: row.name }) : problemText(reply);
+        said.className = `remembered ${done ? "success" : "failure"}`;
+        button.disabled = done;
+      });
+      return h("span", { class: "remember-offer" }, button, " ", said);
+    });
   }
 
   /** A choice of candidates for a name, or a typed credit code (and a district, for a firm
@@ -477,7 +639,7 @@
       ),
       h("option", { value: "other" }, t("workbench.candidate.other")),
     );
-    const code = h("input", { id: `${id}-code`, type: "text", maxlength: "18", spellcheck: "false", "aria-label": `${entry.name} ${t("workbench.resolve.code")}`, placeholder: t("workbench.resolve.code"), hidden: true });
+    const code = h("input", { id: `${id}-code`, type: "text", spellcheck: "false", autocomplete: "off", "aria-label": `${entry.name} ${t("workbench.resolve.code")}`, placeholder: t("workbench.resolve.code"), hidden: true });
     const district = districtSelect(h("select", { id: `${id}-district`, "aria-label": `${entry.name} ${t("workbench.resolve.district")}`, hidden: true }), true);
     const chosen = state.resolve[entry.name];
     if (chosen) select.value = typeof chosen === "string" && (entry.candidates || []).some((c) => c.credit_code === chosen) ? chosen : "other";
@@ -491,11 +653,14 @@
     return h("div", { class: "resolver" }, select, code, district);
   }
 
+  /** A credit code as typed or pasted: spaces anywhere dropped, upper case. */
+  const typedCode = (text) => text.replace(/\s+/g, "").toUpperCase();
+
   function applyResolutions() {
     for (const select of document.querySelectorAll("#rows-table select[data-name]")) {
       const name = select.dataset.name;
       if (select.value === "other") {
-        const code = $(`${select.id}-code`).value.trim().toUpperCase();
+        const code = typedCode($(`${select.id}-code`).value);
         const district = $(`${select.id}-district`).value;
         if (code) state.resolve[name] = district ? { credit_code: code, district } : code;
       } else if (select.value) {
@@ -515,20 +680,26 @@
     dryRun();
   }
 
+  function resultText(answer) {
+    const n = tally(answer);
+    const parts = [t("workbench.result.text", { ...answer, skipped: n.skipped })];
+    if (n.conflicts) parts.push(t("workbench.result.conflicts", { n: n.conflicts }));
+    if (n.warnings) parts.push(t("workbench.result.warnings", { n: n.warnings }));
+    return parts.join(" ");
+  }
+
   async function commit() {
     $("commit").disabled = true;
     say("import-status", t("workbench.committing"));
     const requestId = "wb-" + Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, "0")).join("");
     const reply = await call("POST", importUrl(false), { form: importForm(), headers: { "X-Request-ID": requestId } });
-    if (reply.status !== 200) {
-      say("import-status", problemText(reply), "failure");
-      if (reply.status === 422) renderPreview(reply);
-      return;
-    }
+    if (reply.status === 422) return renderPreview(reply);
+    if (reply.status !== 200) return refused(reply);
     $("preview-area").hidden = true;
     $("facts-form").hidden = true;
     $("result-area").hidden = false;
-    $("result").textContent = t("workbench.result.text", { ...reply.body, skipped: (reply.body.skipped || []).length });
+    state.result = reply.body;
+    $("result").textContent = resultText(reply.body);
     const events = [];
     let after = 0;
     for (;;) {
@@ -537,10 +708,167 @@
       events.push(...page.body.items);
       after = page.body.next_after;
     }
-    $("events-table").tBodies[0].replaceChildren(
-      ...events.map((e) => h("tr", { dataset: { action: e.action } }, h("td", {}, String(e.id)), h("td", {}, e.action), h("td", {}, e.subject), h("td", {}, new Date(e.at).toLocaleString(R.language() === "zh" ? "zh-CN" : "en-GB")))),
-    );
+    state.events = events;
+    renderEvents();
     $("result").focus();
+  }
+
+  function renderEvents() {
+    $("events-table").tBodies[0].replaceChildren(
+      ...(state.events || []).map((e) => h("tr", { dataset: { action: e.action } }, h("td", {}, String(e.id)), h("td", {}, actionText(e.action)), h("td", {}, e.subject), h("td", {}, registryTime(e.at)))),
+    );
+  }
+
+  /** An audit event's action in words, its code beside it. */
+  function actionText(action) {
+    const key = `workbench.action.${action}`;
+    const words = t(key);
+    return words === key ? action : t("workbench.action.coded", { words, code: action });
+  }
+
+  /** A moment as the registry's clerks read it: the registry's time zone (Beijing time). */
+  function registryTime(at) {
+    return new Date(at).toLocaleString(R.language() === "zh" ? "zh-CN" : "en-GB", { timeZone: "Asia/Shanghai", hour12: false });
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Who is working; finding a firm; its token for the status page
+
+  R.addStrings({
+    zh: {
+      "workbench.working": "当前：{name}（{role}）",
+      "workbench.working.districts": "辖区：{districts}",
+      "workbench.working.city": "辖区：全市",
+      "workbench.find.label": "企业名称或统一社会信用代码",
+      "workbench.find.hint": "输入名称的一部分，或完整的 18 位代码",
+      "workbench.found": "名称或代码含“{q}”的企业 {n} 家，请选择：",
+      "workbench.found.more": "名称或代码含“{q}”的企业共 {n} 家，下面是前 {shown} 家；请输入更完整的名称。",
+      "workbench.found.none": "没有名称或代码含“{q}”的企业。可核对名称，或登记新企业。",
+      "workbench.found.caption": "查找结果",
+      "workbench.found.open": "打开",
+      "workbench.col.code": "统一社会信用代码",
+      "workbench.col.district": "县（市、区）",
+      "workbench.token.offer": "企业查询令牌",
+      "workbench.token.go": "为该企业生成查询令牌",
+      "workbench.token.hint": "企业凭此令牌在“企业状态”页查看本企业的认定与有效期；只显示这一次，请当场转交。",
+      "workbench.token.made": "已为“{name}”生成查询令牌（只显示这一次）：",
+      "workbench.token.link": "企业状态页链接：",
+      "workbench.token.name": "{name} 查询令牌",
+    },
+    en: {
+      "workbench.working": "Working: {name} ({role})",
+      "workbench.working.districts": "Districts: {districts}",
+      "workbench.working.city": "Districts: the whole city",
+      "workbench.find.label": "Firm's name or credit code",
+      "workbench.find.hint": "Part of the name, or the whole 18-character code",
+      "workbench.found": "{n} firms whose name or code contains “{q}”: choose one.",
+      "workbench.found.more": "{n} firms whose name or code contains “{q}”; the first {shown} below. Type more of the name.",
+      "workbench.found.none": "No firm's name or code contains “{q}”. Check the name, or register a new firm.",
+      "workbench.found.caption": "Firms found",
+      "workbench.found.open": "Open",
+      "workbench.col.code": "Credit code",
+      "workbench.col.district": "District",
+      "workbench.token.offer": "The firm's status token",
+      "workbench.token.go": "Issue a status token for this firm",
+      "workbench.token.hint": "With it the firm reads its certifications and their validity on the status page; shown this once, hand it over now.",
+      "workbench.token.made": "Status token issued for “{name}” (shown this once):",
+      "workbench.token.link": "Status page link:",
+      "workbench.token.name": "{name} status token",
+    },
+  });
+
+  const FOUND_PAGE = 20;
+
+  /** Who is working here, as GET /me said: a token's or a person's name, role and districts. */
+  function renderWho() {
+    const caller = state.caller;
+    if (!caller) return;
+    const districts = caller.role === "bureau"
+      ? t("workbench.working.districts", { districts: (caller.districts || []).map(districtName).join("、") })
+      : t("workbench.working.city");
+    $("who").textContent = `${t("workbench.working", { name: caller.name, role: t(`common.role.${caller.role}`) })} ${districts}`;
+    $("opt-own-field").hidden = caller.role !== "bureau";
+  }
+
+  /** A whole credit code opens its firm; anything else is part of a name (or a code's start),
+      answered with the firms it matches to choose from. Spaces pasted around it never count. */
+  async function find(text) {
+    const typed = text.trim();
+    $("find-code").value = typed;
+    $("found").hidden = true;
+    if (!typed) return;
+    const code = typedCode(typed);
+    if (/^[0-9A-Z]{18}$/.test(code)) {
+      $("find-code").value = code;
+      return openFirm(code);
+    }
+    const reply = await call("GET", `${API}/enterprises?${new URLSearchParams({ q: typed, page_size: String(FOUND_PAGE) })}`);
+    if (reply.status !== 200) return say("firm-message", problemText(reply), "failure");
+    state.found = { q: typed, body: reply.body };
+    renderFound();
+  }
+
+  function renderFound() {
+    if (!state.found) return;
+    const { q, body } = state.found;
+    const total = body.pagination ? body.pagination.total : body.items.length;
+    const key = !total ? "workbench.found.none" : total > body.items.length ? "workbench.found.more" : "workbench.found";
+    say("firm-message", t(key, { q, n: R.number(total), shown: body.items.length }), total ? "" : "failure");
+    $("found").hidden = !total;
+    $("found-table").tBodies[0].replaceChildren(
+      ...body.items.map((firm) => {
+        const open = h("button", { type: "button", class: "secondary", dataset: { code: firm.credit_code } }, t("workbench.found.open"));
+        open.addEventListener("click", () => {
+          $("find-code").value = firm.credit_code;
+          openFirm(firm.credit_code);
+        });
+        return h("tr", { dataset: { code: firm.credit_code } }, h("td", {}, firm.name), h("td", { class: "code" }, firm.credit_code), h("td", {}, districtName(firm.district)), h("td", {}, open));
+      }),
+    );
+  }
+
+  /** The firm in the panel, and the offer of its status token when the caller may issue it. */
+  async function openFirm(code) {
+    $("found").hidden = true;
+    $("token-made").hidden = true;
+    await loadFirm(code);
+    const firm = state.firm && state.firm.body.credit_code === code ? state.firm.body : null;
+    const own = ownDistricts();
+    $("firm-token").hidden = !firm || (own !== null && !own.includes(firm.district));
+  }
+
+  async function issueToken() {
+    const firm = state.firm.body;
+    const reply = await call("POST", `${API}/tokens`, { json: { role: "enterprise", name: t("workbench.token.name", { name: firm.name }).slice(0, 200), credit_code: firm.credit_code } });
+    if (reply.status !== 201) return say("firm-message", problemText(reply), "failure");
+    const link = `${location.origin}/status#token=${encodeURIComponent(reply.body.secret)}`;
+    $("token-made-text").textContent = t("workbench.token.made", { name: firm.name });
+    $("token-secret").textContent = reply.body.secret;
+    $("token-link").textContent = link;
+    $("token-link").href = link;
+    $("token-made").hidden = false;
+  }
+
+  /** The listeners of the parts above: the list's options, finding, the token. */
+  function setUpLoadingAndFinding() {
+    for (const id of ["opt-own", "opt-skip"]) {
+      $(id).addEventListener("change", () => {
+        if (state.file) dryRun();
+      });
+    }
+    $("find-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      find($("find-code").value);
+    });
+    $("issue-token").addEventListener("click", issueToken);
+    R.onLanguageChange(() => {
+      document.title = t("workbench.title");
+      renderWho();
+      renderFound();
+      if (state.reply && !$("preview-area").hidden) renderPreview(state.reply);
+      if (state.result && !$("result-area").hidden) $("result").textContent = resultText(state.result);
+      renderEvents();
+    });
   }
 
   // ---------------------------------------------------------------------------------------
@@ -723,11 +1051,7 @@
       $(`fact-${name}`).addEventListener("input", () => state.edited.add(name));
     }
     $("commit").addEventListener("click", commit);
-    $("find-form").addEventListener("submit", (event) => {
-      event.preventDefault();
-      const code = $("find-code").value.trim().toUpperCase();
-      if (code) loadFirm(code);
-    });
+    setUpLoadingAndFinding();
     $("new-firm").addEventListener("click", () => {
       $("register-form").hidden = false;
       $("firm").hidden = true;
