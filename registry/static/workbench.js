@@ -443,7 +443,7 @@
     clearPreview();
     const own = ownDistricts();
     if (reply.status === 403 && own) {
-      const names = own.map(districtName).join("、");
+      const names = own.map(districtName).join(t("workbench.sep"));
       say("import-status", `${t("workbench.forbidden.rows", { districts: names })} ${problemText(reply)}`, "failure");
       retryWith("opt-own", "workbench.retry.own");
     } else {
@@ -739,6 +739,7 @@
       "workbench.working": "当前：{name}（{role}）",
       "workbench.working.districts": "辖区：{districts}",
       "workbench.working.city": "辖区：全市",
+      "workbench.sep": "、",
       "workbench.find.label": "企业名称或统一社会信用代码",
       "workbench.find.hint": "输入名称的一部分，或完整的 18 位代码",
       "workbench.found": "名称或代码含“{q}”的企业 {n} 家，请选择：",
@@ -759,6 +760,7 @@
       "workbench.working": "Working: {name} ({role})",
       "workbench.working.districts": "Districts: {districts}",
       "workbench.working.city": "Districts: the whole city",
+      "workbench.sep": ", ",
       "workbench.find.label": "Firm's name or credit code",
       "workbench.find.hint": "Part of the name, or the whole 18-character code",
       "workbench.found": "{n} firms whose name or code contains “{q}”: choose one.",
@@ -784,7 +786,7 @@
     const caller = state.caller;
     if (!caller) return;
     const districts = caller.role === "bureau"
-      ? t("workbench.working.districts", { districts: (caller.districts || []).map(districtName).join("、") })
+      ? t("workbench.working.districts", { districts: (caller.districts || []).map(districtName).join(t("workbench.sep")) })
       : t("workbench.working.city");
     $("who").textContent = `${t("workbench.working", { name: caller.name, role: t(`common.role.${caller.role}`) })} ${districts}`;
     $("opt-own-field").hidden = caller.role !== "bureau";
@@ -829,6 +831,7 @@
 
   /** The firm in the panel, and the offer of its status token when the caller may issue it. */
   async function openFirm(code) {
+    state.found = null;
     $("found").hidden = true;
     $("token-made").hidden = true;
     await loadFirm(code);
@@ -861,11 +864,15 @@
       find($("find-code").value);
     });
     $("issue-token").addEventListener("click", issueToken);
+    document.title = t("workbench.title");
     R.onLanguageChange(() => {
       document.title = t("workbench.title");
       renderWho();
       renderFound();
-      if (state.reply && !$("preview-area").hidden) renderPreview(state.reply);
+      if (state.reply && !$("preview-area").hidden) {
+        fillFacts(state.reply.body.list, Array.isArray(state.reply.body.errors) ? state.reply.body.errors : []);
+        renderPreview(state.reply);
+      }
       if (state.result && !$("result-area").hidden) $("result").textContent = resultText(state.result);
       renderEvents();
     });
