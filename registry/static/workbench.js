@@ -459,6 +459,7 @@
       dryRun();
     });
     $("import-status").append(" ", button);
+    $("import-status").scrollIntoView({ block: "nearest" });
   }
 
   function fillFacts(list, errors) {
@@ -808,6 +809,7 @@
     if (reply.status !== 200) return say("firm-message", problemText(reply), "failure");
     state.found = { q: typed, body: reply.body };
     renderFound();
+    if (!$("found").hidden) $("found").scrollIntoView({ block: "nearest" });
   }
 
   function renderFound() {
