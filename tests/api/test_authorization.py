@@ -55,6 +55,7 @@ POLICY = {
     ("POST", f"{API}/enterprises"): CITY,
     ("GET", f"{API}/enterprises/{{credit_code}}"): FIRM,
     ("PATCH", f"{API}/enterprises/{{credit_code}}"): CITY,
+    ("POST", f"{API}/enterprises/{{credit_code}}/names"): CITY,
     ("GET", f"{API}/enterprises/{{credit_code}}/status"): FIRM,
     ("GET", f"{API}/enterprises/{{credit_code}}/certifications"): FIRM,
     ("POST", f"{API}/enterprises/{{credit_code}}/certifications"): CITY,
