@@ -89,6 +89,9 @@ class KnownNamesSchema(Schema):
             "example": ["新乡市红旗机械制造有限责任公司"],
         },
     )
+    added = fields.Boolean(
+        metadata={"description": "This request added the name (false: the firm had it already)"}
+    )
 
 
 class EnterpriseQueryArgsSchema(PageArgsSchema):

@@ -108,15 +108,14 @@ class EnterpriseNames(MethodView):
     @blp.access("bureau", "admin")
     @blp.loads(enterprise=enterprises.writable)
     @blp.arguments(KnownNameSchema, example={"name": "新乡市红旗机械制造有限责任公司"})
-    @blp.response(201, KnownNamesSchema, description="The name was added")
-    @blp.alt_response(200, schema=KnownNamesSchema, description="The firm had the name already")
+    @blp.response(200, KnownNamesSchema)
     @blp.problem_response(404, "No such enterprise")
     @blp.problem_response(409, "The name is another firm's (its name, or one it is matched by)")
     def post(self, data, enterprise):
         """Match a name lists print to this firm from now on (a bureau: a firm of its
-        districts): names-only rows printing it are matched without resolving them again"""
-        known = known_names.remember(current_actor(), enterprise, data["name"])
-        return known, 201 if known.added else 200
+        districts): names-only rows printing it are matched without resolving them again;
+        a name it is matched by already changes nothing (`added`: false)"""
+        return known_names.remember(current_actor(), enterprise, data["name"])
 
 
 @blp.route("/enterprises/<string:credit_code>/status")

@@ -618,7 +618,7 @@
       button.addEventListener("click", async () => {
         button.disabled = true;
         const reply = await call("POST", `${API}/enterprises/${encodeURIComponent(row.code)}/names`, { json: { name } });
-        const done = reply.status === 200 || reply.status === 201;
+        const done = reply.status === 200;
         said.textContent = done ? t("workbench.remembered", { name, firm: row.name }) : problemText(reply);
         said.className = `remembered ${done ? "success" : "failure"}`;
         button.disabled = done;

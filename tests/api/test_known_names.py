@@ -33,11 +33,12 @@ def test_a_kept_name_matches_the_next_list(app, client, auth, register):
     assert unresolved["name"] == PRINTED
 
     response = _names(client, auth["bureau"], code, f"  {PRINTED} ")
-    assert response.status_code == 201, response.json
+    assert response.status_code == 200, response.json
     assert response.json == {
         "credit_code": code,
         "name": "新乡市红旗区记名精工机械有限公司",
         "other_names": [PRINTED],
+        "added": True,
     }
     with app.app_context():
         event = Event.get(Event.action == "enterprise.name_remembered")
@@ -56,11 +57,13 @@ def test_a_kept_name_matches_the_next_list(app, client, auth, register):
 
 def test_keeping_a_known_name_again_changes_nothing(app, client, auth, register):
     code = register("known-2", name="新乡市红旗区记名电子有限公司")
-    assert _names(client, auth["bureau"], code, "红旗记名电子").status_code == 201
+    assert _names(client, auth["bureau"], code, "红旗记名电子").json["added"] is True
     again = _names(client, auth["bureau"], code, "红旗记名电子")
     assert again.status_code == 200 and again.json["other_names"] == ["红旗记名电子"]
+    assert again.json["added"] is False
     own = _names(client, auth["bureau"], code, "新乡市红旗区记名电子有限公司")
     assert own.status_code == 200 and own.json["other_names"] == ["红旗记名电子"]
+    assert own.json["added"] is False
     with app.app_context():
         assert Event.select().where(Event.action == "enterprise.name_remembered").count() == 1
 
@@ -68,7 +71,7 @@ def test_keeping_a_known_name_again_changes_nothing(app, client, auth, register)
 def test_another_firms_name_is_a_409(client, auth, register):
     first = register("known-3", name="新乡市红旗区记名甲有限公司")
     second = register("known-4", name="新乡市红旗区记名乙有限公司")
-    assert _names(client, auth["bureau"], first, "记名丙").status_code == 201
+    assert _names(client, auth["bureau"], first, "记名丙").status_code == 200
     for name in ("新乡市红旗区记名甲有限公司", "记名丙"):
         assert_problem(_names(client, auth["bureau"], second, name), 409)
 
@@ -77,7 +80,7 @@ def test_scope_and_input_are_checked(client, auth, register):
     here = register("known-5")
     elsewhere = register("known-6", district=OTHER_DISTRICT, name="卫滨区记名企业有限公司")
     assert_problem(_names(client, auth["bureau"], elsewhere, "卫滨记名"), 403)
-    assert _names(client, auth["other_bureau"], elsewhere, "卫滨记名").status_code == 201
+    assert _names(client, auth["other_bureau"], elsewhere, "卫滨记名").status_code == 200
     assert_problem(_names(client, auth["dashboard"], here, "某名称"), 403)
     assert_problem(_names(client, auth["enterprise"], here, "某名称"), 403)
     assert_problem(_names(client, {}, here, "某名称"), 401)
@@ -103,7 +106,7 @@ def test_a_resolution_then_a_kept_name(client, auth, register):
         dry_run=True,
     )
     assert resolved.status_code == 200 and resolved.json["resolved"] == 1, resolved.json
-    assert _names(client, auth["bureau"], code, printed).status_code == 201
+    assert _names(client, auth["bureau"], code, printed).status_code == 200
     again = load(client, auth["bureau"], _list(), certified_on="2025-12-15")
     assert again.status_code == 200, again.json
     assert (again.json["matched_by_name"], again.json["created_certifications"]) == (1, 1)
