@@ -869,6 +869,9 @@
     document.title = t("workbench.title");
     R.onLanguageChange(() => {
       document.title = t("workbench.title");
+      for (const option of $("fact-tier").options) {
+        if (state.tiers.has(option.value)) option.textContent = R.tierLabel(state.tiers.get(option.value));
+      }
       renderWho();
       renderFound();
       if (state.reply && !$("preview-area").hidden) {

@@ -72,6 +72,7 @@ def give_date(page) -> None:
     page.wait_for_selector("#facts-form:not([hidden])")
     page.locator("#fact-certified_on").fill(CERTIFIED_ON)
     page.locator("#fact-certified_on").press("Enter")
+    read(page)
 
 
 def status_text(page) -> str:
@@ -284,3 +285,31 @@ def test_issuing_an_enterprise_token_for_its_status_page(open_page, site, viewpo
     status = page.context.new_page()
     status.goto(link)
     status.get_by_text(firm["name"]).first.wait_for()
+
+
+@SIZES
+def test_a_bad_row_shows_the_firms_name_in_both_languages(open_page, site, viewport):
+    firm = fresh_firms(site, BUREAU, 1, 14 if viewport is LAPTOP else 15)[0]
+    code = firm["credit_code"]
+    wrong = code[:-1] + ("X" if code[-1] != "X" else "Y")  # a check character mistyped
+    listed = pub.city_list_csv(
+        f"{INNOVATIVE_2026}（新乡市）", [("新乡市红旗区", [(firm["name"], wrong)])]
+    )
+    page = open_workbench(open_page, site, viewport)
+    choose(page, listed)
+    give_date(page)
+    row = page.locator('#rows-table tbody tr[data-kinds="error"]:not([data-row=""])')
+    row.wait_for()
+    assert firm["name"] in row.inner_text()
+    assert page.locator("#commit").is_disabled()
+
+    page.locator("#lang-toggle").click()
+    assert page.locator("#rows-table caption").inner_text() == "Row by row"
+    assert "Error" in page.locator('#rows-table tbody tr[data-kinds="error"]').inner_text()
+    assert page.locator("#summary li").first.inner_text().endswith("rows read")
+    assert page.locator("#commit").inner_text() == "Load the list"
+    assert page.locator("#source-tier").inner_text() == "read from the title"
+    tier = page.locator("#fact-tier option:checked").inner_text()
+    assert tier == site.tiers["innovative_sme"]["label_en"]
+    assert_fits(page)
+    screenshot(page, "workbench-error-row-en")
