@@ -117,6 +117,7 @@ class CertificationValiditySchema(_WorkingYear):
     valid_until = fields.Date()
     renewal = fields.Boolean()
     revoked_on = fields.Date(allow_none=True)
+    revocation_reason = fields.String(allow_none=True)
     status = fields.String(metadata={"enum": STATUSES, "description": "Derived at the day asked"})
 
 
