@@ -95,58 +95,74 @@ def bureau_of(district: District | None) -> Bureau:
     )
 
 
+def _barred(primary: list[Certification], rank: dict, stand: Standing, day: dt.date):
+    barring = [c for c in primary if c.barred_until is not None and day < c.barred_until]
+    if not barring:
+        return None
+    cert = max(barring, key=lambda c: (c.barred_until, c.id))
+    return {
+        "kind": BARRED,
+        "tier": cert.tier_id,
+        "revoked_on": cert.revoked_on,
+        "reason": cert.revocation_reason,
+        "barred_until": cert.barred_until,
+    }
+
+
+def _renew(primary: list[Certification], rank: dict, stand: Standing, day: dt.date):
+    expiring = [c for c in primary if c.expiring]
+    if not expiring:
+        return None
+    cert = min(expiring, key=lambda c: (c.valid_until, -rank[c.tier_id]))
+    return {
+        "kind": RENEW,
+        "tier": cert.tier_id,
+        "apply_for": cert.tier_id,
+        "renew_by": cert.valid_until,
+        "valid_until": cert.valid_until,
+        "days_left": cert.days_to_expiry,
+    }
+
+
+def _reapply(primary: list[Certification], rank: dict, stand: Standing, day: dt.date):
+    held = rank.get(stand.current_tier, -1)
+    lapsed = [c for c in primary if c.status == EXPIRED and rank[c.tier_id] > held]
+    if not lapsed:
+        return None
+    cert = max(lapsed, key=lambda c: (rank[c.tier_id], c.valid_until))
+    return {
+        "kind": REAPPLY,
+        "tier": cert.tier_id,
+        "apply_for": stand.next_tier,
+        "expired_on": cert.valid_until,
+    }
+
+
+def _top_tier(primary: list[Certification], rank: dict, stand: Standing, day: dt.date):
+    if stand.current_tier is None or stand.next_tier is not None:
+        return None
+    cert = max(
+        (c for c in primary if c.tier_id == stand.current_tier and c.status == ACTIVE),
+        key=lambda c: c.valid_until,
+    )
+    return {
+        "kind": TOP_TIER,
+        "tier": cert.tier_id,
+        "valid_until": cert.valid_until,
+        "days_left": cert.days_to_expiry,
+    }
+
+
 def next_step(
     certs: list[Certification], stand: Standing, bureau: Bureau, day: dt.date
 ) -> NextStep:
-    """The firm's next step on `day` (the module's list, in its order)."""
+    """The firm's next step on `day`: the first of the module's list that applies."""
     rank = {key: i for i, key in enumerate(stand.ladder)}
     primary = [c for c in certs if c.tier_id in rank]
-    barring = [c for c in primary if c.barred_until is not None and day < c.barred_until]
-    if barring:
-        cert = max(barring, key=lambda c: (c.barred_until, c.id))
-        return NextStep(
-            BARRED,
-            bureau,
-            tier=cert.tier_id,
-            revoked_on=cert.revoked_on,
-            reason=cert.revocation_reason,
-            barred_until=cert.barred_until,
-        )
-    expiring = [c for c in primary if c.expiring]
-    if expiring:
-        cert = min(expiring, key=lambda c: (c.valid_until, -rank[c.tier_id]))
-        return NextStep(
-            RENEW,
-            bureau,
-            tier=cert.tier_id,
-            apply_for=cert.tier_id,
-            renew_by=cert.valid_until,
-            valid_until=cert.valid_until,
-            days_left=cert.days_to_expiry,
-        )
-    held = rank.get(stand.current_tier, -1)
-    lapsed = [c for c in primary if c.status == EXPIRED and rank[c.tier_id] > held]
-    if lapsed:
-        cert = max(lapsed, key=lambda c: (rank[c.tier_id], c.valid_until))
-        return NextStep(
-            REAPPLY,
-            bureau,
-            tier=cert.tier_id,
-            apply_for=stand.next_tier,
-            expired_on=cert.valid_until,
-        )
-    if stand.current_tier is not None and stand.next_tier is None:
-        cert = max(
-            (c for c in primary if c.tier_id == stand.current_tier and c.status == ACTIVE),
-            key=lambda c: c.valid_until,
-        )
-        return NextStep(
-            TOP_TIER,
-            bureau,
-            tier=cert.tier_id,
-            valid_until=cert.valid_until,
-            days_left=cert.days_to_expiry,
-        )
+    for judge in (_barred, _renew, _reapply, _top_tier):
+        found = judge(primary, rank, stand, day)
+        if found is not None:
+            return NextStep(bureau=bureau, **found)
     return NextStep(APPLY_NEXT_TIER, bureau, tier=stand.current_tier, apply_for=stand.next_tier)
 
 
