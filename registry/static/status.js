@@ -125,26 +125,26 @@
       "status.revoked_on": "revoked on {date}",
       "status.revoked_reason": "reason: {reason}",
       "status.advice.barred.title": "✕ A title was revoked: no application for now",
-      "status.advice.barred.revoked": "The “{tier}” title was revoked on {date}.",
+      "status.advice.barred.revoked": "The {tier} title was revoked on {date}.",
       "status.advice.barred.reason": "Reason: {reason}",
       "status.advice.barred.no_reason": "Reason: not recorded",
       "status.advice.barred.bar":
         "No application within three years of the revocation; the firm may apply again from {date}.",
       "status.advice.renew.title": "⚠ Apply for renewal review (复核) before the title ends",
-      "status.advice.renew.ends": "The “{tier}” title ends on {date} ({days} days left).",
+      "status.advice.renew.ends": "The {tier} title ends on {date} ({days} days left).",
       "status.advice.renew.action": "Apply to {bureau} for its renewal review (复核) before {date}.",
       "status.advice.renew.season": "The year's renewal notice sets the exact application dates.",
       "status.advice.reapply.title": "○ The title has ended",
-      "status.advice.reapply.ended": "The “{tier}” title ended on {date} and no longer applies.",
+      "status.advice.reapply.ended": "The {tier} title ended on {date} and no longer applies.",
       "status.advice.reapply.action":
-        "To hold it again, apply as a new applicant for “{apply}”; ask {bureau}.",
+        "To hold it again, apply as a new applicant for {apply}; ask {bureau}.",
       "status.advice.top_tier.title": "★ The top of the ladder",
       "status.advice.top_tier.held":
-        "The firm holds the “{tier}” title, the top of the cultivation ladder: there is no higher tier to apply for.",
+        "The firm holds the {tier} title, the top of the cultivation ladder: there is no higher tier to apply for.",
       "status.advice.top_tier.until":
         "It is valid until {date} ({days} days left); apply to {bureau} for its renewal review (复核) before then.",
       "status.advice.apply_next_tier.title": "→ The next tier",
-      "status.advice.apply_next_tier.action": "The firm may apply for “{tier}”; ask {bureau}.",
+      "status.advice.apply_next_tier.action": "The firm may apply for {tier}; ask {bureau}.",
     },
   });
 

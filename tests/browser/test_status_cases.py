@@ -162,6 +162,7 @@ def test_an_expiring_firm_is_told_to_renew_by_when_and_with_whom(open_page, site
     assert f"before {ends}" in english and "(60 days left)" in english
     assert "Innovative SME" in _text(page, "#certs")
     _assert_nothing_overflows(page)
+    screenshot(page, "status-expiring-en", full_page=True)
 
 
 @pytest.mark.parametrize("viewport", SIZES, ids=lambda v: f"{v['width']}x{v['height']}")
