@@ -164,6 +164,32 @@ def test_the_other_designations_are_behind_a_filter(open_page, site):
     ).wait_for()
 
 
+def test_the_admin_reads_the_city_and_chooses_a_county(open_page, site):
+    admin = site.server.admin_token
+    page = open_workbench(open_page, admin, LAPTOP)
+    wait_for_rows(page)
+    city = expiring(site, admin, primary="true", page_size=20)
+    assert page.locator("#expiring-count").inner_text() == (
+        f"全市：共 {city['pagination']['total']:,} 条"
+    )
+    assert len({r["district"] for r in shown(page)}) > 1
+
+    page.locator("#expiring-district").select_option(OTHER)
+    page.wait_for_function(
+        """(code) => {
+            const rows = [...document.querySelectorAll('#expiring-table tbody tr')];
+            return rows.length && rows.every((row) => row.dataset.district === code);
+        }""",
+        arg=OTHER,
+    )
+    county = expiring(site, admin, primary="true", page_size=20, district=OTHER)
+    assert [r["id"] for r in shown(page)] == [item["id"] for item in county["items"]]
+    assert {r["district"] for r in shown(page)} == {OTHER}
+    assert page.locator("#expiring-count").inner_text() == (
+        f"卫滨区：共 {county['pagination']['total']:,} 条"
+    )
+
+
 def test_the_export_is_the_same_list(open_page, site):
     page = open_workbench(open_page, site.bureau_token, LAPTOP)
     wait_for_rows(page)
