@@ -14,6 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.browser.support import BUREAU, assert_no_missing_values, screenshot
+from tests.browser.test_people import account, choose_password, sign_in
 from tests.support.codes import make_code
 from tests.support.servers import create_token
 
@@ -124,7 +125,9 @@ def test_the_list_is_the_clerks_own_county_with_headers_count_and_pages(open_pag
     pages = answer["pagination"]["total_pages"]
     assert page.locator("#expiring-page").inner_text() == f"第 1 / {pages} 页"
     assert page.locator("#expiring-prev").is_disabled()
-    assert "2026-12-31" in page.locator("#expiring-about").inner_text()
+    about = page.locator("#expiring-about").inner_text()
+    day = answer["as_of"]
+    assert about == f"有效期至 {day[:4]}-12-31 及之前、尚无复核或晋级的认定；剩余天数按 {day} 计。"
     assert_no_missing_values(page)
     fits(page)
     page.locator("#expiring-slot").scroll_into_view_if_needed()
@@ -162,6 +165,25 @@ def test_the_other_designations_are_behind_a_filter(open_page, site):
     page.locator("#expiring-count").filter(
         has_text=f"共 {everything['pagination']['total']:,} 条"
     ).wait_for()
+
+    # In English: the headers, the filters, the count and the tiers' labels.
+    page.locator("#lang-toggle").click()
+    page.locator("#expiring-count").filter(has_text="in all").wait_for()
+    assert page.locator("#expiring-table thead th").all_inner_texts() == [
+        "Firm",
+        "Credit code",
+        "District",
+        "Tier",
+        "Valid until",
+        "Days left",
+        "Firm",
+    ]
+    assert kinds.locator("[aria-pressed=true]").inner_text() == "All"
+    rows = shown(page)
+    assert all(r["cells"][3] == site.tiers[r["tier"]]["label_en"] for r in rows)
+    assert all(r["cells"][5].endswith(" days") for r in rows)
+    end = f"{others['as_of'][:4]}-12-31"
+    assert page.locator("#expiring-about").inner_text().startswith(f"Titles valid until {end}")
 
 
 def test_the_admin_reads_the_city_and_chooses_a_county(open_page, site):
@@ -216,6 +238,19 @@ def test_the_register_form_defaults_to_the_clerks_county(open_page, site):
     page.get_by_role("button", name="登记新企业").click()
     assert page.locator("#reg-district").input_value() == OTHER
     # …and its list is 卫滨区's.
+    wait_for_rows(page)
+    assert {r["district"] for r in shown(page)} == {OTHER}
+    assert page.locator("#expiring-count").inner_text().startswith("卫滨区：共")
+
+
+def test_a_clerk_signed_in_as_themselves_gets_their_county(open_page, site):
+    once = account(site, "weibin.renewals", "bureau", OTHER)
+    page = open_page("/login", LAPTOP)
+    sign_in(page, "weibin.renewals", once)
+    choose_password(page, "Weibin-2026-desk")
+    page.goto(site.origin + "/workbench")
+    page.wait_for_selector("#bench:not([hidden])")
+    page.wait_for_function("() => document.getElementById('reg-district').value === '410703'")
     wait_for_rows(page)
     assert {r["district"] for r in shown(page)} == {OTHER}
     assert page.locator("#expiring-count").inner_text().startswith("卫滨区：共")
