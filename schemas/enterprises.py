@@ -199,4 +199,11 @@ class HistoryEventSchema(EventSchema):
 
 class EnterpriseHistorySchema(Schema):
     credit_code = fields.String(metadata={"example": EXAMPLE_CODE})
+    time_zone = fields.String(
+        metadata={
+            "description": "The registry's time zone (IANA): the events' `at` are UTC, and a "
+            "page shows them in this zone",
+            "example": "Asia/Shanghai",
+        }
+    )
     items = fields.List(fields.Nested(HistoryEventSchema))

@@ -5,7 +5,7 @@ import datetime as dt
 from flask import url_for
 from flask.views import MethodView
 
-from registry.services import advice, enterprises, history
+from registry.services import advice, clock, enterprises, history
 from registry.services.clock import today
 from registry.web.api import Blueprint
 from registry.web.auth import current_actor
@@ -124,6 +124,11 @@ class EnterpriseHistory(MethodView):
     @blp.response(200, EnterpriseHistorySchema)
     @blp.problem_response(404, "No such enterprise")
     def get(self, enterprise):
-        """Every event of the enterprise, oldest first: who, when, the request, and for a
-        correction the old and the new value of each field changed"""
-        return {"credit_code": enterprise.credit_code, "items": history.events_of(enterprise)}
+        """Every event of the enterprise, oldest first: who, when (in UTC, with the registry's
+        `time_zone` to show it in), the request, and for a correction the old and the new
+        value of each field changed"""
+        return {
+            "credit_code": enterprise.credit_code,
+            "time_zone": clock.zone_name(),
+            "items": history.events_of(enterprise),
+        }
