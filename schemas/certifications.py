@@ -1,6 +1,6 @@
 """Certifications: recording one, revoking one, showing them."""
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate
 
 from schemas import Schema, Text
 from schemas.common import DistrictCode, Key, PageArgsSchema, PaginationSchema, Year
@@ -37,12 +37,20 @@ class CertificationCreateSchema(Schema):
     batch = Text(max_length=100, load_default=None, allow_none=True)
 
 
+def _not_blank(value: str) -> None:
+    if value and not value.strip():  # empty: the length says so
+        raise ValidationError("must not be blank: say why the title is revoked")
+
+
 class RevocationSchema(Schema):
-    reason = Text(
-        min_length=1,
-        max_length=2000,
+    reason = fields.String(
         required=True,
-        metadata={"example": "重大安全事故 (major safety accident)"},
+        validate=[*Text(min_length=1, max_length=2000).validators, _not_blank],
+        metadata={
+            "description": "Why the title is revoked (not blank; kept without the spaces "
+            "around it): it stands in the firm's record and its history",
+            "example": "重大安全事故 (major safety accident)",
+        },
     )
     revoked_on = fields.Date(
         load_default=None, metadata={"description": "Default: today", "example": "2024-05-10"}
@@ -117,6 +125,7 @@ class CertificationValiditySchema(_WorkingYear):
     valid_until = fields.Date()
     renewal = fields.Boolean()
     revoked_on = fields.Date(allow_none=True)
+    revocation_reason = fields.String(allow_none=True)
     status = fields.String(metadata={"enum": STATUSES, "description": "Derived at the day asked"})
 
 
@@ -125,7 +134,12 @@ class CertificationSearchArgsSchema(PageArgsSchema):
 
     tier = Key()
     year = Year(strict=False, metadata={"description": "年度"})
-    district = DistrictCode()
+    district = DistrictCode(
+        metadata={
+            "description": "One county's titles. Without it a bureau is answered its own "
+            "districts' titles, the admin and a viewer every district's"
+        }
+    )
     renewal = fields.Boolean(metadata={"description": "复核 renewals only, or none of them"})
     status = fields.String(validate=validate.OneOf(STATUSES), metadata={"description": "On as_of"})
     as_of = fields.Date(metadata={"description": "Default: today"})
@@ -139,6 +153,13 @@ class CertificationSearchArgsSchema(PageArgsSchema):
         metadata={
             "description": "false: only titles nothing takes over yet (who must renew); true: "
             "only those renewed or outranked already"
+        }
+    )
+    primary = fields.Boolean(
+        metadata={
+            "description": "true: the primary ladder's titles only (创新型中小企业, "
+            "专精特新中小企业, 专精特新“小巨人”: the titles renewed by 复核); false: only the "
+            "other designations"
         }
     )
     q = Text(
@@ -160,3 +181,10 @@ class CertificationEntrySchema(CertificationSchema, _WorkingYear):
 class CertificationPageSchema(Schema):
     items = fields.List(fields.Nested(CertificationEntrySchema))
     pagination = fields.Nested(PaginationSchema)
+    as_of = fields.Date(
+        metadata={
+            "description": "The day the statuses and days_to_expiry are derived for: as_of if "
+            "given, else the registry's today",
+            "example": "2026-12-06",
+        }
+    )

@@ -131,13 +131,75 @@ class EnterpriseSchema(EnterpriseSummarySchema):
     certifications = fields.List(fields.Nested(CertificationSchema))
 
 
+NEXT_STEPS = ["apply_next_tier", "renew", "barred", "reapply", "top_tier"]
+
+
+class BureauSchema(Schema):
+    """Where the firm applies: its district's industry and information technology bureau."""
+
+    district = fields.String(allow_none=True, metadata={"example": "410702"})
+    district_name_zh = fields.String(allow_none=True, metadata={"example": "红旗区"})
+    district_name_en = fields.String(allow_none=True, metadata={"example": "Hongqi District"})
+    name_zh = fields.String(metadata={"example": "红旗区工业和信息化局"})
+    name_en = fields.String(
+        metadata={"example": "the Hongqi District Bureau of Industry and Information Technology"}
+    )
+
+
+class NextStepSchema(Schema):
+    """What the firm should do next in the primary ladder, derived on the day asked: the first
+    that applies of `barred` (a title revoked less than three years ago), `renew` (a title
+    expiring: its 复核 before `renew_by`), `reapply` (a higher title has ended: apply again as
+    new, for `apply_for`), `top_tier` (holding the ladder's top: until `valid_until`) and
+    `apply_next_tier` (`apply_for`, the tier above the one held)."""
+
+    kind = fields.String(metadata={"enum": NEXT_STEPS, "example": "renew"})
+    tier = fields.String(
+        allow_none=True,
+        metadata={"description": "The title the step is about", "example": "specialized_sme"},
+    )
+    apply_for = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "The tier the firm may apply for now (none while barred or at the top)",
+            "example": "specialized_sme",
+        },
+    )
+    revoked_on = fields.Date(allow_none=True, metadata={"description": "barred: the revocation"})
+    reason = fields.String(allow_none=True, metadata={"description": "barred: its reason"})
+    barred_until = fields.Date(
+        allow_none=True,
+        metadata={
+            "description": "barred: the first day the firm may apply again (three years after "
+            "the revocation)"
+        },
+    )
+    renew_by = fields.Date(
+        allow_none=True,
+        metadata={"description": "renew: the title's end, before which to apply for 复核"},
+    )
+    expired_on = fields.Date(allow_none=True, metadata={"description": "reapply: the title's end"})
+    valid_until = fields.Date(
+        allow_none=True, metadata={"description": "renew, top_tier: the title's end"}
+    )
+    days_left = fields.Integer(
+        allow_none=True, metadata={"description": "renew, top_tier: days until valid_until"}
+    )
+    bureau = fields.Nested(BureauSchema)
+
+
 class EnterpriseStatusSchema(Schema):
     credit_code = fields.String(metadata={"example": EXAMPLE_CODE})
     name = fields.String()
+    district = fields.String(attribute="district_id", metadata={"example": "410702"})
     current_tier = fields.String(allow_none=True, metadata={"example": "specialized_sme"})
     next_tier = fields.String(allow_none=True, metadata={"example": "little_giant"})
     designations = fields.List(fields.String(), metadata={"example": ["head_goose"]})
-    certifications = fields.List(fields.Nested(CertificationValiditySchema))
+    certifications = fields.List(
+        fields.Nested(CertificationValiditySchema),
+        metadata={"description": "Newest first (by announcement)"},
+    )
+    next_step = fields.Nested(NextStepSchema)
 
 
 class EnterpriseReadArgsSchema(Schema):
@@ -165,4 +227,11 @@ class HistoryEventSchema(EventSchema):
 
 class EnterpriseHistorySchema(Schema):
     credit_code = fields.String(metadata={"example": EXAMPLE_CODE})
+    time_zone = fields.String(
+        metadata={
+            "description": "The registry's time zone (IANA): the events' `at` are UTC, and a "
+            "page shows them in this zone",
+            "example": "Asia/Shanghai",
+        }
+    )
     items = fields.List(fields.Nested(HistoryEventSchema))

@@ -27,12 +27,14 @@ class Certifications(MethodView):
     @blp.response(200, CertificationPageSchema)
     def get(self, args):
         """Certifications across the registry, by end date: who must renew by a day, and
-        whether a renewal or a higher title already takes over"""
+        whether a renewal or a higher title already takes over (a bureau naming no district:
+        its own districts')"""
         page, page_size = args.pop("page"), args.pop("page_size")
         as_of = args.pop("as_of", None) or today()
-        found = paginate(certifications.search(as_of=as_of, **args), page, page_size)
+        query = certifications.search(as_of=as_of, actor=current_actor(), **args)
+        found = paginate(query, page, page_size)
         certifications.with_working_year(found["items"], as_of)
-        return found
+        return {**found, "as_of": as_of}
 
 
 @blp.route("/enterprises/<string:credit_code>/certifications")

@@ -5,7 +5,7 @@ import datetime as dt
 from flask import url_for
 from flask.views import MethodView
 
-from registry.services import enterprises, history, known_names
+from registry.services import advice, clock, enterprises, history, known_names
 from registry.services.clock import today
 from registry.web.api import Blueprint
 from registry.web.auth import current_actor
@@ -126,10 +126,12 @@ class EnterpriseStatus(MethodView):
     @blp.response(200, EnterpriseStatusSchema)
     @blp.problem_response(404, "No such enterprise")
     def get(self, enterprise):
-        """Current tier, next tier, and each certification with its validity: expiring, taken
-        over by a renewal or a higher tier, or barred after a revocation"""
+        """Current tier, next tier, each certification with its validity (newest first):
+        expiring, taken over by a renewal or a higher tier, or barred after a revocation; and
+        the next step (apply for the next tier, renew, barred until, re-apply, top tier) with
+        the firm's bureau"""
         blp.set_etag(etag_data(enterprise))
-        return profile(enterprise)
+        return advice.status(enterprise, today())
 
 
 @blp.route("/enterprises/<string:credit_code>/history")
@@ -139,6 +141,11 @@ class EnterpriseHistory(MethodView):
     @blp.response(200, EnterpriseHistorySchema)
     @blp.problem_response(404, "No such enterprise")
     def get(self, enterprise):
-        """Every event of the enterprise, oldest first: who, when, the request, and for a
-        correction the old and the new value of each field changed"""
-        return {"credit_code": enterprise.credit_code, "items": history.events_of(enterprise)}
+        """Every event of the enterprise, oldest first: who, when (in UTC, with the registry's
+        `time_zone` to show it in), the request, and for a correction the old and the new
+        value of each field changed"""
+        return {
+            "credit_code": enterprise.credit_code,
+            "time_zone": clock.zone_name(),
+            "items": history.events_of(enterprise),
+        }

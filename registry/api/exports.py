@@ -7,6 +7,7 @@ from registry.db import read_snapshot
 from registry.services import exports
 from registry.services.clock import today
 from registry.web.api import Blueprint
+from registry.web.auth import current_actor
 from schemas.exports import CsvExportQueryArgsSchema, XlsxExportQueryArgsSchema
 
 blp = Blueprint("exports", __name__, description="Certifications out")
@@ -39,13 +40,16 @@ class CsvExport(MethodView):
     def get(self, filters):
         """Every matching certification with its enterprise, as CSV (UTF-8 with BOM)
 
-        For machines: `lang=en` by default. Text that a spreadsheet would run as a formula
-        (starting with = + - @, a tab or a carriage return), text starting with an apostrophe,
-        and a credit code a spreadsheet would read as a number (all digits, or digits around
-        one E) are written with one leading apostrophe, which an importer takes off again.
+        For machines: `lang=en` by default. The list's filters; a bureau naming no district
+        gets its own districts' titles, as the list answers it. Text that a spreadsheet would
+        run as a formula (starting with = + - @, a tab or a carriage return), text starting
+        with an apostrophe, and a credit code a spreadsheet would read as a number (all digits,
+        or digits around one E) are written with one leading apostrophe, which an importer
+        takes off again.
         """
         lang, as_of = filters.pop("lang"), filters.pop("as_of", None)
-        records = exports.rows(filters, as_of=as_of, lang=lang)  # a bad filter: 422 now
+        # a bad filter: 422 now; a bureau naming no district: its own districts'
+        records = exports.rows(filters, as_of=as_of, lang=lang, actor=current_actor())
 
         def generate():
             with read_snapshot():
@@ -80,14 +84,15 @@ class XlsxExport(MethodView):
     def get(self, filters):
         """Every matching certification with its enterprise, as an XLSX workbook
 
-        For people: `lang=zh` by default; column widths, a frozen header row, an autofilter;
+        For people: `lang=zh` by default; the list's filters and scope (a bureau naming no
+        district: its own districts'); column widths, a frozen header row, an autofilter;
         every text a text cell, never a formula.
         """
         lang, as_of = filters.pop("lang"), filters.pop("as_of", None)
         with read_snapshot():
             last_event = exports.last_event_id()
             workbook = exports.write_xlsx(
-                exports.rows(filters, as_of=as_of, lang=lang),
+                exports.rows(filters, as_of=as_of, lang=lang, actor=current_actor()),
                 exports.columns(lang),
                 title=exports.SHEET_TITLE[lang],
                 about={"last_event_id": last_event},

@@ -5,7 +5,7 @@ from flask import Response, url_for
 from flask.views import MethodView
 
 from registry.models import Token
-from registry.services import enterprises, exports, tokens
+from registry.services import advice, enterprises, exports, tokens
 from registry.services.clock import today
 from registry.services.people import accounts
 from registry.web.api import ID_CONVERTER, Blueprint
@@ -136,5 +136,5 @@ class Me(MethodView):
         status = None
         if actor.role == "enterprise":
             firm = enterprises.get(actor, actor.credit_code)
-            status = enterprises.profile(firm, today())
+            status = advice.status(firm, today())
         return {"token": token, "status": status}

@@ -12,6 +12,11 @@ def use_timezone(name: str) -> None:
     _zone["current"] = ZoneInfo(name)
 
 
+def zone_name() -> str:
+    """The city's time zone (an IANA name such as Asia/Shanghai): the pages show times in it."""
+    return _zone["current"].key
+
+
 def today() -> dt.date:
     return dt.datetime.now(_zone["current"]).date()
 

@@ -226,6 +226,7 @@ class Profile:
     next_tier: str | None
     designations: tuple[str, ...]
     certifications: list[Certification]
+    ladder: tuple[str, ...] = ()  # the primary ladder's tiers, lowest first
 
 
 def profile(enterprise: Enterprise, day: dt.date) -> Profile:
@@ -245,4 +246,5 @@ def profile(enterprise: Enterprise, day: dt.date) -> Profile:
         next_tier=stand.next_tier,
         designations=stand.designations,
         certifications=certs,
+        ladder=stand.ladder,
     )

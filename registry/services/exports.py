@@ -135,14 +135,16 @@ def last_event_id() -> int:
     return Event.select(Event.id).order_by(Event.id.desc()).limit(1).scalar() or 0
 
 
-def rows(filters: dict, *, as_of=None, lang: str = "en", chunk: int = 500) -> Iterator[dict]:
+def rows(
+    filters: dict, *, as_of=None, lang: str = "en", actor=None, chunk: int = 500
+) -> Iterator[dict]:
     """Every certification matching the registry-wide list's filters (certifications.search), in its
     order (by end date: the renewal season reads down the sheet), each with what is derived
     on `as_of` (today): status, and the title taking over from it. The filters are checked
     now (a bad one raises here, before a streamed answer begins); the rows are read as the
-    iterator is."""
+    iterator is. Naming no district, `actor` (a bureau) gets its own districts' (scope)."""
     day = as_of or today()
-    return _rows(certifications.search(as_of=day, **filters), day, lang, chunk)
+    return _rows(certifications.search(as_of=day, actor=actor, **filters), day, lang, chunk)
 
 
 def _rows(query, day, lang: str, chunk: int) -> Iterator[dict]:

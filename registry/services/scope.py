@@ -4,6 +4,7 @@ The web layer authenticates the token and checks its role (registry.web.auth); t
 call these rules with what they already loaded, so an object is read once and judged once:
 - an enterprise token reads only its own firm (403 for any other, registered or not);
 - a bureau reads city-wide and writes only in its districts (city-wide figures: the admin);
+  a registry-wide list of titles that names no district answers a bureau its own districts;
 - an audit trail reader of a bureau sees its districts' events.
 """
 
@@ -70,6 +71,12 @@ def ensure_issues_token(actor: Actor, role: str, district: str | None) -> None:
             + (f" in district {district}." if district else ".")
             + " A bureau issues enterprise tokens for the firms of its districts."
         )
+
+
+def listed_districts(actor: Actor | None) -> tuple[str, ...] | None:
+    """The districts a registry-wide list of titles answers `actor` when it names no district:
+    a bureau's own (its renewal season); None: every district (the admin, a viewer)."""
+    return actor.districts if actor is not None and actor.role == "bureau" else None
 
 
 def visible_districts(actor: Actor) -> tuple[str, ...] | None:

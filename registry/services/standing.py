@@ -43,6 +43,7 @@ class Standing:
     current_tier: str | None
     next_tier: str | None
     designations: tuple[str, ...]
+    ladder: tuple[str, ...] = ()  # the primary ladder's tiers, lowest first
 
 
 def primary_ladder() -> list[Tier]:
@@ -65,4 +66,4 @@ def standing(certifications: list[Certification], day: dt.date) -> Standing:
     else:
         current, following = None, (ladder[0].key if ladder else None)
     others = tuple(sorted(k for k in active if k not in rank_of))
-    return Standing(current, following, others)
+    return Standing(current, following, others, tuple(t.key for t in ladder))

@@ -1,6 +1,8 @@
 /* An enterprise's own status: /status, or /status#code=…&token=… (the fragment never reaches
-   the server). Current tier, the ladder and the next tier, each certification with its
-   validity and the days left. */
+   the server). Current tier, the ladder and the next tier, the next step the server derives
+   (next_step: barred after a revocation, renew before the title ends, apply again after it
+   ended, the top tier, the next tier; with the firm's bureau), each certification newest first
+   with its validity and the days left. */
 "use strict";
 
 (() => {
@@ -51,6 +53,29 @@
       "status.error.forbidden": "此令牌不属于该企业。",
       "status.error.not_found": "未找到该企业。",
       "status.error.invalid": "信用代码格式不正确：{detail}",
+      "status.advice": "下一步",
+      "status.next.barred": "撤销之日起三年内不得申报",
+      "status.next.barred_until": "{date} 起可再次申报",
+      "status.step.barred": "✕ 暂停申报",
+      "status.revoked_on": "{date} 撤销",
+      "status.revoked_reason": "原因：{reason}",
+      "status.advice.barred.title": "✕ 认定已撤销，暂不能申报",
+      "status.advice.barred.revoked": "“{tier}”认定已于 {date} 撤销。",
+      "status.advice.barred.reason": "撤销原因：{reason}",
+      "status.advice.barred.no_reason": "撤销原因：未记录",
+      "status.advice.barred.bar": "撤销之日起三年内不得再次申报，可于 {date} 起再次申报。",
+      "status.advice.renew.title": "⚠ 请在到期前申请复核",
+      "status.advice.renew.ends": "“{tier}”认定将于 {date} 到期（还有 {days} 天）。",
+      "status.advice.renew.action": "请于 {date} 前向{bureau}申请复核。",
+      "status.advice.renew.season": "具体申报时间以当年复核工作通知为准。",
+      "status.advice.reapply.title": "○ 认定已到期",
+      "status.advice.reapply.ended": "“{tier}”认定已于 {date} 到期，现已失效。",
+      "status.advice.reapply.action": "如需再次获得认定，须按新申报企业重新申报“{apply}”，请向{bureau}咨询。",
+      "status.advice.top_tier.title": "★ 已是梯度培育最高层级",
+      "status.advice.top_tier.held": "本企业持有“{tier}”认定，是梯度培育的最高层级，没有更高的层级可申报。",
+      "status.advice.top_tier.until": "认定有效期至 {date}（还有 {days} 天），到期前请向{bureau}申请复核。",
+      "status.advice.apply_next_tier.title": "→ 可申报下一层级",
+      "status.advice.apply_next_tier.action": "可申报“{tier}”，请向{bureau}咨询申报事宜。",
     },
     en: {
       "status.title": "Enterprise cultivation status",
@@ -93,6 +118,33 @@
       "status.error.forbidden": "This token belongs to another enterprise.",
       "status.error.not_found": "No such enterprise.",
       "status.error.invalid": "The credit code is not valid: {detail}",
+      "status.advice": "Next step",
+      "status.next.barred": "No application within three years of the revocation",
+      "status.next.barred_until": "may apply again from {date}",
+      "status.step.barred": "✕ barred",
+      "status.revoked_on": "revoked on {date}",
+      "status.revoked_reason": "reason: {reason}",
+      "status.advice.barred.title": "✕ A title was revoked: no application for now",
+      "status.advice.barred.revoked": "The {tier} title was revoked on {date}.",
+      "status.advice.barred.reason": "Reason: {reason}",
+      "status.advice.barred.no_reason": "Reason: not recorded",
+      "status.advice.barred.bar":
+        "No application within three years of the revocation; the firm may apply again from {date}.",
+      "status.advice.renew.title": "⚠ Apply for renewal review (复核) before the title ends",
+      "status.advice.renew.ends": "The {tier} title ends on {date} ({days} days left).",
+      "status.advice.renew.action": "Apply to {bureau} for its renewal review (复核) before {date}.",
+      "status.advice.renew.season": "The year's renewal notice sets the exact application dates.",
+      "status.advice.reapply.title": "○ The title has ended",
+      "status.advice.reapply.ended": "The {tier} title ended on {date} and no longer applies.",
+      "status.advice.reapply.action":
+        "To hold it again, apply as a new applicant for {apply}; ask {bureau}.",
+      "status.advice.top_tier.title": "★ The top of the ladder",
+      "status.advice.top_tier.held":
+        "The firm holds the {tier} title, the top of the cultivation ladder: there is no higher tier to apply for.",
+      "status.advice.top_tier.until":
+        "It is valid until {date} ({days} days left); apply to {bureau} for its renewal review (复核) before then.",
+      "status.advice.apply_next_tier.title": "→ The next tier",
+      "status.advice.apply_next_tier.action": "The firm may apply for {tier}; ask {bureau}.",
     },
   });
 
@@ -181,6 +233,30 @@
         : []),
     );
 
+    renderNextTier(status);
+
+    $("designations").textContent = status.designations.length
+      ? status.designations.map(label).join(R.language() === "zh" ? "、" : ", ")
+      : t("status.no_designations");
+
+    renderAdvice(status);
+    renderLadder(status);
+    renderCertifications(status);
+  }
+
+  function barred(status) {
+    return Boolean(status.next_step && status.next_step.kind === "barred");
+  }
+
+  /** The next tier, but none while a revocation bars the firm. */
+  function renderNextTier(status) {
+    if (barred(status)) {
+      $("next-tier").replaceChildren(
+        h("strong", { class: "tier-name barred" }, t("status.next.barred")),
+        h("span", { class: "note" }, t("status.next.barred_until", { date: status.next_step.barred_until })),
+      );
+      return;
+    }
     const next = status.next_tier ? state.tiers.get(status.next_tier) : null;
     $("next-tier").replaceChildren(
       status.next_tier
@@ -190,13 +266,48 @@
         ? [h("span", { class: "note" }, t("status.next.requirement", { tier: label(next.prerequisite) }))]
         : []),
     );
+  }
 
-    $("designations").textContent = status.designations.length
-      ? status.designations.map(label).join(R.language() === "zh" ? "、" : ", ")
-      : t("status.no_designations");
+  function bureauName(bureau) {
+    return R.language() === "zh" ? bureau.name_zh : bureau.name_en;
+  }
 
-    renderLadder(status);
-    renderCertifications(status);
+  /** The sentences of each kind of next step (the server's next_step). */
+  const ADVICE = {
+    barred: (step) => [
+      t("status.advice.barred.revoked", { tier: label(step.tier), date: step.revoked_on }),
+      step.reason && step.reason.trim() && step.reason.trim() !== "—"
+        ? t("status.advice.barred.reason", { reason: step.reason.trim() })
+        : t("status.advice.barred.no_reason"),
+      t("status.advice.barred.bar", { date: step.barred_until }),
+    ],
+    renew: (step, bureau) => [
+      t("status.advice.renew.ends", { tier: label(step.tier), date: step.renew_by, days: R.number(step.days_left) }),
+      t("status.advice.renew.action", { date: step.renew_by, bureau }),
+      t("status.advice.renew.season"),
+    ],
+    reapply: (step, bureau) => [
+      t("status.advice.reapply.ended", { tier: label(step.tier), date: step.expired_on }),
+      t("status.advice.reapply.action", { apply: label(step.apply_for), bureau }),
+    ],
+    top_tier: (step, bureau) => [
+      t("status.advice.top_tier.held", { tier: label(step.tier) }),
+      t("status.advice.top_tier.until", { date: step.valid_until, days: R.number(step.days_left), bureau }),
+    ],
+    apply_next_tier: (step, bureau) => [
+      t("status.advice.apply_next_tier.action", { tier: label(step.apply_for), bureau }),
+    ],
+  };
+
+  function renderAdvice(status) {
+    const step = status.next_step;
+    $("advice").hidden = !step;
+    if (!step) return;
+    $("advice").className = `advice advice-${step.kind}`;
+    $("advice").dataset.kind = step.kind;
+    $("advice-title").textContent = t(`status.advice.${step.kind}.title`);
+    const sentences = ADVICE[step.kind](step, bureauName(step.bureau));
+    $("advice-body").replaceChildren(...sentences.map((text) => h("p", {}, text)));
   }
 
   function renderLadder(status) {
@@ -206,7 +317,7 @@
       ...steps.map((tier) => {
         let step = "later";
         if (tier.key === status.current_tier) step = "current";
-        else if (tier.key === status.next_tier) step = "next";
+        else if (tier.key === status.next_tier) step = barred(status) ? "barred" : "next";
         else if (tier.rank < currentRank) step = "held";
         return h(
           "li",
@@ -245,6 +356,7 @@
             "td",
             { class: `cert-status status-${c.status}` },
             `${STATUS_SYMBOL[c.status]} ${t(`status.status.${c.status}`)}`,
+            c.status === "revoked" ? revocation(c) : null,
           ),
           h("td", {}, c.valid_until),
           h(
@@ -259,6 +371,17 @@
           h("td", {}, c.certified_on),
         );
       }),
+    );
+  }
+
+  /** A revoked title's day and reason, under its status. */
+  function revocation(cert) {
+    const reason = (cert.revocation_reason || "").trim();
+    return h(
+      "span",
+      { class: "note revocation" },
+      t("status.revoked_on", { date: cert.revoked_on }),
+      reason && reason !== "—" ? ` · ${t("status.revoked_reason", { reason })}` : "",
     );
   }
 

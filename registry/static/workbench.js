@@ -111,15 +111,39 @@
       "workbench.status.active": "有效",
       "workbench.status.expired": "已过期",
       "workbench.status.revoked": "已撤销",
-      "workbench.revoke.reason": "撤销原因",
-      "workbench.revoke.go": "撤销",
+      "workbench.revoke.go": "撤销…",
       "workbench.revoked": "已撤销该认定。",
       "workbench.certify": "记录认定",
       "workbench.certify.go": "记录",
       "workbench.certified": "已记录认定。",
       "workbench.history": "企业历史",
-      "workbench.expiring": "本年度到期、尚未复核的认定",
-      "workbench.expiring.export": "导出 Excel",
+      "workbench.readonly": "该企业属于{district}，仅可查看。",
+      "workbench.revoke.heading": "撤销认定",
+      "workbench.revoke.firm": "企业",
+      "workbench.revoke.title": "认定",
+      "workbench.revoke.what": "{tier}（{year} 年度，有效期至 {valid_until}）",
+      "workbench.revoke.bar": "撤销即开始三年限制期：{until} 前，该企业不得再获{ladder}的认定。撤销后本页无法撤回。",
+      "workbench.revoke.reason.required": "撤销原因（必填）",
+      "workbench.revoke.reason.missing": "请填写撤销原因。",
+      "workbench.revoke.date": "撤销日期",
+      "workbench.revoke.confirm": "确认撤销",
+      "workbench.revoke.cancel": "取消",
+      "workbench.revoke.label": "撤销 {tier}（{year} 年度）",
+      "workbench.history.by": "（{actor}）",
+      "workbench.history.details": "：{details}",
+      "workbench.history.joiner": "；",
+      "workbench.history.tier": "{tier} {year} 年度",
+      "workbench.renewal": "（复核）",
+      "workbench.history.registered_too": "，同时登记企业",
+      "workbench.history.reason": "原因：{reason}",
+      "workbench.history.revoked_on": "撤销日期 {date}",
+      "workbench.history.change": "{field}：{old} → {new}",
+      "workbench.history.none": "（空）",
+      "workbench.action.enterprise.registered": "登记企业",
+      "workbench.action.enterprise.updated": "更正企业信息",
+      "workbench.action.certification.recorded": "认定",
+      "workbench.action.certification.revoked": "撤销认定",
+      "workbench.action.import.row": "导入名单：认定",
       "workbench.error.forbidden": "此令牌无权使用工作台：需要区县工信部门或管理员令牌。",
       "workbench.error": "失败（{status}）：{detail}",
     },
@@ -215,15 +239,39 @@
       "workbench.status.active": "Active",
       "workbench.status.expired": "Expired",
       "workbench.status.revoked": "Revoked",
-      "workbench.revoke.reason": "Reason",
-      "workbench.revoke.go": "Revoke",
+      "workbench.revoke.go": "Revoke…",
       "workbench.revoked": "Certification revoked.",
       "workbench.certify": "Record a certification",
       "workbench.certify.go": "Record",
       "workbench.certified": "Certification recorded.",
       "workbench.history": "The firm's history",
-      "workbench.expiring": "Titles expiring this year, not renewed",
-      "workbench.expiring.export": "Export to Excel",
+      "workbench.readonly": "This firm is in {district}: you may read it only.",
+      "workbench.revoke.heading": "Revoke a certification",
+      "workbench.revoke.firm": "Firm",
+      "workbench.revoke.title": "Title",
+      "workbench.revoke.what": "{tier} ({year}, valid until {valid_until})",
+      "workbench.revoke.bar": "Revoking starts the three-year bar: until {until} the firm may not be certified again in {ladder}. This page cannot undo it.",
+      "workbench.revoke.reason.required": "Reason (required)",
+      "workbench.revoke.reason.missing": "Say why the title is revoked.",
+      "workbench.revoke.date": "Revoked on",
+      "workbench.revoke.confirm": "Revoke",
+      "workbench.revoke.cancel": "Cancel",
+      "workbench.revoke.label": "Revoke {tier} ({year})",
+      "workbench.history.by": " ({actor})",
+      "workbench.history.details": ": {details}",
+      "workbench.history.joiner": "; ",
+      "workbench.history.tier": "{tier}, {year}",
+      "workbench.renewal": " (renewal)",
+      "workbench.history.registered_too": "; the firm registered too",
+      "workbench.history.reason": "reason: {reason}",
+      "workbench.history.revoked_on": "revoked on {date}",
+      "workbench.history.change": "{field}: {old} → {new}",
+      "workbench.history.none": "(none)",
+      "workbench.action.enterprise.registered": "Registered the firm",
+      "workbench.action.enterprise.updated": "Corrected the firm",
+      "workbench.action.certification.recorded": "Certified",
+      "workbench.action.certification.revoked": "Revoked a certification",
+      "workbench.action.import.row": "Certified from a published list",
       "workbench.error.forbidden": "This token may not use the workbench: a bureau or admin token is needed.",
       "workbench.error": "Failed ({status}): {detail}",
     },
@@ -299,7 +347,8 @@
     $("bench").hidden = false;
     $("token-error").textContent = "";
     renderWho();
-    probeExpiring();
+    // The renewal season (renewals.js) asks who is calling: the firm panel needs it too.
+    Renewals.open({ call, token: state.token, tiers: state.tiers, districts: state.districts, openFirm: showFirm }).then(usesCaller);
   }
 
   function signOut(message) {
@@ -337,12 +386,7 @@
       "workbench.remember.hint": "以后名单印作“{name}”时自动匹配到此企业",
       "workbench.remembered": "已记住：“{name}”→ {firm}",
       "workbench.action.coded": "{words}（{code}）",
-      "workbench.action.import.row": "导入名单一行",
-      "workbench.action.enterprise.registered": "登记企业",
-      "workbench.action.enterprise.updated": "更正企业信息",
-      "workbench.action.enterprise.name_remembered": "记住企业名称",
-      "workbench.action.certification.recorded": "记录认定",
-      "workbench.action.certification.revoked": "撤销认定",
+      "workbench.action.enterprise.name_remembered": "记住名单所印名称",
     },
     en: {
       "workbench.options": "How to load",
@@ -367,12 +411,7 @@
       "workbench.remember.hint": "Lists printing “{name}” will match this firm from now on",
       "workbench.remembered": "Remembered: “{name}” → {firm}",
       "workbench.action.coded": "{words} ({code})",
-      "workbench.action.import.row": "a list's row loaded",
-      "workbench.action.enterprise.registered": "firm registered",
-      "workbench.action.enterprise.updated": "firm corrected",
-      "workbench.action.enterprise.name_remembered": "firm's name remembered",
-      "workbench.action.certification.recorded": "certification recorded",
-      "workbench.action.certification.revoked": "certification revoked",
+      "workbench.action.enterprise.name_remembered": "Kept a name lists print",
     },
   });
 
@@ -727,9 +766,9 @@
     return words === key ? action : t("workbench.action.coded", { words, code: action });
   }
 
-  /** A moment as the registry's clerks read it: the registry's time zone (Beijing time). */
+  /** A moment as the registry's clerks read it: in the registry's time zone. */
   function registryTime(at) {
-    return new Date(at).toLocaleString(R.language() === "zh" ? "zh-CN" : "en-GB", { timeZone: "Asia/Shanghai", hour12: false });
+    return new Date(at).toLocaleString(R.language() === "zh" ? "zh-CN" : "en-GB", { timeZone: firmPanel.zone, hour12: false });
   }
 
   // ---------------------------------------------------------------------------------------
@@ -886,6 +925,10 @@
   // ---------------------------------------------------------------------------------------
   // One firm
 
+  // The firm panel's own: who is calling (for the read-only view and the register form's
+  // county), the history shown (for a change of language), the title being revoked.
+  const firmPanel = { caller: null, history: null, zone: "Asia/Shanghai", revoking: null };
+
   function districtName(code) {
     const district = state.districts.get(code);
     return district ? R.districtName(district) : code || "";
@@ -899,6 +942,28 @@
     return select;
   }
 
+  /** Who is calling ({role, districts}, or null): the register form defaults to the clerk's
+      county, and a firm outside their districts opens read-only. */
+  function usesCaller(caller) {
+    firmPanel.caller = caller;
+    if (caller && caller.role === "bureau" && caller.districts.length) $("reg-district").value = caller.districts[0];
+    if (state.firm) renderFirm();
+  }
+
+  /** Whether the caller may change `firm` (the admin any; a clerk in their districts). */
+  function writable(firm) {
+    const caller = firmPanel.caller;
+    if (!caller) return true; // not known yet: the API decides
+    return caller.role === "admin" || caller.districts.includes(firm.district);
+  }
+
+  /** Show a firm in the panel (from another part of the page: the renewal list). */
+  function showFirm(code) {
+    $("find-code").value = code;
+    loadFirm(code);
+    $("firm-heading").scrollIntoView({ block: "start" });
+  }
+
   async function loadFirm(code, message = "") {
     const reply = await call("GET", `${API}/enterprises/${encodeURIComponent(code)}`);
     if (reply.status !== 200) {
@@ -907,6 +972,7 @@
       return;
     }
     state.firm = { body: reply.body, etag: reply.headers.get("ETag") };
+    firmPanel.history = null;
     say("firm-message", message, message ? "success" : "");
     renderFirm();
     loadHistory(code);
@@ -914,33 +980,48 @@
 
   function renderFirm() {
     const firm = state.firm.body;
+    const canWrite = writable(firm);
     $("firm").hidden = false;
     $("register-form").hidden = true;
     $("firm-title").textContent = t("workbench.firm.title", { name: firm.name, code: firm.credit_code });
+    $("firm-readonly").hidden = canWrite;
+    $("firm-readonly").textContent = canWrite ? "" : t("workbench.readonly", { district: districtName(firm.district) });
+    $("correct-form").hidden = !canWrite;
+    $("certify-form").hidden = !canWrite;
+    $("certs-revoke-col").hidden = !canWrite;
     $("fix-name").value = firm.name;
     $("fix-district").value = firm.district;
     $("fix-chain").value = firm.industry_chain || "";
     $("certs-table").tBodies[0].replaceChildren(
-      ...firm.certifications.map((cert) => {
-        const cell = h("td", {});
-        if (cert.status !== "revoked") {
-          const reason = h("input", { type: "text", "aria-label": `${t("workbench.revoke.reason")} ${cert.id}`, placeholder: t("workbench.revoke.reason") });
-          const go = h("button", { type: "button", class: "secondary" }, t("workbench.revoke.go"));
-          go.addEventListener("click", () => revoke(cert.id, reason.value.trim()));
-          cell.append(reason, " ", go);
-        }
-        return h(
+      ...firm.certifications.map((cert) =>
+        h(
           "tr",
           { dataset: { id: cert.id, tier: cert.tier, status: cert.status } },
-          h("td", {}, R.tierLabel(state.tiers.get(cert.tier)) || cert.tier, cert.renewal ? "（复核）" : ""),
+          h("td", {}, tierLabel(cert.tier), cert.renewal ? t("workbench.renewal") : ""),
           h("td", {}, String(cert.year)),
           h("td", {}, cert.certified_on),
           h("td", {}, cert.valid_until),
           h("td", {}, t(`workbench.status.${cert.status}`)),
-          cell,
-        );
-      }),
+          canWrite ? revokeCell(cert) : null,
+        ),
+      ),
     );
+    if (firmPanel.history) renderHistory();
+  }
+
+  function tierLabel(key) {
+    return R.tierLabel(state.tiers.get(key)) || key;
+  }
+
+  /** Only an active title may be revoked: an expired or revoked one has no control. */
+  function revokeCell(cert) {
+    const cell = h("td", {});
+    if (cert.status !== "active") return cell;
+    const label = t("workbench.revoke.label", { tier: tierLabel(cert.tier), year: cert.year });
+    const go = h("button", { type: "button", class: "secondary", "aria-label": label }, t("workbench.revoke.go"));
+    go.addEventListener("click", () => askRevocation(cert));
+    cell.append(go);
+    return cell;
   }
 
   function formData(form) {
@@ -973,6 +1054,7 @@
     state.firm = { body: reply.body, etag: reply.headers.get("ETag") };
     renderFirm();
     say("firm-message", t("workbench.corrected"), "success");
+    loadHistory(firm.credit_code);
   }
 
   async function certify(event) {
@@ -985,41 +1067,159 @@
     loadFirm(state.firm.body.credit_code, t("workbench.certified"));
   }
 
-  async function revoke(id, reason) {
-    const reply = await call("POST", `${API}/certifications/${id}/revoke`, { json: { reason: reason || "—" } });
-    if (reply.status !== 200) return say("firm-message", problemText(reply), "failure");
-    loadFirm(state.firm.body.credit_code, t("workbench.revoked"));
+  // ---------------------------------------------------------------------------------------
+  // Revoking asks first: the firm, the title, the three-year bar, a reason and the date
+
+  /** A day in the registry's time zone, as YYYY-MM-DD. */
+  function zoneDay(moment = new Date()) {
+    return new Intl.DateTimeFormat("en-CA", { timeZone: firmPanel.zone, year: "numeric", month: "2-digit", day: "2-digit" }).format(moment);
+  }
+
+  /** The first day the ladder may be granted again: three years after `day` (29 February: 28th). */
+  function barEnds(day) {
+    const [year, month, date] = day.split("-");
+    return `${Number(year) + 3}-${month}-${month === "02" && date === "29" ? "28" : date}`;
+  }
+
+  /** The tiers a revocation of `tier` bars: its whole ladder, lowest first. */
+  function ladderOf(key) {
+    const tier = state.tiers.get(key);
+    if (!tier) return key;
+    const tiers = [...state.tiers.values()].filter((other) => other.ladder === tier.ladder).sort((a, b) => a.rank - b.rank);
+    return tiers.map((other) => R.tierLabel(other)).join(R.language() === "zh" ? "、" : ", ");
+  }
+
+  function describeRevocation() {
+    const { cert } = firmPanel.revoking;
+    const firm = state.firm.body;
+    $("revoke-firm").textContent = t("workbench.firm.title", { name: firm.name, code: firm.credit_code });
+    $("revoke-title").textContent = t("workbench.revoke.what", { tier: tierLabel(cert.tier), year: cert.year, valid_until: cert.valid_until });
+    const on = $("revoke-date").value || zoneDay();
+    $("revoke-bar").textContent = t("workbench.revoke.bar", { until: barEnds(on), ladder: ladderOf(cert.tier) });
+  }
+
+  function askRevocation(cert) {
+    firmPanel.revoking = { cert, code: state.firm.body.credit_code };
+    const today = zoneDay();
+    $("revoke-reason").value = "";
+    $("revoke-reason").removeAttribute("aria-invalid");
+    $("revoke-date").value = today;
+    $("revoke-date").max = today;
+    $("revoke-date").min = cert.certified_on;
+    $("revoke-error").textContent = "";
+    $("revoke-confirm").disabled = false;
+    describeRevocation();
+    $("revoke-dialog").showModal();
+    $("revoke-reason").focus();
+  }
+
+  function cancelRevocation() {
+    firmPanel.revoking = null;
+    $("revoke-dialog").close();
+  }
+
+  async function confirmRevocation(event) {
+    event.preventDefault();
+    const revoking = firmPanel.revoking;
+    if (!revoking) return;
+    const reason = $("revoke-reason").value.trim();
+    if (!reason) {
+      $("revoke-reason").setAttribute("aria-invalid", "true");
+      $("revoke-error").textContent = t("workbench.revoke.reason.missing");
+      $("revoke-reason").focus();
+      return;
+    }
+    const json = { reason };
+    if ($("revoke-date").value) json.revoked_on = $("revoke-date").value;
+    $("revoke-confirm").disabled = true;
+    const reply = await call("POST", `${API}/certifications/${revoking.cert.id}/revoke`, { json });
+    $("revoke-confirm").disabled = false;
+    if (reply.status !== 200) {
+      $("revoke-error").textContent = problemText(reply);
+      return;
+    }
+    firmPanel.revoking = null;
+    $("revoke-dialog").close();
+    loadFirm(revoking.code, t("workbench.revoked"));
   }
 
   // ---------------------------------------------------------------------------------------
-  // Slots for the working-year API: shown only when the registry answers them
+  // The firm's history: in the registry's time zone, the actions in words
 
   async function loadHistory(code) {
     const slot = $("history-slot");
     const reply = await call("GET", `${API}/enterprises/${encodeURIComponent(code)}/history`);
     slot.hidden = reply.status !== 200 || !reply.body || !Array.isArray(reply.body.items);
-    if (slot.hidden) return;
-    $("history").replaceChildren(...reply.body.items.map((e) => h("li", {}, `${e.at} ${e.action} ${e.actor_name || ""}`)));
+    if (slot.hidden || !state.firm || state.firm.body.credit_code !== code) return;
+    if (reply.body.time_zone) firmPanel.zone = reply.body.time_zone;
+    firmPanel.history = reply.body.items;
+    renderHistory();
   }
 
-  async function probeExpiring() {
-    const end = `${new Date().getFullYear()}-12-31`;
-    // Who must renew by the year's end: titles ending by then that nothing takes over yet.
-    const url = `${API}/certifications?expires_by=${end}&superseded=false&page_size=100`;
-    const reply = await call("GET", url);
-    const slot = $("expiring-slot");
-    slot.hidden = reply.status !== 200 || !reply.body || !Array.isArray(reply.body.items);
-    if (slot.hidden) return;
-    $("expiring-table").tBodies[0].replaceChildren(
-      ...reply.body.items.map((c) => h("tr", {}, h("td", {}, c.credit_code || ""), h("td", {}, c.name || ""), h("td", {}, c.tier), h("td", {}, c.valid_until))),
+  /** A moment as the registry's clock shows it: 2026-12-06 07:40. */
+  function localTime(at) {
+    const parts = {};
+    const format = new Intl.DateTimeFormat("en-GB", { timeZone: firmPanel.zone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    for (const part of format.formatToParts(new Date(at))) parts[part.type] = part.value;
+    return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+  }
+
+  function actionWords(action) {
+    const key = `workbench.action.${action}`;
+    const words = t(key);
+    return words === key ? action : words;
+  }
+
+  function renderHistory() {
+    $("history").replaceChildren(
+      ...firmPanel.history.map((event) => {
+        const details = historyDetails(event).filter(Boolean);
+        return h(
+          "li",
+          { dataset: { action: event.action } },
+          h("time", { datetime: event.at }, localTime(event.at)),
+          " ",
+          h("strong", { class: "action" }, actionWords(event.action)),
+          details.length ? t("workbench.history.details", { details: details.join(t("workbench.history.joiner")) }) : "",
+          event.actor_name ? h("span", { class: "note-inline" }, t("workbench.history.by", { actor: event.actor_name })) : "",
+        );
+      }),
     );
-    $("expiring-export").onclick = async (event) => {
-      event.preventDefault();
-      const response = await fetch(`${API}/exports/certifications.xlsx?expires_by=${end}&superseded=false`, { headers: R.credentialHeaders("GET", state.token) });
-      if (!response.ok) return;
-      const link = h("a", { href: URL.createObjectURL(await response.blob()), download: `expiring-${end}.xlsx` });
-      link.click();
-    };
+  }
+
+  function titleWords(title) {
+    if (!title || !title.tier) return "";
+    return t("workbench.history.tier", { tier: tierLabel(title.tier), year: title.year }) + (title.renewal ? t("workbench.renewal") : "");
+  }
+
+  /** What an event did, in words: the title recorded, the reason of a revocation, a
+      correction's fields (old → new). */
+  function historyDetails(event) {
+    const data = event.data || {};
+    switch (event.action) {
+      case "certification.recorded":
+        return [titleWords(data)];
+      case "import.row":
+        return [titleWords(data.certification) + (data.registered ? t("workbench.history.registered_too") : "")];
+      case "certification.revoked": {
+        const cert = state.firm.body.certifications.find((c) => c.id === data.id);
+        return [titleWords(cert), data.revoked_on && t("workbench.history.revoked_on", { date: data.revoked_on }), data.reason && t("workbench.history.reason", { reason: data.reason })];
+      }
+      case "enterprise.updated":
+        return (event.changes || []).map((change) => t("workbench.history.change", { field: fieldLabel(change.field), old: fieldValue(change.field, change.old), new: fieldValue(change.field, change.new) }));
+      default:
+        return [];
+    }
+  }
+
+  function fieldLabel(field) {
+    const keys = { name: "workbench.firm.name", district: "workbench.firm.district", industry_chain: "workbench.firm.chain" };
+    return keys[field] ? t(keys[field]) : field;
+  }
+
+  function fieldValue(field, value) {
+    if (value === null || value === undefined || value === "") return t("workbench.history.none");
+    return field === "district" ? districtName(value) : String(value);
   }
 
   // ---------------------------------------------------------------------------------------
@@ -1074,6 +1274,9 @@
     $("correct-form").addEventListener("submit", correct);
     $("reload-firm").addEventListener("click", () => loadFirm(state.firm.body.credit_code));
     $("certify-form").addEventListener("submit", certify);
+    $("revoke-form").addEventListener("submit", confirmRevocation);
+    $("revoke-cancel").addEventListener("click", cancelRevocation);
+    $("revoke-date").addEventListener("change", describeRevocation);
     $("token-form").addEventListener("submit", (event) => {
       event.preventDefault();
       const token = $("token-input").value.trim();

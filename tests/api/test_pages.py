@@ -10,7 +10,7 @@ from registry.pages import CONTENT_SECURITY_POLICY
 from tests.support.paths import ROOT
 
 PAGES = ["/dashboard", "/workbench", "/status"]
-SCRIPTS = ["common.js", "dashboard.js", "workbench.js", "status.js"]
+SCRIPTS = ["common.js", "dashboard.js", "workbench.js", "renewals.js", "status.js"]
 STATIC = ROOT / "registry" / "static"
 
 
@@ -83,7 +83,7 @@ def test_a_token_in_the_query_string_is_refused(client):
 
 def _string_keys(script: str) -> list[str]:
     return re.findall(
-        r'^\s*"((?:common|dashboard|workbench|status)\.[\w.]+)":', script, re.MULTILINE
+        r'^\s*"((?:common|dashboard|workbench|renewals|status)\.[\w.]+)":', script, re.MULTILINE
     )
 
 

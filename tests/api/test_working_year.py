@@ -66,7 +66,7 @@ def listed(client, headers, **query) -> dict:
 def test_who_must_renew_by_a_day_and_who_is_taken_over(client, auth, season):
     firms, ids = season["firms"], season["ids"]
 
-    page = listed(client, auth["bureau"], as_of=AS_OF, expires_by="2025-12-31")
+    page = listed(client, auth["admin"], as_of=AS_OF, expires_by="2025-12-31")
 
     rows = {(r["credit_code"], r["tier"], r["certified_on"]): r for r in page["items"]}
     assert set(rows) == {
@@ -106,6 +106,13 @@ def test_who_must_renew_by_a_day_and_who_is_taken_over(client, auth, season):
         client, auth["admin"], as_of=AS_OF, expires_by="2025-12-31", district=OTHER_DISTRICT
     )
     assert [r["credit_code"] for r in county["items"]] == [firms["c"]]
+    # A bureau naming no district is answered its own; naming another, that one.
+    own = listed(client, auth["bureau"], as_of=AS_OF, expires_by="2025-12-31")
+    assert {r["credit_code"] for r in own["items"]} == {firms["a"], firms["b"]}
+    other = listed(
+        client, auth["bureau"], as_of=AS_OF, expires_by="2025-12-31", district=OTHER_DISTRICT
+    )
+    assert [r["credit_code"] for r in other["items"]] == [firms["c"]]
 
 
 def test_the_list_filters_by_tier_year_renewal_and_status(client, auth, season):

@@ -192,8 +192,9 @@ def test_register_certify_and_revoke_on_the_workbench(open_page, site):
     assert "2028-12-31" in row.inner_text()  # 31 December of the announcement's year + 3 − 1
     assert row.get_attribute("data-status") == "active"
 
-    row.get_by_placeholder("撤销原因").fill("数据造假")
-    row.get_by_role("button", name="撤销").click()
+    row.get_by_role("button", name="撤销 创新型中小企业（2026 年度）").click()
+    page.locator("#revoke-reason").fill("数据造假")
+    page.locator("#revoke-dialog").get_by_role("button", name="确认撤销").click()
     page.locator("#firm-message").filter(has_text="已撤销该认定").wait_for()
     assert (
         page.locator('#certs-table tbody tr[data-tier="innovative_sme"]').get_attribute(

@@ -146,7 +146,7 @@ def test_a_county_clerk_loads_its_own_rows_of_the_city_list(open_page, site, vie
     result = page.locator("#result").inner_text()
     assert "新增认定 2 条" in result and "跳过 2 行" in result and "另有 1 行冲突，未导入" in result
     page.wait_for_selector("#events-table tbody tr")
-    assert "导入名单一行" in page.locator("#events-table tbody").inner_text()
+    assert "导入名单：认定" in page.locator("#events-table tbody").inner_text()
     for firm in own[:2]:  # only the county's rows are written
         assert titles_2026(site, firm["credit_code"]) == [("innovative_sme", CERTIFIED_ON)]
     for firm in [own[2], *others]:

@@ -119,7 +119,12 @@ def test_revocation_checks(firm):
         certifications.revoke(ACTOR, cert, reason="x", revoked_on=D(2022, 2, 1))
     with pytest.raises(Invalid, match="future"):
         certifications.revoke(ACTOR, cert, reason="x", revoked_on=D.today() + dt.timedelta(3))
-    certifications.revoke(ACTOR, cert, reason="x", revoked_on=D(2023, 1, 1))
+    for blank in ("", "   ", "\u3000"):
+        with pytest.raises(Invalid) as refused:
+            certifications.revoke(ACTOR, cert, reason=blank, revoked_on=D(2023, 1, 1))
+        assert set(refused.value.fields) == {"reason"}
+    certifications.revoke(ACTOR, cert, reason=" x ", revoked_on=D(2023, 1, 1))
+    assert Certification.get_by_id(cert.id).revocation_reason == "x"
     with pytest.raises(Conflict, match="already revoked"):
         certifications.revoke(ACTOR, cert, reason="y", revoked_on=D(2023, 2, 1))
 

@@ -80,7 +80,7 @@ def test_a_revoke_reads_the_certification_and_its_firm_once(client, auth, firm, 
     ("method", "path", "body", "budget"),
     [
         ("GET", "/enterprises/{code}", None, 4),  # version, firm, its certifications, ladder
-        ("GET", "/enterprises/{code}/status", None, 4),
+        ("GET", "/enterprises/{code}/status", None, 5),  # + its district, naming its bureau
         ("GET", "/enterprises/{code}/certifications", None, 3),
         ("GET", "/enterprises?q=计数", None, 3),  # version, count, page
         # … and the former name kept, for lists that still print it

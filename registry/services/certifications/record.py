@@ -159,8 +159,11 @@ def revoke(
     actor: Actor, cert: Certification, *, reason: str, revoked_on: dt.date | None = None
 ) -> Certification:
     """Revoke `cert` (as `revocable` gave it) as of `revoked_on` (default today); the bar
-    starts that day."""
+    starts that day. `reason` must say something (what is stored has no spaces around it)."""
     enterprise = cert.enterprise
+    reason = (reason or "").strip()
+    if not reason:
+        raise invalid_field("reason", "must not be blank: say why the title is revoked")
     revoked_on = revoked_on or today()
     if revoked_on > today():
         raise invalid_field("revoked_on", "must not be in the future")

@@ -12,8 +12,10 @@ import datetime as dt
 
 import peewee as pw
 
-from registry.models import Certification, Enterprise, Tier
+from registry.models import Certification, Enterprise, Ladder, Tier
+from registry.services import scope
 from registry.services.catalog import check_district
+from registry.services.scope import Actor
 from registry.services.standing import (
     ACTIVE,
     EXPIRED,
@@ -72,9 +74,25 @@ def _status_is(day: dt.date) -> dict:
     }
 
 
+def _narrowed(
+    query: pw.ModelSelect, actor: Actor | None, district: str | None, primary: bool | None
+) -> pw.ModelSelect:
+    """`query` kept to the primary ladder's titles (or to the others), and, naming no
+    district, to the districts `actor` is answered (a bureau: its own)."""
+    if primary is not None:
+        ladder = Tier.select(Tier.key).join(Ladder).where(Ladder.primary == True)  # noqa: E712
+        in_ladder = Certification.tier.in_(ladder)
+        query = query.where(in_ladder if primary else ~in_ladder)
+    within = scope.listed_districts(actor) if district is None else None
+    if within is not None:
+        query = query.where(Enterprise.district.in_(list(within)))
+    return query
+
+
 def search(
     *,
     as_of: dt.date,
+    actor: Actor | None = None,
     tier: str | None = None,
     year: int | None = None,
     district: str | None = None,
@@ -82,11 +100,14 @@ def search(
     status: str | None = None,
     expires_by: dt.date | None = None,
     superseded: bool | None = None,
+    primary: bool | None = None,
     q: str | None = None,
 ) -> pw.ModelSelect:
     """Certifications announced by `as_of`, filtered, with their firm (and district), each
     carrying `superseded_by_id`; by end date, then credit code and id (a stable order).
-    `expires_by`: titles active on `as_of` that end on or before that day."""
+    `expires_by`: titles active on `as_of` that end on or before that day. `primary`: the
+    primary ladder's titles only (those renewed by 复核), or only the other designations.
+    Naming no district, `actor` (a bureau) is answered its own districts (scope)."""
     check_district(district)
     query = (
         Certification.select(
@@ -103,6 +124,7 @@ def search(
     if superseded is not None:
         exists = pw.fn.EXISTS(_superseding(as_of))
         query = query.where(exists if superseded else ~exists)
+    query = _narrowed(query, actor, district, primary)
     for column, value in (
         (Certification.tier, tier),
         (Certification.year, year),
