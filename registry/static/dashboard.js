@@ -63,9 +63,11 @@
       "dashboard.trend": "{tier}：逐月累计新认定",
       "dashboard.trend.year": "{year} 年：{count} 家",
       "dashboard.trend.pace": "按时间进度（{target} 家/年）",
+      "dashboard.trend.quota": "年度目标（{target} 家/年）",
       "dashboard.trend.month": "{month}月",
       "dashboard.trend.caption":
         "各年度名单中的新认定（不含复核），按公布月份累计；虚线为按时间进度应完成数。",
+      "dashboard.trend.caption.final": "各年度名单中的新认定（不含复核），按公布月份累计；虚线为年度目标逐月均分。",
       "dashboard.trend.table": "{tier}逐月累计新认定（家）",
       "dashboard.others": "其他目标",
       "dashboard.others.page": "{page} / {pages}",
@@ -123,9 +125,12 @@
       "dashboard.trend": "{tier}: new titles, cumulative by month",
       "dashboard.trend.year": "{year}: {count}",
       "dashboard.trend.pace": "pro rata ({target} a year)",
+      "dashboard.trend.quota": "yearly target ({target} a year)",
       "dashboard.trend.month": "{name}",
       "dashboard.trend.caption":
         "New titles of each year's lists (no renewals), cumulative by month announced; dashed: expected pro rata.",
+      "dashboard.trend.caption.final":
+        "New titles of each year's lists (no renewals), cumulative by month announced; dashed: the yearly target spread over its months.",
       "dashboard.trend.table": "{tier}: new titles, cumulative by month",
       "dashboard.others": "Other targets",
       "dashboard.others.page": "{page} / {pages}",
@@ -329,14 +334,17 @@
     return Boolean(state.board && state.board.period === "ended");
   }
 
+  // A stock for a later year shown in an earlier year's view (头雁 by 2025 in 2023) is that
+  // year's figure: its result is the later year's, shown there.
   function result(row) {
+    if (row.year && state.board && row.year > state.board.year) return "later";
     const met = row.met ?? row.pace === "achieved";
     return met ? "met" : "unmet";
   }
 
   function resultText(row) {
     const outcome = result(row);
-    return `${RESULT_SYMBOL[outcome]} ${t(`dashboard.result.${outcome}`)}`;
+    return outcome === "later" ? "" : `${RESULT_SYMBOL[outcome]} ${t(`dashboard.result.${outcome}`)}`;
   }
 
   function meterText(row) {
@@ -346,7 +354,7 @@
       target: R.number(row.target),
       completion: R.percent(row.completion),
     };
-    if (ended()) return t("dashboard.meter.final", { ...values, result: t(`dashboard.result.${result(row)}`) });
+    if (ended()) return t("dashboard.meter.final", { ...values, result: resultText(row) });
     return t("dashboard.meter", {
       ...values,
       expected: R.number(row.expected, 1),
@@ -379,7 +387,7 @@
     const bar = h(
       "div",
       {
-        class: `bar bar-${final ? (result(row) === "met" ? "achieved" : "behind") : row.pace}`,
+        class: `bar bar-${final ? { met: "achieved", unmet: "behind", later: "later" }[result(row)] : row.pace}`,
         role: "meter",
         "aria-valuemin": "0",
         "aria-valuemax": String(row.target),
@@ -561,10 +569,10 @@
     const { lead, series } = trendSeries();
     const label = rowLabel(lead);
     $("trend-heading").textContent = t("dashboard.trend", { tier: label });
-    $("trend-caption").textContent = t("dashboard.trend.caption");
+    $("trend-caption").textContent = t(ended() ? "dashboard.trend.caption.final" : "dashboard.trend.caption");
     const months = Array.from({ length: 12 }, (_, i) => monthName(i + 1));
     const quota = lead.target;
-    const paceName = t("dashboard.trend.pace", { target: R.number(quota) });
+    const paceName = t(ended() ? "dashboard.trend.quota" : "dashboard.trend.pace", { target: R.number(quota) });
     renderTrendTable(label, months, series, quota);
     if (!window.echarts) return; // the table above still carries every figure
     const node = $("trend-chart");
@@ -634,7 +642,7 @@
     const table = $("trend-table");
     $("trend-table-caption").textContent = t("dashboard.trend.table", { tier: label });
     table.tHead.replaceChildren(
-      h("tr", {}, h("th", { scope: "col" }, ""), series.map((s) => h("th", { scope: "col" }, String(s.year))), h("th", { scope: "col" }, t("dashboard.trend.pace", { target: R.number(quota) }))),
+      h("tr", {}, h("th", { scope: "col" }, ""), series.map((s) => h("th", { scope: "col" }, String(s.year))), h("th", { scope: "col" }, t(ended() ? "dashboard.trend.quota" : "dashboard.trend.pace", { target: R.number(quota) }))),
     );
     table.tBodies[0].replaceChildren(
       ...months.map((month, i) =>
