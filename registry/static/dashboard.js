@@ -74,8 +74,8 @@
       "dashboard.expiry": "{year} 年到期及复核",
       "dashboard.expiry.row": "到期 {expiring} 家 · 已复核或晋级 {renewed} 家",
       "dashboard.expiry.none": "本年度无到期",
-      "dashboard.expiry.days": "{date}到期 · 剩 {days} 天",
-      "dashboard.expiry.ended": "已于{date}到期",
+      "dashboard.expiry.days": "待复核 {open} 家 · {date}到期 · 剩 {days} 天",
+      "dashboard.expiry.ended": "未复核 {open} 家 · 已于{date}到期",
       "dashboard.expiry.date": "{month}月{day}日",
       "dashboard.expiry.note":
         "有效期于本年度届满的称号；已复核含已通过复核或已晋升更高层级的企业（截至统计日）。",
@@ -137,8 +137,8 @@
       "dashboard.expiry": "Expiring in {year}, and renewed",
       "dashboard.expiry.row": "{expiring} expiring · {renewed} renewed or outranked",
       "dashboard.expiry.none": "none expiring this year",
-      "dashboard.expiry.days": "ending {date} · {days} days left",
-      "dashboard.expiry.ended": "ended {date}",
+      "dashboard.expiry.days": "{open} to renew · ending {date} · {days} days left",
+      "dashboard.expiry.ended": "{open} not renewed · ended {date}",
       "dashboard.expiry.date": "{name} {day}",
       "dashboard.expiry.note":
         "Titles ending this year; renewed: renewed (复核) or outranked by a higher title, as of the day shown.",
@@ -707,8 +707,9 @@
   function daysText(row) {
     if (!row.expiring || !row.ends_on) return "";
     const date = dayText(row.ends_on);
-    if (row.days_left > 0) return t("dashboard.expiry.days", { date, days: R.number(row.days_left) });
-    return t("dashboard.expiry.ended", { date });
+    const open = R.number(row.open ?? row.expiring - row.renewed);
+    if (row.days_left > 0) return t("dashboard.expiry.days", { open, date, days: R.number(row.days_left) });
+    return t("dashboard.expiry.ended", { open, date });
   }
 
   function renderExpiry() {

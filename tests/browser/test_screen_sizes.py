@@ -119,7 +119,7 @@ def test_after_the_plan_the_screen_shows_final_results(open_page, site):
         if row:
             assert item["expiring"] == row["expiring"]
             assert row["ends_on"] == "2026-12-31" and row["days_left"] == 25
-            assert "12月31日到期 · 剩 25 天" in item["text"]
+            assert f"待复核 {row['open']:,} 家 · 12月31日到期 · 剩 25 天" in item["text"]
     # one figure, one number: the card and the trend's legend count alike
     achieved = number(shown["innovative_sme_new"]["achieved"])
     assert trend_legend(page, 2025) == achieved == api["targets"][0]["achieved"]
