@@ -8,6 +8,7 @@ from schemas.common import DistrictCode, Key, ListParameter, Year
 from schemas.seeds import COMPARATORS, TARGET_KINDS
 
 PACES = ["achieved", "ahead", "on_track", "behind"]
+PERIODS = ["running", "ended"]
 # What statistics group by: expiry_year is the year of valid_until (the renewal season's).
 STATS_KEYS = ("year", "tier", "district", "status", "month", "renewal", "expiry_year")
 
@@ -71,6 +72,13 @@ class ProgressRowSchema(Schema):
         }
     )
     pace = fields.String(metadata={"enum": PACES, "example": "behind"})
+    met = fields.Boolean(
+        metadata={
+            "description": "Whether `achieved` meets the target as the plan words it: once "
+            "the plan has ended (`period` ended), the final result, 完成 or 未完成",
+            "example": False,
+        }
+    )
 
 
 class RenewalSeasonRowSchema(Schema):
@@ -87,17 +95,38 @@ class RenewalSeasonRowSchema(Schema):
         }
     )
     open = fields.Integer(metadata={"description": "Still to renew", "example": 17})
+    ends_on = fields.Date(
+        metadata={"description": "The last day one of these titles ends", "example": "2026-12-31"}
+    )
+    days_left = fields.Integer(
+        metadata={"description": "Days from as_of to ends_on (0 once past)", "example": 25}
+    )
 
 
 class ProgressSchema(Schema):
     plan_id = fields.String(metadata={"example": "xinxiang-2023-2025"})
     year = fields.Integer(metadata={"example": 2024})
     as_of = fields.Date()
+    period = fields.String(
+        metadata={
+            "enum": PERIODS,
+            "description": "running: as_of is within or before the plan's years; ended: after "
+            "its last year, the figures are final (a screen shows 完成 / 未完成, no pace)",
+            "example": "running",
+        }
+    )
     district = fields.String(allow_none=True)
     targets = fields.List(fields.Nested(ProgressRowSchema))
+    renewal_year = fields.Integer(
+        metadata={
+            "description": "The calendar year of as_of: `renewals` is its season, whatever "
+            "plan year `year` is",
+            "example": 2024,
+        }
+    )
     renewals = fields.List(
         fields.Nested(RenewalSeasonRowSchema),
-        metadata={"description": "The renewal season of the year, per tier"},
+        metadata={"description": "The renewal season of renewal_year, per tier"},
     )
 
 
@@ -122,6 +151,7 @@ class DistrictTargetSchema(Schema):
     completion = fields.Float(allow_none=True, metadata={"description": "achieved / allocation"})
     expected = fields.Float(allow_none=True, metadata={"description": "Pro rata of the allocation"})
     pace = fields.String(allow_none=True, metadata={"enum": [*PACES, None]})
+    met = fields.Boolean(allow_none=True, metadata={"description": "Meets the allocation"})
 
 
 class DistrictProgressSchema(Schema):
@@ -133,6 +163,14 @@ class DistrictsProgressSchema(Schema):
     plan_id = fields.String(metadata={"example": "xinxiang-2023-2025"})
     year = fields.Integer(metadata={"example": 2024})
     as_of = fields.Date()
+    period = fields.String(
+        metadata={
+            "enum": PERIODS,
+            "description": "running: as_of is within or before the plan's years; ended: after "
+            "its last year, the figures are final (a screen shows 完成 / 未完成, no pace)",
+            "example": "running",
+        }
+    )
     targets = fields.List(
         fields.Nested(ProgressRowSchema),
         metadata={"description": "The city's progress, as GET /plans/{id}/progress answers it"},
@@ -141,9 +179,16 @@ class DistrictsProgressSchema(Schema):
         fields.Nested(DistrictProgressSchema),
         metadata={"description": "Every district, by code, with its count of each target"},
     )
+    renewal_year = fields.Integer(
+        metadata={
+            "description": "The calendar year of as_of: `renewals` is its season, whatever "
+            "plan year `year` is",
+            "example": 2024,
+        }
+    )
     renewals = fields.List(
         fields.Nested(RenewalSeasonRowSchema),
-        metadata={"description": "The city's renewal season of the year, per tier"},
+        metadata={"description": "The city's renewal season of renewal_year, per tier"},
     )
 
 

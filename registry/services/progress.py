@@ -30,12 +30,18 @@ from registry.services.versioned_cache import VersionedCache
 
 PACE_TOLERANCE = 0.10  # within 10 % of the expected count is on track
 # A district's row of a target the plan does not allocate: counts only, no target to be behind of
-UNALLOCATED = ("target", "remaining", "completion", "expected", "pace")
+UNALLOCATED = ("target", "remaining", "completion", "expected", "pace", "met")
 
 
 def default_year(plan: Plan, as_of: dt.date) -> int:
     """The plan year a dashboard means by default: the current one, or the nearest in the plan."""
     return min(max(as_of.year, plan.first_year), plan.last_year)
+
+
+def period(plan: Plan, as_of: dt.date) -> str:
+    """`ended` once the plan's last year is over at as_of (its figures are final), else
+    `running`."""
+    return "ended" if as_of > dt.date(plan.last_year, 12, 31) else "running"
 
 
 def annual_counts(year: int, as_of: dt.date, district: str | None) -> dict[str, int]:
@@ -218,6 +224,7 @@ class _Year:
             "completion": round(float(achieved) / value, 4) if value else 1.0,
             "expected": expected,
             "pace": pace(float(achieved), value, expected, target.comparator),
+            "met": met(float(achieved), value, target.comparator),
         }
 
 
@@ -267,9 +274,12 @@ def progress(plan: Plan, *, year: int, as_of: dt.date, district: str | None = No
         "plan_id": plan.id,
         "year": year,
         "as_of": as_of,
+        "period": period(plan, as_of),
         "district": district,
         "targets": rows,
-        "renewals": counts.renewal_season(year, as_of, district),
+        # the season of the calendar year at as_of, whatever plan year is shown
+        "renewal_year": as_of.year,
+        "renewals": counts.renewal_season(as_of.year, as_of, district),
     }
 
 

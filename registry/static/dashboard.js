@@ -18,6 +18,8 @@
   const ROTATE_SECONDS = 8;
   const OTHERS_PER_PAGE = 6;
   const PACE_SYMBOL = { achieved: "✓", ahead: "▲", on_track: "●", behind: "▼" };
+  // After the plan's last year: each target's final result, no pace
+  const RESULT_SYMBOL = { met: "✓", unmet: "✗" };
   // The plan's headline: the SME ladder and the 头雁 title (the plan's 优质企业培育工程).
   const HEADLINE_LADDERS = ["sme", "head_goose"];
   const NARROW = window.matchMedia("(max-width: 899px)");
@@ -33,6 +35,10 @@
       "dashboard.year.option": "{year} 年度",
       "dashboard.targets": "梯度培育目标",
       "dashboard.legend.pace": "✓ 已完成 · ▲ 超前 · ● 正常（与应完成相差 10% 以内）· ▼ 落后；竖线：按时间进度应完成",
+      "dashboard.legend.final": "✓ 完成 · ✗ 未完成：规划期已结束，{year} 年度最终结果（截至 {year} 年末）",
+      "dashboard.period.ended": "规划期（{first}—{last}年）已结束 · 最终结果",
+      "dashboard.result.met": "完成",
+      "dashboard.result.unmet": "未完成",
       "dashboard.kind.annual": "{year} 年新增",
       "dashboard.kind.cumulative": "{year} 年末累计",
       "dashboard.kind.toward": "到 {end} 年末",
@@ -46,6 +52,7 @@
       "dashboard.unit": "家",
       "dashboard.meter":
         "{tier}：已完成 {achieved}，目标 {target}，完成率 {completion}，按时间进度应完成 {expected}，{pace}",
+      "dashboard.meter.final": "{tier}：最终完成 {achieved}，目标 {target}，完成率 {completion}，{result}",
       "dashboard.league": "各县（市、区）排名",
       "dashboard.league.caption.count": "按{target}数量排名；百分比为占全市的比例（规划未分解到县区，不设县区目标）",
       "dashboard.league.caption.allocated": "按{target}完成规划分解目标的比例排名",
@@ -56,15 +63,20 @@
       "dashboard.trend": "{tier}：逐月累计新认定",
       "dashboard.trend.year": "{year} 年：{count} 家",
       "dashboard.trend.pace": "按时间进度（{target} 家/年）",
+      "dashboard.trend.quota": "年度目标（{target} 家/年）",
       "dashboard.trend.month": "{month}月",
       "dashboard.trend.caption":
         "各年度名单中的新认定（不含复核），按公布月份累计；虚线为按时间进度应完成数。",
+      "dashboard.trend.caption.final": "各年度名单中的新认定（不含复核），按公布月份累计；虚线为年度目标逐月均分。",
       "dashboard.trend.table": "{tier}逐月累计新认定（家）",
       "dashboard.others": "其他目标",
       "dashboard.others.page": "{page} / {pages}",
       "dashboard.expiry": "{year} 年到期及复核",
       "dashboard.expiry.row": "到期 {expiring} 家 · 已复核或晋级 {renewed} 家",
       "dashboard.expiry.none": "本年度无到期",
+      "dashboard.expiry.days": "待复核 {open} 家 · {date}到期 · 剩 {days} 天",
+      "dashboard.expiry.ended": "未复核 {open} 家 · 已于{date}到期",
+      "dashboard.expiry.date": "{month}月{day}日",
       "dashboard.expiry.note":
         "有效期于本年度届满的称号；已复核含已通过复核或已晋升更高层级的企业（截至统计日）。",
       "dashboard.freshness": "统计截至 {as_of} · {time} 更新",
@@ -84,6 +96,10 @@
       "dashboard.targets": "Cultivation targets",
       "dashboard.legend.pace":
         "✓ achieved · ▲ ahead · ● on track (within 10 % of expected) · ▼ behind; mark: expected by now",
+      "dashboard.legend.final": "✓ met · ✗ not met: the plan has ended; final results of {year} (at the end of {year})",
+      "dashboard.period.ended": "The plan ({first}–{last}) has ended · final results",
+      "dashboard.result.met": "Met",
+      "dashboard.result.unmet": "Not met",
       "dashboard.kind.annual": "new in {year}",
       "dashboard.kind.cumulative": "held at the end of {year}",
       "dashboard.kind.toward": "by the end of {end}",
@@ -97,6 +113,7 @@
       "dashboard.unit": "",
       "dashboard.meter":
         "{tier}: {achieved} achieved of a target of {target}, {completion}; {expected} expected by now; {pace}",
+      "dashboard.meter.final": "{tier}: {achieved} achieved in the end of a target of {target}, {completion}; {result}",
       "dashboard.league": "Counties, cities and districts ranked",
       "dashboard.league.caption.count":
         "Ranked by {target}; percentages are shares of the city (the plan sets no district targets)",
@@ -108,15 +125,21 @@
       "dashboard.trend": "{tier}: new titles, cumulative by month",
       "dashboard.trend.year": "{year}: {count}",
       "dashboard.trend.pace": "pro rata ({target} a year)",
+      "dashboard.trend.quota": "yearly target ({target} a year)",
       "dashboard.trend.month": "{name}",
       "dashboard.trend.caption":
         "New titles of each year's lists (no renewals), cumulative by month announced; dashed: expected pro rata.",
+      "dashboard.trend.caption.final":
+        "New titles of each year's lists (no renewals), cumulative by month announced; dashed: the yearly target spread over its months.",
       "dashboard.trend.table": "{tier}: new titles, cumulative by month",
       "dashboard.others": "Other targets",
       "dashboard.others.page": "{page} / {pages}",
       "dashboard.expiry": "Expiring in {year}, and renewed",
       "dashboard.expiry.row": "{expiring} expiring · {renewed} renewed or outranked",
       "dashboard.expiry.none": "none expiring this year",
+      "dashboard.expiry.days": "{open} to renew · ending {date} · {days} days left",
+      "dashboard.expiry.ended": "{open} not renewed · ended {date}",
+      "dashboard.expiry.date": "{name} {day}",
       "dashboard.expiry.note":
         "Titles ending this year; renewed: renewed (复核) or outranked by a higher title, as of the day shown.",
       "dashboard.freshness": "As of {as_of} · updated {time}",
@@ -165,7 +188,8 @@
   }
 
   function statsUrl() {
-    const query = new URLSearchParams({ group_by: "year,tier,month,renewal" });
+    // by status too: a revoked title counts nowhere, in the trend as on the cards
+    const query = new URLSearchParams({ group_by: "year,tier,month,renewal,status" });
     if (state.asOf) query.set("as_of", state.asOf);
     return `${API}/stats/certifications?${query}`;
   }
@@ -268,6 +292,7 @@
 
   function render() {
     if (!state.board) return;
+    renderPeriod();
     renderHeadline();
     renderLeague();
     renderTrend();
@@ -304,69 +329,124 @@
     return `${PACE_SYMBOL[pace]} ${t(`dashboard.pace.${pace}`)}`;
   }
 
+  /** After the plan's last year (the answer's `period`): final results, no pace. */
+  function ended() {
+    return Boolean(state.board && state.board.period === "ended");
+  }
+
+  // A stock for a later year shown in an earlier year's view (头雁 by 2025 in 2023) is that
+  // year's figure: its result is the later year's, shown there.
+  function result(row) {
+    if (row.year && state.board && row.year > state.board.year) return "later";
+    const met = row.met ?? row.pace === "achieved";
+    return met ? "met" : "unmet";
+  }
+
+  function resultText(row) {
+    const outcome = result(row);
+    return outcome === "later" ? "" : `${RESULT_SYMBOL[outcome]} ${t(`dashboard.result.${outcome}`)}`;
+  }
+
+  function meterText(row) {
+    const values = {
+      tier: rowLabel(row),
+      achieved: R.number(row.achieved, 2),
+      target: R.number(row.target),
+      completion: R.percent(row.completion),
+    };
+    if (ended()) return t("dashboard.meter.final", { ...values, result: resultText(row) });
+    return t("dashboard.meter", {
+      ...values,
+      expected: R.number(row.expected, 1),
+      pace: t(`dashboard.pace.${row.pace}`),
+    });
+  }
+
+  /** The line under the bar: completion, and while the plan runs what is expected and to go. */
+  function cardNumbers(row) {
+    const figure = (key, className, value) =>
+      h("span", {}, `${t(`dashboard.figures.${key}`)} `, h("b", { class: className }, value));
+    const completion = figure("completion", "completion", R.percent(row.completion));
+    if (ended()) return h("p", { class: "card-numbers" }, completion);
+    return h(
+      "p",
+      { class: "card-numbers" },
+      completion,
+      figure("expected", "expected", R.number(row.expected, 1)),
+      figure("remaining", "remaining", R.number(row.remaining, 2)),
+    );
+  }
+
   const ratio = (value) => `${Math.min(Math.max(value, 0), 1) * 100}%`;
 
-  /** A target as a card: name, big figure, a bar with the expected mark, pace in words. */
+  /** A target as a card: name, big figure, a bar with the expected mark, pace in words; once
+      the plan has ended, the final result (完成 / 未完成) and no mark. */
   function targetCard(row, className) {
+    const final = ended();
+    const status = final ? `result-${result(row)}` : `pace-${row.pace}`;
     const bar = h(
       "div",
       {
-        class: `bar bar-${row.pace}`,
+        class: `bar bar-${final ? { met: "achieved", unmet: "behind", later: "later" }[result(row)] : row.pace}`,
         role: "meter",
         "aria-valuemin": "0",
         "aria-valuemax": String(row.target),
         "aria-valuenow": String(row.achieved),
-        "aria-valuetext": t("dashboard.meter", {
-          tier: rowLabel(row),
-          achieved: R.number(row.achieved, 2),
-          target: R.number(row.target),
-          completion: R.percent(row.completion),
-          expected: R.number(row.expected, 1),
-          pace: t(`dashboard.pace.${row.pace}`),
-        }),
+        "aria-valuetext": meterText(row),
       },
       h("div", { class: "bar-fill" }),
-      h("div", { class: "bar-expected" }),
+      final ? null : h("div", { class: "bar-expected" }),
     );
     bar.firstChild.style.width = ratio(row.target ? row.achieved / row.target : 1);
-    bar.lastChild.style.left = ratio(row.target ? row.expected / row.target : 1);
+    if (!final) bar.lastChild.style.left = ratio(row.target ? row.expected / row.target : 1);
     const unit = unitText(row);
+    const data = { key: row.key, tier: row.tier || "", kind: row.kind, pace: row.pace };
+    if (final) data.result = result(row);
     return h(
       "li",
-      {
-        class: `card ${className}`,
-        dataset: { key: row.key, tier: row.tier || "", kind: row.kind, pace: row.pace },
-      },
+      { class: `card ${className}`, dataset: data },
       h(
         "div",
         { class: "card-head" },
         // the whole name on hover and to readers, when a long one is clipped to its lines
         h("h3", { class: "card-name", title: rowLabel(row) }, h("span", { class: "tier" }, rowLabel(row))),
-        h("p", { class: `pace pace-${row.pace}` }, paceText(row.pace)),
+        h("p", { class: `pace ${status}` }, final ? resultText(row) : paceText(row.pace)),
       ),
-      h("p", { class: "card-kind kind" }, kindText(row)),
       h(
-        "p",
-        { class: "card-figure" },
-        h("strong", { class: "achieved" }, R.number(row.achieved, 2)),
-        h("span", { class: "of" }, " / "),
-        h("span", { class: "target-value" }, R.number(row.target)),
-        unit ? h("span", { class: "unit" }, ` ${unit}`) : null,
+        "div",
+        { class: "card-line" },
+        h(
+          "p",
+          { class: "card-figure" },
+          h("strong", { class: "achieved" }, R.number(row.achieved, 2)),
+          h("span", { class: "of" }, " / "),
+          h("span", { class: "target-value" }, R.number(row.target)),
+          unit ? h("span", { class: "unit" }, ` ${unit}`) : null,
+        ),
+        h("p", { class: "card-kind kind" }, kindText(row)),
       ),
       bar,
-      h(
-        "p",
-        { class: "card-numbers" },
-        h("span", {}, `${t("dashboard.figures.completion")} `, h("b", { class: "completion" }, R.percent(row.completion))),
-        h("span", {}, `${t("dashboard.figures.expected")} `, h("b", { class: "expected" }, R.number(row.expected, 1))),
-        h("span", {}, `${t("dashboard.figures.remaining")} `, h("b", { class: "remaining" }, R.number(row.remaining, 2))),
-      ),
+      cardNumbers(row),
     );
   }
 
   function renderHeadline() {
     const rows = state.board.targets.filter(isHeadline);
     $("targets").replaceChildren(...rows.map((row) => targetCard(row, "tier-card")));
+    const legend = $("pace-legend");
+    legend.textContent = ended()
+      ? t("dashboard.legend.final", { year: state.board.year })
+      : t("dashboard.legend.pace");
+    legend.dataset.period = state.board.period || "running";
+  }
+
+  function renderPeriod() {
+    const banner = $("period-banner");
+    const years = state.plan.years;
+    banner.hidden = !ended();
+    banner.textContent = ended()
+      ? t("dashboard.period.ended", { first: years[0], last: years[years.length - 1] })
+      : "";
   }
 
   // The county league: ranked by the first headline target (by completion of the district's
@@ -397,7 +477,9 @@
         { dataset: { ...data, pace: cell.pace } },
         h("span", { class: "count" }, t("dashboard.league.of", { achieved: R.number(cell.achieved), target: R.number(cell.target) })),
         " ",
-        h("span", { class: `pace pace-${cell.pace}` }, PACE_SYMBOL[cell.pace]),
+        ended()
+          ? h("span", { class: `pace result-${result(cell)}` }, RESULT_SYMBOL[result(cell)])
+          : h("span", { class: `pace pace-${cell.pace}` }, PACE_SYMBOL[cell.pace]),
         lead ? h("span", { class: "share" }, R.percent(cell.completion)) : null,
       );
     }
@@ -457,7 +539,7 @@
     const years = state.plan.years;
     const counts = new Map(years.map((year) => [year, new Array(12).fill(0)]));
     for (const row of state.stats.rows) {
-      if (row.tier !== lead.tier || row.renewal || !counts.has(row.year)) continue;
+      if (row.tier !== lead.tier || row.renewal || row.status === "revoked" || !counts.has(row.year)) continue;
       const [y, m] = row.month.split("-").map(Number);
       // a list of the year announced before or after it counts at the year's start or end
       const index = y < row.year ? 0 : y > row.year ? 11 : m - 1;
@@ -487,10 +569,10 @@
     const { lead, series } = trendSeries();
     const label = rowLabel(lead);
     $("trend-heading").textContent = t("dashboard.trend", { tier: label });
-    $("trend-caption").textContent = t("dashboard.trend.caption");
+    $("trend-caption").textContent = t(ended() ? "dashboard.trend.caption.final" : "dashboard.trend.caption");
     const months = Array.from({ length: 12 }, (_, i) => monthName(i + 1));
     const quota = lead.target;
-    const paceName = t("dashboard.trend.pace", { target: R.number(quota) });
+    const paceName = t(ended() ? "dashboard.trend.quota" : "dashboard.trend.pace", { target: R.number(quota) });
     renderTrendTable(label, months, series, quota);
     if (!window.echarts) return; // the table above still carries every figure
     const node = $("trend-chart");
@@ -533,7 +615,7 @@
         grid: { left: size * 3.2, right: size * 1.5, top: size * 2.6, bottom: size * 2 },
         legend: {
           top: 0,
-          textStyle: { color: text, fontSize: size * 0.85 },
+          textStyle: { color: text, fontSize: size * 0.9 },
           itemWidth: size * 1.6,
           itemHeight: size * 0.6,
         },
@@ -541,12 +623,13 @@
           type: "category",
           data: months,
           boundaryGap: false,
-          axisLabel: { color: text, fontSize: size * 0.8 },
+          axisLabel: { color: text, fontSize: size * 0.9 },
           axisLine: { lineStyle: { color: "#5d7ea6" } },
         },
         yAxis: {
           type: "value",
-          axisLabel: { color: text, fontSize: size * 0.8 },
+          // no "0" at the corner, where it would sit on the first month's name
+          axisLabel: { color: text, fontSize: size * 0.9, showMinLabel: false },
           splitLine: { lineStyle: { color: "rgba(120, 160, 210, 0.18)" } },
         },
         series: lines,
@@ -559,7 +642,7 @@
     const table = $("trend-table");
     $("trend-table-caption").textContent = t("dashboard.trend.table", { tier: label });
     table.tHead.replaceChildren(
-      h("tr", {}, h("th", { scope: "col" }, ""), series.map((s) => h("th", { scope: "col" }, String(s.year))), h("th", { scope: "col" }, t("dashboard.trend.pace", { target: R.number(quota) }))),
+      h("tr", {}, h("th", { scope: "col" }, ""), series.map((s) => h("th", { scope: "col" }, String(s.year))), h("th", { scope: "col" }, t(ended() ? "dashboard.trend.quota" : "dashboard.trend.pace", { target: R.number(quota) }))),
     );
     table.tBodies[0].replaceChildren(
       ...months.map((month, i) =>
@@ -603,29 +686,48 @@
     state.rotation = setTimeout(rotate, state.rotateSeconds * 1000);
   }
 
-  /** Titles ending in the year, and how many are renewed (复核) or outranked so far, per SME
-      tier: the registry's own count (the progress answer's `renewals`, services/titles.py). */
+  /** Titles ending in the calendar year (the answer's `renewal_year`, whatever plan year is
+      shown), and how many are renewed (复核) or outranked so far, per SME tier: the registry's
+      own count (the progress answer's `renewals`), with the last day they end and the days left. */
   function expiringThisYear() {
     const counts = new Map((state.board.renewals || []).map((row) => [row.tier, row]));
     const tiers = [...state.tiers.values()].filter((tier) => tier.ladder === HEADLINE_LADDERS[0]);
     return tiers.map((tier) => {
       const row = counts.get(tier.key) || { expiring: 0, renewed_or_superseded: 0 };
-      return { tier, expiring: row.expiring, renewed: row.renewed_or_superseded };
+      return { ...row, tier, renewed: row.renewed_or_superseded };
     });
   }
 
+  function dayText(iso) {
+    const [, month, day] = iso.split("-").map(Number);
+    const name = new Intl.DateTimeFormat("en", { month: "short", timeZone: "UTC" }).format(new Date(Date.UTC(2000, month - 1, 1)));
+    return t("dashboard.expiry.date", { month, day, name });
+  }
+
+  function daysText(row) {
+    if (!row.expiring || !row.ends_on) return "";
+    const date = dayText(row.ends_on);
+    const open = R.number(row.open ?? row.expiring - row.renewed);
+    if (row.days_left > 0) return t("dashboard.expiry.days", { open, date, days: R.number(row.days_left) });
+    return t("dashboard.expiry.ended", { open, date });
+  }
+
   function renderExpiry() {
-    const year = state.board.year;
+    const year = state.board.renewal_year ?? state.board.year;
     $("expiry-heading").textContent = t("dashboard.expiry", { year });
+    $("expiry-panel").dataset.year = String(year);
     $("expiry").replaceChildren(
-      ...expiringThisYear().map(({ tier, expiring, renewed }) => {
+      ...expiringThisYear().map((row) => {
+        const { tier, expiring, renewed } = row;
         const meter = h("span", { class: "share-bar", "aria-hidden": "true" }, h("span", {}));
         meter.firstChild.style.width = ratio(expiring ? renewed / expiring : 0);
+        const days = daysText(row);
         return h(
           "li",
-          { class: "expiry-item", dataset: { tier: tier.key, expiring, renewed } },
+          { class: "expiry-item", dataset: { tier: tier.key, expiring, renewed, daysLeft: row.days_left ?? "" } },
           h("span", { class: "expiry-tier" }, R.tierLabel(tier)),
           h("span", { class: "expiry-figures" }, expiring ? t("dashboard.expiry.row", { expiring: R.number(expiring), renewed: R.number(renewed) }) : t("dashboard.expiry.none")),
+          days ? h("span", { class: "expiry-days" }, days) : null,
           h("span", { class: "expiry-share" }, expiring ? R.percent(renewed / expiring) : ""),
           meter,
         );

@@ -106,6 +106,7 @@ def test_every_district_counts_with_its_share_of_the_city_and_no_city_target(
         "completion": None,
         "expected": None,
         "pace": None,
+        "met": None,
     }
     assert districts[OTHER_DISTRICT]["innovative_sme_new"]["share"] == 0.25
     assert districts[OTHER_DISTRICT]["toupyan_total_2025"]["achieved"] == 1  # a stock, by 2025

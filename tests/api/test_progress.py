@@ -169,6 +169,7 @@ def test_a_cumulative_target_of_a_lower_tier_counts_higher_tiers(
             "completion": 0.25,
             "expected": 4.0,
             "pace": "behind",
+            "met": False,
         }
     ]
 

@@ -214,12 +214,16 @@ def test_progress_carries_the_season_per_tier(client, auth, season):
         "expiring": 3,
         "renewed_or_superseded": 2,
         "open": 1,
+        "ends_on": "2025-12-31",
+        "days_left": 184,  # from 30 June
     }
     assert season_rows["specialized_sme"] == {
         "tier": "specialized_sme",
         "expiring": 1,
         "renewed_or_superseded": 1,
         "open": 0,
+        "ends_on": "2025-12-31",
+        "days_left": 184,
     }
     county = client.get(
         f"{API}/plans/{PLAN}/progress",
@@ -227,7 +231,14 @@ def test_progress_carries_the_season_per_tier(client, auth, season):
         headers=auth["dashboard"],
     ).json
     assert county["renewals"] == [
-        {"tier": "innovative_sme", "expiring": 1, "renewed_or_superseded": 0, "open": 1}
+        {
+            "tier": "innovative_sme",
+            "expiring": 1,
+            "renewed_or_superseded": 0,
+            "open": 1,
+            "ends_on": "2025-12-31",
+            "days_left": 184,
+        }
     ]
 
 

@@ -153,24 +153,34 @@ def certification_stats(*, group_by: list[str], as_of: dt.date, filters: dict) -
 
 def renewal_season(year: int, as_of: dt.date, district: str | None = None) -> list[dict]:
     """Per tier, the titles ending in `year` (announced by `as_of`, not revoked before their
-    end), and how many of them `as_of` finds renewed or outranked (TakeoverTally)."""
-    ending_counts = {tier: int(n) for tier, n in rows_of(_expiring, year, as_of, district) if n}
+    end), the last day one of them ends and the days from as_of to it (0 once past), and how
+    many of them `as_of` finds renewed or outranked (TakeoverTally)."""
+    ending = {
+        tier: (int(n), last) for tier, n, last in rows_of(_expiring, year, as_of, district) if n
+    }
     taken_counts = dict(rows_of(_taken_over, year, as_of, district))
-    return [
-        {
-            "tier": tier,
-            "expiring": n,
-            "renewed_or_superseded": int(taken_counts.get(tier) or 0),
-            "open": n - int(taken_counts.get(tier) or 0),
-        }
-        for tier, n in sorted(ending_counts.items())
-    ]
+    season = []
+    for tier, (n, last) in sorted(ending.items()):
+        last = last if isinstance(last, dt.date) else dt.date.fromisoformat(str(last)[:10])
+        taken = int(taken_counts.get(tier) or 0)
+        season.append(
+            {
+                "tier": tier,
+                "expiring": n,
+                "renewed_or_superseded": taken,
+                "open": n - taken,
+                "ends_on": last,
+                "days_left": max((last - as_of).days, 0),
+            }
+        )
+    return season
 
 
 def _expiring(year: int, as_of: dt.date, district: str | None) -> pw.Query:
     ending = (T.valid_until >= dt.date(year, 1, 1)) & (T.valid_until <= dt.date(year, 12, 31))
     kept = (T.revoked_on == NEVER) | (T.revoked_on > T.valid_until)
-    query = T.select(T.tier, pw.fn.SUM(T.n)).where(ending & kept & (T.certified_on <= as_of))
+    columns = (T.tier, pw.fn.SUM(T.n), pw.fn.MAX(T.valid_until))
+    query = T.select(*columns).where(ending & kept & (T.certified_on <= as_of))
     if district:
         query = query.where(T.district == district)
     return query.group_by(T.tier)

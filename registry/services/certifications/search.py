@@ -194,6 +194,7 @@ def renewal_season(year: int, as_of: dt.date, district: str | None = None) -> li
             Certification.tier,
             pw.fn.COUNT(Certification.id).alias("expiring"),
             pw.fn.SUM(pw.Case(None, [(taken_over, 1)], 0)).alias("taken_over"),
+            pw.fn.MAX(Certification.valid_until).alias("ends_on"),
         )
         .join(Enterprise)
         .where(ends & not_revoked_before_end & (Certification.certified_on <= as_of))
@@ -202,12 +203,19 @@ def renewal_season(year: int, as_of: dt.date, district: str | None = None) -> li
     )
     if district:
         query = query.where(Enterprise.district == district)
-    return [
-        {
-            "tier": row.tier_id,
-            "expiring": row.expiring,
-            "renewed_or_superseded": int(row.taken_over or 0),
-            "open": row.expiring - int(row.taken_over or 0),
-        }
-        for row in query
-    ]
+    season = []
+    for row in query:
+        ends_on = row.ends_on
+        if not isinstance(ends_on, dt.date):
+            ends_on = dt.date.fromisoformat(str(ends_on)[:10])
+        season.append(
+            {
+                "tier": row.tier_id,
+                "expiring": row.expiring,
+                "renewed_or_superseded": int(row.taken_over or 0),
+                "open": row.expiring - int(row.taken_over or 0),
+                "ends_on": ends_on,
+                "days_left": max((ends_on - as_of).days, 0),
+            }
+        )
+    return season
