@@ -4,6 +4,7 @@ catalog keys, years."""
 from marshmallow import fields, validate
 from webargs.fields import DelimitedList
 
+from registry.messages import Message
 from schemas import Schema
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years the registry counts
@@ -13,7 +14,7 @@ def DistrictCode(**kwargs) -> fields.String:
     """A district's 6-digit code (ASCII digits); whether it is a seeded one, the services say."""
     metadata = {"example": "410702", **kwargs.pop("metadata", {})}
     return fields.String(
-        validate=validate.Regexp(r"^[0-9]{6}$", error="must be a 6-digit district code"),
+        validate=validate.Regexp(r"^[0-9]{6}$", error=Message("field.district_code")),
         metadata=metadata,
         **kwargs,
     )
@@ -22,9 +23,7 @@ def DistrictCode(**kwargs) -> fields.String:
 def Key(**kwargs) -> fields.String:
     """A catalog key (a tier's or a measure's): snake_case ASCII."""
     return fields.String(
-        validate=validate.Regexp(
-            r"^[a-z][a-z0-9_]{0,63}$", error="must be a key such as innovative_sme"
-        ),
+        validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$", error=Message("field.key")),
         **kwargs,
     )
 

@@ -2,6 +2,7 @@
 
 from marshmallow import fields, post_dump, validate
 
+from registry.messages import Message
 from schemas import Schema, Text
 from schemas.common import ProblemSchema
 
@@ -28,6 +29,7 @@ LIST_COLUMNS = (
     "revoked_on",
     "reason",
 )
+DATE_ERROR = Message("field.date_text", example="2023-05-30", example_zh="2023年5月30日")
 
 
 class ImportQueryArgsSchema(Schema):
@@ -50,7 +52,10 @@ class ImportQueryArgsSchema(Schema):
         metadata={"description": "年度 of the list; default: the title's, else the announcement's"},
     )
     certified_on = fields.String(
-        validate=validate.Regexp(DATE_TEXT, error="a date: 2023-05-30 or 2023年5月30日"),
+        validate=validate.Regexp(
+            DATE_TEXT,
+            error=DATE_ERROR,
+        ),
         metadata={"description": "公告日期, the announcement's date", "example": "2023-05-30"},
     )
     document_no = Text(
@@ -77,7 +82,10 @@ class ImportQueryArgsSchema(Schema):
         },
     )
     revoked_on = fields.String(
-        validate=validate.Regexp(DATE_TEXT, error="a date: 2024-05-10 or 2024年5月10日"),
+        validate=validate.Regexp(
+            DATE_TEXT,
+            error=DATE_ERROR,
+        ),
         metadata={"description": "A revocation list's date", "example": "2024-05-10"},
     )
     reason = Text(

@@ -11,11 +11,6 @@ from registry.services.errors import ImportRejected
 from registry.services.scope import CLI_ACTOR
 
 
-def _cli_option(name: str, example: str) -> str:
-    """How the command line gives a fact for the whole list."""
-    return f"add --{name.replace('_', '-')} {example}"
-
-
 def _report_import(result: dict) -> None:
     """Every row the clerk must look at: errors, unresolved names, conflicts, warnings."""
     for error in result["errors"][:200]:
@@ -112,7 +107,6 @@ def import_command(path, dry_run, resolve, skip_unresolved, districts, **given):
                 given={k: v for k, v in given.items() if v is not None},
                 resolve=resolution,
                 options=options,
-                how=_cli_option,
                 on_progress=progress,
             ).answer()
         except ImportRejected as exc:

@@ -19,7 +19,7 @@ from registry.messages.labels import label
 LANGUAGES = ("en", "zh")
 ENGLISH, CHINESE = LANGUAGES
 # Parameters naming a field or a tier are shown by their label (公告日期, 创新型中小企业).
-LABELLED = frozenset({"field", "tier", "prerequisite", "held", "revoked_tier"})
+LABELLED = frozenset({"field", "fields", "tier", "prerequisite", "held", "revoked_tier"})
 _JOINED = {ENGLISH: ", ", CHINESE: "、"}
 
 
@@ -106,3 +106,10 @@ def language_of(tag: str | None) -> str:
     """The catalog's language for a language tag (a locale, Accept-Language's best match):
     Chinese for `zh…`, English for anything else or nothing."""
     return CHINESE if tag and tag.lower().replace("_", "-").startswith("zh") else ENGLISH
+
+
+def reason_of(error: Exception) -> Message:
+    """Why `error` refused a value: its Message (`raise ValueError(Message(...))`), or its
+    text under the catch-all code when it was raised with plain text (a library's)."""
+    first = error.args[0] if error.args else None
+    return first if isinstance(first, Message) else Message("value.invalid", reason=str(error))

@@ -29,7 +29,7 @@ def get(actor: Actor, credit_code: str) -> Enterprise:
     if credit_codes.is_valid(code):
         found = Enterprise.get_or_none(Enterprise.credit_code == code)
     if found is None:
-        raise NotFound(f"no enterprise with credit code {code}")
+        raise NotFound("enterprise.not_found", credit_code=code)
     return found
 
 
@@ -47,11 +47,11 @@ def register(actor: Actor, data: dict) -> Enterprise:
     check_district(data["district"])
     with write_transaction():
         if Enterprise.select().where(Enterprise.credit_code == data["credit_code"]).exists():
-            raise Conflict(f"enterprise {data['credit_code']} is already registered")
+            raise Conflict("enterprise.exists", credit_code=data["credit_code"])
         try:
             enterprise = Enterprise.create(**data, name_key=name_key(data["name"]))
         except pw.IntegrityError as exc:  # a concurrent registration of the same code
-            raise Conflict(f"enterprise {data['credit_code']} is already registered") from exc
+            raise Conflict("enterprise.exists", credit_code=data["credit_code"]) from exc
         record(
             actor,
             "enterprise.registered",
@@ -87,7 +87,7 @@ def update(
             .execute()
         )
         if changed == 0:
-            raise Stale(f"enterprise {enterprise.credit_code} was changed by someone else")
+            raise Stale("enterprise.stale", credit_code=enterprise.credit_code)
         if "district" in changes:  # its certifications now count in the new district
             aggregates.moved(enterprise.id, enterprise.district_id)
         # As stored now, without reading it back: the caller's copy stays as it was.

@@ -2,6 +2,7 @@
 registry.messages.fields) and the credit code's. `{field}` is shown by its label."""
 
 TEXTS = {
+    "field.problem": ("{field}: {message}", "{field}：{message}"),
     "field.required": ("Fill in this field.", "请填写此项。"),
     "field.null": ("Fill in this field.", "此项不能为空。"),
     "field.invalid": ("This value is not valid.", "此项的值无效。"),
@@ -35,8 +36,7 @@ TEXTS = {
     "field.pattern": ("This value is not in the expected form.", "此项格式不对。"),
     "field.equal": ("Give {other}.", "此项应为 {other}。"),
     "field.invisible_character": (
-        "Remove the invisible or control character U+{codepoint} ({name}) at position "
-        "{position}.",
+        "Remove the invisible or control character U+{codepoint} ({name}) at position {position}.",
         "请删除第 {position} 个位置的不可见字符或控制字符 U+{codepoint}（{name}）。",
     ),
     "field.district_code": (

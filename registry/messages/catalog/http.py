@@ -113,6 +113,7 @@ TEXTS = {
     "role.admin": ("the administrator", "管理员"),
     "role.bureau": ("a county bureau", "县（市、区）工信部门"),
     "role.viewer": ("a viewer", "查看者"),
+    "role.dashboard": ("a dashboard's token", "大屏令牌"),
     "role.enterprise": ("an enterprise", "企业"),
     "role.auditor": ("an auditor", "审计员"),
     # Scope: how far the caller reaches.

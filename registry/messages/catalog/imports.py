@@ -21,8 +21,7 @@ TEXTS = {
         "文件在第 {line} 行附近无法按 CSV 读取（{reason}）。",
     ),
     "import.xlsx_unreadable": (
-        "The file is not a readable XLSX workbook ({reason}): open it in Excel and save it "
-        "again.",
+        "The file is not a readable XLSX workbook ({reason}): open it in Excel and save it again.",
         "文件不是可读取的 XLSX 工作簿（{reason}）：请在 Excel 中打开后重新保存。",
     ),
     "import.xlsx_inflates": (
@@ -59,8 +58,7 @@ TEXTS = {
     "import.file_missing": ("Choose the list's file.", "请选择名单文件。"),
     # The whole list refused.
     "import.rows_rejected": (
-        "{count} row(s) have mistakes; nothing was written. Correct them and load the list "
-        "again.",
+        "{count} row(s) have mistakes; nothing was written. Correct them and load the list again.",
         "有 {count} 行有误，未写入任何数据。请改正后重新导入。",
     ),
     "import.unresolved": (
