@@ -86,6 +86,23 @@ PROBLEMS = {
 }
 
 
+# Each answer's code, as the app's problems have one (registry.messages; English only here).
+NGINX_CODES = {
+    400: "http.bad_request",
+    494: "http.header_too_large",
+    404: "http.not_found",
+    405: "http.method_not_allowed",
+    413: "http.payload_too_large",
+    414: "http.uri_too_long",
+    500: "http.internal",
+    501: "http.not_implemented",
+    502: "http.unavailable",
+    503: "http.unavailable",
+    504: "http.gateway_timeout",
+    505: "http.version_not_supported",
+}
+
+
 def served_app(app_spec: str):
     module, _, name = app_spec.partition(":")
     return getattr(importlib.import_module(module), name or "app")
@@ -106,6 +123,7 @@ def problem_pages(allowed: list[str]) -> str:
     and the internal location that answers it (the title is the app's: the status's phrase)."""
     lines = []
     for code, (status, detail, headers) in PROBLEMS.items():
+        message_code = NGINX_CODES.get(code, f"http.{code}")
         page = f"/.registry-problems/{code}"
         lines.append(f"error_page {code} {'' if status == code else f'={status} '}{page};")
         body = json.dumps(
@@ -113,6 +131,7 @@ def problem_pages(allowed: list[str]) -> str:
                 "type": "about:blank",
                 "title": http.HTTPStatus(status).phrase,
                 "status": status,
+                "code": message_code,
                 "detail": detail,
             }
         )

@@ -10,7 +10,7 @@ TEXTS = {
         "The registry does not know this field.",
         "系统不认识此项。",
     ),
-    "field.repeated": ("Give this only once.", "此项只能填写一次。"),
+    "field.repeated": ("Given more than once; this takes one value.", "此项只能填写一次。"),
     "field.invalid_type": ("This is not the kind of value expected.", "此项的值类型不对。"),
     "field.not_list": ("Give a list.", "此项应为列表。"),
     "field.not_string": ("Give text.", "此项应为文字。"),

@@ -51,6 +51,24 @@ TEXTS = {
         "系统暂时无法使用：请稍后重试。",
     ),
     "http.error": ("The request failed ({status}).", "请求失败（{status}）。"),
+    # nginx's own answers (deploy/serve.py), in English there.
+    "http.header_too_large": (
+        "A request header or cookie is too long.",
+        "请求头或 Cookie 过长。",
+    ),
+    "http.uri_too_long": ("The address is too long.", "地址过长。"),
+    "http.not_implemented": (
+        "The server does not read this kind of request.",
+        "服务器无法读取此类请求。",
+    ),
+    "http.gateway_timeout": (
+        "The registry did not answer in time; the request may or may not have been carried out.",
+        "系统未及时响应；请求可能已执行，也可能未执行。",
+    ),
+    "http.version_not_supported": (
+        "The server speaks HTTP/1.0 and HTTP/1.1 only.",
+        "服务器只支持 HTTP/1.0 和 HTTP/1.1。",
+    ),
     # The body and the database.
     "body.invalid_json": ("The request body is not valid JSON.", "请求内容不是有效的 JSON。"),
     "body.too_deep": (

@@ -43,8 +43,8 @@ TEXTS = {
         "前 {rows} 行中没有列出企业的表头（企业名称或统一社会信用代码）：请确认文件是否为名单。",
     ),
     "import.rows_required": (
-        'Give the list\'s rows: {"rows": [...]}.',
-        '请提供名单的行：{"rows": [...]}。',
+        "Give the list's rows (rows: a list).",
+        "请提供名单的行（rows：列表）。",
     ),
     "import.title_text": ("The title must be text.", "标题应为文字。"),
     "import.resolve_object": (
