@@ -222,7 +222,15 @@ class RowErrorSchema(Schema):
         allow_none=True,
         metadata={"description": "The column as the file prints it", "example": "统一社会信用代码"},
     )
-    message = fields.String(metadata={"example": "check character should be 'U', got '0'"})
+    code = fields.String(
+        metadata={"description": "The message's code", "example": "credit_code.check_character"}
+    )
+    message = fields.String(
+        metadata={
+            "description": "In the request's language (Accept-Language)",
+            "example": "该统一社会信用代码的校验位（最后一位）应为“U”而非“0”：请核对。",
+        }
+    )
 
 
 class RowConflictSchema(Schema):
@@ -236,7 +244,12 @@ class SkippedRowSchema(Schema):
     row = fields.Integer(metadata={"example": 4})
     name = fields.String(metadata={"example": "郑州宇通客车股份有限公司"})
     region = fields.String(metadata={"description": "As the row prints it", "example": "郑州市"})
-    reason = fields.String(metadata={"example": "outside the city: 郑州市"})
+    code = fields.String(
+        metadata={"description": "The reason's code", "example": "import.outside_city"}
+    )
+    reason = fields.String(
+        metadata={"description": "In the request's language", "example": "outside the city: 郑州市"}
+    )
 
 
 class FirmCandidateSchema(Schema):
@@ -255,10 +268,15 @@ class UnresolvedRowSchema(SkippedRowSchema):
 
 class ListWarningSchema(Schema):
     row = fields.Integer(allow_none=True, metadata={"example": 9})
+    code = fields.String(
+        metadata={"description": "The message's code", "example": "import.recorded_as_published"}
+    )
     message = fields.String(
         metadata={
-            "example": "recorded as the list publishes it: specialized_sme needs an active "
-            "innovative_sme (创新型中小企业) on 2023-05-30"
+            "description": "In the request's language (Accept-Language)",
+            "example": "recorded as the list publishes it: The Specialized, refined, distinctive "
+            "and novel SME (provincial) title needs an active Innovative SME title on 2023-05-30; "
+            "the firm holds none.",
         }
     )
 

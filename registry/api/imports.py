@@ -6,12 +6,12 @@ import logging
 from flask import current_app, g, request
 from flask.views import MethodView
 
-from registry.messages import Message
+from registry.messages import Message, localized
 from registry.services import imports
 from registry.services.errors import Invalid
 from registry.web.api import Blueprint
 from registry.web.auth import current_actor
-from registry.web.problems import PROBLEM_JSON
+from registry.web.problems import PROBLEM_JSON, language
 from schemas.imports import (
     ImportProblemSchema,
     ImportQueryArgsSchema,
@@ -147,7 +147,7 @@ class Imports(MethodView):
             upload_limit=current_app.config["MAX_CONTENT_LENGTH"],
         )
         with upload.file:
-            return imports.run_import(
+            result = imports.run_import(
                 current_actor(),
                 upload,
                 given=args,
@@ -155,3 +155,4 @@ class Imports(MethodView):
                 options=options,
                 on_progress=_logged_progress(options.dry_run),
             )
+        return localized(result.answer(), language())  # its messages in the request's language

@@ -45,7 +45,7 @@ FIELDS = {
     "q": ("search", "搜索"),
     "reason": ("reason for revocation", "撤销原因"),
     "region": ("city", "所属地市"),
-    "renewal": ("renewal (复核)", "是否复核"),
+    "renewal": ("renewal", "是否复核"),
     "request_id": ("request ID", "请求编号"),
     "resolve": ("resolved names", "名称匹配"),
     "revoked_on": ("revocation date", "撤销日期"),

@@ -176,11 +176,15 @@ def domain_problem(error: domain.DomainError) -> Response:
 
 def located(fields: dict[str, list]) -> dict:
     """The fields a service refused, keyed by where the client sent each (as the schemas'
-    validation errors are): its query string, else its body."""
+    validation errors are): its path, its query string, else its body."""
     body = "form" if request.form else "json"
     errors: dict = {}
     for name, messages in fields.items():
-        errors.setdefault("query" if name in request.args else body, {})[name] = messages
+        if name in (request.view_args or {}):
+            where = "path"
+        else:
+            where = "query" if name in request.args else body
+        errors.setdefault(where, {})[name] = messages
     return errors
 
 

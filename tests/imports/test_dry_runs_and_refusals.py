@@ -193,7 +193,8 @@ def test_every_bad_row_is_listed_and_nothing_is_written(app, client, auth):
     assert "future" in messages[(6, "certified_on")]
     # The list is the province's decision: a missing prerequisite is a warning, not an error.
     assert [w["row"] for w in problem["warnings"]] == [8]
-    assert "innovative_sme" in problem["warnings"][0]["message"]
+    assert problem["warnings"][0]["code"] == "import.recorded_as_published"
+    assert "Innovative SME" in problem["warnings"][0]["message"]
     assert written(app) == before  # not even the good rows 2 and 9
     assert client.get(f"/api/v1/enterprises/{good}", headers=auth["admin"]).status_code == 404
 
@@ -397,6 +398,7 @@ def test_a_bureau_loads_its_own_rows_of_a_city_wide_list(app, client, auth, tmp_
             "row": published.row_of[name],
             "name": name,
             "region": region,
+            "code": "import.not_loaded_district",
             "reason": f"in {codes[name]}, not a district loaded",
         }
         for name, region in (
@@ -432,7 +434,13 @@ def test_a_bureau_loads_its_own_rows_of_a_city_wide_list(app, client, auth, tmp_
     assert names_only.status_code == 200, names_only.json
     assert (names_only.json["matched_by_name"], names_only.json["created_certifications"]) == (2, 1)
     assert names_only.json["skipped"] == [
-        skip(provincial, pub.WEIBIN.name, "新乡市", "in 410703, not a district loaded")
+        skip(
+            provincial,
+            pub.WEIBIN.name,
+            "新乡市",
+            "in 410703, not a district loaded",
+            "import.not_loaded_district",
+        )
     ]
     assert [c[0] for c in certs(client, auth, pub.HONGQI.code)] == [
         "innovative_sme",

@@ -7,8 +7,8 @@ TEXTS = {
         "文件超过 {limit} 字节：请将名单分成几部分分别导入。",
     ),
     "import.encoding_line": (
-        "Line {line} is not valid {encoding} text (byte {byte} of the file): save the list "
-        "again as UTF-8 or GBK.",
+        "line {line} is not valid {encoding} text (byte {byte} of the file): save the list "
+        "again as UTF-8 or GBK",
         "第 {line} 行不是有效的 {encoding} 文本（文件第 {byte} 字节）：请将名单重新另存为 UTF-8 "
         "或 GBK 编码。",
     ),
@@ -87,7 +87,7 @@ TEXTS = {
         "请选择名单类型：认定或撤销。",
     ),
     "import.title_differs": (
-        "The title says {field} {stated}; the {given} you gave is used.",
+        "the title says {field} {stated}; the parameter's {given} is used",
         "标题中的“{field}”为 {stated}；采用您填写的 {given}。",
     ),
     # A row.
@@ -98,44 +98,45 @@ TEXTS = {
         "请填写企业名称或统一社会信用代码。",
     ),
     "row.missing": ("Fill in the {field}.", "请填写“{field}”。"),
-    "cell.too_long": ("Longer than {max} characters.", "超过 {max} 个字符。"),
+    "cell.too_long": ("longer than {max} characters", "超过 {max} 个字符。"),
     "cell.control_characters": (
-        "Remove the control characters.",
+        "must not contain control characters",
         "请删除其中的控制字符。",
     ),
     "cell.number_not_text": (
-        "The cell holds the number {value}, not text: a spreadsheet keeps 15 digits of a "
-        "number, so the code's last digits are lost. Format the column as text and enter the "
-        "codes again.",
+        "the cell holds the number {value}, not text: a spreadsheet keeps 15 digits of a "
+        "number, so the code's last digits are lost; format the column as text and enter the "
+        "codes again",
         "单元格中是数字 {value} 而非文本：表格只保留数字的 15 位，代码末尾几位已丢失。请将该列设为"
         "“文本”格式后重新录入代码。",
     ),
     "cell.excel_number": (
-        "'{value}' is a credit code Excel turned into a number: its digits are lost. Format "
-        "the column as text (文本) in Excel and enter the codes again.",
+        "'{value}' is a credit code Excel turned into a number (all-digit codes of firms "
+        "registered before 2015 are): its digits are lost; format the column as text (文本) in "
+        "Excel and enter the codes again",
         "“{value}”是被 Excel 转成数字的代码，部分数字已丢失。请在 Excel 中将该列设为“文本”"
         "格式后重新录入代码。",
     ),
     "cell.not_date": (
-        "'{value}' is not a date (e.g. 2023-06-30 or 2023年6月30日).",
+        "not a date: '{value}' (e.g. 2023-06-30 or 2023年6月30日)",
         "“{value}”不是日期（如 2023-06-30 或 2023年6月30日）。",
     ),
     "cell.span_reversed": (
-        "The span '{value}' ends before it starts.",
+        "the span '{value}' ends before it starts",
         "期间“{value}”的结束早于开始。",
     ),
-    "cell.not_year": ("'{value}' is not a year.", "“{value}”不是年度。"),
+    "cell.not_year": ("not a year: '{value}'", "“{value}”不是年度。"),
     "cell.unknown_tier": (
-        "'{value}' is not a tier the registry knows (a key, a label or a published wording).",
+        "unknown tier '{value}': a key, a label or a published wording",
         "“{value}”不是系统认识的层级（代号、名称或名单中的写法）。",
     ),
-    "cell.not_yes_no": ("'{value}' is not yes or no.", "“{value}”不是“是”或“否”。"),
+    "cell.not_yes_no": ("not yes or no: '{value}'", "“{value}”不是“是”或“否”。"),
     "cell.unknown_region": (
-        "'{value}' is neither in the city nor a known region.",
+        "unknown region '{value}': neither in the city nor a known region",
         "“{value}”既不在本市，也不是已知的地区。",
     ),
     "cell.unknown_district": (
-        "'{value}' is not a county of the city.",
+        "unknown district '{value}' (a district of the city is needed)",
         "“{value}”不是本市的县（市、区）。",
     ),
     "row.not_registered_no_district": (
@@ -163,33 +164,33 @@ TEXTS = {
     "import.no_region": ("no region", "未注明地区"),
     "import.the_city": ("the city", "本市"),
     # Rows skipped, unresolved, and warnings.
-    "import.outside_city": ("Outside the city: {place}.", "不在本市：{place}。"),
+    "import.outside_city": ("outside the city: {place}", "不在本市：{place}。"),
     "import.not_loaded_district": (
-        "In {district}, not a county loaded.",
+        "in {district}, not a district loaded",
         "属于 {district}，不在本次导入的县（市、区）内。",
     ),
     "import.wider_than_city": (
-        "Not a registered firm, and {place} is wider than the city.",
+        "not a registered firm, and {place} is wider than the city",
         "不是已登记企业，且“{place}”超出本市范围。",
     ),
     "import.same_name_firms": (
-        "{count} registered firms in {where} have this name: choose one.",
+        "{count} registered firms in {where} have this name",
         "{where}有 {count} 家已登记企业同名：请选定其中一家。",
     ),
     "import.no_firm_named": (
-        "No registered firm in {where} has this name: choose the firm, or give its code.",
+        "no registered firm in {where} has this name",
         "{where}没有该名称的已登记企业：请选定企业，或填写其统一社会信用代码。",
     ),
     "import.recorded_as_published": (
-        "Recorded as the list publishes it, though {reason}",
-        "已按名单公布的内容登记，但{reason}",
+        "recorded as the list publishes it: {reason}",
+        "已按名单公布的内容登记：{reason}",
     ),
     "import.resolution_elsewhere": (
-        "The resolution places {name} in {resolved}; the list's county {listed} is used.",
+        "the resolution places {name} in {resolved}; the list's district {listed} is used",
         "名称匹配将 {name} 列在 {resolved}；采用名单中的县（市、区）{listed}。",
     ),
     "import.resolution_unused": (
-        "The resolution for '{name}' matches no row named only.",
+        "the resolution for '{name}' matches no names-only row",
         "“{name}”的名称匹配没有对应任何只有名称的行。",
     ),
     # A name's resolution.
