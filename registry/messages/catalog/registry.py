@@ -124,16 +124,16 @@ TEXTS = {
         "一次性密码已过期：请联系管理员重新发放。",
     ),
     "password.too_short": (
-        "Use at least {length} characters.",
+        "at least {length} characters",
         "至少 {length} 个字符。",
     ),
     "password.kinds": (
-        "Use 3 of: lower case, upper case, digits, symbols.",
+        "3 of: lower case, upper case, digits, symbols",
         "需包含小写字母、大写字母、数字、符号中的至少三类。",
     ),
-    "password.contains_login": ("It must not contain the login.", "不能包含登录名。"),
+    "password.contains_login": ("must not contain the login", "不能包含登录名。"),
     "password.reused": (
-        "It must not be one of the last {count} passwords.",
+        "none of the last {count} passwords",
         "不能与最近 {count} 次使用过的密码相同。",
     ),
 }
