@@ -98,14 +98,17 @@ TEXTS = {
         "令牌无效（输入有误、已撤销或已过期）：请申请新的令牌。",
     ),
     "auth.role_refused": (
-        "A {role} may not do this ({method} {path}).",
+        "This is not open to {role} ({method} {path}).",
         "{role}无权进行此操作（{method} {path}）。",
     ),
     "auth.own_account_only": (
         "Only a signed-in person does this, for their own account.",
         "只有已登录的本人可以对自己的账号进行此操作。",
     ),
-    "auth.read_only": ("A {role} only reads: it changes nothing.", "{role}只能查看，不能修改。"),
+    "auth.read_only": (
+        "Reading only: {role} changes nothing.",
+        "{role}只能查看，不能修改。",
+    ),
     "auth.csrf_missing": (
         "Reload the page and try again (the change did not carry the page's security token).",
         "请刷新页面后重试（修改未附带页面的安全令牌）。",
