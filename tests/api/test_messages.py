@@ -282,7 +282,7 @@ def test_404_and_405(client, auth):
     zh, en = both(client, "GET", f"{API}/no-such-thing", headers=auth["admin"])
     check_both(zh, en, 404, "http.not_found", "找不到", "Nothing is found")
     zh, en = both(client, "DELETE", f"{API}/plans", headers=auth["admin"])
-    check_both(zh, en, 405, "http.method_not_allowed", "不接受 DELETE 请求", "DELETE")
+    check_both(zh, en, 405, "http.method_not_allowed", "不接受DELETE请求", "DELETE")
     zh, en = both(client, "GET", f"{API}/enterprises/{make_code('absent')}", headers=auth["admin"])
     check_both(zh, en, 404, "enterprise.not_found", "未登记", "No enterprise")
 

@@ -11,7 +11,7 @@ TEXTS = {
     ),
     "http.method_not_allowed": (
         "This address does not take {method} requests.",
-        "该地址不接受 {method} 请求。",
+        "该地址不接受{method}请求。",
     ),
     "http.not_acceptable": (
         "The answer cannot be given in the form asked for.",
