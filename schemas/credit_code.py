@@ -3,6 +3,8 @@
 import operator
 import re
 
+from marshmallow import ValidationError
+
 from registry.messages import Message
 
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -40,6 +42,14 @@ def normalize(code: str) -> str:
             Message("credit_code.check_character", expected=expected, found=code[17])
         )
     return code
+
+
+def checked(code: str) -> None:
+    """A marshmallow validator: a code that fails its check is refused with the reason."""
+    try:
+        normalize(code)
+    except CreditCodeError as exc:
+        raise ValidationError(exc.args[0]) from exc
 
 
 def is_valid(code: str) -> bool:

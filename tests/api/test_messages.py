@@ -194,6 +194,14 @@ def test_a_wrong_check_character_is_said_on_a_lookup_and_in_a_body(client, auth,
     assert "校验位" in zh.json["errors"]["json"]["credit_code"][0]
 
 
+def test_a_wrong_check_character_in_a_filter_is_said_too(client, auth, enterprise_code):
+    wrong = enterprise_code[:17] + ("X" if enterprise_code[17] != "X" else "Y")
+    url = f"{API}/events?credit_code={wrong}"
+    zh, en = both(client, "GET", url, headers=auth["admin"])
+    check_both(zh, en, 422, "credit_code.check_character", "校验位", "check character")
+    assert set(en.json["errors"]["query"]) == {"credit_code"}
+
+
 def test_a_missing_lower_tier_is_said_with_the_tiers_names(client, auth, enterprise_code):
     url = f"{API}/enterprises/{enterprise_code}/certifications"
     title = {"tier": "little_giant", "certified_on": "2023-06-30"}
