@@ -21,6 +21,18 @@ def cli_language() -> str:
     return language_of(env.get("LC_ALL") or env.get("LC_MESSAGES") or env.get("LANG"))
 
 
+# The option that gives a field a message names, where its name is not the field's.
+OPTIONS = {"districts": "--district", "credit_codes": "--credit-code"}
+
+
+def refusal(error: DomainError) -> str:
+    """A refusal as the command says it: its message, and the options it is about."""
+    fields = getattr(error, "fields", None) or {}
+    options = [OPTIONS.get(name, "--" + name.replace("_", "-")) for name in fields]
+    text = error.message.text(cli_language())
+    return f"{text} ({', '.join(options)})" if options else text
+
+
 def registry_command(name: str):
     """A `registry` command: run in the app's context on one database connection; a refusal
     (a domain error) is one line on standard error and exit status 1, not a traceback."""
@@ -32,7 +44,7 @@ def registry_command(name: str):
                 with database.connection_context():
                     return func(*args, **kwargs)
             except DomainError as exc:
-                raise click.ClickException(exc.message.text(cli_language())) from exc
+                raise click.ClickException(refusal(exc)) from exc
 
         command = click.command(name)(with_appcontext(run))
         COMMANDS.append(command)

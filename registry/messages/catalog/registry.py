@@ -66,7 +66,7 @@ TEXTS = {
         "没有代码为 {district} 的县（市、区）。",
     ),
     "districts.unknown": (
-        "These county codes are unknown: {districts}.",
+        "unknown district code(s): {districts}",
         "以下县（市、区）代码不存在：{districts}。",
     ),
     "plan.not_found": ("There is no plan '{plan}'.", "没有“{plan}”这一规划。"),
