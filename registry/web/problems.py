@@ -79,7 +79,7 @@ def problem(
         "type": "about:blank",
         "title": http.HTTPStatus(status).phrase,
         "status": status,
-        "code": code_in(message),
+        "code": code_in(message, status),
         "detail": localized(message, spoken),
         "instance": request.path,
     }
@@ -118,10 +118,11 @@ def summary(errors: dict) -> Message:
     return Message("field.problem", field=field, message=found)
 
 
-def code_in(message: Message | str) -> str:
-    """A problem's code: its message's, or the field's message's that it repeats."""
+def code_in(message: Message | str, status: int) -> str:
+    """A problem's code: its message's, or the field's message's that it repeats (a detail
+    written as plain text, not from the catalog: its status's)."""
     if not isinstance(message, Message):
-        return "value.invalid"
+        return STATUS_CODES.get(status, "http.error")
     inner = message.params.get("message") if message.code == "field.problem" else None
     return code_of(inner or message, "value.invalid")
 
@@ -139,6 +140,8 @@ def http_problem(error: HTTPException) -> Response:
         return error.get_response()
     data = getattr(error, "data", None) or {}
     errors = data.get("errors") or data.get("messages")
+    if error.code == 400 and errors and errors.get("json") == ["Invalid JSON body."]:
+        errors = {"json": [Message("body.invalid_json")]}  # webargs' words, said as ours
     headers = dict(data.get("headers") or {})
     if isinstance(error, MethodNotAllowed) and error.valid_methods:
         headers["Allow"] = ", ".join(error.valid_methods)
@@ -152,7 +155,7 @@ def _said(error: HTTPException, errors) -> Message:
     data = getattr(error, "data", None) or {}
     if isinstance(data.get("message"), Message):
         return data["message"]
-    if error.code == 400 and errors and errors.get("json") == ["Invalid JSON body."]:
+    if error.code == 400 and errors and errors.get("json") == [Message("body.invalid_json")]:
         return Message("body.invalid_json")
     if error.code == 422 and errors:
         return summary(errors)

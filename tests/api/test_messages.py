@@ -326,6 +326,19 @@ def test_429(tmp_path, rate_limit_storage):
     assert zh.headers["Retry-After"] in zh.json["detail"]
 
 
+def test_broken_json_is_said_in_the_request_language(client, auth):
+    zh, en = both(
+        client,
+        "POST",
+        f"{API}/enterprises",
+        data="{",
+        content_type="application/json",
+        headers=auth["admin"],
+    )
+    check_both(zh, en, 400, "body.invalid_json", "不是有效的 JSON", "not valid JSON")
+    assert zh.json["errors"] == {"json": ["请求内容不是有效的 JSON。"]}
+
+
 def test_without_accept_language_a_problem_is_english(client, auth):
     answer = client.get(f"{API}/no-such-thing", headers=auth["admin"])
     assert assert_problem(answer, 404)["detail"] == "Nothing is found at this address."
