@@ -11,7 +11,7 @@ from __future__ import annotations
 import builtins
 from dataclasses import dataclass, field, fields
 
-from registry.messages import Message
+from registry.messages import Message, code_of
 from registry.services.errors import ImportRejected, Invalid
 
 
@@ -87,12 +87,13 @@ def _row(entry: dict) -> int:
 def entry(row: int | None, field: str, column: str | None, message: Message) -> dict:
     """A row's error as the answer lists it: the row, the field, its column as printed, the
     message's code and the message (said in the caller's language by the web layer)."""
-    return {"row": row, "field": field, "column": column, "code": message.code, "message": message}
+    code = code_of(message, "value.invalid")
+    return {"row": row, "field": field, "column": column, "code": code, "message": message}
 
 
 def note(row: int | None, message: Message) -> dict:
     """A warning as the answer lists it (None: for no row)."""
-    return {"row": row, "code": message.code, "message": message}
+    return {"row": row, "code": code_of(message, "value.invalid"), "message": message}
 
 
 @dataclass

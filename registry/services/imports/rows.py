@@ -5,7 +5,7 @@ import dataclasses
 import datetime as dt
 import operator
 
-from registry.messages import Message, reason_of
+from registry.messages import Message, code_of, reason_of
 from registry.models import Tier
 from registry.services.certifications import prepare
 from registry.services.clock import today
@@ -67,7 +67,7 @@ class ListRow:
             "row": self.number,
             "name": self.name,
             "region": self.place.text,
-            "code": reason.code,
+            "code": code_of(reason, "value.invalid"),
             "reason": reason,
         }
 
