@@ -37,8 +37,9 @@ class Message(str):
     def text(self, language: str) -> str:
         return render(self.code, self.params, language)
 
-    def format(self, *args, **more) -> Message:
-        """The same message with more parameters: marshmallow fills its templates this way."""
+    def format(self, *_positional, **more) -> Message:
+        """The same message with more parameters: marshmallow fills its templates this way
+        (`str.format`'s signature; the catalog's placeholders are all named)."""
         return Message(self.code, **{**self.params, **more})
 
     def __reduce__(self):  # pickled whole (an import's child process sends them)
@@ -60,9 +61,6 @@ class _Filled(dict):
         if name not in self:
             return "{" + name + "}"
         return shown(super().__getitem__(name), self.language, labelled=name in LABELLED)
-
-    def __missing__(self, name: str) -> str:
-        return "{" + name + "}"
 
 
 def shown(value, language: str, *, labelled: bool = False):
