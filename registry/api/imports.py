@@ -11,7 +11,7 @@ from registry.services import imports
 from registry.services.errors import Invalid
 from registry.web.api import Blueprint
 from registry.web.auth import current_actor
-from registry.web.problems import PROBLEM_JSON, language
+from registry.web.problems import PROBLEM_JSON, language, spoken_in
 from schemas.imports import (
     ImportProblemSchema,
     ImportQueryArgsSchema,
@@ -155,4 +155,5 @@ class Imports(MethodView):
                 options=options,
                 on_progress=_logged_progress(options.dry_run),
             )
-        return localized(result.answer(), language())  # its messages in the request's language
+        # Its messages (errors, warnings, rows skipped) in the request's language.
+        return localized(result.answer(), language()), 200, spoken_in()

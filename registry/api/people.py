@@ -11,7 +11,7 @@ from registry.web import credentials
 from registry.web.api import Blueprint
 from registry.web.auth import current_actor
 from registry.web.paging import paginate
-from registry.web.problems import UNAUTHORIZED_HEADERS, language, problem
+from registry.web.problems import UNAUTHORIZED_HEADERS, language, problem, spoken_in
 from schemas.people import (
     OneTimePasswordSchema,
     PasswordChangeSchema,
@@ -50,7 +50,7 @@ def _session_answer(session_id: str, user, opened: sessions.OpenSession, status:
         "csrf_token": opened.csrf_token,
         "must_change_password": localized(opened.password_change_only, language()),
     }
-    return body, status, {"Set-Cookie": _cookie(session_id), **NO_STORE}
+    return body, status, {"Set-Cookie": _cookie(session_id), **NO_STORE, **spoken_in()}
 
 
 def _session_digest() -> str:

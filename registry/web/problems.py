@@ -62,6 +62,11 @@ def language() -> str:
     return language_of(request.accept_languages.best_match(OFFERED))
 
 
+def spoken_in() -> dict[str, str]:
+    """The headers of an answer said in the request's language (a problem's, an import's)."""
+    return {"Content-Language": CONTENT_LANGUAGE[language()], "Vary": "Accept-Language"}
+
+
 def status_message(status: int, **params) -> Message:
     """A status's own message, when nothing more precise is known."""
     code = STATUS_CODES.get(status)

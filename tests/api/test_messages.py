@@ -272,6 +272,7 @@ def test_a_dry_run_answers_its_warnings_in_the_request_language(client, auth):
     [warning] = answer.json["warnings"]
     assert warning["code"] == "import.recorded_as_published"
     assert warning["message"].startswith("已按名单公布的内容登记：申报专精特新中小企业须")
+    assert answer.headers["Content-Language"] == "zh-CN"
 
 
 def test_an_invalid_token_and_no_credentials(client):
