@@ -296,6 +296,16 @@ def test_404_and_405(client, auth):
     check_both(zh, en, 404, "enterprise.not_found", "未登记", "No enterprise")
 
 
+def test_428_and_412(client, auth, enterprise_code):
+    url = f"{API}/enterprises/{enterprise_code}"
+    change = {"name": "新乡市改名有限公司"}
+    zh, en = both(client, "PATCH", url, json=change, headers=auth["admin"])
+    check_both(zh, en, 428, "http.precondition_required", "请先打开记录", "Open the record")
+    stale = {**auth["admin"], "If-Match": '"not-the-current-one"'}
+    zh, en = both(client, "PATCH", url, json=change, headers=stale)
+    check_both(zh, en, 412, "http.precondition_failed", "他人已修改", "Someone else changed")
+
+
 def test_413(tmp_path):
     app = make_app(tmp_path, name="small", MAX_CONTENT_LENGTH=1024)
     with app.app_context():
