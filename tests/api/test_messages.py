@@ -62,6 +62,16 @@ def test_every_code_has_both_texts_with_the_same_placeholders(code):
         assert _chinese(chinese), code
 
 
+def test_no_message_sends_a_person_to_a_url_or_an_option():
+    """Messages say what to do on the page (公告日期), not `?certified_on=` or `--certified-on`."""
+    import re
+
+    pointing = re.compile(r"\?\w+=|(^|\s)--\w|\b[a-z]+_[a-z_]+=")
+    for code, texts in CATALOG.items():
+        for text in texts:
+            assert not pointing.search(text), (code, text)
+
+
 def _called(node: ast.Call) -> str | None:
     func = node.func
     return func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
