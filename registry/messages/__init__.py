@@ -18,8 +18,21 @@ from registry.messages.labels import label
 
 LANGUAGES = ("en", "zh")
 ENGLISH, CHINESE = LANGUAGES
-# Parameters naming a field or a tier are shown by their label (公告日期, 创新型中小企业).
-LABELLED = frozenset({"field", "fields", "tier", "prerequisite", "held", "revoked_tier"})
+# Parameters naming a field, a tier or a district are shown by their label (公告日期,
+# 创新型中小企业, 红旗区); a value that names none is shown as it is.
+LABELLED = frozenset(
+    {
+        "field",
+        "fields",
+        "tier",
+        "prerequisite",
+        "held",
+        "revoked_tier",
+        "district",
+        "listed",
+        "resolved",
+    }
+)
 _JOINED = {ENGLISH: ", ", CHINESE: "、"}
 
 

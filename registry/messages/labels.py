@@ -1,5 +1,6 @@
-"""How messages name things: a field by its label (公告日期, "announcement date"), a tier by the
-catalog's name for it (seeds/tiers.json). One table: the pages print the same labels."""
+"""How messages name things: a field by its label (公告日期, "announcement date"), a tier and a
+district by the catalog's names for them (seeds/tiers.json, seeds/districts.json). One table:
+the pages print the same labels."""
 
 import json
 from functools import cache
@@ -65,19 +66,26 @@ FIELDS = {
 }
 
 
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
 @cache
-def _tiers() -> dict[str, tuple[str, str]]:
-    path = Path(__file__).resolve().parents[2] / "seeds" / "tiers.json"
+def _catalog() -> dict[str, tuple[str, str]]:
+    """Tiers by key and districts by code: (English, Chinese)."""
     try:
-        tiers = json.loads(path.read_text(encoding="utf-8"))["tiers"]
-    except (OSError, ValueError, KeyError):  # no seeds beside the code: tiers by their keys
+        tiers = json.loads((SEEDS / "tiers.json").read_text(encoding="utf-8"))["tiers"]
+        places = json.loads((SEEDS / "districts.json").read_text(encoding="utf-8"))["districts"]
+    except (OSError, ValueError, KeyError):  # no seeds beside the code: named by their keys
         return {}
-    return {t["key"]: (t["label_en"], t["label_zh"]) for t in tiers}
+    names = {t["key"]: (t["label_en"], t["label_zh"]) for t in tiers}
+    names.update({d["code"]: (d["name_en"], d["name_zh"]) for d in places})
+    return names
 
 
 def label(name: str, language: str) -> str:
-    """A field's or a tier's label in `language` ("zh" or "en"); an unknown name as it is."""
-    texts = FIELDS.get(name) or _tiers().get(name)
+    """A field's, a tier's or a district's label in `language` ("zh" or "en"); an unknown name
+    as it is."""
+    texts = FIELDS.get(name) or _catalog().get(name)
     if texts is None:
         return name
     return texts[1] if language == "zh" else texts[0]

@@ -14,6 +14,7 @@ import sys
 
 import pytest
 
+from registry.messages.labels import label
 from registry.services.clock import today
 from registry.services.imports import rowspool
 from tests.support import published as pub
@@ -387,11 +388,11 @@ def test_a_bureau_loads_its_own_rows_of_a_city_wide_list(app, client, auth, tmp_
     assert response.status_code == 200, response.json
     result = response.json
     assert (result["created_enterprises"], result["created_certifications"]) == (1, 1)
-    codes = {
-        pub.WEIBIN.name: "410703",
-        pub.HIGHTECH.name: "410771",
-        pub.RUIDE_PRINTED: "410783",
-        pub.CHANGYUAN.name: "410783",
+    districts = {  # as the catalog names them
+        pub.WEIBIN.name: "Weibin District",
+        pub.HIGHTECH.name: label("410771", "en"),
+        pub.RUIDE_PRINTED: label("410783", "en"),
+        pub.CHANGYUAN.name: label("410783", "en"),
     }
     assert result["skipped"] == [
         {
@@ -399,7 +400,7 @@ def test_a_bureau_loads_its_own_rows_of_a_city_wide_list(app, client, auth, tmp_
             "name": name,
             "region": region,
             "code": "import.not_loaded_district",
-            "reason": f"in {codes[name]}, not a district loaded",
+            "reason": f"in {districts[name]}, not a district loaded",
         }
         for name, region in (
             (pub.WEIBIN.name, "卫滨区"),
@@ -438,7 +439,7 @@ def test_a_bureau_loads_its_own_rows_of_a_city_wide_list(app, client, auth, tmp_
             provincial,
             pub.WEIBIN.name,
             "新乡市",
-            "in 410703, not a district loaded",
+            "in Weibin District, not a district loaded",
             "import.not_loaded_district",
         )
     ]

@@ -167,7 +167,7 @@ TEXTS = {
     "import.outside_city": ("outside the city: {place}", "不在本市：{place}。"),
     "import.not_loaded_district": (
         "in {district}, not a district loaded",
-        "属于 {district}，不在本次导入的县（市、区）内。",
+        "属于{district}，不在本次导入的县（市、区）内。",
     ),
     "import.wider_than_city": (
         "not a registered firm, and {place} is wider than the city",
