@@ -86,6 +86,23 @@ PROBLEMS = {
 }
 
 
+# Each answer's code, as the app's problems have one (registry.messages; English only here).
+NGINX_CODES = {
+    400: "http.bad_request",
+    494: "http.header_too_large",
+    404: "http.not_found",
+    405: "http.method_not_allowed",
+    413: "http.payload_too_large",
+    414: "http.uri_too_long",
+    500: "http.internal",
+    501: "http.not_implemented",
+    502: "http.unavailable",
+    503: "http.unavailable",
+    504: "http.gateway_timeout",
+    505: "http.version_not_supported",
+}
+
+
 def served_app(app_spec: str):
     module, _, name = app_spec.partition(":")
     return getattr(importlib.import_module(module), name or "app")
@@ -101,33 +118,56 @@ def methods(app) -> list[str]:
     return sorted({method for rule in app.url_map.iter_rules() for method in rule.methods})
 
 
-def problem_pages(allowed: list[str]) -> str:
+def _problem_body(status: int, code: str, detail: str) -> str:
+    """A problem's JSON as nginx returns it (its instance filled in by nginx)."""
+    body = json.dumps(
+        {
+            "type": "about:blank",
+            "title": http.HTTPStatus(status).phrase,
+            "status": status,
+            "code": code,
+            "detail": detail,
+        },
+        ensure_ascii=False,
+    )
+    assert not set("'\\$") & set(body), body  # nothing nginx would read in a string
+    return body[:-1] + ', "instance": "$registry_instance"}'
+
+
+def _details(code: int, detail: str, max_body: int) -> tuple[str, str]:
+    """A page's detail in English and in Chinese (the catalog's, registry.messages): the 413's
+    both the app's own words, the others' English more precise than the catalog's."""
+    from registry.messages import CHINESE, Message
+
+    params = {"limit": max_body, "method": "此"} if code in (413, 405) else {}
+    message = Message(NGINX_CODES[code], **params)
+    return (str(message) if code == 413 else detail), message.text(CHINESE)
+
+
+def problem_pages(allowed: list[str], max_body: int) -> str:
     """nginx's own answers as problem+json: an error_page for each status nginx may answer with,
-    and the internal location that answers it (the title is the app's: the status's phrase)."""
+    and the internal location that answers it (the title is the app's: the status's phrase), in
+    English, or in Chinese when Accept-Language asks for it first (as the app's problems)."""
     lines = []
     for code, (status, detail, headers) in PROBLEMS.items():
         page = f"/.registry-problems/{code}"
         lines.append(f"error_page {code} {'' if status == code else f'={status} '}{page};")
-        body = json.dumps(
-            {
-                "type": "about:blank",
-                "title": http.HTTPStatus(status).phrase,
-                "status": status,
-                "detail": detail,
-            }
-        )
-        assert not set("'\\$") & set(body), body  # nothing nginx would read in a string
-        body = body[:-1] + ', "instance": "$registry_instance"}'
+        english, chinese = _details(code, detail, max_body)
         lines += [
             f"location = {page} {{",
             "    internal;",
             "    default_type application/problem+json;",
             "    add_header X-Request-ID $registry_request_id always;",
+            "    add_header Content-Language $registry_language always;",
+            "    add_header Vary Accept-Language always;",
             *(
                 f'    add_header {name} "{value.replace("@ALLOW@", ", ".join(allowed))}" always;'
                 for name, value in headers.items()
             ),
-            f"    return {status} '{body}';",
+            "    if ($registry_language = zh-CN) {",
+            f"        return {status} '{_problem_body(status, NGINX_CODES[code], chinese)}';",
+            "    }",
+            f"    return {status} '{_problem_body(status, NGINX_CODES[code], english)}';",
             "}",
         ]
     return "\n    ".join(lines)
@@ -160,7 +200,7 @@ def site(listen: str, upstream: str, app, access_log: str = "/dev/stderr") -> st
         HEADER_LINE_LIMIT=f"{HEADER_LINE_KIB}k",
         METHODS="|".join(allowed),
         ACCESS_LOG=access_log,
-        PROBLEMS=problem_pages(allowed),
+        PROBLEMS=problem_pages(allowed, upload_limit(app)),
     )
 
 

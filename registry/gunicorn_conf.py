@@ -67,8 +67,15 @@ def post_fork(server, worker):
 def _write_problem(sock, status: int, reason: str, message: str) -> None:
     """What gunicorn answers itself (a request it cannot read: a control byte in a header value
     that nginx passes on, say), as problem+json instead of its HTML page."""
+    code = "http.bad_request" if status == 400 else "http.error"  # registry.messages' codes
     body = json.dumps(
-        {"type": "about:blank", "title": reason, "status": status, "detail": message or reason}
+        {
+            "type": "about:blank",
+            "title": reason,
+            "status": status,
+            "code": code,
+            "detail": message or reason,
+        }
     ).encode()
     head = (
         f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\n"

@@ -1,5 +1,6 @@
 """Marshmallow schemas: one module per resource, one class per use. They depend on nothing of
-the registry's (the registry depends on them)."""
+the registry's but its messages (registry.messages, Flask-free: every refusal is a Message with
+a code; importing registry.messages.fields first gives marshmallow's own messages codes too)."""
 
 import datetime as dt
 import re
@@ -7,6 +8,9 @@ import unicodedata
 
 import marshmallow as ma
 from marshmallow import ValidationError, fields, validate
+
+import registry.messages.fields  # noqa: F401  (marshmallow's messages from the catalog, first)
+from registry.messages import Message
 
 
 class Schema(ma.Schema):
@@ -49,8 +53,12 @@ class Printable(validate.Regexp):
             if _INVISIBLE.match(char) or unicodedata.category(char) == "Cs":  # or half a pair
                 name = unicodedata.name(char, "a control character")
                 raise ValidationError(
-                    f"must not contain invisible or control characters: U+{ord(char):04X} "
-                    f"({name}) at position {position}"
+                    Message(
+                        "field.invisible_character",
+                        codepoint=f"{ord(char):04X}",
+                        name=name,
+                        position=position,
+                    )
                 )
         return value
 

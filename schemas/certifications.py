@@ -2,6 +2,7 @@
 
 from marshmallow import ValidationError, fields, validate
 
+from registry.messages import Message
 from schemas import Schema, Text
 from schemas.common import DistrictCode, Key, PageArgsSchema, PaginationSchema, Year
 
@@ -39,7 +40,7 @@ class CertificationCreateSchema(Schema):
 
 def _not_blank(value: str) -> None:
     if value and not value.strip():  # empty: the length says so
-        raise ValidationError("must not be blank: say why the title is revoked")
+        raise ValidationError(Message("certification.reason_blank"))
 
 
 class RevocationSchema(Schema):

@@ -4,6 +4,7 @@ catalog keys, years."""
 from marshmallow import fields, validate
 from webargs.fields import DelimitedList
 
+from registry.messages import Message
 from schemas import Schema
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years the registry counts
@@ -13,7 +14,7 @@ def DistrictCode(**kwargs) -> fields.String:
     """A district's 6-digit code (ASCII digits); whether it is a seeded one, the services say."""
     metadata = {"example": "410702", **kwargs.pop("metadata", {})}
     return fields.String(
-        validate=validate.Regexp(r"^[0-9]{6}$", error="must be a 6-digit district code"),
+        validate=validate.Regexp(r"^[0-9]{6}$", error=Message("field.district_code")),
         metadata=metadata,
         **kwargs,
     )
@@ -22,9 +23,7 @@ def DistrictCode(**kwargs) -> fields.String:
 def Key(**kwargs) -> fields.String:
     """A catalog key (a tier's or a measure's): snake_case ASCII."""
     return fields.String(
-        validate=validate.Regexp(
-            r"^[a-z][a-z0-9_]{0,63}$", error="must be a key such as innovative_sme"
-        ),
+        validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$", error=Message("field.key")),
         **kwargs,
     )
 
@@ -49,17 +48,36 @@ class ListParameter(DelimitedList):
 
 
 class ProblemSchema(Schema):
-    """RFC 9457 problem details, the body of every 4xx and 5xx answer."""
+    """RFC 9457 problem details, the body of every 4xx and 5xx answer: a stable `code`, and
+    `detail` and the `errors`' messages in the language Accept-Language asks for (Chinese for
+    `zh…`, else English; Content-Language says which)."""
 
     type = fields.String(metadata={"example": "about:blank"})
-    title = fields.String(metadata={"example": "Unprocessable Content"})
+    title = fields.String(
+        metadata={"description": "The HTTP status's phrase", "example": "Unprocessable Content"}
+    )
     status = fields.Integer(metadata={"example": 422})
-    detail = fields.String(metadata={"example": "credit_code: check character should be 'U'"})
+    code = fields.String(
+        metadata={
+            "description": "What went wrong, for programs: stable across releases and languages "
+            "(docs/messages.md lists them)",
+            "example": "credit_code.check_character",
+        }
+    )
+    detail = fields.String(
+        metadata={
+            "description": "What went wrong and what to do, for people, in the request's language",
+            "example": "统一社会信用代码：校验位（最后一位）应为“U”而非“0”：请核对。",
+        }
+    )
     instance = fields.String(metadata={"example": "/api/v1/enterprises"})
     errors = fields.Dict(
         metadata={
-            "description": "Validation errors keyed by location (json, query, path), then field",
-            "example": {"json": {"credit_code": ["check character should be 'U', got '0'"]}},
+            "description": "Validation errors keyed by location (json, query, path, form), then "
+            "field, each a message for people in the request's language",
+            "example": {
+                "json": {"credit_code": ["该统一社会信用代码的校验位（最后一位）应为“U”而非“0”"]}
+            },
         }
     )
 

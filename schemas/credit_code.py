@@ -3,6 +3,10 @@
 import operator
 import re
 
+from marshmallow import ValidationError
+
+from registry.messages import Message
+
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _VALUE = {c: i for i, c in enumerate(CHARSET)}
 WEIGHTS = tuple(pow(3, i, 31) for i in range(17))  # 1, 3, 9, 27, 19, 26, 16, ...
@@ -11,7 +15,7 @@ _WELL_FORMED = re.compile(f"[{CHARSET}]{{{LENGTH}}}")
 
 
 class CreditCodeError(ValueError):
-    """The code is not a valid credit code; the message says why."""
+    """The code is not a valid credit code; its message (a Message, `args[0]`) says why."""
 
 
 def check_character(first17: str) -> str:
@@ -26,17 +30,26 @@ def normalize(code: str) -> str:
     if _WELL_FORMED.fullmatch(code) and code[17] == check_character(code[:17]):
         return code  # the common case, checked at C speed; below, the reason for the others
     if len(code) != LENGTH:
-        raise CreditCodeError(f"must be {LENGTH} characters, got {len(code)}")
+        raise CreditCodeError(Message("credit_code.length", length=LENGTH, found=len(code)))
     for position, char in enumerate(code, start=1):
         if char not in _VALUE:
             raise CreditCodeError(
-                f"character {char!r} at position {position} is not allowed "
-                "(digits and capital letters except I, O, S, V, Z)"
+                Message("credit_code.character", character=char, position=position)
             )
     expected = check_character(code[:17])
     if code[17] != expected:
-        raise CreditCodeError(f"check character should be {expected!r}, got {code[17]!r}")
+        raise CreditCodeError(
+            Message("credit_code.check_character", expected=expected, found=code[17])
+        )
     return code
+
+
+def checked(code: str) -> None:
+    """A marshmallow validator: a code that fails its check is refused with the reason."""
+    try:
+        normalize(code)
+    except CreditCodeError as exc:
+        raise ValidationError(exc.args[0]) from exc
 
 
 def is_valid(code: str) -> bool:

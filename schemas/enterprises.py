@@ -20,7 +20,7 @@ class CreditCode(fields.String):
         try:
             return credit_codes.normalize(raw)
         except credit_codes.CreditCodeError as exc:
-            raise ma.ValidationError(str(exc)) from exc
+            raise ma.ValidationError(exc.args[0]) from exc
 
 
 def _name(**kwargs):

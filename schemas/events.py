@@ -2,7 +2,9 @@
 
 from marshmallow import fields, validate
 
+from registry.messages import Message
 from schemas import Schema, UtcDateTime
+from schemas import credit_code as credit_codes
 
 
 class EventQueryArgsSchema(Schema):
@@ -13,7 +15,10 @@ class EventQueryArgsSchema(Schema):
     )
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
     credit_code = fields.String(
-        validate=validate.Regexp(r"^[0-9A-Za-z]{18}$", error="an 18-character credit code"),
+        validate=[
+            validate.Regexp(r"^[0-9A-Za-z]{18}$", error=Message("field.credit_code_form")),
+            credit_codes.checked,
+        ],
         metadata={"description": "Only the events of this firm", "example": "91410702MA9F3K2L2U"},
     )
     action = fields.String(

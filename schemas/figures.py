@@ -2,6 +2,7 @@
 
 from marshmallow import ValidationError, fields
 
+from registry.messages import Message
 from schemas import Schema, Text, UtcDateTime
 from schemas.common import DistrictCode, Key, PageArgsSchema, PaginationSchema, Year
 
@@ -9,7 +10,7 @@ from schemas.common import DistrictCode, Key, PageArgsSchema, PaginationSchema, 
 def _in_range(value) -> None:
     # Not validate.Range: on a Decimal field it puts Decimals into the OpenAPI document.
     if not 0 <= value < 10**13:
-        raise ValidationError("must be at least 0 and below 10^13")
+        raise ValidationError(Message("field.figure_value"))
 
 
 class FigureRecordSchema(Schema):

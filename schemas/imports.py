@@ -2,6 +2,7 @@
 
 from marshmallow import fields, post_dump, validate
 
+from registry.messages import Message
 from schemas import Schema, Text
 from schemas.common import ProblemSchema
 
@@ -28,6 +29,7 @@ LIST_COLUMNS = (
     "revoked_on",
     "reason",
 )
+DATE_ERROR = Message("field.date_text", example="2023-05-30", example_zh="2023年5月30日")
 
 
 class ImportQueryArgsSchema(Schema):
@@ -50,7 +52,10 @@ class ImportQueryArgsSchema(Schema):
         metadata={"description": "年度 of the list; default: the title's, else the announcement's"},
     )
     certified_on = fields.String(
-        validate=validate.Regexp(DATE_TEXT, error="a date: 2023-05-30 or 2023年5月30日"),
+        validate=validate.Regexp(
+            DATE_TEXT,
+            error=DATE_ERROR,
+        ),
         metadata={"description": "公告日期, the announcement's date", "example": "2023-05-30"},
     )
     document_no = Text(
@@ -77,7 +82,10 @@ class ImportQueryArgsSchema(Schema):
         },
     )
     revoked_on = fields.String(
-        validate=validate.Regexp(DATE_TEXT, error="a date: 2024-05-10 or 2024年5月10日"),
+        validate=validate.Regexp(
+            DATE_TEXT,
+            error=DATE_ERROR,
+        ),
         metadata={"description": "A revocation list's date", "example": "2024-05-10"},
     )
     reason = Text(
@@ -220,7 +228,15 @@ class RowErrorSchema(Schema):
             "example": "新乡市红旗机械制造有限公司",
         }
     )
-    message = fields.String(metadata={"example": "check character should be 'U', got '0'"})
+    code = fields.String(
+        metadata={"description": "The message's code", "example": "credit_code.check_character"}
+    )
+    message = fields.String(
+        metadata={
+            "description": "In the request's language (Accept-Language)",
+            "example": "该统一社会信用代码的校验位（最后一位）应为“U”而非“0”：请核对。",
+        }
+    )
 
 
 class RowConflictSchema(Schema):
@@ -234,7 +250,12 @@ class SkippedRowSchema(Schema):
     row = fields.Integer(metadata={"example": 4})
     name = fields.String(metadata={"example": "郑州宇通客车股份有限公司"})
     region = fields.String(metadata={"description": "As the row prints it", "example": "郑州市"})
-    reason = fields.String(metadata={"example": "outside the city: 郑州市"})
+    code = fields.String(
+        metadata={"description": "The reason's code", "example": "import.outside_city"}
+    )
+    reason = fields.String(
+        metadata={"description": "In the request's language", "example": "outside the city: 郑州市"}
+    )
 
 
 class FirmCandidateSchema(Schema):
@@ -253,10 +274,15 @@ class UnresolvedRowSchema(SkippedRowSchema):
 
 class ListWarningSchema(Schema):
     row = fields.Integer(allow_none=True, metadata={"example": 9})
+    code = fields.String(
+        metadata={"description": "The message's code", "example": "import.recorded_as_published"}
+    )
     message = fields.String(
         metadata={
-            "example": "recorded as the list publishes it: specialized_sme needs an active "
-            "innovative_sme (创新型中小企业) on 2023-05-30"
+            "description": "In the request's language (Accept-Language)",
+            "example": "recorded as the list publishes it: The Specialized, refined, distinctive "
+            "and novel SME (provincial) title needs an active Innovative SME title on 2023-05-30; "
+            "the firm holds none.",
         }
     )
 

@@ -2,6 +2,7 @@
 
 from marshmallow import fields, validate
 
+from registry.messages import Message
 from schemas import Schema, Text, UtcDateTime
 from schemas.common import DistrictCode, PageArgsSchema, PaginationSchema
 
@@ -60,7 +61,7 @@ class UserCreateSchema(Schema):
         required=True,
         validate=validate.Regexp(
             r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$",
-            error="2 to 64 letters, digits, '.', '_' or '-', beginning with a letter or digit",
+            error=Message("field.login_form"),
         ),
         metadata={"example": "hongqi.li"},
     )

@@ -5,6 +5,7 @@ from flask.views import MethodView
 from marshmallow import fields
 
 from registry.db import database, drop_connection
+from registry.messages import Message
 from registry.web.api import Blueprint
 from registry.web.limits import shared_counts
 from registry.web.problems import problem
@@ -38,7 +39,7 @@ class Health(MethodView):
             database.execute_sql("SELECT 1")
         except Exception:
             drop_connection()
-            return problem(503, "The database does not answer.", headers={"Retry-After": "5"})
+            return problem(503, Message("database.unavailable"), headers={"Retry-After": "5"})
         limits = shared_counts(current_app)
         status = "degraded" if limits == "unreachable" else "ok"
         return {"status": status, "database": "ok", "rate_limits": limits}

@@ -6,11 +6,12 @@ import logging
 from flask import current_app, g, request
 from flask.views import MethodView
 
+from registry.messages import Message, localized
 from registry.services import imports
 from registry.services.errors import Invalid
 from registry.web.api import Blueprint
 from registry.web.auth import current_actor
-from registry.web.problems import PROBLEM_JSON
+from registry.web.problems import PROBLEM_JSON, language, spoken_in
 from schemas.imports import (
     ImportProblemSchema,
     ImportQueryArgsSchema,
@@ -85,14 +86,11 @@ def _form_resolution() -> imports.Upload | dict | None:
     try:
         mapping = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise Invalid(
-            "resolve: not JSON text", errors={"form": {"resolve": ["Not valid JSON."]}}
-        ) from exc
+        message = Message("import.resolve_not_json")
+        raise Invalid(message, errors={"form": {"resolve": [message]}}) from exc
     if not isinstance(mapping, dict):
-        raise Invalid(
-            "resolve: must be a JSON object of names and credit codes",
-            errors={"form": {"resolve": ["Not an object."]}},
-        )
+        message = Message("import.resolve_object")
+        raise Invalid(message, errors={"form": {"resolve": [message]}})
     return mapping
 
 
@@ -101,17 +99,10 @@ def _uploaded_list() -> tuple[imports.Upload, imports.Upload | dict | None]:
     write begins, and the form's resolution if any."""
     if request.mimetype == "multipart/form-data":
         if "file" not in request.files:
-            raise Invalid(
-                "the form has no `file` part",
-                errors={"form": {"file": ["Missing data for required field."]}},
-            )
+            message = Message("import.file_missing")
+            raise Invalid(message, errors={"form": {"file": [message]}})
         return _upload(request.files["file"]), _form_resolution()
     return imports.Upload(imports.spool(request.stream), None, request.mimetype), None
-
-
-def _query_parameter(name: str, example: str) -> str:
-    """How this API gives a fact for the whole list."""
-    return f"add ?{name}={example}"
 
 
 def _logged_progress(dry_run: bool):
@@ -156,12 +147,13 @@ class Imports(MethodView):
             upload_limit=current_app.config["MAX_CONTENT_LENGTH"],
         )
         with upload.file:
-            return imports.run_import(
+            result = imports.run_import(
                 current_actor(),
                 upload,
                 given=args,
                 resolve=resolve,
                 options=options,
                 on_progress=_logged_progress(options.dry_run),
-                how=_query_parameter,
             )
+        # Its messages (errors, warnings, rows skipped) in the request's language.
+        return localized(result.answer(), language()), 200, spoken_in()

@@ -4,13 +4,14 @@ from flask import g, request, url_for
 from flask.views import MethodView
 from werkzeug.http import dump_cookie
 
+from registry.messages import localized
 from registry.services.clock import now
 from registry.services.people import accounts, sessions
 from registry.web import credentials
 from registry.web.api import Blueprint
 from registry.web.auth import current_actor
 from registry.web.paging import paginate
-from registry.web.problems import UNAUTHORIZED_HEADERS, problem
+from registry.web.problems import UNAUTHORIZED_HEADERS, language, problem, spoken_in
 from schemas.people import (
     OneTimePasswordSchema,
     PasswordChangeSchema,
@@ -47,9 +48,9 @@ def _session_answer(session_id: str, user, opened: sessions.OpenSession, status:
     body = {
         "user": accounts.shown([user])[0],
         "csrf_token": opened.csrf_token,
-        "must_change_password": opened.password_change_only,
+        "must_change_password": localized(opened.password_change_only, language()),
     }
-    return body, status, {"Set-Cookie": _cookie(session_id), **NO_STORE}
+    return body, status, {"Set-Cookie": _cookie(session_id), **NO_STORE, **spoken_in()}
 
 
 def _session_digest() -> str:
@@ -75,9 +76,9 @@ class SignIn(MethodView):
             )
         except sessions.SignInLocked as exc:
             wait = max(1, int((exc.until - now()).total_seconds()))
-            return problem(423, exc.detail, headers={"Retry-After": str(wait)})
+            return problem(423, exc.message, headers={"Retry-After": str(wait)})
         except sessions.SignInFailed as exc:
-            return problem(401, exc.detail, headers=UNAUTHORIZED_HEADERS)
+            return problem(401, exc.message, headers=UNAUTHORIZED_HEADERS)
         return _session_answer(session_id, user, opened, 200)
 
     @blp.access(*PEOPLE, own_account=True)

@@ -5,15 +5,11 @@ import sys
 import click
 from flask import current_app
 
-from registry.cli.base import registry_command
+from registry.cli.base import cli_language, registry_command
+from registry.messages import localized
 from registry.services import catalog
 from registry.services.errors import ImportRejected
 from registry.services.scope import CLI_ACTOR
-
-
-def _cli_option(name: str, example: str) -> str:
-    """How the command line gives a fact for the whole list."""
-    return f"add --{name.replace('_', '-')} {example}"
 
 
 def _report_import(result: dict) -> None:
@@ -112,13 +108,12 @@ def import_command(path, dry_run, resolve, skip_unresolved, districts, **given):
                 given={k: v for k, v in given.items() if v is not None},
                 resolve=resolution,
                 options=options,
-                how=_cli_option,
                 on_progress=progress,
             ).answer()
         except ImportRejected as exc:
-            _report_import(exc.result)
-            raise click.ClickException(exc.detail) from exc
-    _report_import(result)
+            _report_import(localized(exc.result, cli_language()))
+            raise click.ClickException(exc.message.text(cli_language())) from exc
+    _report_import(localized(result, cli_language()))
     if result["list"]["action"]["value"] == "revoke":
         done = f"{'would revoke' if dry_run else 'revoked'} {result['revoked']} titles"
     else:

@@ -40,9 +40,11 @@ def _read(path: Path, schema: ma.Schema) -> dict:
         raw = json.loads(path.read_text(encoding="utf-8"))
         return schema.load(raw)
     except (OSError, json.JSONDecodeError) as exc:
-        raise Invalid(f"{path}: {exc}") from exc
+        raise Invalid("catalog.invalid", reason=f"{path}: {exc}") from exc
     except ma.ValidationError as exc:
-        raise Invalid(f"{path}: {'; '.join(_flatten(exc.messages))}") from exc
+        raise Invalid(
+            "catalog.invalid", reason=f"{path}: {'; '.join(_flatten(exc.messages))}"
+        ) from exc
 
 
 def _flatten(messages, where: str = "") -> list[str]:
@@ -78,7 +80,7 @@ def _check_references(plan: dict, tiers: set[str], measures: set[str], districts
         if unknown:
             problems.append(f"{where}: unknown district {', '.join(unknown)} in allocations")
     if problems:
-        raise Invalid(f"plan {plan['id']}: " + "; ".join(problems))
+        raise Invalid("catalog.invalid", reason=f"plan {plan['id']}: " + "; ".join(problems))
 
 
 def _plan_row(plan: dict) -> dict:
@@ -234,7 +236,7 @@ def _aliases(found: dict, tiers: set[str], districts: set[str]) -> list[dict]:
         if seen.setdefault(key, row["value"]) != row["value"]:
             problems.append(f"{row['kind']} alias {row['name']!r} names two things")
     if problems:
-        raise Invalid("seeds/aliases.json: " + "; ".join(problems))
+        raise Invalid("catalog.invalid", reason="seeds/aliases.json: " + "; ".join(problems))
     return list({(r["kind"], r["name"]): r for r in rows}.values())
 
 
@@ -369,7 +371,7 @@ _PLANS = VersionedCache(size=64)
 def plan(plan_id: str) -> Plan:
     found = version.per_catalog(_PLANS, plan_id, lambda: Plan.get_or_none(Plan.id == plan_id))
     if found is None:
-        raise NotFound(f"no plan {plan_id!r}")
+        raise NotFound("plan.not_found", plan=plan_id)
     return found
 
 
@@ -395,4 +397,4 @@ def district_codes() -> set[str]:
 def check_district(code: str | None) -> None:
     """A district named in a request must be a seeded one (None: none named); raises Invalid."""
     if code is not None and not District.select().where(District.code == code).exists():
-        raise invalid_field("district", f"unknown district code {code!r}")
+        raise invalid_field("district", "district.unknown", district=code)

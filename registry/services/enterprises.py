@@ -10,7 +10,7 @@ from registry.models import Certification, Enterprise, FormerName, utcnow
 from registry.services import aggregates, certifications, scope
 from registry.services.audit import record, snapshot
 from registry.services.catalog import check_district
-from registry.services.errors import Conflict, NotFound, Stale
+from registry.services.errors import Conflict, NotFound, Stale, invalid_field
 from registry.services.names import name_key
 from registry.services.scope import Actor
 from registry.services.standing import annotate, standing
@@ -21,15 +21,18 @@ EDITABLE = {"name": "name", "district": "district_id", "industry_chain": "indust
 
 
 def get(actor: Actor, credit_code: str) -> Enterprise:
-    """The enterprise with this credit code, if `actor` may read it; raises Forbidden or
-    NotFound. A code that is not well-formed names nothing (no query)."""
+    """The enterprise with this credit code, if `actor` may read it; raises Forbidden, Invalid
+    (a code that is not a credit code, said why: its length, a character, its check character)
+    or NotFound."""
     code = credit_code.strip().upper()
     scope.ensure_reads_firm(actor, code)
-    found = None
-    if credit_codes.is_valid(code):
-        found = Enterprise.get_or_none(Enterprise.credit_code == code)
+    try:
+        code = credit_codes.normalize(code)
+    except credit_codes.CreditCodeError as exc:
+        raise invalid_field("credit_code", exc.args[0]) from exc
+    found = Enterprise.get_or_none(Enterprise.credit_code == code)
     if found is None:
-        raise NotFound(f"no enterprise with credit code {code}")
+        raise NotFound("enterprise.not_found", credit_code=code)
     return found
 
 
@@ -47,11 +50,11 @@ def register(actor: Actor, data: dict) -> Enterprise:
     check_district(data["district"])
     with write_transaction():
         if Enterprise.select().where(Enterprise.credit_code == data["credit_code"]).exists():
-            raise Conflict(f"enterprise {data['credit_code']} is already registered")
+            raise Conflict("enterprise.exists", credit_code=data["credit_code"])
         try:
             enterprise = Enterprise.create(**data, name_key=name_key(data["name"]))
         except pw.IntegrityError as exc:  # a concurrent registration of the same code
-            raise Conflict(f"enterprise {data['credit_code']} is already registered") from exc
+            raise Conflict("enterprise.exists", credit_code=data["credit_code"]) from exc
         record(
             actor,
             "enterprise.registered",
@@ -87,7 +90,7 @@ def update(
             .execute()
         )
         if changed == 0:
-            raise Stale(f"enterprise {enterprise.credit_code} was changed by someone else")
+            raise Stale("enterprise.stale", credit_code=enterprise.credit_code)
         if "district" in changes:  # its certifications now count in the new district
             aggregates.moved(enterprise.id, enterprise.district_id)
         # As stored now, without reading it back: the caller's copy stays as it was.

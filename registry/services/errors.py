@@ -1,12 +1,20 @@
-"""Domain errors. The web layer maps each class to one HTTP status (registry.web.problems)."""
+"""Domain errors. The web layer maps each class to one HTTP status (registry.web.problems).
+
+Each is raised with a message code and its parameters (registry.messages), e.g.
+`NotFound("enterprise.not_found", credit_code=code)`: the web layer says it in the request's
+language, `detail` in English (logs, the command line)."""
+
+from registry.messages import Message
 
 
 class DomainError(Exception):
-    """A rule of the registry refused the operation; `detail` says which and why."""
+    """A rule of the registry refused the operation; `message` says which and why (`code`
+    names it), `detail` is its English text."""
 
-    def __init__(self, detail: str, *, errors: dict | None = None):
-        super().__init__(detail)
-        self.detail = detail
+    def __init__(self, code: str | Message, /, *, errors: dict | None = None, **params):
+        message = code if isinstance(code, Message) else Message(code, **params)
+        super().__init__(str(message))
+        self.message, self.code, self.detail = message, message.code, str(message)
         self.errors = errors
 
     def __reduce__(self):  # pickled whole (an import's child process raises them)
@@ -34,9 +42,15 @@ class Invalid(DomainError):
     list instead (its file, its rows, its resolution)."""
 
     def __init__(
-        self, detail: str, *, errors: dict | None = None, fields: dict[str, list] | None = None
+        self,
+        code: str | Message,
+        /,
+        *,
+        errors: dict | None = None,
+        fields: dict[str, list] | None = None,
+        **params,
     ):
-        super().__init__(detail, errors=errors)
+        super().__init__(code, errors=errors, **params)
         self.fields = fields
 
 
@@ -56,11 +70,13 @@ class ImportRejected(DomainError):
     """A list was refused (bad rows, unresolved names, a missing fact): nothing was written.
     `result` is the import's answer: its counts and every row's errors."""
 
-    def __init__(self, detail: str, result: dict):
-        super().__init__(detail)
+    def __init__(self, code: str | Message, result: dict, **params):
+        super().__init__(code, **params)
         self.result = result
 
 
-def invalid_field(field: str, message: str) -> Invalid:
-    """An `Invalid` naming one field and why."""
-    return Invalid(f"{field}: {message}", fields={field: [message]})
+def invalid_field(field: str, code: str | Message, **params) -> Invalid:
+    """An `Invalid` naming one field and why (`code` and its parameters; `field` is one of
+    them, so that the message can name the field by its label)."""
+    message = code if isinstance(code, Message) else Message(code, field=field, **params)
+    return Invalid(message, fields={field: [message]})

@@ -22,7 +22,7 @@ def _cents(value) -> Decimal:
 def _measure(key: str) -> Measure:
     found = Measure.get_or_none(Measure.key == key)
     if found is None:
-        raise invalid_field("measure", f"unknown measure {key!r}")
+        raise invalid_field("measure", "figure.unknown_measure", measure=key)
     return found
 
 
@@ -49,7 +49,7 @@ def record_figure(actor: Actor, data: dict) -> Figure:
     check_district(district)
     scope.ensure_writes_in(actor, district)
     if data["year"] > today().year:
-        raise invalid_field("year", "must not be in the future")
+        raise invalid_field("year", "field.in_future")
     value = _cents(data["value"])
     stored_district = district or CITY_WIDE
     with write_transaction():

@@ -55,9 +55,7 @@ def remember(actor: Actor, enterprise: Enterprise, name: str) -> KnownNames:
     with write_transaction():
         owner = _owner(key)
         if owner is not None and owner.id != enterprise.id:
-            raise Conflict(
-                f"{name} is the name of {owner.credit_code}: it cannot match another firm"
-            )
+            raise Conflict("enterprise.name_of_another", name=name, owner=owner.credit_code)
         added = owner is None
         if added:
             FormerName.create(enterprise=enterprise.id, name=name, name_key=key)

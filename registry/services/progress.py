@@ -175,7 +175,9 @@ def _number(value):
 
 def _check_year(plan: Plan, year: int) -> None:
     if not plan.first_year <= year <= plan.last_year:
-        raise invalid_field("year", f"plan {plan.id} covers {plan.first_year}–{plan.last_year}")
+        raise invalid_field(
+            "year", "plan.year_outside", plan=plan.id, first=plan.first_year, last=plan.last_year
+        )
 
 
 def _allocations(plan: Plan, year: int, targets: list[Target]) -> dict[int, dict[str, int]]:

@@ -34,7 +34,7 @@ def ensure_reads_firm(actor: Actor, credit_code: str) -> None:
     """An enterprise token reads its own firm only; called before the firm is looked up, so
     the answer is the same whether another code is registered or not."""
     if actor.role == "enterprise" and credit_code != actor.credit_code:
-        raise Forbidden("An enterprise token reads only its own enterprise.")
+        raise Forbidden("scope.enterprise_reads_own")
 
 
 def writes_in(actor: Actor, district: str | None) -> bool:
@@ -47,8 +47,9 @@ def writes_in(actor: Actor, district: str | None) -> bool:
 def ensure_writes_in(actor: Actor, district: str | None) -> None:
     """Refuse a write outside the actor's districts (403), naming the district."""
     if not writes_in(actor, district):
-        where = f"in district {district}" if district else "city-wide"
-        raise Forbidden(f"This {actor.role} token does not write {where}.")
+        if district:
+            raise Forbidden("scope.not_your_district", district=district)
+        raise Forbidden("scope.not_city_wide")
 
 
 def writes_only_in(actor: Actor) -> frozenset[str] | None:
@@ -66,11 +67,7 @@ def manages_token(actor: Actor, role: str, district: str | None) -> bool:
 
 def ensure_issues_token(actor: Actor, role: str, district: str | None) -> None:
     if not manages_token(actor, role, district):
-        raise Forbidden(
-            f"A {actor.role} token issues no {role} token"
-            + (f" in district {district}." if district else ".")
-            + " A bureau issues enterprise tokens for the firms of its districts."
-        )
+        raise Forbidden("scope.issues_no_token", role=role, district=district)
 
 
 def listed_districts(actor: Actor | None) -> tuple[str, ...] | None:

@@ -14,7 +14,7 @@ from registry.db import write_transaction
 from registry.models import District, Enterprise, Token, utcnow
 from registry.services import scope
 from registry.services.audit import record, record_many
-from registry.services.errors import Invalid, NotFound
+from registry.services.errors import Invalid, NotFound, invalid_field
 from registry.services.scope import CLI_ACTOR, Actor
 from schemas.credit_code import CreditCodeError, normalize
 
@@ -35,35 +35,35 @@ def _firm(credit_code: str) -> Enterprise:
     try:
         code = normalize(credit_code)
     except CreditCodeError as exc:
-        raise Invalid(f"credit code: {exc}") from exc
+        raise invalid_field("credit_code", exc.args[0]) from exc
     firm = Enterprise.get_or_none(Enterprise.credit_code == code)
     if firm is None:
-        raise NotFound(f"no enterprise with credit code {code} is registered")
+        raise NotFound("enterprise.not_found", credit_code=code)
     return firm
 
 
 def _checked(role: str, name: str, districts, credit_code: str | None):
     """The token's scope, checked: sorted districts and the firm (for an enterprise token)."""
     if role not in ROLES:
-        raise Invalid(f"role must be one of {', '.join(ROLES)}")
+        raise invalid_field("role", "token.unknown_role", roles=ROLES)
     if not name.strip():
-        raise Invalid("name must not be empty")
+        raise invalid_field("name", "field.empty")
     districts = sorted(set(districts))
     if role == "bureau":
         if not districts:
-            raise Invalid("a bureau token needs at least one district (districts; --district)")
+            raise invalid_field("districts", "token.districts_required")
         known = {d.code for d in District.select().where(District.code.in_(districts))}
         if unknown := [d for d in districts if d not in known]:
-            raise Invalid(f"unknown district code(s): {', '.join(unknown)}")
+            raise invalid_field("districts", "districts.unknown", districts=unknown)
     elif districts:
-        raise Invalid("only a bureau token takes districts (districts; --district)")
+        raise invalid_field("districts", "token.districts_not_taken")
     firm = None
     if role == "enterprise":
         if not credit_code:
-            raise Invalid("an enterprise token needs a credit code (credit_code; --credit-code)")
+            raise invalid_field("credit_code", "token.credit_code_required")
         firm = _firm(credit_code)
     elif credit_code:
-        raise Invalid("only an enterprise token takes a credit code (credit_code; --credit-code)")
+        raise invalid_field("credit_code", "token.credit_code_not_taken")
     return districts, firm
 
 
@@ -124,7 +124,7 @@ def get(actor: Actor, token_id: int) -> Token:
     """A token `actor` manages; NotFound otherwise (a bureau does not learn of others)."""
     token = Token.get_or_none(Token.id == token_id)
     if token is None or not scope.manages_token(actor, token.role, _district(token)):
-        raise NotFound(f"no token with id {token_id}")
+        raise NotFound("token.not_found", id=token_id)
     return token
 
 
@@ -164,7 +164,7 @@ def issue_for_firms(
     """An enterprise token for every firm of `district` (or of the codes given) that has no
     active one, in one transaction; each (firm, token, secret), by credit code."""
     if (district is None) == (credit_codes is None):
-        raise Invalid("give a district or a list of credit codes, not both")
+        raise Invalid("token.district_or_codes")
     if district is not None:
         scope.ensure_issues_token(actor, "enterprise", district)
         firms = list(

@@ -110,6 +110,11 @@ const Registry = (() => {
     return lang;
   }
 
+  /** The page's language as a request's Accept-Language: the API's problems answer in it. */
+  function acceptLanguage() {
+    return lang === "zh" ? "zh-CN" : "en";
+  }
+
   /** The fragment's parameters: `#token=…&year=2024&lang=en`. */
   function fragment() {
     return new URLSearchParams(location.hash.slice(1));
@@ -149,7 +154,7 @@ const Registry = (() => {
   /** GET JSON with a bearer token. With a `cache` (a Map), the request carries If-None-Match
       and a 304 answers from the cache: `{body, changed}`. */
   async function getJSON(url, { token, cache } = {}) {
-    const headers = { Accept: "application/json" };
+    const headers = { Accept: "application/json", "Accept-Language": acceptLanguage() };
     if (token) headers.Authorization = "Bearer " + token;
     const known = cache && cache.get(url);
     if (known && known.etag) headers["If-None-Match"] = known.etag;
@@ -178,7 +183,8 @@ const Registry = (() => {
 
   /** Who is signed in in this browser (GET /me with the cookie): the user, or null. */
   async function whoAmI() {
-    const response = await fetch(API_ME, { headers: { Accept: "application/json" }, cache: "no-store" });
+    const headers = { Accept: "application/json", "Accept-Language": acceptLanguage() };
+    const response = await fetch(API_ME, { headers, cache: "no-store" });
     if (!response.ok) {
       session.user = session.csrf = null;
       return null;
@@ -207,7 +213,12 @@ const Registry = (() => {
   async function send(method, url, { json, form, token, headers = {} } = {}) {
     const init = {
       method,
-      headers: { Accept: "application/json", ...headers, ...credentialHeaders(method, token) },
+      headers: {
+        Accept: "application/json",
+        "Accept-Language": acceptLanguage(),
+        ...headers,
+        ...credentialHeaders(method, token),
+      },
       cache: "no-store",
     };
     if (json !== undefined) {

@@ -99,7 +99,8 @@ class Blueprint(BaseBlueprint):
     def loads(self, **loader):
         """The view gets, as `name=loader(actor, **path)`, the object its path names: loaded
         once, and judged by the service's scope rules before any body is parsed or ETag
-        precondition checked (403 or 404 first, never a 422 or 428)."""
+        precondition checked (403, a 422 for the path's own value, or 404 first, never a 422
+        for the body or a 428)."""
         ((name, load),) = loader.items()
 
         def decorator(func):

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from flask import current_app, g, request
 
+from registry.messages import Message
 from registry.services.scope import Actor
 from registry.web import credentials
 from registry.web.caching import registry_version
@@ -56,12 +57,12 @@ def authorize_request():
     if caller is None:
         presented = credentials.presented(request.environ)
         if presented is None:
-            detail = "A bearer token or a signed-in session is required."
+            message = Message("auth.credentials_required")
         elif presented.kind == "session":
-            detail = "The session has ended: sign in again."
+            message = Message("auth.session_ended")
         else:
-            detail = "The token is not valid."
-        return problem(401, detail, headers=UNAUTHORIZED_HEADERS)
+            message = Message("auth.invalid_token")
+        return problem(401, message, headers=UNAUTHORIZED_HEADERS)
     g.actor = replace(caller.actor, request_id=g.get("request_id"))
     refused = credentials.refusal(
         caller,

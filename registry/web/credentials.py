@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 
+from registry.messages import Message
 from registry.services import tokens
 from registry.services.people import sessions
 from registry.services.scope import Actor
@@ -52,7 +53,7 @@ class Caller:
 
     actor: Actor
     csrf_token: str | None = None  # a session's: its writes carry it back
-    password_change_only: str | None = None  # why a person must choose a password first
+    password_change_only: Message | None = None  # why a person must choose a password first
 
 
 def cookie_name(secure: bool) -> str:
@@ -118,25 +119,25 @@ def refusal(
     *,
     own_account: bool = False,
     who_am_i: bool = False,
-) -> str | None:
+) -> Message | None:
     """Why `caller` may not call an operation open to `roles` (None or empty: the admin's
     alone) with `method`; None when it may. `own_account`: a person's own business (their
     password, signing out), for people only, whatever else holds them back; `who_am_i`: open
     to a person who must first choose a password as well."""
     actor = caller.actor
-    kind = "person" if actor.login else "token"
+    role = Message(f"role.{actor.role}")
     if actor.role not in (roles or ("admin",)):
-        return f"A {actor.role} {kind} may not {method} {path}."
+        return Message("auth.role_refused", role=role, method=method, path=path)
     if own_account:
-        return None if actor.login else f"{method} {path} is a signed-in person's own."
+        return None if actor.login else Message("auth.own_account_only")
     if caller.password_change_only and not who_am_i:
         return caller.password_change_only
     if actor.role in READ_ONLY_ROLES and method in WRITE_METHODS:
-        return f"A {actor.role} {kind} never writes."
+        return Message("auth.read_only", role=role)
     return None
 
 
-def forged(caller: Caller, environ: dict, method: str, host_url: str) -> str | None:
+def forged(caller: Caller, environ: dict, method: str, host_url: str) -> Message | None:
     """Why a write by a session (a browser) may have been forged by another site (None: it
     was not): the session's CSRF token must come back in X-CSRF-Token, and the Origin (or
     Referer) the browser sends must be the registry's own. A token's requests need neither."""
@@ -144,10 +145,10 @@ def forged(caller: Caller, environ: dict, method: str, host_url: str) -> str | N
         return None
     sent = environ.get("HTTP_X_CSRF_TOKEN", "")
     if not hmac.compare_digest(sent.encode(), caller.csrf_token.encode()):
-        return "A signed-in write must carry the session's X-CSRF-Token."
+        return Message("auth.csrf_missing")
     origin = environ.get("HTTP_ORIGIN") or environ.get("HTTP_REFERER")
     if origin and _origin(origin) != _origin(host_url):
-        return "A signed-in write must come from the registry's own pages (Origin)."
+        return Message("auth.origin_refused")
     return None
 
 

@@ -18,6 +18,7 @@ import time
 from flask import Flask, Response, current_app, request
 from flask_limiter import ApplicationLimit, Limiter, RateLimitExceeded
 
+from registry.messages import Message
 from registry.web import credentials
 from registry.web.auth import authenticated
 from registry.web.problems import problem
@@ -69,7 +70,10 @@ def retry_after() -> int:
 
 
 def rate_limited(error: RateLimitExceeded) -> Response:
-    return problem(429, error.description, headers={"Retry-After": str(retry_after())})
+    wait = retry_after()
+    return problem(
+        429, Message("http.too_many_requests", retry_after=wait), headers={"Retry-After": str(wait)}
+    )
 
 
 def shared_counts(app: Flask) -> str:

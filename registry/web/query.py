@@ -8,10 +8,11 @@ from flask import request
 from marshmallow import RAISE
 from webargs.flaskparser import FlaskParser
 
+from registry.messages import Message
 from registry.web.problems import problem, summary
 from registry.web.views import view_method
 
-REPEATED = "Given more than once; this parameter takes one value."
+REPEATED = Message("field.repeated")
 
 
 class StrictParser(FlaskParser):
@@ -44,5 +45,5 @@ def reject_unexpected_query():
     declared = getattr(method, "_apidoc", {}).get("arguments", {}).get("parameters", [])
     if any(p.get("in") == "query" for p in declared):
         return None  # the strict parser checks those
-    unknown = {name: ["Unknown field."] for name in request.args}
+    unknown = {name: [Message("field.unknown")] for name in request.args}
     return problem(422, summary({"query": unknown}), errors={"query": unknown})

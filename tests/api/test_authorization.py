@@ -24,7 +24,7 @@ from tests.support.http import assert_problem, bearer
 API = "/api/v1"
 PLAN_ID = "xinxiang-2023-2025"
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-PROBLEM_KEYS = {"type", "title", "status", "detail", "instance", "errors"}
+PROBLEM_KEYS = {"type", "title", "status", "code", "detail", "instance", "errors"}
 # The callers of the matrix: one token of each kind (`other_bureau` is a bureau of another
 # district), and people signed in: a clerk of the bureau's district, a viewer, the auditor and
 # an admin, each with their session's cookie (and its CSRF token on writes).

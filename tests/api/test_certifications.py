@@ -31,8 +31,8 @@ def test_record_and_list(client, auth, enterprise_code, certify):
 
 def test_ladder_violation_is_a_409_naming_the_missing_tier(client, enterprise_code, certify):
     response = certify(enterprise_code, "specialized_sme", "2024-01-10")
-    assert_problem(response, 409)
-    assert "innovative_sme" in response.json["detail"]
+    assert_problem(response, 409, code="certification.prerequisite_missing")
+    assert "Innovative SME" in response.json["detail"]
 
 
 def test_duplicate_tier_and_year_is_a_409(enterprise_code, certify):

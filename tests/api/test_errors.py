@@ -246,7 +246,9 @@ def test_422_names_every_bad_field_by_location(client, auth):
     body = assert_problem(response, 422)
     assert set(body["errors"]) == {"json"}
     assert set(body["errors"]["json"]) == {"credit_code", "name", "district"}
-    assert body["detail"].startswith("json.")  # the summary names a location and a field
+    # The summary names the first field by its label, and carries its code.
+    assert body["detail"].startswith("unified social credit code: "), body
+    assert body["code"] == "credit_code.length"
 
 
 def test_422_missing_required_fields(client, auth):
@@ -355,8 +357,8 @@ def test_rejected_certification_writes_nothing(app, client, auth, enterprise_cod
     response = client.post(
         url, json={"tier": "specialized_sme", "certified_on": "2023-06-30"}, headers=auth["admin"]
     )
-    body = assert_problem(response, 409)
-    assert "innovative_sme" in body["detail"]
+    body = assert_problem(response, 409, code="certification.prerequisite_missing")
+    assert "Innovative SME" in body["detail"]
     assert counts(app) == before
 
 

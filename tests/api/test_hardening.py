@@ -175,8 +175,9 @@ def test_a_nul_or_lookalike_in_a_query_is_a_422(client, auth, url):
 
 
 @pytest.mark.parametrize("code", ["%00", "91410702MA9F3K2L2%00", "%E2%80%AE"])
-def test_a_nul_in_a_credit_code_path_names_no_firm(client, auth, code):
-    assert_problem(client.get(f"{API}/enterprises/{code}", headers=auth["admin"]), 404)
+def test_a_nul_in_a_credit_code_path_is_not_a_credit_code(client, auth, code):
+    response = client.get(f"{API}/enterprises/{code}", headers=auth["admin"])
+    assert assert_problem(response, 422)["code"].startswith("credit_code.")
 
 
 def test_unknown_tokens_are_not_cached_and_leave_the_polled_answers_alone(client, auth, app):

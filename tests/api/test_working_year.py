@@ -512,5 +512,5 @@ def test_an_export_with_a_bad_filter_is_a_problem_before_any_row(client, auth, e
     response = client.get(
         f"{API}/exports/{export}", query_string={"district": "027315"}, headers=auth["admin"]
     )
-    assert_problem(response, 422)
-    assert "district" in response.json["detail"]
+    assert_problem(response, 422, code="district.unknown")
+    assert set(response.json["errors"]["query"]) == {"district"}

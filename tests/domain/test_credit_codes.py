@@ -172,7 +172,8 @@ def test_api_refuses_a_bad_credit_code_with_the_reason(app, client, auth, code, 
     assert isinstance(messages, list) and messages
     for words in reason:
         assert any(words in m for m in messages), messages
-    assert "credit_code" in body["detail"]
+    assert "unified social credit code" in body["detail"]
+    assert body["code"].startswith("credit_code.")
     # Nothing written: no enterprise, no audit event.
     assert _total(client, auth["admin"]) == before
     with app.app_context():

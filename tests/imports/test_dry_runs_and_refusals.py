@@ -14,6 +14,7 @@ import sys
 
 import pytest
 
+from registry.messages.labels import label
 from registry.services.clock import today
 from registry.services.imports import rowspool
 from tests.support import published as pub
@@ -193,7 +194,8 @@ def test_every_bad_row_is_listed_and_nothing_is_written(app, client, auth):
     assert "future" in messages[(6, "certified_on")]
     # The list is the province's decision: a missing prerequisite is a warning, not an error.
     assert [w["row"] for w in problem["warnings"]] == [8]
-    assert "innovative_sme" in problem["warnings"][0]["message"]
+    assert problem["warnings"][0]["code"] == "import.recorded_as_published"
+    assert "Innovative SME" in problem["warnings"][0]["message"]
     assert written(app) == before  # not even the good rows 2 and 9
     assert client.get(f"/api/v1/enterprises/{good}", headers=auth["admin"]).status_code == 404
 
@@ -386,18 +388,19 @@ def test_a_bureau_loads_its_own_rows_of_a_city_wide_list(app, client, auth, tmp_
     assert response.status_code == 200, response.json
     result = response.json
     assert (result["created_enterprises"], result["created_certifications"]) == (1, 1)
-    codes = {
-        pub.WEIBIN.name: "410703",
-        pub.HIGHTECH.name: "410771",
-        pub.RUIDE_PRINTED: "410783",
-        pub.CHANGYUAN.name: "410783",
+    districts = {  # as the catalog names them
+        pub.WEIBIN.name: "Weibin District",
+        pub.HIGHTECH.name: label("410771", "en"),
+        pub.RUIDE_PRINTED: label("410783", "en"),
+        pub.CHANGYUAN.name: label("410783", "en"),
     }
     assert result["skipped"] == [
         {
             "row": published.row_of[name],
             "name": name,
             "region": region,
-            "reason": f"in {codes[name]}, not a district loaded",
+            "code": "import.not_loaded_district",
+            "reason": f"in {districts[name]}, not a district loaded",
         }
         for name, region in (
             (pub.WEIBIN.name, "卫滨区"),
@@ -432,7 +435,13 @@ def test_a_bureau_loads_its_own_rows_of_a_city_wide_list(app, client, auth, tmp_
     assert names_only.status_code == 200, names_only.json
     assert (names_only.json["matched_by_name"], names_only.json["created_certifications"]) == (2, 1)
     assert names_only.json["skipped"] == [
-        skip(provincial, pub.WEIBIN.name, "新乡市", "in 410703, not a district loaded")
+        skip(
+            provincial,
+            pub.WEIBIN.name,
+            "新乡市",
+            "in Weibin District, not a district loaded",
+            "import.not_loaded_district",
+        )
     ]
     assert [c[0] for c in certs(client, auth, pub.HONGQI.code)] == [
         "innovative_sme",

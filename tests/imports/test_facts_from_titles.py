@@ -16,6 +16,7 @@ from tests.support.imports import (
     register,
     run_cli,
     setup_registered,
+    unmet_prerequisite,
     written,
 )
 
@@ -71,11 +72,9 @@ def test_the_title_states_the_facts(client, auth):
     assert response.status_code == 200, response.json
     assert response.json["list"]["facts"]["renewal"] == fact(True, "parameter")
     assert response.json["warnings"] == [
-        {
-            "row": published.row_of[pub.HONGQI.name],
-            "message": "recorded as the list publishes it: specialized_sme needs an active "
-            "innovative_sme (创新型中小企业) on 2023-05-30",
-        }
+        unmet_prerequisite(
+            published.row_of[pub.HONGQI.name], "specialized_sme", "innovative_sme", "2023-05-30"
+        )
     ]
 
 
@@ -102,10 +101,15 @@ def test_a_parameter_beats_the_title_with_a_warning(app, client, auth):
     assert result["warnings"] == [
         {
             "row": None,
+            "code": "import.title_differs",
             "message": "the title says tier specialized_sme; "
             "the parameter's innovative_sme is used",
         },
-        {"row": None, "message": "the title says batch 第一批; the parameter's 第二批 is used"},
+        {
+            "row": None,
+            "code": "import.title_differs",
+            "message": "the title says batch 第一批; the parameter's 第二批 is used",
+        },
     ]
     assert certs(client, auth, pub.HONGQI.code) == [
         ("innovative_sme", 2023, "2023-05-30", "2025-12-31", False, "第二批")
@@ -121,7 +125,11 @@ def test_a_year_parameter_beats_the_title(client, auth):
     assert response.status_code == 200, response.json
     assert response.json["list"]["facts"]["year"] == fact(2023, "parameter")
     assert response.json["warnings"] == [
-        {"row": None, "message": "the title says year 2022; the parameter's 2023 is used"}
+        {
+            "row": None,
+            "code": "import.title_differs",
+            "message": "the title says year 2022; the parameter's 2023 is used",
+        }
     ]
 
 
@@ -186,11 +194,9 @@ def test_a_column_beats_the_parameter_and_the_title(app, client, auth):
     assert response.status_code == 200, response.json
     # The parameter agrees with the title: no warning but the new 专精特新 firm's.
     assert response.json["warnings"] == [
-        {
-            "row": published.row_of[pub.WEIBIN.name],
-            "message": "recorded as the list publishes it: specialized_sme needs an active "
-            "innovative_sme (创新型中小企业) on 2023-05-30",
-        }
+        unmet_prerequisite(
+            published.row_of[pub.WEIBIN.name], "specialized_sme", "innovative_sme", "2023-05-30"
+        )
     ]
     assert known_facts(response.json) == facts(
         tier=fact("specialized_sme", "title", "类别"),
@@ -214,25 +220,24 @@ def test_a_missing_announcement_date_is_one_error_for_the_list(app, client, auth
     response = load(client, auth["admin"], published)
 
     assert_problem(response, 422)
+    missing = "The list does not state its announcement date: fill in the announcement date"
     assert response.json["errors"] == [
         {
             "row": None,
             "field": "certified_on",
             "column": "公告日期",
-            "message": "公告日期 (certified_on): the list does not state it; "
-            "add ?certified_on=YYYY-MM-DD for the whole list",
+            "code": "import.fact_missing",
+            "message": f"{missing} (for the whole list).",
         }
     ]
-    assert "公告日期 (certified_on)" in response.json["detail"]
+    assert response.json["code"] == "import.facts_missing"
+    assert "announcement date" in response.json["detail"]
     assert written(app) == before
 
     cli = run_cli(app, published.write(tmp_path))
     assert cli.exit_code != 0
-    assert (
-        "list: 公告日期 (certified_on): the list does not state it; "
-        "add --certified-on YYYY-MM-DD for the whole list" in cli.output
-    )
-    assert cli.output.count("certified_on") == 2  # the error and the detail: not one per row
+    assert f"list: {missing} (for the whole list)." in cli.output
+    assert cli.output.count("does not state") == 2  # the error and the detail: not one per row
     assert written(app) == before
 
 
@@ -245,7 +250,7 @@ def test_a_title_naming_two_tiers_leaves_the_tier_to_a_column(app, client, auth)
     assert [(e["row"], e["field"], e["column"]) for e in refused.json["errors"]] == [
         (None, "tier", "类别")
     ]
-    assert "add ?tier=" in refused.json["errors"][0]["message"]
+    assert refused.json["errors"][0]["code"] == "import.fact_missing"
 
     published = pub.head_goose_list()
     response = load(client, auth["admin"], published, certified_on="2023-04-12")

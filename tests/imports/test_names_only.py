@@ -159,7 +159,11 @@ def test_a_name_is_matched_within_the_rows_district(app, client, auth):
     assert ambiguous.status_code == 422, ambiguous.json
     [entry] = ambiguous.json["unresolved"]
     assert {k: v for k, v in entry.items() if k != "candidates"} == skip(
-        city_wide, name, "新乡市", "2 registered firms in 新乡市 have this name"
+        city_wide,
+        name,
+        "新乡市",
+        "2 registered firms in 新乡市 have this name",
+        "import.same_name_firms",
     )
     assert sorted((c["credit_code"], c["district"], c["score"]) for c in entry["candidates"]) == [
         tuple(x) for x in sorted([(hongqi.code, "410702", 100), (weibin.code, "410703", 100)])
@@ -197,15 +201,24 @@ def test_unmatched_names_in_the_city_refuse_the_list_with_candidates(app, client
     response = load(client, auth["admin"], published, certified_on="2023-03-20")
 
     problem = assert_problem(response, 422)
-    assert problem["detail"].startswith("2 names-only row(s) match no single registered firm")
+    assert problem["code"] == "import.unresolved"
+    assert problem["detail"].startswith("2 row(s) name a firm that matches no single registered")
     assert "nothing was written" in problem["detail"]
     assert problem["errors"] == []
     typo, new = problem["unresolved"]
     assert {k: v for k, v in typo.items() if k != "candidates"} == skip(
-        published, TYPO, "新乡市", "no registered firm in 新乡市 has this name"
+        published,
+        TYPO,
+        "新乡市",
+        "no registered firm in 新乡市 has this name",
+        "import.no_firm_named",
     )
     assert {k: v for k, v in new.items() if k != "candidates"} == skip(
-        published, NEW_IN_CHANGYUAN, "长垣市", "no registered firm in 长垣市 has this name"
+        published,
+        NEW_IN_CHANGYUAN,
+        "长垣市",
+        "no registered firm in 长垣市 has this name",
+        "import.no_firm_named",
     )
     # Up to three candidates, the likeliest first; the near miss among them.
     assert len(typo["candidates"]) == 3
@@ -316,6 +329,7 @@ def test_names_resolved_by_a_csv_file_part(app, client, auth, unresolved_setup):
     assert response.json["warnings"] == [
         {
             "row": None,
+            "code": "import.resolution_unused",
             "message": "the resolution for '新乡市不在名单上有限公司' matches no names-only row",
         }
     ]
@@ -388,6 +402,7 @@ def test_a_json_list_carries_its_title_and_resolutions(app, client, auth):
             "row": 3,
             "name": pub.ZHENGZHOU[0],
             "region": "郑州市",
+            "code": "import.outside_city",
             "reason": "outside the city: 郑州市",
         }
     ]
@@ -410,8 +425,20 @@ def test_skip_unresolved_applies_the_rest_and_lists_the_skipped(
     assert result["unresolved"] == []
     assert result["skipped"] == [
         outside(published, pub.ZHENGZHOU[0], "郑州市"),
-        skip(published, TYPO, "新乡市", "no registered firm in 新乡市 has this name"),
-        skip(published, NEW_IN_CHANGYUAN, "长垣市", "no registered firm in 长垣市 has this name"),
+        skip(
+            published,
+            TYPO,
+            "新乡市",
+            "no registered firm in 新乡市 has this name",
+            "import.no_firm_named",
+        ),
+        skip(
+            published,
+            NEW_IN_CHANGYUAN,
+            "长垣市",
+            "no registered firm in 长垣市 has this name",
+            "import.no_firm_named",
+        ),
     ]
     assert (result["created_certifications"], result["matched_by_name"]) == (2, 2)
     assert [c[0] for c in certs(client, auth, pub.HONGQI.code)] == ["innovative_sme"]

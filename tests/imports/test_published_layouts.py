@@ -29,6 +29,7 @@ from tests.support.imports import (
     setup_renewed,
     skip,
     summary,
+    unmet_prerequisite,
     written,
 )
 
@@ -187,13 +188,9 @@ def test_city_xlsx_registers_firms_in_their_printed_districts(app, client, auth)
         ("specialized_sme", 2023, "2023-05-30", "2025-12-31", False, "第一批")
     ]
     # No firm held an innovative title: each row recorded, each with a warning.
-    message = (
-        "recorded as the list publishes it: specialized_sme needs an active innovative_sme "
-        "(创新型中小企业) on 2023-05-30"
-    )
     assert result["warnings"] == [
-        {"row": published.row_of[name], "message": message}
-        for name in published.row_of  # in file order
+        unmet_prerequisite(row, "specialized_sme", "innovative_sme", "2023-05-30")
+        for row in published.row_of.values()  # in file order
     ]
     # A single POST keeps its 409 for the same missing prerequisite.
     register(client, auth, pub.MUYE)
@@ -203,7 +200,7 @@ def test_city_xlsx_registers_firms_in_their_printed_districts(app, client, auth)
         headers=auth["admin"],
     )
     assert single.status_code == 409, single.json
-    assert "innovative_sme" in single.json["detail"]
+    assert single.json["code"] == "certification.prerequisite_missing"
 
 
 def test_gbk_csv_as_excel_saves_it(app, client, auth):
@@ -299,6 +296,7 @@ def test_national_batch_places_rows_by_province(app, client, auth):
             pub.HENAN_ELSEWHERE,
             "河南",
             "not a registered firm, and 河南 is wider than the city",
+            "import.wider_than_city",
         ),
         outside(published, pub.NINGBO[0], "宁波"),
     ]
@@ -316,11 +314,9 @@ def test_national_batch_places_rows_by_province(app, client, auth):
     # 瑞德 (河南, registered) is matched; it holds no 专精特新 title: recorded, with a warning.
     assert [c[0] for c in certs(client, auth, pub.RUIDE.code)] == ["little_giant"]
     assert result["warnings"] == [
-        {
-            "row": published.row_of[pub.RUIDE_PRINTED],
-            "message": "recorded as the list publishes it: little_giant needs an active "
-            "specialized_sme (专精特新中小企业) on 2023-07-14",
-        }
+        unmet_prerequisite(
+            published.row_of[pub.RUIDE_PRINTED], "little_giant", "specialized_sme", "2023-07-14"
+        )
     ]
 
 

@@ -115,7 +115,7 @@ def test_a_revocation_the_registry_cannot_apply_revokes_nothing(
 
     assert_problem(response, 422)
     assert [(e["row"], e["field"]) for e in response.json["errors"]] == [(5, "tier")]
-    assert "holds no specialized_sme title" in response.json["errors"][0]["message"]
+    assert response.json["errors"][0]["code"] == "row.title_not_held"
     assert written(app) == before
     assert status_of(client, auth, holder)["specialized_sme"]["revoked_on"] is None
 
@@ -125,8 +125,9 @@ def test_a_revocation_list_needs_its_date(app, client, auth, register, certify):
     response = post(client, auth["admin"], notice([["红旗区", "新乡市甲机械有限公司", "x"]]))
     assert response.status_code == 422, response.json
     assert [e["field"] for e in response.json["errors"]] == ["revoked_on"]
-    assert "撤销日期 (revoked_on)" in response.json["detail"]
-    assert "?revoked_on=YYYY-MM-DD" in response.json["errors"][0]["message"]
+    assert response.json["code"] == "import.facts_missing"
+    assert "revocation date" in response.json["detail"]
+    assert response.json["errors"][0]["code"] == "import.fact_missing"
 
 
 def test_action_revoke_with_codes_and_a_reason_for_the_whole_list(
@@ -239,8 +240,9 @@ def test_a_revocation_title_grants_no_title(app, client, auth):
             "row": None,
             "field": "revoked_on",
             "column": "撤销日期",
-            "message": "撤销日期 (revoked_on): the list does not state it; "
-            "add ?revoked_on=YYYY-MM-DD for the whole list",
+            "code": "import.fact_missing",
+            "message": "The list does not state its revocation date: fill in the revocation date "
+            "(for the whole list).",
         }
     ]
     assert response.json["created_certifications"] == 0

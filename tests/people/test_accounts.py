@@ -14,9 +14,12 @@ from tests.support.databases import fresh_url
 from tests.support.servers import run_registry
 
 
-def change(browser, current, new):
+def change(browser, current, new, **headers):
     answer = browser.write(
-        "POST", "/session/password", json={"current_password": current, "new_password": new}
+        "POST",
+        "/session/password",
+        json={"current_password": current, "new_password": new},
+        headers=headers,
     )
     if answer.status_code == 200:
         browser.csrf = answer.json["csrf_token"]  # the new session's
@@ -75,9 +78,10 @@ def test_a_one_time_password_only_chooses_a_new_one(app, browser):
     once = person(app, "li", "bureau", ["410702"], password=None)
     signed = browser.sign_in("li", once)
     assert signed.status_code == 200
-    assert "一次性密码" in signed.json["must_change_password"]
-    refused = browser.get("/enterprises")
-    assert refused.status_code == 403 and "one-time password" in refused.json["detail"]
+    assert "one-time password" in signed.json["must_change_password"]
+    refused = browser.get("/enterprises", headers={"Accept-Language": "zh-CN"})
+    assert refused.status_code == 403 and "一次性密码" in refused.json["detail"]
+    assert refused.json["code"] == "auth.one_time_password"
     assert browser.get("/me").json["user"]["must_change_password"] is True
     assert change(browser, once, PASSWORD).status_code == 200
     assert browser.get("/enterprises").status_code == 200
@@ -118,6 +122,8 @@ def test_a_new_password_that_breaks_a_rule_is_a_422_naming_it_in_both_languages(
     assert answer.status_code == 422
     messages = answer.json["errors"]["json"]["new_password"]
     assert any(reason in m for m in messages), messages
+    chinese = change(browser, PASSWORD, new, **{"Accept-Language": "zh-CN"})
+    messages = chinese.json["errors"]["json"]["new_password"]
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in m) for m in messages)  # and Chinese
 
 

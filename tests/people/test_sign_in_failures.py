@@ -36,7 +36,13 @@ def test_five_failures_lock_a_login_for_15_minutes_even_with_the_right_password(
     locked = browser.sign_in(login, PASSWORD)
     assert locked.status_code == 423
     assert int(locked.headers["Retry-After"]) == 15 * 60
-    assert "锁定" in locked.json["detail"] and "locked" in locked.json["detail"]
+    assert "locked" in locked.json["detail"] and locked.json["code"] == "auth.sign_in_locked"
+    chinese = browser.client.post(
+        "/api/v1/session",
+        json={"login": login, "password": PASSWORD},
+        headers={"Accept-Language": "zh-CN"},
+    )
+    assert "锁定" in chinese.json["detail"]
     moment.forward(minutes=10)
     assert browser.sign_in(login, PASSWORD).status_code == 423  # attempts do not prolong it
     moment.forward(minutes=5, seconds=1)

@@ -32,9 +32,18 @@ def modules(folder: str) -> dict[str, set[str]]:
     }
 
 
-def test_schemas_depend_on_nothing_of_the_registry():
+def test_schemas_depend_on_nothing_of_the_registry_but_its_messages():
     for module, imported in modules("schemas").items():
-        assert not [name for name in imported if name.split(".")[0] == "registry"], module
+        registry = [name for name in imported if name.split(".")[0] == "registry"]
+        assert not [n for n in registry if not n.startswith("registry.messages")], module
+
+
+def test_the_messages_import_no_flask_and_nothing_else_of_the_registry():
+    for module, imported in modules("registry/messages").items():
+        tops = {name.split(".")[0] for name in imported}
+        assert not tops & {"flask", "flask_smorest", "werkzeug", "webargs"}, module
+        registry = [name for name in imported if name.split(".")[0] == "registry"]
+        assert not [n for n in registry if not n.startswith("registry.messages")], module
 
 
 def test_services_import_no_flask_and_no_web_layer():

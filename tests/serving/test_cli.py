@@ -220,7 +220,7 @@ def test_enterprise_token_for_an_unregistered_code_fails(app, client, auth):
         app,
         ["--role", "enterprise", "--name", "the firm", "--credit-code", code],
         code,
-        "no enterprise",
+        "No enterprise",
     )
     # Registered, the same command works, and the token reads its own firm only.
     response = client.post(
@@ -304,4 +304,4 @@ def test_a_list_of_200000_rows_loads_and_one_of_200001_is_refused(tmp_path):
 
     assert passed.stdout.splitlines()[-1].startswith("200000 rows: would create 200000 ")
     assert refused.returncode == 1
-    assert "more than 200000 rows below its header" in refused.stdout
+    assert "more than 200000 rows, the limit of one import" in refused.stdout

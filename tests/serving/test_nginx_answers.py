@@ -13,7 +13,10 @@ from tests.support.http import PROBLEM, assert_problem
 from tests.support.servers import make_run, read_reply
 
 # Every answer nginx gives itself is a problem with every member, `instance` among them.
-NGINX = {"members": {"type", "title", "status", "detail", "instance"}, "type": "about:blank"}
+NGINX = {
+    "members": {"type", "title", "status", "code", "detail", "instance"},
+    "type": "about:blank",
+}
 
 
 def raw(port: int, request: bytes, *, timeout: float = 60) -> bytes:
@@ -88,6 +91,21 @@ def test_what_nginx_passes_on_gunicorn_reads_101_headers_and_8_kib_lines(served)
     assert read_reply(raw(served.port, get(b"/api/v1/tiers", *many))).status == 200
     longest = b"X-A: " + b"a" * (8190 - 5)  # the longest header line nginx reads
     assert read_reply(raw(served.port, get(b"/api/v1/tiers", longest))).status == 200
+
+
+def test_nginx_answers_in_chinese_when_asked_as_the_app_does(served):
+    zh = read_reply(
+        raw(
+            served.port,
+            get(b"/api/v1/enterprises", b"Accept-Language: zh-CN,zh;q=0.9", method=b"PUT"),
+        )
+    )
+    problem = assert_problem(zh, 405, **NGINX, code="http.method_not_allowed")
+    assert problem["detail"] == "该地址不接受此请求。"
+    assert zh.headers["content-language"] == "zh-CN"
+    en = read_reply(raw(served.port, get(b"/api/v1/enterprises", method=b"PUT")))
+    assert assert_problem(en, 405, **NGINX)["detail"].isascii()
+    assert en.headers["content-language"] == "en"
 
 
 @pytest.mark.parametrize("method", [b"TRACE", b"PUT", b"PROPFIND", b"CONNECT"])

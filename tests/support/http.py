@@ -4,7 +4,7 @@ error answer (an RFC 9457 problem)."""
 PROBLEM = "application/problem+json"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The members every problem carries (RFC 9457): what went wrong, as a URI, a title and a detail.
-REQUIRED = ("type", "title", "status", "detail")
+REQUIRED = ("type", "title", "status", "code", "detail")
 
 
 def bearer(secret: str) -> dict:

@@ -9,6 +9,7 @@ import re
 
 from openpyxl import Workbook
 
+from registry.messages import Message
 from registry.models import Certification, Enterprise, Event
 from tests.support import published as pub
 from tests.support.apps import invoke
@@ -27,6 +28,15 @@ CLIMBER = "91410702MACNEUCAKJ"
 
 
 # --- sending a list -----------------------------------------------------------------------------
+
+
+def unmet_prerequisite(row: int, tier: str, prerequisite: str, on: str) -> dict:
+    """The warning of a row recorded as the list publishes it, without its lower tier."""
+    reason = Message(
+        "certification.prerequisite_missing", tier=tier, prerequisite=prerequisite, on=on
+    )
+    message = Message("import.recorded_as_published", reason=reason)
+    return {"row": row, "code": message.code, "message": str(message)}
 
 
 def post_list(client, headers, body, content_type="text/csv", *, dry_run=None):
@@ -180,12 +190,13 @@ def known_facts(result: dict) -> dict:
     return {name: result["list"]["facts"][name] for name in FACTS}
 
 
-def skip(published: pub.Published, name: str, region: str, reason: str) -> dict:
-    return {"row": published.row_of[name], "name": name, "region": region, "reason": reason}
+def skip(published: pub.Published, name: str, region: str, reason: str, code: str) -> dict:
+    row = published.row_of[name]
+    return {"row": row, "name": name, "region": region, "code": code, "reason": reason}
 
 
 def outside(published: pub.Published, name: str, region: str) -> dict:
-    return skip(published, name, region, f"outside the city: {region}")
+    return skip(published, name, region, f"outside the city: {region}", "import.outside_city")
 
 
 def expected_counts(numbers: tuple, *, dry_run: bool) -> dict:

@@ -5,6 +5,7 @@ import datetime as dt
 import peewee as pw
 
 from registry.db import write_transaction
+from registry.messages import Message
 from registry.models import Certification, Enterprise, Ladder, Tier
 from registry.services import aggregates, enterprises, scope
 from registry.services.audit import record, snapshot
@@ -31,7 +32,7 @@ def get(cert_id: int) -> Certification:
         .get_or_none()
     )
     if found is None:
-        raise NotFound(f"no certification with id {cert_id}")
+        raise NotFound("certification.not_found", id=cert_id)
     return found
 
 
@@ -42,7 +43,7 @@ def tiers_by_key() -> dict[str, Tier]:
 
 def violation(
     tier: Tier, on: dt.date, renewal: bool, history: list, tiers: dict[str, Tier]
-) -> str | None:
+) -> Message | None:
     """Why the ladder or the revocation bar (docs/rules.md §2) refuses a certification of
     `tier` announced `on` (a renewal or not), or None if they allow it.
 
@@ -54,9 +55,12 @@ def violation(
         if cert.revoked_on is not None:
             bar_ends = add_years(cert.revoked_on, REVOCATION_BAR_YEARS)
             if cert.revoked_on <= on < bar_ends:
-                return (
-                    f"{cert.tier_id} was revoked on {cert.revoked_on.isoformat()}: no "
-                    f"certification in the {tier.ladder_id} ladder before {bar_ends.isoformat()}"
+                return Message(
+                    "certification.revocation_bar",
+                    revoked_tier=cert.tier_id,
+                    revoked_on=cert.revoked_on.isoformat(),
+                    ladder=tier.ladder_id,
+                    bar_ends=bar_ends.isoformat(),
                 )
     starts_on = tier.ladder.starts_on
     # Titles granted before the ladder began were granted without its lower tiers.
@@ -64,17 +68,16 @@ def violation(
         prerequisite = tiers[tier.prerequisite_id]
         # A higher tier of the ladder implies the lower one (a 小巨人 is also 专精特新).
         if not any(is_active(c, on) and tiers[c.tier_id].rank >= prerequisite.rank for c in ladder):
-            return (
-                f"{tier.key} needs an active {prerequisite.key} ({prerequisite.label_zh}) "
-                f"on {on.isoformat()}"
+            return Message(
+                "certification.prerequisite_missing",
+                tier=tier.key,
+                prerequisite=prerequisite.key,
+                on=on.isoformat(),
             )
     if not renewal:
         higher = [c for c in ladder if tiers[c.tier_id].rank > tier.rank and is_active(c, on)]
         if higher:
-            return (
-                f"the enterprise already holds {higher[0].tier_id}, above {tier.key}: "
-                "a firm holding a higher tier is not certified again for a lower one"
-            )
+            return Message("certification.higher_tier_held", held=higher[0].tier_id, tier=tier.key)
     return None
 
 
@@ -83,23 +86,23 @@ def prepare(tier: Tier, data: dict) -> dict:
     fields = dict(data)
     on = fields["certified_on"]
     if on > today():
-        raise invalid_field("certified_on", "must not be in the future")
+        raise invalid_field("certified_on", "field.in_future")
     if fields.get("year") is None:
         fields["year"] = on.year
         if not FIRST_YEAR <= on.year <= LAST_YEAR:  # the bounds of a year given explicitly
             raise invalid_field(
                 "certified_on",
-                f"the year it gives must be from {FIRST_YEAR} to {LAST_YEAR}",
+                "certification.year_bounds",
+                year=on.year,
+                first=FIRST_YEAR,
+                last=LAST_YEAR,
             )
     if not on.year - 2 <= fields["year"] <= on.year:
-        raise invalid_field(
-            "year",
-            f"the list's year must be at most two years before {on.year}, not after it",
-        )
+        raise invalid_field("year", "certification.year_window", year=on.year)
     if fields.get("valid_until") is None:
         fields["valid_until"] = default_valid_until(tier, on)
     if fields["valid_until"] < on:
-        raise invalid_field("valid_until", "must not be before certified_on")
+        raise invalid_field("valid_until", "certification.valid_until_before")
     if fields.get("renewal") is None:
         fields["renewal"] = False
     fields["tier"] = tier.key
@@ -107,7 +110,9 @@ def prepare(tier: Tier, data: dict) -> dict:
 
 
 def _duplicate(enterprise: Enterprise, tier: Tier, year: int) -> Conflict:
-    return Conflict(f"{enterprise.credit_code} already has a {tier.key} certification for {year}")
+    return Conflict(
+        "certification.duplicate", credit_code=enterprise.credit_code, tier=tier.key, year=year
+    )
 
 
 def certify(actor: Actor, enterprise: Enterprise, data: dict) -> Certification:
@@ -116,7 +121,7 @@ def certify(actor: Actor, enterprise: Enterprise, data: dict) -> Certification:
     tiers = tiers_by_key()
     tier = tiers.get(data["tier"])
     if tier is None:
-        raise invalid_field("tier", f"unknown tier {data['tier']!r}")
+        raise invalid_field("tier", "certification.unknown_tier", tier=data["tier"])
     fields = prepare(tier, data)
     with write_transaction():
         enterprises.lock(enterprise.id)
@@ -163,12 +168,12 @@ def revoke(
     enterprise = cert.enterprise
     reason = (reason or "").strip()
     if not reason:
-        raise invalid_field("reason", "must not be blank: say why the title is revoked")
+        raise invalid_field("reason", "certification.reason_blank")
     revoked_on = revoked_on or today()
     if revoked_on > today():
-        raise invalid_field("revoked_on", "must not be in the future")
+        raise invalid_field("revoked_on", "field.in_future")
     if revoked_on < cert.certified_on:
-        raise invalid_field("revoked_on", "must not be before the certification's certified_on")
+        raise invalid_field("revoked_on", "certification.revoked_before_certified")
     with write_transaction():
         enterprises.lock(cert.enterprise_id)
         updated = (
@@ -177,7 +182,7 @@ def revoke(
             .execute()
         )
         if updated == 0:
-            raise Conflict(f"certification {cert.id} is already revoked")
+            raise Conflict("certification.already_revoked", id=cert.id)
         aggregates.revoked([cert.id])
         enterprises.touch(cert.enterprise_id)
         cert.revoked_on, cert.revocation_reason = revoked_on, reason

@@ -5,6 +5,7 @@ read. What it finds goes to the answer's Identified part."""
 import itertools
 from collections.abc import Iterator
 
+from registry.messages import Message
 from registry.services.imports import rowspool
 from registry.services.imports.firms import Identifier, Resolution
 from registry.services.imports.regions import DISTRICT
@@ -61,7 +62,7 @@ class Admission:
         for row in chunk:
             if not self.loaded(row):
                 self.identified.skipped.append(
-                    row.skipped(f"in {row.district}, not a district loaded")
+                    row.skipped(Message("import.not_loaded_district", district=row.district))
                 )
             elif row.number in self.dropped:
                 self.dropped.discard(row.number)

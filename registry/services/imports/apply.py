@@ -20,12 +20,13 @@ import datetime as dt
 from collections.abc import Container
 from dataclasses import dataclass
 
+from registry.messages import Message
 from registry.models import Certification, Enterprise, Tier, utcnow
 from registry.services import aggregates, enterprises, scope
 from registry.services.aggregates.tallies import Title, levels_by_tier
 from registry.services.certifications import violation
 from registry.services.imports.regions import DISTRICT
-from registry.services.imports.result import Applied
+from registry.services.imports.result import Applied, entry, note
 from registry.services.imports.rows import ListRow
 from registry.services.imports.store import Facts, Firm, Store
 from registry.services.imports.writes import Writes
@@ -73,11 +74,9 @@ class Applier:
         self.now = utcnow()
         self.stamp = self.now.isoformat(" ")  # as the column stores it, converted once
 
-    def _error(self, row: ListRow, field: str, message: str) -> None:
+    def _error(self, row: ListRow, field: str, message: Message) -> None:
         column = self.terms.columns.get(field)
-        self.applied.errors.append(
-            {"row": row.number, "field": field, "column": column, "message": message}
-        )
+        self.applied.errors.append(entry(row.number, field, column, message))
 
     def _conflict(self, row: ListRow, field: str, stored, given) -> None:
         self.applied.conflicts.append(
@@ -105,7 +104,9 @@ class Applier:
         """Rows beyond the districts asked for are skipped; beyond a bureau's, forbidden."""
         only = self.terms.only_districts
         if only is not None and district not in only:
-            self.applied.skipped.append(row.skipped(f"in {district}, not a district loaded"))
+            self.applied.skipped.append(
+                row.skipped(Message("import.not_loaded_district", district=district))
+            )
             return False
         if not scope.writes_in(self.actor, district):
             self.applied.forbidden.append(row.number)
@@ -197,17 +198,17 @@ class Certifier(Applier):
     def _new_firm(self, row: ListRow) -> Firm | None:
         """The firm a row registers, or None (and an error) when the row cannot."""
         if row.place.kind != DISTRICT:
-            where = row.place.text or "no region"
+            where = row.place.text or Message("import.no_region")
             self._error(
                 row,
                 "district",
-                f"{row.credit_code} is not registered, and the list places it in {where}, "
-                "not in a district: give its district (a county column, or the resolution's "
-                "district) to register it",
+                Message("row.not_registered_no_district", credit_code=row.credit_code, where=where),
             )
             return None
         if not row.name:
-            self._error(row, "name", f"{row.credit_code} is not registered: its name is needed")
+            self._error(
+                row, "name", Message("row.not_registered_no_name", credit_code=row.credit_code)
+            )
             return None
         return Firm(None, row.name, (name_key(row.name),), row.district, row.industry_chain)
 
@@ -239,7 +240,7 @@ class Certifier(Applier):
             reason = self.first_titles[key]
         if reason:
             self.applied.warnings.append(
-                {"row": row.number, "message": f"recorded as the list publishes it: {reason}"}
+                note(row.number, Message("import.recorded_as_published", reason=reason))
             )
         facts = Facts(
             row.tier,

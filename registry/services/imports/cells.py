@@ -10,6 +10,7 @@ reader, sheet.py: XLSX cells carry no marker.)
 import datetime as dt
 import re
 
+from registry.messages import Message
 from schemas import credit_code as credit_codes
 
 # ASCII digits only (Python's \d also takes ٢٠٢٣, which the documented pattern does not).
@@ -44,27 +45,19 @@ def text(value, name: str) -> str:
     """Free text (a name, a 文号): bounded, without control characters."""
     found = plain(value)
     if len(found) > MAX_TEXT[name]:
-        raise ValueError(f"longer than {MAX_TEXT[name]} characters")
+        raise ValueError(Message("cell.too_long", max=MAX_TEXT[name]))
     if CONTROL.search(found):
-        raise ValueError("must not contain control characters")
+        raise ValueError(Message("cell.control_characters"))
     return found
 
 
 def credit_code(value) -> str:
     """A checked credit code; a number is a code Excel has mangled, said so."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        raise ValueError(
-            f"the cell holds the number {value!r}, not text: a spreadsheet keeps 15 digits of a "
-            "number, so the code's last digits are lost; format the column as text and enter "
-            "the codes again"
-        )
+        raise ValueError(Message("cell.number_not_text", value=repr(value)))
     found = plain(value)
     if EXCEL_NUMBER.match(found):
-        raise ValueError(
-            f"{found!r} is a credit code Excel turned into a number (all-digit codes of firms "
-            "registered before 2015 are): its digits are lost; format the column as text "
-            "(文本) in Excel and enter the codes again"
-        )
+        raise ValueError(Message("cell.excel_number", value=found))
     return credit_codes.normalize(found)  # CreditCodeError is a ValueError too
 
 
@@ -78,11 +71,11 @@ def date(value) -> dt.date:
     found = plain(value)
     match = DATE_TEXT.match(found)
     if not match:
-        raise ValueError(f"not a date: {found!r} (e.g. 2023-06-30 or 2023年6月30日)")
+        raise ValueError(Message("cell.not_date", value=found))
     try:
         return dt.date(*map(int, match.groups()))
     except ValueError as exc:
-        raise ValueError(f"not a date: {found!r} ({exc})") from exc
+        raise ValueError(Message("cell.not_date", value=found)) from exc
 
 
 def last_day(value) -> dt.date:
@@ -95,15 +88,15 @@ def last_day(value) -> dt.date:
             raise
     start, end = date(span.group(1)), date(span.group(2))
     if end < start:
-        raise ValueError(f"the span {value.strip()!r} ends before it starts")
+        raise ValueError(Message("cell.span_reversed", value=value.strip()))
     return end
 
 
 def year(value) -> int:
     if isinstance(value, float) and not value.is_integer():
-        raise ValueError(f"not a year: {value!r}")
+        raise ValueError(Message("cell.not_year", value=repr(value)))
     found = plain(value)
     match = YEAR_TEXT.match(found)
     if not match or not 2000 <= int(match.group(1)) <= 2100:
-        raise ValueError(f"not a year: {found!r}")
+        raise ValueError(Message("cell.not_year", value=found))
     return int(match.group(1))

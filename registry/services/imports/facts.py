@@ -10,12 +10,13 @@ one error for the list, not one per row.
 
 import contextlib
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
+from registry.messages import Message, reason_of
 from registry.services.errors import invalid_field
 from registry.services.imports import cells
 from registry.services.imports.layout import Layout
+from registry.services.imports.result import entry
 from registry.services.imports.vocabulary import Vocabulary
 
 FACTS = (
@@ -45,12 +46,6 @@ LABELS = {
     "revoked_on": "撤销日期",
     "reason": "撤销原因",
 }
-EXAMPLES = {
-    "tier": "specialized_sme",
-    "certified_on": "YYYY-MM-DD",
-    "revoked_on": "YYYY-MM-DD",
-    "reason": "重大安全事故",
-}
 PARAMETER, TITLE, DEFAULT = "parameter", "title", "default"
 
 _YEAR = re.compile(r"(\d{4})\s*年度")
@@ -59,16 +54,6 @@ _BATCH = re.compile(r"第\s*([一二三四五六七八九十百零〇两\d]+)\s*
 _RENEWAL = re.compile(r"复核|复审")
 _REVOCATION = re.compile(r"撤销|取消.{0,40}(称号|资格|认定)")
 _VALIDITY = re.compile(r"有效期(?:为|限)?[:：]?\s*(\S+?(?:至|到)\S+?日)")
-
-# How a caller tells a person to give a fact for the whole list: `?certified_on=YYYY-MM-DD`
-# over HTTP, `--certified-on YYYY-MM-DD` at the command line.
-HowToGive = Callable[[str, str], str]
-
-
-def given_once(name: str, example: str) -> str:
-    """How a fact is given for the whole list, in the domain's words (the HTTP API and the
-    command line each say it their own way: `?name=…`, `--name …`)."""
-    return f"give {name} for the whole list, e.g. {example}"
 
 
 @dataclass
@@ -82,7 +67,7 @@ class Fact:
 class ListFacts:
     facts: dict[str, Fact]
     title: str | None
-    warnings: list[str]
+    warnings: list[Message]
     renews_year: int | None = None  # a renewal list's 年度: that of the titles it renews
     action: str = CERTIFY
     action_source: str = DEFAULT
@@ -90,16 +75,10 @@ class ListFacts:
     def value(self, name: str):
         return self.facts[name].value
 
-    def missing(self, how: HowToGive) -> list[dict]:
+    def missing(self) -> list[dict]:
         """One error per required fact no parameter, title or column gives."""
         return [
-            {
-                "row": None,
-                "field": name,
-                "column": LABELS[name],
-                "message": f"{LABELS[name]} ({name}): the list does not state it; "
-                f"{how(name, EXAMPLES[name])} for the whole list",
-            }
+            entry(None, name, LABELS[name], Message("import.fact_missing", field=name))
             for name in REQUIRED[self.action]
             if self.facts[name].value is None and self.facts[name].column is None
         ]
@@ -124,7 +103,7 @@ def _given(name: str, value, vocabulary: Vocabulary):
         if name == "tier":
             key = vocabulary.tier(str(value))
             if key is None:
-                raise ValueError(f"unknown tier {value!r}: a key, a label or a published wording")
+                raise ValueError(Message("cell.unknown_tier", value=value))
             return key
         if name == "year":
             return cells.year(value)
@@ -137,11 +116,11 @@ def _given(name: str, value, vocabulary: Vocabulary):
                 return value
             answer = vocabulary.answer(str(value))
             if answer is None:
-                raise ValueError(f"not yes or no: {value!r}")
+                raise ValueError(Message("cell.not_yes_no", value=value))
             return answer
         return cells.text(value, name)
     except ValueError as exc:
-        raise invalid_field(name, str(exc)) from exc
+        raise invalid_field(name, reason_of(exc)) from exc
 
 
 def from_title(title: str, vocabulary: Vocabulary) -> tuple[dict, int | None]:
@@ -174,7 +153,7 @@ def _action(given: dict, title: str | None) -> tuple[str, str]:
     """Whether the list grants titles or revokes them, and where that came from."""
     if given.get("action"):
         if given["action"] not in ACTIONS:
-            raise invalid_field("action", f"one of {', '.join(ACTIONS)}")
+            raise invalid_field("action", "import.unknown_action")
         return given["action"], PARAMETER
     if title and _REVOCATION.search(title):
         return REVOKE, TITLE
@@ -195,8 +174,12 @@ def read_facts(given: dict, layout: Layout, vocabulary: Vocabulary) -> ListFacts
             fact.value, fact.source = _given(name, given[name], vocabulary), PARAMETER
             if name in stated and stated[name] != fact.value:
                 warnings.append(
-                    f"the title says {name} {_shown(stated[name])}; the parameter's "
-                    f"{_shown(fact.value)} is used"
+                    Message(
+                        "import.title_differs",
+                        field=name,
+                        stated=_shown(stated[name]),
+                        given=_shown(fact.value),
+                    )
                 )
         elif name in stated:
             fact.value, fact.source = stated[name], TITLE

@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from registry.db import rows_where_in
+from registry.messages import Message, reason_of
 from registry.models import Enterprise, FormerName
 from registry.services.errors import Invalid
 from registry.services.imports import cells
 from registry.services.imports.layout import RawRow
 from registry.services.imports.regions import DISTRICT, OUTSIDE, WIDER, Place, Regions
+from registry.services.imports.result import note
 from registry.services.imports.rows import ListRow
 from registry.services.names import name_key
 
@@ -55,18 +57,19 @@ class Identification:
     resolved: int = 0
 
 
-def _resolution_error(name: str, message: str) -> Invalid:
-    return Invalid(f"resolve: {name}: {message}", errors={"resolve": {name: [message]}})
+def _resolution_error(name: str, code: str | Message, **params) -> Invalid:
+    message = code if isinstance(code, Message) else Message(code, **params)
+    return Invalid(message, errors={"resolve": {name: [message]}})
 
 
 def _resolution(name: str, code, district, regions: Regions) -> Resolution:
     try:
         code = cells.credit_code(code)
     except ValueError as exc:
-        raise _resolution_error(name, f"credit code: {exc}") from exc
+        raise _resolution_error(name, reason_of(exc)) from exc
     place = regions.classify(cells.plain(district)) if district else None
     if district and (place is None or place.kind != DISTRICT):
-        raise _resolution_error(name, f"unknown district {district!r}")
+        raise _resolution_error(name, "resolve.unknown_district", district=district)
     return Resolution(code, place.district if place else None)
 
 
@@ -77,12 +80,12 @@ def resolutions_from_mapping(mapping: dict, regions: Regions) -> dict[str, Resol
         if isinstance(value, dict):
             unknown = sorted(set(value) - {"credit_code", "district"})
             if unknown or "credit_code" not in value:
-                raise _resolution_error(name, "give credit_code (and optionally district) only")
+                raise _resolution_error(name, "resolve.shape")
             code, district = value["credit_code"], value.get("district")
         else:
             code, district = value, None
         if not isinstance(code, str) or not (district is None or isinstance(district, str)):
-            raise _resolution_error(name, "the credit code and district are text")
+            raise _resolution_error(name, "resolve.text")
         found[name_key(name)] = _resolution(name, code, district, regions)
     return found
 
@@ -93,7 +96,7 @@ def resolutions_from_rows(rows: Iterator[RawRow], regions: Regions) -> dict[str,
     for raw in rows:
         name = cells.plain(raw.values.get("name"))
         if not name or not cells.plain(raw.values.get("credit_code")):
-            raise _resolution_error(name or f"row {raw.number}", "a name and a credit code")
+            raise _resolution_error(name or f"row {raw.number}", "resolve.incomplete")
         district = raw.values.get("district") or raw.values.get("region")
         found[name_key(name)] = _resolution(name, raw.values["credit_code"], district, regions)
     return found
@@ -194,7 +197,9 @@ class Identifier:
         named = _firms_named(sorted({name_key(r.name) for r in names_only}))
         for row in rows:
             if row.place.kind == OUTSIDE:
-                found.skipped.append(row.skipped(f"outside the city: {row.place.text}"))
+                found.skipped.append(
+                    row.skipped(Message("import.outside_city", place=row.place.text))
+                )
             elif row.credit_code is not None:
                 found.rows.append(row)
             elif name_key(row.name) in self.resolutions:
@@ -213,11 +218,15 @@ class Identifier:
             row.place = Place(DISTRICT, resolution.district, row.place.text)
         elif resolution.district not in (None, row.district):
             found.warnings.append(
-                {
-                    "row": row.number,
-                    "message": f"the resolution places {row.name} in {resolution.district}; "
-                    f"the list's district {row.district} is used",
-                }
+                note(
+                    row.number,
+                    Message(
+                        "import.resolution_elsewhere",
+                        name=row.name,
+                        resolved=resolution.district,
+                        listed=row.district,
+                    ),
+                )
             )
         found.resolved += 1
         found.rows.append(row)
@@ -230,22 +239,22 @@ class Identifier:
             found.matched_by_name += 1
             found.rows.append(row)
         elif not matches and row.place.kind == WIDER:
-            reason = f"not a registered firm, and {row.place.text} is wider than the city"
+            reason = Message("import.wider_than_city", place=row.place.text)
             found.skipped.append(row.skipped(reason))
         else:
-            where = row.place.text or "the city"
+            where = row.place.text or Message("import.the_city")
             if matches:
-                reason = f"{len(matches)} registered firms in {where} have this name"
+                reason = Message("import.same_name_firms", count=len(matches), where=where)
                 likely = [_candidate(m, 100) for m in matches]
             else:
-                reason = f"no registered firm in {where} has this name"
+                reason = Message("import.no_firm_named", where=where)
                 likely = self.candidates.like(row.name, row.district)
             found.unresolved.append({**row.skipped(reason), "candidates": likely})
 
     def unused(self) -> list[dict]:
         """A warning for each resolution that matched no names-only row."""
         return [
-            {"row": None, "message": f"the resolution for {key!r} matches no names-only row"}
+            note(None, Message("import.resolution_unused", name=key))
             for key in sorted(set(self.resolutions) - self.used)
         ]
 

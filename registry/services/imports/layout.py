@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from registry.messages import Message
 from registry.services.imports.sheet import Sheet, file_error
 from registry.services.imports.vocabulary import COLUMNS, UNUSED, Vocabulary
 
@@ -82,10 +83,8 @@ def _header(cells: list, vocabulary: Vocabulary) -> tuple[list[Column], list[str
     return columns, ignored
 
 
-def too_many_rows(max_rows: int, *, where: str = " below its header") -> Exception:
-    return file_error(
-        f"the list has more than {max_rows} rows{where}, the limit of one import", "rows"
-    )
+def too_many_rows(max_rows: int) -> Exception:
+    return file_error(Message("import.too_many_rows", max=max_rows), "rows")
 
 
 def _counted(records: Iterator[tuple[int, list]], max_rows: int) -> Iterator[tuple[int, list]]:
@@ -118,11 +117,7 @@ def locate(
             layout.title_lines.append(line)
         if number >= HEADER_SEARCH_ROWS:
             break
-    raise file_error(
-        f"no header row naming the firms (企业名称 or 统一社会信用代码) in the first "
-        f"{HEADER_SEARCH_ROWS} rows",
-        "header",
-    )
+    raise file_error(Message("import.no_header", rows=HEADER_SEARCH_ROWS), "header")
 
 
 def _is_firm(values: dict, cells: list, layout: Layout) -> bool:
@@ -168,7 +163,7 @@ def _rows(
 def _json_layout(sheet: Sheet, max_rows: int) -> tuple[Layout, Iterator[RawRow]]:
     rows = sheet.rows or []
     if len(rows) > max_rows:
-        raise too_many_rows(max_rows, where="")
+        raise too_many_rows(max_rows)
     seen = {key for row in rows if isinstance(row, dict) for key in row}
     layout = Layout(
         "json",

@@ -6,9 +6,10 @@ import contextlib
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from registry.messages import Message
 from registry.services.certifications import tiers_by_key
 from registry.services.errors import Invalid
-from registry.services.imports.facts import HowToGive, given_once, read_facts
+from registry.services.imports.facts import read_facts
 from registry.services.imports.firms import (
     Resolution,
     resolutions_from_mapping,
@@ -21,6 +22,7 @@ from registry.services.imports.result import (
     ImportResult,
     ListRead,
     Tally,
+    note,
     rejected,
     rejected_file,
 )
@@ -52,7 +54,6 @@ def open_list(
     *,
     given: dict | None = None,
     options: ImportOptions = DEFAULT_OPTIONS,
-    how: HowToGive = given_once,
     vocabulary: Vocabulary | None = None,
 ) -> OpenList:
     """Steps 1 to 3, and step 4 to come: the list's facts, and its rows (read and checked as
@@ -77,14 +78,13 @@ def open_list(
         },
         action=facts.action,
         ignored_columns=layout.ignored,
-        warnings=[{"row": None, "message": m} for m in facts.warnings],
+        warnings=[note(None, m) for m in facts.warnings],
     )
-    if missing := facts.missing(how):
+    if missing := facts.missing():
         read.errors = missing
-        names = ", ".join(e["message"].split(":")[0] for e in missing)
-        detail = f"the list does not state {names}; nothing was written"
+        message = Message("import.facts_missing", fields=[e["field"] for e in missing])
         tally = Tally.begun(read, outcomes=options.outcomes)
-        raise rejected(ImportResult.of(options.dry_run, tally), detail)
+        raise rejected(ImportResult.of(options.dry_run, tally), message)
     reader = RowReader(layout, facts, vocabulary, tiers_by_key())
     return OpenList(read, _read_rows(reader, raw_rows, read, options), sheet.resolve)
 

@@ -9,6 +9,7 @@ provincial list names the city (`新乡市`) and, beside it, `长垣市`; MIIT's
 import re
 from dataclasses import dataclass
 
+from registry.messages import Message
 from registry.services.imports.vocabulary import Vocabulary, fold
 
 DISTRICT, CITY, WIDER, OUTSIDE = "district", "city", "wider", "outside"
@@ -19,7 +20,7 @@ _SUFFIX = re.compile(r"(省|市)$")
 class UnknownPlace(ValueError):
     """A region or district the registry does not know; `column` says which of the two."""
 
-    def __init__(self, column: str, message: str):
+    def __init__(self, column: str, message: Message):
         super().__init__(message)
         self.column = column
 
@@ -73,9 +74,7 @@ class Regions:
         """A row's place from its region (city or province level) and district columns."""
         wide = self.classify(region) if region else None
         if region and wide is None:
-            raise UnknownPlace(
-                "region", f"unknown region {region!r}: neither in the city nor a known region"
-            )
+            raise UnknownPlace("region", Message("cell.unknown_region", value=region))
         if wide is not None and wide.kind == OUTSIDE:
             # Another city's `高新区` is not ours: the city column decides first.
             return Place(OUTSIDE, None, " ".join(filter(None, (region, district))))
@@ -83,7 +82,5 @@ class Regions:
             narrow = self.classify(district)
             if narrow is not None and narrow.kind != WIDER:
                 return narrow
-            raise UnknownPlace(
-                "district", f"unknown district {district!r} (a district of the city is needed)"
-            )
+            raise UnknownPlace("district", Message("cell.unknown_district", value=district))
         return wide or UNPLACED

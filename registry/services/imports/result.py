@@ -11,6 +11,7 @@ from __future__ import annotations
 import builtins
 from dataclasses import dataclass, field, fields
 
+from registry.messages import Message, code_of
 from registry.services.errors import ImportRejected, Invalid
 
 
@@ -83,6 +84,18 @@ def _row(entry: dict) -> int:
     return entry["row"] or 0
 
 
+def entry(row: int | None, field: str, column: str | None, message: Message) -> dict:
+    """A row's error as the answer lists it: the row, the field, its column as printed, the
+    message's code and the message (said in the caller's language by the web layer)."""
+    code = code_of(message, "value.invalid")
+    return {"row": row, "field": field, "column": column, "code": code, "message": message}
+
+
+def note(row: int | None, message: Message) -> dict:
+    """A warning as the answer lists it (None: for no row)."""
+    return {"row": row, "code": code_of(message, "value.invalid"), "message": message}
+
+
 @dataclass
 class ImportResult:
     """An import's answer (schemas.imports.ImportResultSchema): its counts, the list's facts,
@@ -138,20 +151,18 @@ class ImportResult:
         return answer
 
 
-def rejected(result: ImportResult, detail: str | None = None) -> ImportRejected:
+def rejected(result: ImportResult, message: Message | None = None) -> ImportRejected:
     """The import refused: nothing written; the answer carries every row's errors."""
     bad = len({e["row"] for e in result.errors})
-    return ImportRejected(
-        detail or f"{bad} row(s) have errors; nothing was written", result.answer()
-    )
+    return ImportRejected(message or Message("import.rows_rejected", count=bad), result.answer())
 
 
 def rejected_file(error: Invalid, *, dry_run: bool) -> ImportRejected:
     """The file itself is unreadable (no header, not XLSX…): one error, for no row."""
     errors = [
-        {"row": None, "field": name, "column": None, "message": messages[0]}
+        entry(None, name, None, messages[0])
         for location in (error.errors or {}).values()
         if isinstance(location, dict)
         for name, messages in location.items()
-    ] or [{"row": None, "field": "file", "column": None, "message": error.detail}]
-    return ImportRejected(error.detail, ImportResult(dry_run, errors=errors).answer())
+    ] or [entry(None, "file", None, error.message)]
+    return ImportRejected(error.message, ImportResult(dry_run, errors=errors).answer())

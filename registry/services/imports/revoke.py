@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from registry.db import bump_versions, database
+from registry.messages import Message
 from registry.models import Enterprise
 from registry.services import aggregates, audit
 from registry.services.imports.apply import Applier
@@ -32,7 +33,7 @@ class Revoker(Applier):
                 self._error(
                     row,
                     "credit_code",
-                    f"{row.credit_code} is not registered: it holds no title to revoke",
+                    Message("row.nothing_to_revoke", credit_code=row.credit_code),
                 )
                 self._outcome(row, None, "error", False)
                 continue
@@ -74,12 +75,17 @@ class Revoker(Applier):
             and c.certified_on <= row.revoked_on
         ]
         if not held:
-            year = f" of {row.year}" if row.year is not None else ""
+            code = "row.title_not_held" if row.year is None else "row.title_of_year_not_held"
             self._error(
                 row,
                 "tier",
-                f"{row.credit_code} holds no {row.tier} title{year} granted by "
-                f"{row.revoked_on.isoformat()} to revoke",
+                Message(
+                    code,
+                    credit_code=row.credit_code,
+                    tier=row.tier,
+                    year=row.year,
+                    revoked_on=row.revoked_on.isoformat(),
+                ),
             )
             return None
         return max(held, key=lambda c: (c.certified_on, c.year))

@@ -5,6 +5,7 @@ import dataclasses
 import datetime as dt
 import operator
 
+from registry.messages import Message, code_of, reason_of
 from registry.models import Tier
 from registry.services.certifications import prepare
 from registry.services.clock import today
@@ -13,6 +14,7 @@ from registry.services.imports import cells
 from registry.services.imports.facts import REVOKE, ListFacts
 from registry.services.imports.layout import Layout, RawRow
 from registry.services.imports.regions import OUTSIDE, Place, Regions, UnknownPlace
+from registry.services.imports.result import entry
 from registry.services.imports.vocabulary import COLUMNS, UNUSED, Vocabulary
 
 ROW_KEYS = tuple(c for c in COLUMNS if c not in UNUSED)
@@ -59,9 +61,15 @@ class ListRow:
         """Named only, or placed outside the city: its firm is looked up before it applies."""
         return self.credit_code is None or self.place.kind == OUTSIDE
 
-    def skipped(self, reason: str) -> dict:
-        """The row as the answer lists a row skipped (or unresolved)."""
-        return {"row": self.number, "name": self.name, "region": self.place.text, "reason": reason}
+    def skipped(self, reason: Message) -> dict:
+        """The row as the answer lists a row skipped (or unresolved): why, and its code."""
+        return {
+            "row": self.number,
+            "name": self.name,
+            "region": self.place.text,
+            "code": code_of(reason, "value.invalid"),
+            "reason": reason,
+        }
 
 
 # What a row shares with rows alike: its fields after the firm's name and code (and before how
@@ -94,7 +102,7 @@ class RowReader:
     def _tier(self, value) -> str:
         key = self.vocabulary.tier(cells.plain(value))
         if key is None:
-            raise ValueError(f"unknown tier {cells.plain(value)!r}")
+            raise ValueError(Message("cell.unknown_tier", value=cells.plain(value)))
         return key
 
     def _renewal(self, value) -> bool:
@@ -102,22 +110,17 @@ class RowReader:
             return value
         answer = self.vocabulary.answer(cells.plain(value))
         if answer is None:
-            raise ValueError(f"not yes or no: {cells.plain(value)!r}")
+            raise ValueError(Message("cell.not_yes_no", value=cells.plain(value)))
         return answer
 
-    def error(self, number: int | None, name: str, message: str) -> dict:
-        return {
-            "row": number,
-            "field": name,
-            "column": self.layout.printed(name),
-            "message": message,
-        }
+    def error(self, number: int | None, name: str, message: Message) -> dict:
+        return entry(number, name, self.layout.printed(name), message)
 
     def read(self, raw: RawRow) -> tuple[ListRow | None, list[dict]]:
         """The row, or its errors (every one of them)."""
         number, given = raw.number, raw.values
         if type(given) is not dict:
-            return None, [self.error(number, "row", "must be an object of columns")]
+            return None, [self.error(number, "row", Message("row.not_object"))]
         row = self._alike(number, given)
         if row is not None:
             return row, []
@@ -166,14 +169,14 @@ class RowReader:
             if value is None:
                 continue
             if name not in _KEYS:
-                errors.append(self.error(number, name, "Unknown field."))
+                errors.append(self.error(number, name, Message("field.unknown")))
                 continue
             kind = type(value)
             if kind is str:
                 if not value.strip(cells.BLANK):
                     continue
             elif kind is list or kind is dict or (kind is bool and name != "renewal"):
-                errors.append(self.error(number, name, "must be text, a number or a date"))
+                errors.append(self.error(number, name, Message("row.cell_kind")))
                 continue
             if name in _REPEATED:
                 found = memo.get((name, value))
@@ -186,13 +189,13 @@ class RowReader:
             elif found[0] is not None:
                 values[name] = found[0]
         if "name" not in values and "credit_code" not in values:
-            errors.append(self.error(number, "name", "a firm's name or credit code is needed"))
+            errors.append(self.error(number, "name", Message("row.firm_needed")))
         key = ("place", values.get("region"), values.get("district"))
         if key not in memo:
             try:
                 memo[key] = (self.regions.place(key[1], key[2]), None)
             except UnknownPlace as exc:
-                memo[key] = (None, (exc.column, str(exc)))
+                memo[key] = (None, (exc.column, reason_of(exc)))
         place, problem = memo[key]
         if problem:
             errors.append(self.error(number, *problem))
@@ -201,7 +204,7 @@ class RowReader:
                 if self.facts.value(name) is not None:
                     values[name] = self.facts.value(name)
                 elif not any(e["field"] == name for e in errors):
-                    errors.append(self.error(number, name, "Missing data for required field."))
+                    errors.append(self.error(number, name, Message("row.missing", field=name)))
         if errors:
             return None, errors
         if self.facts.action == REVOKE:
@@ -211,7 +214,8 @@ class RowReader:
     def _revocation(self, number: int, values: dict, place: Place) -> tuple[ListRow | None, list]:
         """A title revoked: which (tier, and year if given), when and why."""
         if values["revoked_on"] > today():
-            return None, [self.error(number, "revoked_on", "must not be in the future")]
+            future = Message("field.in_future", field="revoked_on")
+            return None, [self.error(number, "revoked_on", future)]
         title = {"tier": values["tier"], "year": values.get("year", self.facts.value("year"))}
         return _row(number, values, place, title, renewal=False), []
 
@@ -225,7 +229,7 @@ class RowReader:
                 return cells.text(value, name) or None, None
             return cells.plain(value) or None, None
         except ValueError as exc:  # CreditCodeError is one too
-            return None, str(exc)
+            return None, reason_of(exc)
 
     def _checked(self, number: int, values: dict, place: Place) -> tuple[ListRow | None, list]:
         """The certification's own rules (dates, the default validity), as a POST checks them."""

@@ -15,13 +15,14 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import IO
 
 from registry.db import read_snapshot, write_transaction
+from registry.messages import Message
 from registry.services import scope
 from registry.services.certifications import tiers_by_key
 from registry.services.errors import Forbidden
 from registry.services.imports import pipeline
 from registry.services.imports.admission import Admission
 from registry.services.imports.apply import Applier, Certifier, Terms
-from registry.services.imports.facts import REVOKE, HowToGive, given_once
+from registry.services.imports.facts import REVOKE
 from registry.services.imports.options import DEFAULT_OPTIONS, ImportOptions, Upload
 from registry.services.imports.reading import open_list, resolutions, spooled
 from registry.services.imports.result import ImportResult, Tally, rejected
@@ -41,7 +42,6 @@ def run_import(
     given: dict | None = None,
     resolve: Upload | dict | None = None,
     options: ImportOptions = DEFAULT_OPTIONS,
-    how: HowToGive = given_once,
     on_progress: Progress | None = None,
 ) -> ImportResult:
     """Load a list: read and check all of it, then write all of it (or, dry, nothing).
@@ -54,7 +54,7 @@ def run_import(
     tiers = tiers_by_key()
     size = _size(upload.file)
     vocabulary = Vocabulary.load()
-    opened = open_list(upload, given=given, options=options, how=how, vocabulary=vocabulary)
+    opened = open_list(upload, given=given, options=options, vocabulary=vocabulary)
     resolved = resolutions(resolve if resolve is not None else opened.resolve, vocabulary, options)
     only = options.only_districts
     if only is None and options.own_districts_only:
@@ -157,21 +157,11 @@ def _answer(dry_run: bool, tally: Tally) -> ImportResult:
     """The import's answer, or why nothing was written."""
     forbidden = tally.applied.forbidden
     if forbidden:
-        shown = ", ".join(map(str, forbidden[:20]))
-        more = " …" if len(forbidden) > 20 else ""
-        raise Forbidden(
-            f"this token writes only in its own districts; rows {shown}{more} are elsewhere: "
-            "load them with the county's own token, or ask to load only your districts' rows "
-            "(own_districts_only)"
-        )
+        rows = [str(n) for n in forbidden[:20]] + (["…"] if len(forbidden) > 20 else [])
+        raise Forbidden("import.outside_own_districts", rows=rows)
     result = ImportResult.of(dry_run, tally)
     if result.unresolved and not result.errors:
-        raise rejected(
-            result,
-            f"{len(result.unresolved)} names-only row(s) match no single registered firm: "
-            "resolve them (a name → credit code resolution) or skip them "
-            "(skip_unresolved); nothing was written",
-        )
+        raise rejected(result, Message("import.unresolved", count=len(result.unresolved)))
     if result.errors:
         raise rejected(result)
     return result

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, BinaryIO
 
+from registry.messages import Message
 from registry.services.errors import Invalid, Malformed
 
 SPOOL_IN_MEMORY = 1024 * 1024  # an upload above this waits on disk, not in memory
@@ -28,7 +29,7 @@ XLSX_SHEET_INFLATION = 16  # a worksheet is streamed: at most 16 × the upload l
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def file_error(message: str, field_name: str = "file") -> Invalid:
+def file_error(message: Message, field_name: str = "file") -> Invalid:
     """The file as a whole cannot be read: one error, for no row."""
     return Invalid(message, errors={"file": {field_name: [message]}})
 
@@ -53,7 +54,7 @@ def spool(stream: BinaryIO, limit: int | None = None) -> IO[bytes]:
         size += len(chunk)
         if limit is not None and size > limit:
             spooled.close()
-            raise file_error(f"the file is larger than {limit} bytes", "size")
+            raise file_error(Message("import.file_too_large", limit=limit), "size")
         spooled.write(chunk)
     spooled.seek(0)
     return spooled
@@ -145,14 +146,18 @@ def _encoding_error(file: IO[bytes], encoding: str) -> Invalid:
             raw.decode(encoding)
         except UnicodeDecodeError as exc:
             return file_error(
-                f"line {number} is not valid {encoding} text (byte {offset + exc.start} of the "
-                f"file, {raw[exc.start : exc.start + 4]!r}): save the list again as UTF-8 or GBK",
+                Message(
+                    "import.encoding_line",
+                    line=number,
+                    encoding=encoding,
+                    byte=f"{offset + exc.start}, {raw[exc.start : exc.start + 4]!r}",
+                ),
                 "encoding",
             )
         if number == 1 and encoding == "utf-8-sig":
             encoding = "utf-8"  # the BOM is only at the start
         offset += len(raw)
-    return file_error(f"the file is not valid {encoding} text", "encoding")
+    return file_error(Message("import.encoding", encoding=encoding), "encoding")
 
 
 def read_csv(file: IO[bytes]) -> Iterator[tuple[int, list]]:
@@ -173,7 +178,9 @@ def read_csv(file: IO[bytes]) -> Iterator[tuple[int, list]]:
                 cells = [c[1:] if c[:1] == "'" else c for c in cells]
             yield number, cells
     except csv.Error as exc:
-        raise file_error(f"not a readable CSV file near line {reader.line_num}: {exc}") from exc
+        raise file_error(
+            Message("import.csv_unreadable", line=reader.line_num, reason=str(exc))
+        ) from exc
 
 
 # XLSX -----------------------------------------------------------------------------------------
@@ -186,14 +193,15 @@ def _check_inflation(file: IO[bytes], upload_limit: int) -> None:
         with zipfile.ZipFile(file) as archive:
             parts = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise file_error(f"not a readable XLSX workbook: {exc}", "format") from exc
+        raise file_error(Message("import.xlsx_unreadable", reason=str(exc)), "format") from exc
     for part in parts:
         streamed = part.filename.startswith("xl/worksheets/")
         factor = XLSX_SHEET_INFLATION if streamed else XLSX_SHARED_INFLATION
         if part.file_size > factor * upload_limit:
             raise file_error(
-                f"the workbook's part {part.filename} inflates to {part.file_size} bytes, more "
-                f"than {factor} × the upload limit: not a list",
+                Message(
+                    "import.xlsx_inflates", part=part.filename, size=part.file_size, factor=factor
+                ),
                 "size",
             )
     file.seek(0)
@@ -210,7 +218,7 @@ def read_xlsx(file: IO[bytes], upload_limit: int) -> Iterator[tuple[int, list]]:
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()
     except Exception as exc:  # openpyxl raises anything from KeyError to XML parse errors
-        raise file_error(f"not a readable XLSX workbook: {_reason(exc)}", "format") from exc
+        raise file_error(Message("import.xlsx_unreadable", reason=_reason(exc)), "format") from exc
 
     def records() -> Iterator[tuple[int, list]]:
         try:
@@ -219,7 +227,9 @@ def read_xlsx(file: IO[bytes], upload_limit: int) -> Iterator[tuple[int, list]]:
             ):
                 yield number, list(cells)
         except Exception as exc:
-            raise file_error(f"the worksheet cannot be read: {_reason(exc)}", "format") from exc
+            raise file_error(
+                Message("import.worksheet_unreadable", reason=_reason(exc)), "format"
+            ) from exc
         finally:
             workbook.close()
 
@@ -246,25 +256,24 @@ def read_json(file: IO[bytes]) -> Sheet:
         document = json.load(file)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise Malformed(
-            "The request body is not valid JSON.", errors={"json": ["Invalid JSON body."]}
+            "body.invalid_json", errors={"json": [Message("body.invalid_json")]}
         ) from exc
     except RecursionError as exc:
-        raise Malformed(
-            "The request body nests too deeply.", errors={"json": ["Nested too deeply."]}
-        ) from exc
+        raise Malformed("body.too_deep", errors={"json": [Message("body.too_deep")]}) from exc
     if not isinstance(document, dict) or not isinstance(document.get("rows"), list):
-        raise Invalid('expected {"rows": [...]}', errors={"json": {"rows": ["a list is required"]}})
+        rows = Message("import.rows_required")
+        raise Invalid(rows, errors={"json": {"rows": [rows]}})
     if extra := sorted(set(document) - set(JSON_KEYS)):
+        unknown = Message("field.unknown")
         raise Invalid(
-            f"unknown field {extra[0]}",
-            errors={"json": {name: ["Unknown field."] for name in extra}},
+            Message("field.problem", field=extra[0], message=unknown),
+            errors={"json": {name: [unknown] for name in extra}},
         )
     title, resolve = document.get("title"), document.get("resolve")
     if title is not None and not isinstance(title, str):
-        raise Invalid("title: must be text", errors={"json": {"title": ["Not a string."]}})
+        text = Message("import.title_text")
+        raise Invalid(text, errors={"json": {"title": [text]}})
     if resolve is not None and not isinstance(resolve, dict):
-        raise Invalid(
-            "resolve: must be an object of names and credit codes",
-            errors={"json": {"resolve": ["Not an object."]}},
-        )
+        shape = Message("import.resolve_object")
+        raise Invalid(shape, errors={"json": {"resolve": [shape]}})
     return Sheet("json", rows=document["rows"], title=title, resolve=resolve)

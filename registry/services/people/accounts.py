@@ -12,6 +12,7 @@ import re
 import peewee as pw
 
 from registry.db import write_transaction
+from registry.messages import Message
 from registry.models import District, Session, SignInLock, User
 from registry.services.audit import record
 from registry.services.clock import now
@@ -37,7 +38,7 @@ def described(user: User) -> dict:
 def get(login: str) -> User:
     found = User.get_or_none(User.login == login)
     if found is None:
-        raise NotFound(f"no user {login!r}")
+        raise NotFound("user.not_found", login=login)
     return found
 
 
@@ -69,17 +70,17 @@ def locked_until(login: str) -> dt.datetime | None:
 
 def _checked(role: str, name: str, districts) -> list[str]:
     if role not in ROLES:
-        raise invalid_field("role", f"must be one of {', '.join(ROLES)}")
+        raise invalid_field("role", "user.unknown_role", roles=ROLES)
     if not (name or "").strip():
-        raise invalid_field("name", "must not be empty")
+        raise invalid_field("name", "field.empty")
     districts = sorted(set(districts or ()))
     if role == "bureau" and not districts:
-        raise invalid_field("districts", "a bureau clerk needs at least one district")
+        raise invalid_field("districts", "user.districts_required")
     if role != "bureau" and districts:
-        raise invalid_field("districts", "only a bureau clerk has districts")
+        raise invalid_field("districts", "user.districts_not_taken")
     known = {d.code for d in District.select(District.code).where(District.code.in_(districts))}
     if unknown := [d for d in districts if d not in known]:
-        raise invalid_field("districts", f"unknown district code(s): {', '.join(unknown)}")
+        raise invalid_field("districts", "districts.unknown", districts=unknown)
     return districts
 
 
@@ -104,13 +105,11 @@ def create(actor: Actor, login: str, name: str, role: str, districts=()) -> tupl
     """A new account, and its one-time password (shown once)."""
     login = (login or "").strip()
     if not re.match(_LOGIN, login):
-        raise invalid_field(
-            "login", "2 to 64 letters, digits, '.', '_' or '-', beginning with a letter or digit"
-        )
+        raise invalid_field("login", "field.login_form")
     districts = _checked(role, name, districts)
     with write_transaction():
         if User.select().where(User.login == login).exists():
-            raise Conflict(f"a user {login!r} exists already")
+            raise Conflict("user.exists", login=login)
         user = User(login=login, name=name.strip(), role=role, districts=districts)
         user.password_hash, user.previous_hashes = "", []
         secret = _one_time_password(user)
@@ -138,7 +137,7 @@ def update(actor: Actor, user: User, changes: dict) -> User:
     name = changes.get("name", user.name)
     districts = _checked(role, name, districts)
     if actor.user_id == user.id and (changes.get("disabled") or role != user.role):
-        raise Conflict("an admin does not disable their own account or change their own role")
+        raise Conflict("user.own_account")
     before = described(user)
     with write_transaction():
         user.name, user.role, user.districts = name.strip(), role, districts
@@ -183,14 +182,12 @@ def change_password(actor: Actor, user: User, current: str, new: str) -> None:
     """The person's own change: the current password, then a new one that meets the rules;
     every session of theirs ends (the caller opens a new one)."""
     if not passwords.matches(user.password_hash, current):
-        raise invalid_field("current_password", "不正确 (not the current password)")
+        raise invalid_field("current_password", "password.wrong_current")
     if user.one_time_until is not None and user.one_time_until < now():
-        raise invalid_field(
-            "current_password", "一次性密码已过期 (the one-time password has expired)"
-        )
+        raise invalid_field("current_password", "password.one_time_expired")
     found = passwords.problems(new, user.login, [user.password_hash, *user.previous_hashes])
     if found:
-        raise Invalid(f"new_password: {'; '.join(found)}", fields={"new_password": found})
+        raise Invalid(found[0], fields={"new_password": found})
     with write_transaction():
         _retire_password(user)
         user.password_hash = passwords.hashed(new)
@@ -203,11 +200,11 @@ def change_password(actor: Actor, user: User, current: str, new: str) -> None:
         )
 
 
-def must_change_password(user: User) -> str | None:
+def must_change_password(user: User) -> Message | None:
     """Why the person must choose a new password before anything else (None: they need not)."""
     if user.one_time_until is not None:
-        return "一次性密码只能用于设置新密码 (a one-time password is only for choosing a new one)"
+        return Message("auth.one_time_password")
     max_age = rules.current().password_max_age_days
     if max_age and user.password_set_at < now() - dt.timedelta(days=max_age):
-        return f"密码已超过 {max_age} 天，请修改 (the password is older than {max_age} days)"
+        return Message("auth.password_too_old", days=max_age)
     return None

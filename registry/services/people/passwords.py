@@ -13,6 +13,8 @@ import string
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from registry.messages import Message
+
 HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 MIN_LENGTH = 10
 KINDS_NEEDED = 3  # of lower case, upper case, digits, symbols
@@ -48,24 +50,19 @@ def outdated(password_hash: str) -> bool:
         return True
 
 
-def problems(password: str, login: str, previous: list[str]) -> list[str]:
-    """What is wrong with `password` as a new password of `login` (in Chinese, then English);
+def problems(password: str, login: str, previous: list[str]) -> list[Message]:
+    """What is wrong with `password` as a new password of `login` (messages for people);
     empty when it may be used. `previous`: the hashes it must not match."""
     found = []
     if len(password) < MIN_LENGTH:
-        found.append(f"至少 {MIN_LENGTH} 个字符 (at least {MIN_LENGTH} characters)")
+        found.append(Message("password.too_short", length=MIN_LENGTH))
     kinds = sum(bool(re.search(kind, password)) for kind in _KINDS)
     if kinds < KINDS_NEEDED:
-        found.append(
-            "需包含小写字母、大写字母、数字、符号中的至少三类 "
-            "(3 of: lower case, upper case, digits, symbols)"
-        )
+        found.append(Message("password.kinds"))
     if login and login.lower() in password.lower():
-        found.append("不能包含登录名 (must not contain the login)")
+        found.append(Message("password.contains_login"))
     if any(matches(old, password) for old in previous[:REMEMBERED]):
-        found.append(
-            f"不能与最近 {REMEMBERED} 次使用过的密码相同 (none of the last {REMEMBERED} passwords)"
-        )
+        found.append(Message("password.reused", count=REMEMBERED))
     return found
 
 

@@ -18,6 +18,7 @@ import secrets
 from dataclasses import dataclass
 
 from registry.db import write_transaction
+from registry.messages import Message
 from registry.models import Session, SignInFailure, SignInLock, User
 from registry.services.audit import record
 from registry.services.clock import now
@@ -35,8 +36,8 @@ class SignInFailed(DomainError):
 class SignInLocked(DomainError):
     """Too many failed sign-ins of this login: refused until `until`."""
 
-    def __init__(self, detail: str, until: dt.datetime):
-        super().__init__(detail)
+    def __init__(self, message: Message, until: dt.datetime):
+        super().__init__(message)
         self.until = until
 
 
@@ -47,7 +48,7 @@ class OpenSession:
 
     actor: Actor
     csrf_token: str
-    password_change_only: str | None
+    password_change_only: Message | None
 
 
 def digest(session_id: str) -> str:
@@ -108,10 +109,7 @@ def sign_in(
     Raises SignInFailed or SignInLocked."""
     login = (login or "").strip()
     if (locked := accounts.locked_until(login)) is not None:
-        raise SignInLocked(
-            f"该账号因多次登录失败已锁定至 {locked:%H:%M} UTC (locked after failed sign-ins)",
-            locked,
-        )
+        raise SignInLocked(Message("auth.sign_in_locked", until=f"{locked:%H:%M}"), locked)
     user = User.get_or_none(User.login == login)
     right = passwords.matches(user.password_hash, password) if user else False
     if user is None:
@@ -119,7 +117,7 @@ def sign_in(
     expired = user is not None and user.one_time_until is not None and user.one_time_until < now()
     if not right or user.disabled or expired:
         _failed(login, address, request_id)
-        raise SignInFailed("登录名或密码错误 (wrong login or password)")
+        raise SignInFailed("auth.sign_in_failed")
     with write_transaction():
         if passwords.outdated(user.password_hash):
             user.password_hash = passwords.hashed(password)
