@@ -103,11 +103,9 @@ class RenewalSeasonRowSchema(Schema):
     )
 
 
-class ProgressSchema(Schema):
-    plan_id = fields.String(metadata={"example": "xinxiang-2023-2025"})
-    year = fields.Integer(metadata={"example": 2024})
-    as_of = fields.Date()
-    period = fields.String(
+def period_field() -> fields.String:
+    """Whether the plan is still running on `as_of`: one definition for both progress answers."""
+    return fields.String(
         metadata={
             "enum": PERIODS,
             "description": "running: as_of is within or before the plan's years; ended: after "
@@ -115,6 +113,13 @@ class ProgressSchema(Schema):
             "example": "running",
         }
     )
+
+
+class ProgressSchema(Schema):
+    plan_id = fields.String(metadata={"example": "xinxiang-2023-2025"})
+    year = fields.Integer(metadata={"example": 2024})
+    as_of = fields.Date()
+    period = period_field()
     district = fields.String(allow_none=True)
     targets = fields.List(fields.Nested(ProgressRowSchema))
     renewal_year = fields.Integer(
@@ -163,14 +168,7 @@ class DistrictsProgressSchema(Schema):
     plan_id = fields.String(metadata={"example": "xinxiang-2023-2025"})
     year = fields.Integer(metadata={"example": 2024})
     as_of = fields.Date()
-    period = fields.String(
-        metadata={
-            "enum": PERIODS,
-            "description": "running: as_of is within or before the plan's years; ended: after "
-            "its last year, the figures are final (a screen shows 完成 / 未完成, no pace)",
-            "example": "running",
-        }
-    )
+    period = period_field()
     targets = fields.List(
         fields.Nested(ProgressRowSchema),
         metadata={"description": "The city's progress, as GET /plans/{id}/progress answers it"},
