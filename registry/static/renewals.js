@@ -267,5 +267,11 @@ const Renewals = (() => {
     return state.caller;
   }
 
-  return { open };
+  /** Read the page shown again, after a write of the workbench's (a revocation, a title, a
+      list) may have changed what ends this year. */
+  function refresh() {
+    if (state.caller && state.answer) load(state.answer.pagination.page);
+  }
+
+  return { open, refresh };
 })();

@@ -19,6 +19,7 @@
       "status.signin": "查询本企业状态",
       "status.signin.hint": "令牌由所在县（市、区）工信部门发放，只能查看本企业。",
       "status.code": "统一社会信用代码",
+      "status.code_label": "统一社会信用代码：",
       "status.token": "企业令牌",
       "status.submit": "查询",
       "status.signout": "退出",
@@ -84,6 +85,7 @@
       "status.signin.hint":
         "Your district's industry bureau issues the token; it reads your own enterprise only.",
       "status.code": "Unified social credit code",
+      "status.code_label": "Unified social credit code: ",
       "status.token": "Enterprise token",
       "status.submit": "Look up",
       "status.signout": "Sign out",

@@ -739,6 +739,7 @@
     $("facts-form").hidden = true;
     $("result-area").hidden = false;
     state.result = reply.body;
+    Renewals.refresh();
     $("result").textContent = resultText(reply.body);
     const events = [];
     let after = 0;
@@ -960,7 +961,7 @@
   /** Show a firm in the panel (from another part of the page: the renewal list). */
   function showFirm(code) {
     $("find-code").value = code;
-    loadFirm(code);
+    openFirm(code); // the status-token offer follows the firm shown
     $("firm-heading").scrollIntoView({ block: "start" });
   }
 
@@ -1065,6 +1066,7 @@
     const reply = await call("POST", `${API}/enterprises/${state.firm.body.credit_code}/certifications`, { json: data });
     if (reply.status !== 201) return say("firm-message", problemText(reply), "failure");
     loadFirm(state.firm.body.credit_code, t("workbench.certified"));
+    Renewals.refresh();
   }
 
   // ---------------------------------------------------------------------------------------
@@ -1141,6 +1143,7 @@
     firmPanel.revoking = null;
     $("revoke-dialog").close();
     loadFirm(revoking.code, t("workbench.revoked"));
+    Renewals.refresh();
   }
 
   // ---------------------------------------------------------------------------------------

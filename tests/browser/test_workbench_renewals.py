@@ -335,6 +335,22 @@ def test_revoking_asks_first_and_keeps_the_reason(open_page, site, viewport):
     assert row.get_by_role("button").count() == 0  # nothing left to revoke
 
 
+def test_a_title_revoked_in_the_panel_leaves_the_list(open_page, site):
+    year = int(site.api("/certifications?page_size=1", site.bureau_token)["as_of"][:4])
+    code = register(site, "rn-revoke-listed", "新乡市红旗区浏览器到期撤销有限公司")
+    certify(site, code, "innovative_sme", f"{year - 2}-06-20")  # ends on 31 December this year
+    page = open_workbench(open_page, site.bureau_token, LAPTOP)
+    total = expiring(site, site.bureau_token, primary="true")["pagination"]["total"]
+    count = page.locator("#expiring-count")
+    count.filter(has_text=f"红旗区：共 {total:,} 条").wait_for()
+    find(page, code)
+    row = page.locator('#certs-table tbody tr[data-tier="innovative_sme"]')
+    row.get_by_role("button", name=f"撤销 创新型中小企业（{year - 2} 年度）").click()
+    page.locator("#revoke-reason").fill("企业已注销")
+    page.locator("#revoke-dialog").get_by_role("button", name="确认撤销").click()
+    count.filter(has_text=f"红旗区：共 {total - 1:,} 条").wait_for()  # read again, not reloaded
+
+
 def test_an_expired_title_has_no_revoke_control(open_page, site):
     code = register(site, "rn-expired", "新乡市红旗区浏览器过期认定有限公司")
     certify(site, code, "innovative_sme", "2022-06-20")  # valid until 2024-12-31
