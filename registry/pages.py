@@ -12,6 +12,8 @@ from importlib.resources import files
 
 from flask import Blueprint, Response, render_template, send_from_directory
 
+from registry.services import clock
+
 blp = Blueprint("pages", __name__, static_folder="static", static_url_path="/assets")
 
 SWAGGER_UI_DIST = str(files("flask_swagger_ui") / "dist")  # Swagger UI 5, from a pip package
@@ -25,7 +27,9 @@ CONTENT_SECURITY_POLICY = (
 
 
 def _page(template: str) -> Response:
-    response = Response(render_template(template), mimetype="text/html")
+    # The registry's time zone: the pages show every moment and "today" in it.
+    html = render_template(template, time_zone=clock.zone_name())
+    response = Response(html, mimetype="text/html")
     response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -17,7 +17,7 @@
       "audit.kind.all": "全部记录",
       "audit.kind.people": "登录与账号",
       "audit.kind.sign_ins": "登录与退出",
-      "audit.col.at": "时间（UTC）",
+      "audit.col.at": "时间（北京时间）",
       "audit.col.who": "操作人",
       "audit.col.action": "操作",
       "audit.col.subject": "对象",
@@ -35,7 +35,7 @@
       "audit.kind.all": "every event",
       "audit.kind.people": "sign-ins and accounts",
       "audit.kind.sign_ins": "signing in and out",
-      "audit.col.at": "Time (UTC)",
+      "audit.col.at": "Time (Beijing)",
       "audit.col.who": "Who",
       "audit.col.action": "Action",
       "audit.col.subject": "Subject",
@@ -49,18 +49,21 @@
   const $ = (id) => document.getElementById(id);
   const h = R.h;
   const t = R.t;
-  const state = { after: 0 };
+  const state = { after: 0, events: [] };
 
   function who(event) {
     const login = event.actor_login ? ` (${event.actor_login})` : "";
     return `${event.actor_name}${login} · ${event.actor_role}`;
   }
 
+  /** The next page of events; `fresh`: from the first, for the filter chosen. Only the answer
+      to the latest request is shown (choosing another filter while one is read drops it). */
   async function more(fresh) {
     if (fresh) {
       state.after = 0;
-      $("audit-table").tBodies[0].replaceChildren();
+      state.events = [];
     }
+    const asked = (state.asked = (state.asked || 0) + 1);
     const kind = $("audit-kind").value;
     const query = new URLSearchParams({ after: state.after, limit: PAGE });
     if (kind) query.set("action", kind);
@@ -70,22 +73,29 @@
     } catch (error) {
       return refuse();
     }
-    $("audit-table").tBodies[0].append(
-      ...page.items.map((event) =>
+    if (asked !== state.asked) return;
+    state.events.push(...page.items);
+    render();
+    state.after = page.next_after;
+    $("audit-more").hidden = page.items.length < PAGE;
+  }
+
+  /** The events read so far: times in the registry's time zone, actions in words (code beside). */
+  function render() {
+    $("audit-table").tBodies[0].replaceChildren(
+      ...state.events.map((event) =>
         h(
           "tr",
-          {},
-          h("td", {}, event.at.slice(0, 19).replace("T", " ")),
+          { dataset: { action: event.action } },
+          h("td", {}, R.localTime(event.at, { seconds: true })),
           h("td", {}, who(event)),
-          h("td", {}, event.action),
+          h("td", {}, R.actionWords(event.action, { coded: true })),
           h("td", {}, event.subject),
           h("td", {}, (event.data && event.data.address) || ""),
           h("td", {}, event.request_id || ""),
         ),
       ),
     );
-    state.after = page.next_after;
-    $("audit-more").hidden = page.items.length < PAGE;
   }
 
   function refuse() {
@@ -103,6 +113,7 @@
     $("audit-panel").hidden = false;
     $("audit-kind").addEventListener("change", () => more(true));
     $("audit-more").addEventListener("click", () => more(false));
+    R.onLanguageChange(render);
     await more(true);
   }
 

@@ -34,6 +34,28 @@ const Registry = (() => {
       "common.role.bureau": "区县工信部门",
       "common.role.viewer": "查看人员",
       "common.role.auditor": "审计管理员",
+      "action.coded": "{words}（{code}）",
+      "action.enterprise.registered": "登记企业",
+      "action.enterprise.updated": "更正企业信息",
+      "action.enterprise.name_remembered": "记住名单所印名称",
+      "action.certification.recorded": "认定",
+      "action.certification.revoked": "撤销认定",
+      "action.import.row": "导入名单：认定",
+      "action.figure.recorded": "录入统计数",
+      "action.catalog.loaded": "载入目录",
+      "action.plan.loaded": "载入规划",
+      "action.demo_data.generated": "生成演示数据",
+      "action.token.created": "发放令牌",
+      "action.token.revoked": "撤销令牌",
+      "action.user.created": "新建账号",
+      "action.user.updated": "修改账号",
+      "action.user.signed_in": "登录",
+      "action.user.signed_out": "退出登录",
+      "action.user.sign_in_failed": "登录失败",
+      "action.user.locked": "账号锁定",
+      "action.user.unlocked": "解除锁定",
+      "action.user.password_changed": "修改密码",
+      "action.user.password_reset": "重置密码",
     },
     en: {
       "common.skip": "Skip to the main content",
@@ -62,11 +84,64 @@ const Registry = (() => {
       "common.role.bureau": "bureau clerk",
       "common.role.viewer": "viewer",
       "common.role.auditor": "auditor",
+      "action.coded": "{words} ({code})",
+      "action.enterprise.registered": "Registered the firm",
+      "action.enterprise.updated": "Corrected the firm",
+      "action.enterprise.name_remembered": "Kept a name lists print",
+      "action.certification.recorded": "Certified",
+      "action.certification.revoked": "Revoked a certification",
+      "action.import.row": "Certified from a published list",
+      "action.figure.recorded": "Recorded a figure",
+      "action.catalog.loaded": "Loaded the catalog",
+      "action.plan.loaded": "Loaded a plan",
+      "action.demo_data.generated": "Generated demo data",
+      "action.token.created": "Issued a token",
+      "action.token.revoked": "Revoked a token",
+      "action.user.created": "Created an account",
+      "action.user.updated": "Changed an account",
+      "action.user.signed_in": "Signed in",
+      "action.user.signed_out": "Signed out",
+      "action.user.sign_in_failed": "Sign-in failed",
+      "action.user.locked": "Login locked",
+      "action.user.unlocked": "Login unlocked",
+      "action.user.password_changed": "Changed the password",
+      "action.user.password_reset": "Reset the password",
     },
   };
   const LANG_KEY = "registry.lang";
   const listeners = [];
   let lang = "zh";
+
+  /** The registry's time zone (the page says it): every moment and "today" are shown in it. */
+  function zone() {
+    const meta = document.querySelector('meta[name="registry-time-zone"]');
+    return (meta && meta.content) || "Asia/Shanghai";
+  }
+
+  /** A moment as the registry's clock shows it: 2026-12-06 07:40 (with seconds: 07:40:05). */
+  function localTime(at, { seconds = false } = {}) {
+    const parts = {};
+    const format = new Intl.DateTimeFormat("en-GB", {
+      timeZone: zone(), year: "numeric", month: "2-digit", day: "2-digit",
+      hour: "2-digit", minute: "2-digit", second: seconds ? "2-digit" : undefined, hourCycle: "h23",
+    });
+    for (const part of format.formatToParts(new Date(at))) parts[part.type] = part.value;
+    const time = `${parts.hour}:${parts.minute}${seconds ? ":" + parts.second : ""}`;
+    return `${parts.year}-${parts.month}-${parts.day} ${time}`;
+  }
+
+  /** A day in the registry's time zone, as YYYY-MM-DD (default: today). */
+  function zoneDay(moment = new Date()) {
+    return new Intl.DateTimeFormat("en-CA", { timeZone: zone(), year: "numeric", month: "2-digit", day: "2-digit" }).format(moment);
+  }
+
+  /** An audit event's action in words (its code when there are none); `coded`: the code beside. */
+  function actionWords(action, { coded = false } = {}) {
+    const key = `action.${action}`;
+    const words = t(key);
+    if (words === key) return action;
+    return coded ? t("action.coded", { words, code: action }) : words;
+  }
 
   function addStrings(extra) {
     for (const code of Object.keys(extra)) Object.assign(strings[code], extra[code]);
@@ -329,6 +404,10 @@ const Registry = (() => {
   return {
     addStrings,
     t,
+    zone,
+    localTime,
+    zoneDay,
+    actionWords,
     applyLanguage,
     setLanguage,
     onLanguageChange,

@@ -14,7 +14,6 @@ const Renewals = (() => {
   const API = "/api/v1";
   const PAGE_SIZE = 20;
   const KINDS = ["primary", "other", "all"]; // the filter's choices, as `primary=true|false|—`
-  const ZONE = "Asia/Shanghai"; // the registry's default, until an answer says its day
 
   R.addStrings({
     zh: {
@@ -99,11 +98,6 @@ const Renewals = (() => {
     answer: null,
     bound: false,
   };
-
-  /** Today in the registry's time zone, as YYYY-MM-DD. */
-  function zoneToday() {
-    return new Intl.DateTimeFormat("en-CA", { timeZone: ZONE, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
-  }
 
   const yearEnd = (day) => `${day.slice(0, 4)}-12-31`;
 
@@ -257,7 +251,7 @@ const Renewals = (() => {
       `tiers`, `districts`: the catalog by key; `openFirm(code)`: show a firm. */
   async function open({ call, token, tiers, districts, openFirm }) {
     Object.assign(state, { call, token, tiers, districts, openFirm, district: "", kind: "primary", answer: null });
-    state.end = yearEnd(zoneToday());
+    state.end = yearEnd(R.zoneDay());
     bind();
     state.caller = await whoIsCalling();
     if (!state.caller) return null;

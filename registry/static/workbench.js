@@ -139,11 +139,6 @@
       "workbench.history.revoked_on": "撤销日期 {date}",
       "workbench.history.change": "{field}：{old} → {new}",
       "workbench.history.none": "（空）",
-      "workbench.action.enterprise.registered": "登记企业",
-      "workbench.action.enterprise.updated": "更正企业信息",
-      "workbench.action.certification.recorded": "认定",
-      "workbench.action.certification.revoked": "撤销认定",
-      "workbench.action.import.row": "导入名单：认定",
       "workbench.error.forbidden": "此令牌无权使用工作台：需要区县工信部门或管理员令牌。",
       "workbench.error": "失败（{status}）：{detail}",
     },
@@ -267,11 +262,6 @@
       "workbench.history.revoked_on": "revoked on {date}",
       "workbench.history.change": "{field}: {old} → {new}",
       "workbench.history.none": "(none)",
-      "workbench.action.enterprise.registered": "Registered the firm",
-      "workbench.action.enterprise.updated": "Corrected the firm",
-      "workbench.action.certification.recorded": "Certified",
-      "workbench.action.certification.revoked": "Revoked a certification",
-      "workbench.action.import.row": "Certified from a published list",
       "workbench.error.forbidden": "This token may not use the workbench: a bureau or admin token is needed.",
       "workbench.error": "Failed ({status}): {detail}",
     },
@@ -385,8 +375,6 @@
       "workbench.remember": "记住此名称",
       "workbench.remember.hint": "以后名单印作“{name}”时自动匹配到此企业",
       "workbench.remembered": "已记住：“{name}”→ {firm}",
-      "workbench.action.coded": "{words}（{code}）",
-      "workbench.action.enterprise.name_remembered": "记住名单所印名称",
     },
     en: {
       "workbench.options": "How to load",
@@ -410,8 +398,6 @@
       "workbench.remember": "Remember this name",
       "workbench.remember.hint": "Lists printing “{name}” will match this firm from now on",
       "workbench.remembered": "Remembered: “{name}” → {firm}",
-      "workbench.action.coded": "{words} ({code})",
-      "workbench.action.enterprise.name_remembered": "Kept a name lists print",
     },
   });
 
@@ -756,20 +742,8 @@
 
   function renderEvents() {
     $("events-table").tBodies[0].replaceChildren(
-      ...(state.events || []).map((e) => h("tr", { dataset: { action: e.action } }, h("td", {}, String(e.id)), h("td", {}, actionText(e.action)), h("td", {}, e.subject), h("td", {}, registryTime(e.at)))),
+      ...(state.events || []).map((e) => h("tr", { dataset: { action: e.action } }, h("td", {}, String(e.id)), h("td", {}, R.actionWords(e.action, { coded: true })), h("td", {}, e.subject), h("td", {}, R.localTime(e.at, { seconds: true })))),
     );
-  }
-
-  /** An audit event's action in words, its code beside it. */
-  function actionText(action) {
-    const key = `workbench.action.${action}`;
-    const words = t(key);
-    return words === key ? action : t("workbench.action.coded", { words, code: action });
-  }
-
-  /** A moment as the registry's clerks read it: in the registry's time zone. */
-  function registryTime(at) {
-    return new Date(at).toLocaleString(R.language() === "zh" ? "zh-CN" : "en-GB", { timeZone: firmPanel.zone, hour12: false });
   }
 
   // ---------------------------------------------------------------------------------------
@@ -928,7 +902,7 @@
 
   // The firm panel's own: who is calling (for the read-only view and the register form's
   // county), the history shown (for a change of language), the title being revoked.
-  const firmPanel = { caller: null, history: null, zone: "Asia/Shanghai", revoking: null };
+  const firmPanel = { caller: null, history: null, revoking: null };
 
   function districtName(code) {
     const district = state.districts.get(code);
@@ -1072,11 +1046,6 @@
   // ---------------------------------------------------------------------------------------
   // Revoking asks first: the firm, the title, the three-year bar, a reason and the date
 
-  /** A day in the registry's time zone, as YYYY-MM-DD. */
-  function zoneDay(moment = new Date()) {
-    return new Intl.DateTimeFormat("en-CA", { timeZone: firmPanel.zone, year: "numeric", month: "2-digit", day: "2-digit" }).format(moment);
-  }
-
   /** The first day the ladder may be granted again: three years after `day` (29 February: 28th). */
   function barEnds(day) {
     const [year, month, date] = day.split("-");
@@ -1096,13 +1065,13 @@
     const firm = state.firm.body;
     $("revoke-firm").textContent = t("workbench.firm.title", { name: firm.name, code: firm.credit_code });
     $("revoke-title").textContent = t("workbench.revoke.what", { tier: tierLabel(cert.tier), year: cert.year, valid_until: cert.valid_until });
-    const on = $("revoke-date").value || zoneDay();
+    const on = $("revoke-date").value || R.zoneDay();
     $("revoke-bar").textContent = t("workbench.revoke.bar", { until: barEnds(on), ladder: ladderOf(cert.tier) });
   }
 
   function askRevocation(cert) {
     firmPanel.revoking = { cert, code: state.firm.body.credit_code };
-    const today = zoneDay();
+    const today = R.zoneDay();
     $("revoke-reason").value = "";
     $("revoke-reason").removeAttribute("aria-invalid");
     $("revoke-date").value = today;
@@ -1154,23 +1123,8 @@
     const reply = await call("GET", `${API}/enterprises/${encodeURIComponent(code)}/history`);
     slot.hidden = reply.status !== 200 || !reply.body || !Array.isArray(reply.body.items);
     if (slot.hidden || !state.firm || state.firm.body.credit_code !== code) return;
-    if (reply.body.time_zone) firmPanel.zone = reply.body.time_zone;
     firmPanel.history = reply.body.items;
     renderHistory();
-  }
-
-  /** A moment as the registry's clock shows it: 2026-12-06 07:40. */
-  function localTime(at) {
-    const parts = {};
-    const format = new Intl.DateTimeFormat("en-GB", { timeZone: firmPanel.zone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-    for (const part of format.formatToParts(new Date(at))) parts[part.type] = part.value;
-    return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
-  }
-
-  function actionWords(action) {
-    const key = `workbench.action.${action}`;
-    const words = t(key);
-    return words === key ? action : words;
   }
 
   function renderHistory() {
@@ -1180,9 +1134,9 @@
         return h(
           "li",
           { dataset: { action: event.action } },
-          h("time", { datetime: event.at }, localTime(event.at)),
+          h("time", { datetime: event.at }, R.localTime(event.at)),
           " ",
-          h("strong", { class: "action" }, actionWords(event.action)),
+          h("strong", { class: "action" }, R.actionWords(event.action)),
           details.length ? t("workbench.history.details", { details: details.join(t("workbench.history.joiner")) }) : "",
           event.actor_name ? h("span", { class: "note-inline" }, t("workbench.history.by", { actor: event.actor_name })) : "",
         );

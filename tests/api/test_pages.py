@@ -7,6 +7,7 @@ import re
 import pytest
 
 from registry.pages import CONTENT_SECURITY_POLICY
+from tests.support.apps import make_app
 from tests.support.paths import ROOT
 
 PAGES = ["/dashboard", "/workbench", "/status"]
@@ -28,6 +29,13 @@ def test_a_page_is_public_html_in_chinese_first(client, path):
     assert '<meta name="viewport"' in html
     assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
     assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+@pytest.mark.parametrize("path", [*PAGES, "/audit", "/users", "/login"])
+def test_a_page_says_the_registrys_time_zone_it_shows_times_in(tmp_path, path):
+    app = make_app(tmp_path, TIMEZONE="Asia/Urumqi")
+    html = app.test_client().get(path).get_data(as_text=True)
+    assert '<meta name="registry-time-zone" content="Asia/Urumqi">' in html
 
 
 @pytest.mark.parametrize("path", [*PAGES, "/api/v1/docs"])

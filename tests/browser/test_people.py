@@ -156,10 +156,47 @@ def test_the_auditor_reads_the_sign_ins(open_page, site):
     page.wait_for_selector("#audit-panel:not([hidden])")
     page.locator("#audit-kind").select_option("user.sign")
     page.wait_for_function(
-        "() => [...document.querySelectorAll('#audit-table tbody tr')]"
-        ".some(r => r.innerText.includes('user.signed_in'))"
+        "() => { const rows = [...document.querySelectorAll('#audit-table tbody tr')];"
+        " return rows.some(r => r.dataset.action === 'user.signed_in')"
+        " && rows.every(r => r.dataset.action.startsWith('user.sign')); }"  # the filter's answer
     )
     rows = page.eval_on_selector_all("#audit-table tbody tr", "rows => rows.map(r => r.innerText)")
-    assert all("user.sign" in row for row in rows)
-    assert any("the.auditor" in row for row in rows)
+    assert all("user.sign" in row for row in rows)  # each action in words, its code beside
+    assert any("the.auditor" in row and "登录（user.signed_in）" in row for row in rows)
     screenshot(page, "people-audit")
+
+
+def fits(page) -> None:
+    """Nothing wider than the window: no sideways scrolling, no control cut at the right."""
+    overflow = page.evaluate(
+        """() => {
+            const width = window.innerWidth;
+            const cut = [...document.querySelectorAll('input, select, button, table, h1, h2')]
+                .filter(e => e.offsetParent !== null && e.getBoundingClientRect().right > width + 1)
+                .map(e => e.id || e.tagName);
+            return {scroll: document.documentElement.scrollWidth - width, cut};
+        }"""
+    )
+    assert overflow == {"scroll": 0, "cut": []}, overflow
+
+
+def test_the_people_pages_fit_a_desk_screen_as_well_as_a_laptop(open_page, site):
+    desk = {"width": 1920, "height": 1080}
+    page = open_page("/login", desk)
+    page.wait_for_selector("#signin-panel:not([hidden])")
+    fits(page)
+    for login, role, panel, password in (
+        ("desk.admin", "admin", "#users-panel", "Deskadmin-2026!"),
+        ("desk.auditor", "auditor", "#audit-panel", "Deskaudit-2026!"),
+    ):
+        once = account(site, login, role)
+        for size in (desk, LAPTOP):
+            page = open_page("/login", size)
+            sign_in(page, login, once if size is desk else password)
+            if size is desk:
+                choose_password(page, password)
+                fits(page)
+                page.locator("#done-next").click()
+            page.wait_for_selector(f"{panel}:not([hidden])")
+            fits(page)
+            screenshot(page, f"people-{role}-{size['width']}")
