@@ -3,9 +3,9 @@ placeholders (`{field}`) are the problem's parameters; both texts of a code use 
 (a test checks). Kept as data in Python, not gettext catalogs: the command line and the
 services read it without Flask, and there is nothing to compile."""
 
-from registry.messages.catalog import fields, http, imports, registry
+from registry.messages.catalog import containers, fields, http, imports, registry
 
-AREAS = (http, fields, registry, imports)
+AREAS = (http, fields, registry, imports, containers)
 CATALOG: dict[str, tuple[str, str]] = {}  # code → (English, Chinese)
 for _area in AREAS:
     CATALOG.update(_area.TEXTS)

@@ -43,6 +43,7 @@ class Sheet:
     rows: list | None = None  # JSON: row objects by the registry's column names
     title: str | None = None  # JSON: the list's title, when the client gives it
     resolve: dict | None = None  # JSON: name → credit code resolutions
+    name: str | None = None
 
 
 def spool(stream: BinaryIO, limit: int | None = None) -> IO[bytes]:
@@ -60,22 +61,6 @@ def spool(stream: BinaryIO, limit: int | None = None) -> IO[bytes]:
     return spooled
 
 
-def kind_of(filename: str | None, content_type: str | None, head: bytes) -> str:
-    """The format by the file's first bytes, then its name, then its content type. Only a zip
-    is a workbook: a client that labels every upload as XLSX still sends a CSV that reads."""
-    name = (filename or "").lower()
-    content_type = (content_type or "").lower()
-    if head.startswith(b"PK\x03\x04"):
-        return "xlsx"
-    if name.endswith(".xlsx"):
-        return "xlsx"  # not a zip file, yet named so: read as XLSX, refused as such
-    if name.endswith(".json") or content_type.endswith("json"):
-        return "json"
-    if not name and not content_type and head.lstrip()[:1] == b"{":
-        return "json"
-    return "csv"
-
-
 def read_sheet(
     file: IO[bytes],
     *,
@@ -83,15 +68,16 @@ def read_sheet(
     content_type: str | None = None,
     upload_limit: int,
 ) -> Sheet:
-    """Read a spooled list file of any supported format."""
-    head = file.read(8)
-    file.seek(0)
-    kind = kind_of(filename, content_type, head)
+    """Read a spooled list file of any supported format, recognised by its content."""
+    from registry.services.imports.formats import Limits, detect, docx, pdf, text, xls
+
+    kind = detect.kind(file, filename, content_type)
     if kind == "xlsx":
         return Sheet("xlsx", read_xlsx(file, upload_limit))
     if kind == "json":
         return read_json(file)
-    return Sheet("csv", read_csv(file))
+    readers = {"xls": xls.read, "docx": docx.read, "pdf": pdf.read, "text": text.read}
+    return readers[kind](file, Limits(upload_limit))[0]  # the first sheet, until books are read
 
 
 # CSV ------------------------------------------------------------------------------------------
@@ -160,16 +146,19 @@ def _encoding_error(file: IO[bytes], encoding: str) -> Invalid:
     return file_error(Message("import.encoding", encoding=encoding), "encoding")
 
 
+def _delimiter(sample: str) -> str:
+    """Comma, tab or semicolon: the one on most of the first lines (a title line has none;
+    a pasted table's Chinese cells defeat csv.Sniffer). A tie goes to the comma."""
+    lines = sample.splitlines()[:40]
+    return max(",\t;", key=lambda d: sum(d in line for line in lines))
+
+
 def read_csv(file: IO[bytes]) -> Iterator[tuple[int, list]]:
     """A CSV's records, numbered from 1 as a spreadsheet shows them."""
     encoding = sniff_encoding(file)
     sample = file.read(4096).decode(encoding, errors="ignore")
     file.seek(0)
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(_decoded_lines(file, encoding), dialect)
+    reader = csv.reader(_decoded_lines(file, encoding), csv.excel, delimiter=_delimiter(sample))
     try:
         for number, cells in enumerate(reader, start=1):
             # Our CSV exports put one apostrophe before formula-like text and all-digit credit

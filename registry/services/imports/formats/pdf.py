@@ -1,0 +1,100 @@
+"""Text PDFs, read with pdfplumber: every table, in page order, as a sheet. A table that
+starts a page with no text above it continues the one before (same columns): it is joined under
+that table's header, and its first row dropped when it repeats the header (as a printed list
+repeats it on each page). The lines of text above a table are its title, given first as the
+rows above a sheet's header are. Rows are numbered through the joined table from 1 (its header),
+as the table would stand in a spreadsheet; the sheet is named by its pages. A PDF without a
+text layer is a scan, refused as such; one of more than `limits.pages` pages is refused before
+any page is read."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import IO
+
+from registry.messages import Message
+from registry.services.errors import Invalid
+from registry.services.imports.formats import Limits
+from registry.services.imports.sheet import MAX_COLUMNS, Sheet, _reason, file_error
+
+TITLE_LINES = 3
+
+
+@dataclass
+class _Table:
+    first_page: int
+    last_page: int
+    title: list[str]
+    rows: list[list] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        if self.first_page == self.last_page:
+            return f"第 {self.first_page} 页的表格"
+        return f"第 {self.first_page}–{self.last_page} 页的表格"
+
+
+def read(file: IO[bytes], limits: Limits) -> list[Sheet]:
+    import pdfplumber
+
+    try:
+        with pdfplumber.open(file) as pdf:
+            pages = pdf.pages
+            if len(pages) > limits.pages:
+                raise file_error(
+                    Message("import.pdf_pages", pages=len(pages), max=limits.pages), "size"
+                )
+            tables, text = _tables(pages)
+    except Invalid:
+        raise
+    except Exception as exc:  # pdfminer raises its own errors, struct and key errors alike
+        raise file_error(Message("import.pdf_unreadable", reason=_reason(exc)), "format") from exc
+    if not text:
+        raise file_error(Message("import.scan"), "format")
+    if not tables:
+        raise file_error(Message("import.no_tables", format="PDF"), "format")
+    return [Sheet("pdf", _records(t), title=" ".join(t.title) or None, name=t.name) for t in tables]
+
+
+def _tables(pages) -> tuple[list[_Table], bool]:
+    """The document's tables, continued ones joined; and whether it has any text at all."""
+    tables: list[_Table] = []
+    has_text = False
+    for number, page in enumerate(pages, start=1):
+        has_text = has_text or bool(page.chars)
+        for position, found in enumerate(page.find_tables()):
+            rows = [_row(r) for r in found.extract()]
+            above = _text_above(page, found.bbox[1]) if position == 0 else []
+            if position == 0 and not above and _continues(tables, rows, number):
+                current = tables[-1]
+                if rows and rows[0] == current.rows[0]:
+                    rows = rows[1:]  # the header printed again on this page
+                current.rows.extend(rows)
+                current.last_page = number
+                continue
+            tables.append(_Table(number, number, above, rows))
+        page.flush_cache()
+    return [t for t in tables if t.rows], has_text
+
+
+def _continues(tables: list[_Table], rows: list[list], page: int) -> bool:
+    if not tables or not rows or tables[-1].last_page != page - 1 or not tables[-1].rows:
+        return False
+    return len(rows[0]) == len(tables[-1].rows[0])
+
+
+def _text_above(page, top: float) -> list[str]:
+    if top <= 1:
+        return []
+    text = page.crop((0, 0, page.width, top)).extract_text() or ""
+    return [line.strip() for line in text.splitlines() if line.strip()][-TITLE_LINES:]
+
+
+def _row(cells: list) -> list:
+    """Cells as printed: a line broken inside a cell is one text (Chinese wraps without a space)."""
+    return [None if c is None else "".join(c.split("\n")).strip() for c in cells[:MAX_COLUMNS]]
+
+
+def _records(table: _Table) -> Iterator[tuple[int, list]]:
+    for line in table.title:
+        yield 0, [line]  # above the table: not a row of it
+    yield from enumerate(table.rows, start=1)
