@@ -217,3 +217,65 @@ def pdf(published: pub.Published, *, row_height: float = 150) -> File:
     out = io.BytesIO()
     SimpleDocTemplate(out, pagesize=A4).build(story)
     return renamed(published, ".pdf", out.getvalue())
+
+
+# --- files that are not lists ------------------------------------------------------------------
+
+
+def png() -> bytes:
+    """A scanned page as a PNG (a tiny one: the format is what counts)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 8, 8, 8, 0, 0, 0, 0)
+    pixels = zlib.compress(b"".join(b"\x00" + b"\x80" * 8 for _ in range(8)))
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+def scanned_pdf() -> bytes:
+    """A PDF as a scanner makes it: each page one image, no text layer."""
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    out = io.BytesIO()
+    canvas = Canvas(out)
+    for _ in range(2):
+        canvas.drawImage(ImageReader(io.BytesIO(png())), 50, 50, width=500, height=700)
+        canvas.showPage()
+    canvas.save()
+    return out.getvalue()
+
+
+def ole2(stream: str) -> bytes:
+    """An OLE2 compound file holding one stream named `stream` (as a .doc holds WordDocument,
+    an encrypted workbook EncryptionInfo): xlwt's compound file, its stream renamed."""
+    import xlwt
+
+    book = xlwt.Workbook()
+    book.add_sheet("Sheet1").write(0, 0, "x")
+    out = io.BytesIO()
+    book.save(out)
+    data = bytearray(out.getvalue())
+    old = "Workbook".encode("utf-16-le") + b"\x00\x00"
+    at = data.index(old)
+    new = stream.encode("utf-16-le") + b"\x00\x00"
+    assert len(new) <= 64
+    data[at : at + 64] = new.ljust(64, b"\x00")
+    data[at + 64 : at + 66] = len(new).to_bytes(2, "little")
+    return bytes(data)
+
+
+def encrypted_xlsx(published: pub.Published, password: str = "1234") -> bytes:
+    """The workbook as Excel saves it with a password to open (msoffcrypto-tool, agile
+    encryption: an OLE2 file holding EncryptionInfo and EncryptedPackage)."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(published.data)).encrypt(password, out)
+    return out.getvalue()

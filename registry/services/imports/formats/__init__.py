@@ -4,6 +4,7 @@ reader a file needs by its content (its first bytes and, for a zip or an OLE2 fi
 holds), never by its name or declared type alone; a file that is not a list is refused there,
 saying what it is."""
 
+import re
 from dataclasses import dataclass
 
 MAX_PDF_PAGES = 300  # the longest national list fills about 120 pages
@@ -18,3 +19,13 @@ class Limits:
     upload: int  # bytes of the upload (inflation is bounded as a multiple of it)
     pages: int = MAX_PDF_PAGES
     cells: int = MAX_XLS_CELLS
+
+
+TITLE_LINES = 3  # an 附件 line, a title of one or two lines
+_NOTE = re.compile(r"^\s*(注|备注|说明)\s*\d*\s*[:：]")
+
+
+def title_lines(lines: list[str]) -> list[str]:
+    """A table's title from the lines above it: the last few, not the notes below the table
+    before (`注：…`)."""
+    return [line for line in lines if not _NOTE.match(line)][-TITLE_LINES:]

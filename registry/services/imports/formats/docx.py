@@ -10,10 +10,8 @@ from collections.abc import Iterator
 from typing import IO
 
 from registry.messages import Message
-from registry.services.imports.formats import DOCUMENT_INFLATION, Limits
+from registry.services.imports.formats import DOCUMENT_INFLATION, Limits, title_lines
 from registry.services.imports.sheet import MAX_COLUMNS, Sheet, _reason, file_error
-
-TITLE_PARAGRAPHS = 3  # an 附件 line, a title of one or two lines
 
 
 def read(file: IO[bytes], limits: Limits) -> list[Sheet]:
@@ -33,7 +31,7 @@ def read(file: IO[bytes], limits: Limits) -> list[Sheet]:
             if text:
                 above.append(text)
         elif tag == "tbl":
-            title = above[-TITLE_PARAGRAPHS:]
+            title = title_lines(above)
             table = Table(element, document)
             name = f"表 {len(sheets) + 1}"
             sheets.append(

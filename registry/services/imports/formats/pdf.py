@@ -13,10 +13,8 @@ from typing import IO
 
 from registry.messages import Message
 from registry.services.errors import Invalid
-from registry.services.imports.formats import Limits
+from registry.services.imports.formats import Limits, title_lines
 from registry.services.imports.sheet import MAX_COLUMNS, Sheet, _reason, file_error
-
-TITLE_LINES = 3
 
 
 @dataclass
@@ -61,9 +59,11 @@ def _tables(pages) -> tuple[list[_Table], bool]:
     has_text = False
     for number, page in enumerate(pages, start=1):
         has_text = has_text or bool(page.chars)
+        bottom = 0.0  # of the table before on this page
         for position, found in enumerate(page.find_tables()):
             rows = [_row(r) for r in found.extract()]
-            above = _text_above(page, found.bbox[1]) if position == 0 else []
+            above = _text_between(page, bottom, found.bbox[1])
+            bottom = found.bbox[3]
             if position == 0 and not above and _continues(tables, rows, number):
                 current = tables[-1]
                 if rows and rows[0] == current.rows[0]:
@@ -82,11 +82,12 @@ def _continues(tables: list[_Table], rows: list[list], page: int) -> bool:
     return len(rows[0]) == len(tables[-1].rows[0])
 
 
-def _text_above(page, top: float) -> list[str]:
-    if top <= 1:
+def _text_between(page, bottom: float, top: float) -> list[str]:
+    """The title lines between the table before (or the page's top) and this table."""
+    if top - bottom <= 1:
         return []
-    text = page.crop((0, 0, page.width, top)).extract_text() or ""
-    return [line.strip() for line in text.splitlines() if line.strip()][-TITLE_LINES:]
+    text = page.crop((0, bottom, page.width, top)).extract_text() or ""
+    return title_lines([line.strip() for line in text.splitlines() if line.strip()])
 
 
 def _row(cells: list) -> list:

@@ -1,0 +1,85 @@
+"""Every container a list arrives in, recognised by its content: each published shape as an
+`.xls`, Excel's Unicode text, a GBK tab-separated paste, a UTF-8 CSV with BOM, a Word table and
+a PDF printed from the table loads through POST /api/v1/imports (a form with the file's own
+name and type, dry run) to the same answer as its XLSX: the same counts, title, facts and
+firms, each row's outcome the same.
+"""
+
+import pytest
+
+from tests.support import containers as box
+from tests.support import published as pub
+from tests.support.imports import URL, counts, setup_national, setup_registered
+
+CONTAINERS = {
+    "xls": box.xls,
+    "unicode-text": box.unicode_text,
+    "gbk-paste": box.gbk_paste,
+    "utf8-bom-csv": box.utf8_bom_csv,
+    "docx": box.docx,
+    "pdf": box.pdf,
+}
+SHAPES = {
+    # shape: (file, setup, query)
+    "provincial-names-only": (
+        pub.provincial_names_only,
+        setup_registered,
+        {"certified_on": "2023-03-20", "document_no": "豫工信企业〔2023〕28号"},
+    ),
+    "city-with-codes": (pub.city_list, lambda client, auth: None, {"certified_on": "2023-05-30"}),
+    "national-little-giant": (pub.national_batch, setup_national, {"certified_on": "2023-07-14"}),
+    "head-goose-two-tiers": (pub.head_goose_list, setup_registered, {"certified_on": "2023-04-12"}),
+}
+
+
+def post_file(client, headers, file, **query):
+    """The workbench's upload: a form part with the file's own name and type."""
+    return client.post(
+        URL,
+        query_string={"dry_run": "true", "outcomes": "true", **query},
+        data={"file": file.part()},
+        content_type="multipart/form-data",
+        headers=headers,
+    )
+
+
+def essence(answer: dict) -> dict:
+    """What a list's load says, whatever numbered its rows."""
+    return {
+        "counts": counts(answer),
+        "title": answer["list"]["title"],
+        "facts": answer["list"]["facts"],
+        "outcomes": [{k: v for k, v in o.items() if k != "row"} for o in answer["outcomes"]],
+        "errors": [e["code"] for e in answer["errors"]],
+    }
+
+
+@pytest.mark.parametrize("container", CONTAINERS)
+@pytest.mark.parametrize("shape", SHAPES)
+def test_each_container_loads_as_its_xlsx(client, auth, shape, container):
+    build, setup, query = SHAPES[shape]
+    setup(client, auth)
+    published = build()
+    xlsx = box.File(published.filename, published.data, pub.XLSX)
+    expected = post_file(client, auth["admin"], xlsx, **query)
+    assert expected.status_code == 200, expected.json
+
+    answer = post_file(client, auth["admin"], CONTAINERS[container](published), **query)
+
+    assert answer.status_code == 200, answer.json
+    assert essence(answer.json) == essence(expected.json)
+    assert answer.json["rows"] == published.rows
+
+
+def test_a_table_over_two_pages_is_one_list_with_its_header_once(client, auth):
+    published = pub.city_list()
+    printed = box.pdf(published, row_height=150)
+    assert printed.data.count(b"/Type /Page\n") + printed.data.count(b"/Type /Page ") >= 2
+
+    answer = post_file(client, auth["admin"], printed, certified_on="2023-05-30")
+
+    assert answer.status_code == 200, answer.json
+    assert answer.json["rows"] == 5  # the header printed again on page 2 is no firm
+    assert answer.json["list"]["header_row"] == 1  # the table's first row
+    # Rows numbered through the joined table: the header 1, the firms 2…6.
+    assert [o["row"] for o in answer.json["outcomes"]] == [2, 3, 4, 5, 6]
