@@ -25,9 +25,12 @@ log = logging.getLogger(__name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LIST_BODY = {
     "required": True,
-    "description": "The list as published: CSV (UTF-8 with or without BOM, or GBK as Excel "
-    "saves it), XLSX, JSON `{rows: [...]}`, or any of these as the `file` part of a multipart "
-    "form. Title and 附件 rows above the header, wrapped header cells, a 序号 column, merged "
+    "description": "The list as published, its format told by its content: XLSX, Excel "
+    "97–2003 XLS, CSV or tab-separated text (UTF-8 with or without BOM, GBK/GB18030, UTF-16 "
+    "with BOM), a Word DOCX table, a text PDF's table, JSON `{rows: [...]}`, or any of these as "
+    "the `file` part of a multipart form. An image, a scanned PDF, an archive, an encrypted "
+    "workbook or an old Word/WPS file is a 422 saying what it is. Title and 附件 rows above "
+    "the header, wrapped header cells, a 序号 column, merged "
     "region cells, blank rows and footnotes are read as published; headers in their published "
     "wordings (统一社会信用代码, 企业名称, 所属地市, 县（市、区）, 类别, 年度, 公告日期, 文号). "
     "Names-only lists are matched to registered firms by name; the multipart part `resolve` "
@@ -42,6 +45,12 @@ LIST_BODY = {
             "1,红旗区,新乡市红旗机械制造有限公司,91410702MA9F3K2L2U\n",
         },
         XLSX: {"schema": {"type": "string", "format": "binary"}},
+        "application/vnd.ms-excel": {"schema": {"type": "string", "format": "binary"}},
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {
+            "schema": {"type": "string", "format": "binary"}
+        },
+        "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+        "text/plain": {"schema": {"type": "string", "format": "binary"}},
         "application/json": {
             "schema": ImportRowsSchema,
             "example": {

@@ -83,3 +83,18 @@ def test_a_table_over_two_pages_is_one_list_with_its_header_once(client, auth):
     assert answer.json["list"]["header_row"] == 1  # the table's first row
     # Rows numbered through the joined table: the header 1, the firms 2…6.
     assert [o["row"] for o in answer.json["outcomes"]] == [2, 3, 4, 5, 6]
+
+
+@pytest.mark.parametrize("container", ["xls", "docx", "pdf", "unicode-text"])
+def test_the_body_alone_is_read_by_its_content_not_its_declared_type(client, auth, container):
+    """A client that labels every upload as CSV still sends an .xls, a .docx or a PDF that reads."""
+    file = CONTAINERS[container](pub.city_list())
+    answer = client.post(
+        URL,
+        query_string={"dry_run": "true", "certified_on": "2023-05-30"},
+        data=file.data,
+        content_type="text/csv",
+        headers=auth["admin"],
+    )
+    assert answer.status_code == 200, answer.json
+    assert answer.json["rows"] == 5
