@@ -11,6 +11,7 @@ import zipfile
 
 import pytest
 
+from registry.services.errors import Invalid
 from registry.services.imports.formats import Limits, docx, pdf
 from tests.support import containers as box
 from tests.support import published as pub
@@ -208,3 +209,10 @@ def test_a_pdf_of_thousands_of_pages_is_refused_by_its_page_count(client, auth):
         client, auth, "名单.pdf", out.getvalue(), "application/pdf", "import.pdf_pages"
     )
     assert "3000" in zh and "300" in en
+
+
+def test_a_pdf_whose_tables_take_too_long_stops_at_a_page():
+    printed = box.pdf(pub.city_list(), row_height=150)
+    with pytest.raises(Invalid) as refused_slow:  # a deadline already past: stops at page 1
+        pdf.read(io.BytesIO(printed.data), Limits(16 << 20, seconds=-1))
+    assert refused_slow.value.code == "import.pdf_slow"

@@ -57,6 +57,11 @@ TEXTS = {
         "the Excel attachment.",
         "PDF 共 {pages} 页，超过名单的上限 {max} 页：请拆分，或索取 Excel 附件。",
     ),
+    "import.pdf_slow": (
+        "Reading the PDF's tables took too long (stopped at page {page}): ask for the Excel or "
+        "Word attachment.",
+        "读取 PDF 中的表格耗时过长（停在第 {page} 页）：请索取 Excel 或 Word 附件。",
+    ),
     "import.no_tables": (
         "The {format} file holds no table: a list is read from a table of firms.",
         "该 {format} 文件中没有表格：名单须以企业表格的形式给出。",

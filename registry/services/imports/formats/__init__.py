@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 MAX_PDF_PAGES = 300  # the longest national list fills about 120 pages
+MAX_PDF_SECONDS = 60.0  # a page's tables take ~0.15 s; a page built to be slow stops here
 MAX_XLS_CELLS = 2_000_000  # a sheet's rows × columns, as xlrd holds them in memory
 DOCUMENT_INFLATION = 4  # a .docx's parts are parsed whole: at most 4 × the upload limit
 
@@ -18,6 +19,7 @@ class Limits:
 
     upload: int  # bytes of the upload (inflation is bounded as a multiple of it)
     pages: int = MAX_PDF_PAGES
+    seconds: float = MAX_PDF_SECONDS  # finding a PDF's tables, within the worker's timeout
     cells: int = MAX_XLS_CELLS
 
 

@@ -66,9 +66,12 @@ def _check_inflation(file: IO[bytes], limits: Limits) -> None:
 def _records(title: list[str], table) -> Iterator[tuple[int, list]]:
     for line in title:
         yield 0, [line]  # above the table: not a row of it
-    for number, row in enumerate(table.rows, start=1):
-        cells, previous = [], None
-        for cell in row.cells[:MAX_COLUMNS]:
-            cells.append(None if cell._tc is previous else cell.text)
-            previous = cell._tc
-        yield number, cells
+    try:
+        for number, row in enumerate(table.rows, start=1):
+            cells, previous = [], None
+            for cell in row.cells[:MAX_COLUMNS]:
+                cells.append(None if cell._tc is previous else cell.text)
+                previous = cell._tc
+            yield number, cells
+    except Exception as exc:  # a table python-docx cannot lay out (spans beyond its grid…)
+        raise file_error(Message("import.docx_unreadable", reason=_reason(exc)), "format") from exc

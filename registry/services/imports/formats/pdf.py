@@ -7,6 +7,7 @@ as the table would stand in a spreadsheet; the sheet is named by its pages. A PD
 text layer is a scan, refused as such; one of more than `limits.pages` pages is refused before
 any page is read."""
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO
@@ -41,7 +42,7 @@ def read(file: IO[bytes], limits: Limits) -> list[Sheet]:
                 raise file_error(
                     Message("import.pdf_pages", pages=len(pages), max=limits.pages), "size"
                 )
-            tables, text = _tables(pages)
+            tables, text = _tables(pages, time.monotonic() + limits.seconds)
     except Invalid:
         raise
     except Exception as exc:  # pdfminer raises its own errors, struct and key errors alike
@@ -53,11 +54,13 @@ def read(file: IO[bytes], limits: Limits) -> list[Sheet]:
     return [Sheet("pdf", _records(t), title=" ".join(t.title) or None, name=t.name) for t in tables]
 
 
-def _tables(pages) -> tuple[list[_Table], bool]:
+def _tables(pages, deadline: float) -> tuple[list[_Table], bool]:
     """The document's tables, continued ones joined; and whether it has any text at all."""
     tables: list[_Table] = []
     has_text = False
     for number, page in enumerate(pages, start=1):
+        if time.monotonic() > deadline:
+            raise file_error(Message("import.pdf_slow", page=number), "size")
         has_text = has_text or bool(page.chars)
         bottom = 0.0  # of the table before on this page
         for position, found in enumerate(page.find_tables()):
