@@ -5,6 +5,8 @@ name and type, dry run) to the same answer as its XLSX: the same counts, title, 
 firms, each row's outcome the same.
 """
 
+import io
+
 import pytest
 
 from tests.support import containers as box
@@ -69,6 +71,10 @@ def test_each_container_loads_as_its_xlsx(client, auth, shape, container):
     assert answer.status_code == 200, answer.json
     assert essence(answer.json) == essence(expected.json)
     assert answer.json["rows"] == published.rows
+    if container not in ("docx", "pdf"):  # a sheet's rows: numbered as the sheet shows them
+        assert [o["row"] for o in answer.json["outcomes"]] == [
+            o["row"] for o in expected.json["outcomes"]
+        ]
 
 
 def test_a_table_over_two_pages_is_one_list_with_its_header_once(client, auth):
@@ -98,3 +104,29 @@ def test_the_body_alone_is_read_by_its_content_not_its_declared_type(client, aut
     )
     assert answer.status_code == 200, answer.json
     assert answer.json["rows"] == 5
+
+
+MAGIC = {
+    "ole2": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+    "zip": b"PK\x03\x04",
+    "pdf": b"%PDF-1.4\n",
+    "utf-16": b"\xff\xfe",
+    "png": b"\x89PNG\r\n\x1a\n",
+}
+
+
+@pytest.mark.parametrize("magic", MAGIC)
+@pytest.mark.parametrize("seed", range(3))
+def test_a_format_s_first_bytes_before_garbage_is_a_422_never_a_500(client, auth, magic, seed):
+    import random
+
+    garbage = random.Random(seed).randbytes(4096)
+    answer = client.post(
+        URL,
+        query_string={"dry_run": "true", "certified_on": "2023-05-30"},
+        data={"file": (io.BytesIO(MAGIC[magic] + garbage), "名单.xlsx", pub.XLSX)},
+        content_type="multipart/form-data",
+        headers=auth["admin"],
+    )
+    assert answer.status_code == 422, answer.json
+    assert answer.json["code"].startswith("import."), answer.json
