@@ -4,7 +4,9 @@ CSV (UTF-8 with or without BOM, or GBK as Excel saves it), XLSX (the first works
 (`{"rows": [...]}`) are read from an upload already spooled to disk. The work is bounded by the
 file's real content, not by what it declares: every record read counts toward the row limit
 (blank ones too), a workbook's parts may not inflate beyond a fixed multiple of the upload
-limit, and its XML is read with defusedxml (no entity expansion).
+limit, and its XML is read with defusedxml (no entity expansion). The other containers (.xls,
+Word, PDF, UTF-16 text) and the files that are not lists are in `formats/`, which tells them
+apart by content.
 """
 
 import codecs
