@@ -43,6 +43,7 @@ class Sheet:
     rows: list | None = None  # JSON: row objects by the registry's column names
     title: str | None = None  # JSON: the list's title, when the client gives it
     resolve: dict | None = None  # JSON: name → credit code resolutions
+    name: str | None = None  # a workbook's sheet (or a document's table): its name
 
 
 def spool(stream: BinaryIO, limit: int | None = None) -> IO[bytes]:
@@ -92,6 +93,24 @@ def read_sheet(
     if kind == "json":
         return read_json(file)
     return Sheet("csv", read_csv(file))
+
+
+def read_book(
+    file: IO[bytes],
+    *,
+    filename: str | None = None,
+    content_type: str | None = None,
+    upload_limit: int,
+) -> list[Sheet]:
+    """A list file's sheets, in the file's order: every worksheet of a workbook (each with its
+    name), or the one sheet of a CSV or JSON file."""
+    head = file.read(8)
+    file.seek(0)
+    if kind_of(filename, content_type, head) == "xlsx":
+        return read_worksheets(file, upload_limit)
+    return [
+        read_sheet(file, filename=filename, content_type=content_type, upload_limit=upload_limit)
+    ]
 
 
 # CSV ------------------------------------------------------------------------------------------
@@ -208,32 +227,37 @@ def _check_inflation(file: IO[bytes], upload_limit: int) -> None:
 
 
 def read_xlsx(file: IO[bytes], upload_limit: int) -> Iterator[tuple[int, list]]:
-    """The first worksheet's rows, numbered as Excel shows them. The dimension a sheet
-    declares is ignored: rows and columns are read as far as cells really exist."""
+    """The first worksheet's rows, numbered as Excel shows them."""
+    return read_worksheets(file, upload_limit)[0].records
+
+
+def read_worksheets(file: IO[bytes], upload_limit: int) -> list[Sheet]:
+    """Every worksheet, in the workbook's order, with its name; its rows numbered as Excel shows
+    them. The dimension a sheet declares is ignored: rows and columns are read as far as cells
+    really exist. (The workbook reads the upload, which its owner closes.)"""
     from openpyxl import load_workbook
 
     _check_inflation(file, upload_limit)
     try:
         workbook = load_workbook(file, read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()
+        worksheets = workbook.worksheets
+        if not worksheets:
+            raise ValueError("no worksheet")
+        for worksheet in worksheets:
+            worksheet.reset_dimensions()
     except Exception as exc:  # openpyxl raises anything from KeyError to XML parse errors
         raise file_error(Message("import.xlsx_unreadable", reason=_reason(exc)), "format") from exc
+    return [Sheet("xlsx", _worksheet_rows(w), name=w.title) for w in worksheets]
 
-    def records() -> Iterator[tuple[int, list]]:
-        try:
-            for number, cells in enumerate(
-                sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1
-            ):
-                yield number, list(cells)
-        except Exception as exc:
-            raise file_error(
-                Message("import.worksheet_unreadable", reason=_reason(exc)), "format"
-            ) from exc
-        finally:
-            workbook.close()
 
-    return records()
+def _worksheet_rows(sheet) -> Iterator[tuple[int, list]]:
+    try:
+        for number, cells in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), 1):
+            yield number, list(cells)
+    except Exception as exc:
+        raise file_error(
+            Message("import.worksheet_unreadable", reason=_reason(exc)), "format"
+        ) from exc
 
 
 def _reason(exc: Exception) -> str:
