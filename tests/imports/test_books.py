@@ -9,7 +9,6 @@ import re
 import zipfile
 
 from tests.support import published as pub
-from tests.support.codes import make_code
 from tests.support.imports import (
     certify,
     certs,
