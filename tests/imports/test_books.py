@@ -171,3 +171,29 @@ def test_the_command_line_reports_each_sheet(app, client, auth, tmp_path):
     assert re.search(r"sheet 附件1: 5 rows.*created 5", output.output), output.output
     assert re.search(r"sheet 附件2: 3 rows.*renewal", output.output), output.output
     assert re.search(r"sheet 说明: skipped", output.output), output.output
+
+
+def test_a_dry_run_of_a_book_answers_as_the_import_and_writes_nothing(app, client, auth):
+    setup(client, auth)
+    book = notice(RENEWED, ("说明", NOTES))
+    before = written(app)
+
+    dry = load(client, auth["admin"], book, certified_on=NOTICE_DATE, dry_run=True, outcomes=True)
+
+    assert dry.status_code == 200, dry.json
+    assert written(app) == before
+    assert dry.json["created_certifications"] == 8
+    assert [o["sheet"] for o in dry.json["outcomes"]] == ["附件1"] * 5 + ["附件2"] * 3
+    real = load(client, auth["admin"], book, certified_on=NOTICE_DATE)
+    assert real.status_code == 200, real.json
+    assert real.json["sheets"] == dry.json["sheets"]
+    english = load(
+        client,
+        {**auth["admin"], "Accept-Language": "en"},
+        book,
+        certified_on=NOTICE_DATE,
+        dry_run=True,
+    )
+    notes = by_name(english.json)["说明"]["skipped"]["message"]
+    assert notes.startswith("Not a list: No header row naming the firms"), notes
+    assert by_name(english.json)["附件2"]["counts"]["unchanged"] == 3
