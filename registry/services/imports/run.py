@@ -7,6 +7,10 @@ facts are checked (steps 1 to 3), a forked child reads, identifies and decides i
 at a time while this process writes them (pipeline.py). Either way, any bad row, unresolved
 name or row outside a bureau's districts leaves the registry as it was, and the answer lists
 every problem of the list.
+
+A workbook of several lists (book.py) is one import: its sheets are read and checked whole, one
+after the other, then written in one write transaction, in the workbook's order; the forked
+child serves only a file's single list.
 """
 
 import contextlib
