@@ -116,6 +116,17 @@ class ImportQueryArgsSchema(Schema):
             "(a city-wide list); by default a row elsewhere refuses the import (403)"
         },
     )
+    sheet = fields.List(
+        Text(max_length=100),
+        load_default=list,
+        validate=validate.Length(max=50),
+        metadata={
+            "description": "A workbook's sheet to load, by its name (附件2) or 1-based position; "
+            "repeat it for several (also a multipart form field). By default every sheet that "
+            "holds a list is loaded, each with the facts of its own title",
+            "example": ["附件2"],
+        },
+    )
 
 
 def _column(*choices: dict, description: str, example=None) -> fields.Raw:
@@ -212,7 +223,16 @@ class ImportRowsSchema(Schema):
     resolve = fields.Dict(metadata=_RESOLVE)
 
 
+def _sheet() -> fields.String:
+    """The sheet of a workbook of several lists an entry belongs to (absent for one sheet)."""
+    return fields.String(
+        allow_none=True,
+        metadata={"description": "The row's sheet, in a workbook of several", "example": "附件2"},
+    )
+
+
 class RowErrorSchema(Schema):
+    sheet = _sheet()
     row = fields.Integer(
         allow_none=True,
         metadata={"description": "As numbered in the file; null for the file itself", "example": 7},
@@ -240,6 +260,7 @@ class RowErrorSchema(Schema):
 
 
 class RowConflictSchema(Schema):
+    sheet = _sheet()
     row = fields.Integer(metadata={"example": 12})
     field = fields.String(metadata={"example": "name"})
     stored = fields.Raw(metadata={"example": "新乡市红旗机械有限公司"})
@@ -247,6 +268,7 @@ class RowConflictSchema(Schema):
 
 
 class SkippedRowSchema(Schema):
+    sheet = _sheet()
     row = fields.Integer(metadata={"example": 4})
     name = fields.String(metadata={"example": "郑州宇通客车股份有限公司"})
     region = fields.String(metadata={"description": "As the row prints it", "example": "郑州市"})
@@ -273,6 +295,7 @@ class UnresolvedRowSchema(SkippedRowSchema):
 
 
 class ListWarningSchema(Schema):
+    sheet = _sheet()
     row = fields.Integer(allow_none=True, metadata={"example": 9})
     code = fields.String(
         metadata={"description": "The message's code", "example": "import.recorded_as_published"}
@@ -335,6 +358,7 @@ class PublishedListSchema(Schema):
 
 
 class RowOutcomeSchema(Schema):
+    sheet = _sheet()
     row = fields.Integer(metadata={"example": 6})
     credit_code = fields.String(metadata={"example": "91410702MA9F3K2L2U"})
     name = fields.String(allow_none=True, metadata={"example": "新乡市红旗机械制造有限公司"})
@@ -366,6 +390,56 @@ class RowOutcomeSchema(Schema):
     )
 
 
+class SheetCountsSchema(Schema):
+    rows = fields.Integer(metadata={"example": 3})
+    created_enterprises = fields.Integer(metadata={"example": 0})
+    created_certifications = fields.Integer(metadata={"example": 3})
+    revoked = fields.Integer(metadata={"example": 0})
+    unchanged = fields.Integer(metadata={"example": 0})
+    matched_by_name = fields.Integer(metadata={"example": 0})
+    resolved = fields.Integer(metadata={"example": 0})
+    errors = fields.Integer(metadata={"description": "Rows with errors", "example": 0})
+    skipped = fields.Integer(metadata={"description": "Rows skipped", "example": 0})
+
+
+class SheetSkipSchema(Schema):
+    code = fields.String(
+        metadata={
+            "enum": ["import.sheet_empty", "import.sheet_not_a_list"],
+            "example": "import.sheet_not_a_list",
+        }
+    )
+    message = fields.String(
+        metadata={
+            "description": "In the request's language",
+            "example": "不是名单：前 20 行中没有列出企业的表头（企业名称或统一社会信用代码）："
+            "请确认文件是否为名单。",
+        }
+    )
+
+
+class SheetSchema(Schema):
+    name = fields.String(
+        allow_none=True,
+        metadata={"description": "The sheet's name (null: CSV, JSON)", "example": "附件2"},
+    )
+    position = fields.Integer(metadata={"description": "1-based, in the file", "example": 2})
+    title = fields.String(
+        allow_none=True, metadata={"example": "通过复核的2020年度河南省专精特新中小企业名单"}
+    )
+    list = fields.Nested(
+        PublishedListSchema,
+        allow_none=True,
+        metadata={"description": "The sheet's own facts (its title's, and the request's)"},
+    )
+    counts = fields.Nested(SheetCountsSchema, allow_none=True)
+    skipped = fields.Nested(
+        SheetSkipSchema,
+        allow_none=True,
+        metadata={"description": "Why the sheet was not loaded (empty, not a list); null: loaded"},
+    )
+
+
 class ImportResultSchema(Schema):
     dry_run = fields.Boolean()
     rows = fields.Integer(metadata={"description": "Firms' rows read", "example": 120})
@@ -391,6 +465,14 @@ class ImportResultSchema(Schema):
     errors = fields.List(fields.Nested(RowErrorSchema))
     ignored_columns = fields.List(
         fields.String(), metadata={"description": "Headers not used", "example": ["序号"]}
+    )
+    sheets = fields.List(
+        fields.Nested(SheetSchema),
+        metadata={
+            "description": "The file's sheets in order (one for a CSV or JSON list), each with "
+            "its own facts and counts, or why it was set aside; the counts above are their sums "
+            "and, in a workbook of several, every entry names its `sheet`"
+        },
     )
     outcomes = fields.List(
         fields.Nested(RowOutcomeSchema),

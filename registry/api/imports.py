@@ -152,6 +152,7 @@ class Imports(MethodView):
             skip_unresolved=args.pop("skip_unresolved"),
             own_districts_only=args.pop("own_districts_only"),
             outcomes=args.pop("outcomes"),
+            sheets=tuple(args.pop("sheet")) + tuple(request.form.getlist("sheet")),
             max_rows=current_app.config["IMPORT_MAX_ROWS"],
             upload_limit=current_app.config["MAX_CONTENT_LENGTH"],
         )

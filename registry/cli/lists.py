@@ -19,11 +19,12 @@ def _report_import(result: dict) -> None:
             click.echo(f"list: {error['message']}", err=True)
             continue
         column = error.get("column") or error["field"]
-        click.echo(f"row {error['row']}: {column}: {error['message']}", err=True)
+        click.echo(f"{_sheet(error)}row {error['row']}: {column}: {error['message']}", err=True)
     if len(result["errors"]) > 200:
         click.echo(f"… and {len(result['errors']) - 200} more", err=True)
     for entry in result["unresolved"]:
-        click.echo(f"unresolved, row {entry['row']}: {entry['name']}: {entry['reason']}", err=True)
+        where = f"{_sheet(entry)}row {entry['row']}"
+        click.echo(f"unresolved, {where}: {entry['name']}: {entry['reason']}", err=True)
         for candidate in entry["candidates"]:
             click.echo(
                 f"    {candidate['credit_code']}  {candidate['name']}  ({candidate['district']}, "
@@ -32,13 +33,52 @@ def _report_import(result: dict) -> None:
             )
     for conflict in result["conflicts"]:
         click.echo(
-            f"conflict, row {conflict['row']}: {conflict['field']} is "
+            f"conflict, {_sheet(conflict)}row {conflict['row']}: {conflict['field']} is "
             f"{conflict['stored']!r}, the list says {conflict['given']!r}",
             err=True,
         )
     for warning in result["warnings"]:
         where = f"row {warning['row']}" if warning["row"] is not None else "list"
+        where = _sheet(warning) + where
         click.echo(f"warning, {where}: {warning['message']}", err=True)
+
+
+def _sheet(entry: dict) -> str:
+    """The sheet an entry names, in a workbook of several lists."""
+    return f"sheet {entry['sheet']}, " if entry.get("sheet") else ""
+
+
+def _report_sheets(result: dict, dry_run: bool) -> None:
+    """A line for each sheet of a workbook of several: its list, or why it was set aside."""
+    if len(result.get("sheets") or []) < 2:
+        return
+    for sheet in result["sheets"]:
+        if sheet["skipped"]:
+            click.echo(f"sheet {sheet['name']}: skipped: {sheet['skipped']['message']}")
+            continue
+        counts, facts = sheet["counts"], sheet["list"]["facts"]
+        kind = "renewal list" if facts["renewal"]["value"] else "list"
+        click.echo(
+            f"sheet {sheet['name']}: {counts['rows']} rows, {facts['tier']['value']} {kind} "
+            f"«{sheet['title'] or ''}»: {'would create' if dry_run else 'created'} "
+            f"{counts['created_certifications']} certifications, {counts['unchanged']} unchanged"
+        )
+
+
+def _summary(result: dict, dry_run: bool) -> str:
+    if result["list"]["action"]["value"] == "revoke":
+        done = f"{'would revoke' if dry_run else 'revoked'} {result['revoked']} titles"
+    else:
+        done = (
+            f"{'would create' if dry_run else 'created'} {result['created_enterprises']} "
+            f"enterprises and {result['created_certifications']} certifications"
+        )
+    return (
+        f"{result['rows']} rows: {done}; {result['unchanged']} unchanged, "
+        f"{result['matched_by_name']} matched by name, {result['resolved']} resolved, "
+        f"{len(result['skipped'])} skipped, {len(result['conflicts'])} conflicts, "
+        f"{len(result['warnings'])} warnings."
+    )
 
 
 @registry_command("import")
@@ -70,8 +110,16 @@ def _report_import(result: dict) -> None:
     multiple=True,
     help="Load only this district's rows (repeat); the others are skipped.",
 )
-def import_command(path, dry_run, resolve, skip_unresolved, districts, **given):
-    """Load a published list as it is (CSV in UTF-8 or GBK, XLSX, or JSON): all or nothing."""
+@click.option(
+    "--sheet",
+    "sheets",
+    multiple=True,
+    help="Load only this sheet of a workbook, by name or 1-based position (repeat); "
+    "by default every sheet that holds a list.",
+)
+def import_command(path, dry_run, resolve, skip_unresolved, districts, sheets, **given):
+    """Load a published list as it is (CSV in UTF-8 or GBK, XLSX, or JSON): all or nothing.
+    A workbook's sheets that hold lists all load, each with the facts of its own title."""
     import os
 
     from registry.services import imports
@@ -83,6 +131,7 @@ def import_command(path, dry_run, resolve, skip_unresolved, districts, **given):
         dry_run=dry_run,
         skip_unresolved=skip_unresolved,
         only_districts=frozenset(districts) if districts else None,
+        sheets=tuple(sheets),
         max_rows=current_app.config["IMPORT_MAX_ROWS"],
         upload_limit=current_app.config["MAX_CONTENT_LENGTH"],
     )
@@ -113,20 +162,10 @@ def import_command(path, dry_run, resolve, skip_unresolved, districts, **given):
         except ImportRejected as exc:
             _report_import(localized(exc.result, cli_language()))
             raise click.ClickException(exc.message.text(cli_language())) from exc
-    _report_import(localized(result, cli_language()))
-    if result["list"]["action"]["value"] == "revoke":
-        done = f"{'would revoke' if dry_run else 'revoked'} {result['revoked']} titles"
-    else:
-        done = (
-            f"{'would create' if dry_run else 'created'} {result['created_enterprises']} "
-            f"enterprises and {result['created_certifications']} certifications"
-        )
-    click.echo(
-        f"{result['rows']} rows: {done}; {result['unchanged']} unchanged, "
-        f"{result['matched_by_name']} matched by name, {result['resolved']} resolved, "
-        f"{len(result['skipped'])} skipped, {len(result['conflicts'])} conflicts, "
-        f"{len(result['warnings'])} warnings."
-    )
+    result = localized(result, cli_language())
+    _report_import(result)
+    _report_sheets(result, dry_run)
+    click.echo(_summary(result, dry_run))
 
 
 class _ByteProgress:

@@ -27,7 +27,17 @@
       "workbench.signin.hint": "区县工信部门或管理员令牌；也可用链接打开：/workbench#token=…（令牌在 # 之后，不会发送到服务器）。",
       "workbench.who": "当前令牌：{name}（{role}）",
       "workbench.import": "导入公布名单",
-      "workbench.import.drop": "把名单文件拖到这里，或点击选择文件（XLSX、CSV、JSON）",
+      "workbench.sheets": "文件中的名单（每个工作表一份）",
+      "workbench.sheet.name": "工作表“{name}”",
+      "workbench.sheet.facts": "{tier}，{year} 年度，{kind}，公告日期 {date}",
+      "workbench.sheet.kind.new": "新认定",
+      "workbench.sheet.kind.renewal": "复核",
+      "workbench.sheet.kind.revoke": "撤销",
+      "workbench.sheet.counts": "{rows} 行：新增认定 {created}，不变 {unchanged}，有错误的行 {errors}",
+      "workbench.sheet.skipped": "未导入：{reason}",
+      "workbench.sheet.row": "{sheet} 第 {row} 行",
+      "workbench.sheet.unknown": "—",
+      "workbench.import.drop": "把名单文件拖到这里，或点击选择文件（XLSX、XLS、CSV/TXT、Word、PDF、JSON）",
       "workbench.facts": "名单信息（整份名单只填一次；已按标题预填）",
       "workbench.fact.tier": "类别",
       "workbench.fact.year": "年度",
@@ -150,7 +160,17 @@
       "workbench.signin.hint": "A bureau or admin token; or open /workbench#token=… (after the #, the token is never sent to the server).",
       "workbench.who": "Token: {name} ({role})",
       "workbench.import": "Load a published list",
-      "workbench.import.drop": "Drop the list here, or click to choose a file (XLSX, CSV, JSON)",
+      "workbench.sheets": "The lists in the file (one per sheet)",
+      "workbench.sheet.name": "Sheet “{name}”",
+      "workbench.sheet.facts": "{tier}, {year}, {kind}, announced {date}",
+      "workbench.sheet.kind.new": "new titles",
+      "workbench.sheet.kind.renewal": "renewals",
+      "workbench.sheet.kind.revoke": "revocations",
+      "workbench.sheet.counts": "{rows} rows: {created} certifications new, {unchanged} unchanged, {errors} rows with errors",
+      "workbench.sheet.skipped": "Not loaded: {reason}",
+      "workbench.sheet.row": "{sheet} row {row}",
+      "workbench.sheet.unknown": "—",
+      "workbench.import.drop": "Drop the list here, or click to choose a file (XLSX, XLS, CSV/TXT, Word, PDF, JSON)",
       "workbench.facts": "The list's facts (once for the whole list; prefilled from its title)",
       "workbench.fact.tier": "Tier",
       "workbench.fact.year": "Year (年度)",
@@ -419,6 +439,7 @@
   function clearPreview() {
     state.answer = state.reply = null;
     $("summary").replaceChildren();
+    renderSheets(null, "sheets");
     $("filters").replaceChildren();
     $("rows-table").tBodies[0].replaceChildren();
     $("commit").disabled = true;
@@ -512,14 +533,17 @@
   /** Every row of the list the answer names, by row number, with what becomes of it. */
   function previewRows(answer) {
     const rows = new Map();
+    const order = new Map((answer.sheets || []).map((sheet, index) => [sheet.name, index]));
+    let sheet = null; // the sheet of the entry being placed (a workbook of several lists)
     const at = (number, name) => {
-      const key = number ?? "list";
-      if (!rows.has(key)) rows.set(key, { row: number, name: "", kinds: new Set(), details: [] });
+      const key = `${sheet ?? ""}\u0000${number ?? "list"}`;
+      if (!rows.has(key)) rows.set(key, { row: number, sheet, place: order.get(sheet) ?? 0, name: "", kinds: new Set(), details: [] });
       const row = rows.get(key);
       if (name && !row.name) row.name = name;
       return row;
     };
     for (const o of answer.outcomes || []) {
+      sheet = o.sheet ?? null;
       const row = at(o.row, o.name);
       row.kinds.add(o.outcome);
       if (o.found_by === "name") row.kinds.add("matched");
@@ -530,31 +554,36 @@
       row.registers = o.registers;
     }
     for (const e of answer.errors || []) {
+      sheet = e.sheet ?? null;
       const row = at(e.row, e.name);
       row.kinds.add("error");
       row.details.push([e.column || e.field, e.message].filter(Boolean).join("："));
     }
     for (const u of answer.unresolved || []) {
+      sheet = u.sheet ?? null;
       const row = at(u.row, u.name);
       row.kinds.add("unresolved");
       row.details.push(u.reason);
       row.unresolved = u;
     }
     for (const c of answer.conflicts || []) {
+      sheet = c.sheet ?? null;
       const row = at(c.row);
       row.kinds.add("conflict");
       row.details.push(t("workbench.conflict", c));
     }
     for (const s of answer.skipped || []) {
+      sheet = s.sheet ?? null;
       const row = at(s.row, s.name);
       row.kinds.add("skipped");
       row.details.push(`${s.region || ""} ${s.reason}`.trim());
     }
     for (const w of answer.warnings || []) {
+      sheet = w.sheet ?? null;
       at(w.row).kinds.add("warning");
       at(w.row).details.push(w.message);
     }
-    return [...rows.values()].sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
+    return [...rows.values()].sort((a, b) => a.place - b.place || (a.row ?? 0) - (b.row ?? 0));
   }
 
   /** What an answer comes to: rows loaded, conflicting rows (not loaded), warnings, skipped. */
@@ -589,6 +618,7 @@
         .filter((key) => !["skipped", "conflicts", "warnings"].includes(key) || counted[key])
         .map((key) => h("li", { dataset: { count: key, value: counted[key] ?? 0 } }, t(`workbench.count.${key}`, { n: R.number(counted[key] ?? 0) }))),
     );
+    renderSheets(answer, "sheets");
     const rows = previewRows(answer);
     const counts = new Map(KINDS.map((kind) => [kind, rows.filter((r) => r.kinds.has(kind)).length]));
     const button = (kind, label) =>
@@ -615,6 +645,44 @@
     $("commit-hint").textContent = ready ? "" : t("workbench.commit.hint.blocked");
   }
 
+  function rowLabel(row) {
+    const number = row.row == null ? t("workbench.list.row") : String(row.row);
+    return row.sheet ? t("workbench.sheet.row", { sheet: row.sheet, row: number }) : number;
+  }
+
+  /** A workbook of several lists: each sheet as its own list (its title, facts and counts),
+      and the sheets set aside with the reason. Nothing for a file of one list. */
+  function renderSheets(answer, id) {
+    const sheets = (answer && answer.sheets) || [];
+    const area = $(id);
+    area.hidden = sheets.length < 2;
+    if (area.hidden) return area.replaceChildren();
+    area.replaceChildren(
+      h("h4", {}, t("workbench.sheets")),
+      h("ol", { class: "sheet-list" }, sheets.map(sheetLine)),
+    );
+  }
+
+  function sheetLine(sheet) {
+    const name = h("strong", {}, t("workbench.sheet.name", { name: sheet.name ?? sheet.position }));
+    if (sheet.skipped) {
+      return h("li", { class: "sheet skipped", dataset: { sheet: sheet.name } }, name, " ", h("span", { class: "detail" }, t("workbench.sheet.skipped", { reason: sheet.skipped.message })));
+    }
+    const facts = (sheet.list && sheet.list.facts) || {};
+    const value = (fact) => (facts[fact] && facts[fact].value) ?? t("workbench.sheet.unknown");
+    const revoke = sheet.list && sheet.list.action && sheet.list.action.value === "revoke";
+    const kind = revoke ? "revoke" : value("renewal") === true ? "renewal" : "new";
+    const counts = sheet.counts || {};
+    return h(
+      "li",
+      { class: "sheet", dataset: { sheet: sheet.name, kind } },
+      name,
+      sheet.title ? h("span", { class: "sheet-title" }, ` ${sheet.title}`) : "",
+      h("span", { class: "detail" }, t("workbench.sheet.facts", { tier: facts.tier && facts.tier.value ? tierLabel(facts.tier.value) : t("workbench.sheet.unknown"), year: value("year"), kind: t(`workbench.sheet.kind.${kind}`), date: value(revoke ? "revoked_on" : "certified_on") })),
+      h("span", { class: "detail sheet-counts" }, t("workbench.sheet.counts", { rows: R.number(counts.rows ?? 0), created: R.number(counts.created_certifications ?? 0), unchanged: R.number(counts.unchanged ?? 0), errors: R.number(counts.errors ?? 0) })),
+    );
+  }
+
   function rowLine(row) {
     const kinds = KINDS.filter((kind) => row.kinds.has(kind));
     const detail = h("td", {}, row.details.map((text) => h("span", { class: "detail" }, text)));
@@ -624,7 +692,7 @@
     return h(
       "tr",
       { class: `kind-${kinds[0] || "none"}`, dataset: { row: row.row ?? "", kinds: kinds.join(" ") } },
-      h("td", {}, row.row == null ? t("workbench.list.row") : String(row.row)),
+      h("td", {}, rowLabel(row)),
       h("td", {}, kinds.map((kind) => h("span", { class: `badge badge-${kind}` }, t(`workbench.kind.${kind}`)))),
       h("td", {}, firm || ""),
       detail,
@@ -655,7 +723,7 @@
   /** A choice of candidates for a name, or a typed credit code (and a district, for a firm
       the registry does not know yet). */
   function resolver(entry) {
-    const id = `resolve-${entry.row}`;
+    const id = entry.sheet ? `resolve-${encodeURIComponent(entry.sheet).replace(/%/g, "")}-${entry.row}` : `resolve-${entry.row}`;
     const select = h(
       "select",
       { id, dataset: { name: entry.name }, "aria-label": entry.name },
@@ -727,6 +795,7 @@
     state.result = reply.body;
     Renewals.refresh();
     $("result").textContent = resultText(reply.body);
+    renderSheets(reply.body, "result-sheets");
     const events = [];
     let after = 0;
     for (;;) {

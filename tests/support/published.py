@@ -464,3 +464,34 @@ def resolution_xlsx(entries: Iterable[tuple[str, str, str | None]]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+# --- a notice's attachments as the sheets of one workbook --------------------------------------
+
+
+def notice_book(
+    sheets: Sequence[tuple[str, "Published | Sequence[Sequence]"]], filename: str = "附件.xlsx"
+) -> Published:
+    """One workbook holding a notice's attachments as its sheets, in order: each a published
+    list (copied cell by cell, its merged ranges too) or plain rows (an empty sheet, notes).
+    `row_of` holds every list's firms; `title` and `header_row` are the first list's."""
+    from openpyxl import load_workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    lists = [p for _, p in sheets if isinstance(p, Published)]
+    for name, content in sheets:
+        sheet = book.create_sheet(name)
+        if not isinstance(content, Published):
+            for cells in content:
+                sheet.append(list(cells))
+            continue
+        source = load_workbook(io.BytesIO(content.data)).active
+        for cells in source.iter_rows(values_only=True):
+            sheet.append(list(cells))
+        for cell_range in source.merged_cells.ranges:
+            sheet.merge_cells(str(cell_range))
+    out = io.BytesIO()
+    book.save(out)
+    row_of = {name: row for p in lists for name, row in p.row_of.items()}
+    return Published(filename, out.getvalue(), lists[0].title, lists[0].header_row, row_of)

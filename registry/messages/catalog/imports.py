@@ -37,6 +37,16 @@ TEXTS = {
         "The list has more than {max} rows, the limit of one import: split it.",
         "名单超过 {max} 行（单次导入的上限）：请分成几部分导入。",
     ),
+    "import.sheet_empty": ("The sheet is empty.", "工作表为空。"),
+    "import.sheet_not_a_list": ("Not a list: {reason}", "不是名单：{reason}"),
+    "import.sheet_failed": (
+        "Sheet “{sheet}” cannot be loaded, so nothing was: {reason}",
+        "工作表“{sheet}”无法导入，因此整个文件均未导入：{reason}",
+    ),
+    "import.sheet_unknown": (
+        "The file has no sheet “{sheet}” (its sheets: {sheets}).",
+        "文件中没有工作表“{sheet}”（现有工作表：{sheets}）。",
+    ),
     "import.no_header": (
         "No header row naming the firms (企业名称 or 统一社会信用代码) in the first {rows} rows: "
         "check that this is the list.",

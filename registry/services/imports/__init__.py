@@ -1,6 +1,8 @@
 """Loading a published list, unedited, as the pipeline it is:
 
 1. reading the sheet (sheet.py): CSV, XLSX or JSON as numbered records, bounded by content;
+   a workbook's every worksheet (book.py: each sheet that holds a list is a list of its own,
+   all of them one import);
 2. locating the rows (layout.py): the title, the header, the firms' rows, merged cells filled;
 3. the list's facts (facts.py): from parameters, the title and columns; one error if missing;
 4. reading each row (rows.py): cells into values, the facts filled in, the row placed;

@@ -18,6 +18,8 @@ class ImportOptions:
     own_districts_only: bool = False
     # List every firm's row with its outcome (`outcomes`): a preview, row by row.
     outcomes: bool = False
+    # A workbook's sheets to load, by name or 1-based position (none: every sheet with a list).
+    sheets: tuple[str, ...] = ()
     max_rows: int = 200_000
     upload_limit: int = DEFAULT_UPLOAD_LIMIT
 

@@ -28,7 +28,7 @@ from registry.services.imports.result import (
 )
 from registry.services.imports.rows import ListRow, RowReader
 from registry.services.imports.rowspool import RowSpool
-from registry.services.imports.sheet import read_sheet
+from registry.services.imports.sheet import Sheet, read_sheet
 from registry.services.imports.vocabulary import Vocabulary
 
 
@@ -60,14 +60,26 @@ def open_list(
     they are iterated, every row's errors recorded in the ListRead) with a JSON body's
     resolutions. Raises ImportRejected for the file as a whole (unreadable, a fact missing;
     also while its rows are read) and Invalid for a bad parameter."""
-    vocabulary = vocabulary or Vocabulary.load()
-    with _file_errors(options):
+    with file_errors(options):
         sheet = read_sheet(
             upload.file,
             filename=upload.filename,
             content_type=upload.content_type,
             upload_limit=options.upload_limit,
         )
+    return open_sheet(sheet, given=given, options=options, vocabulary=vocabulary)
+
+
+def open_sheet(
+    sheet: Sheet,
+    *,
+    given: dict | None = None,
+    options: ImportOptions = DEFAULT_OPTIONS,
+    vocabulary: Vocabulary | None = None,
+) -> OpenList:
+    """Steps 2 and 3 for one sheet of a list file (open_list's, the file already read)."""
+    vocabulary = vocabulary or Vocabulary.load()
+    with file_errors(options):
         layout, raw_rows = locate(sheet, vocabulary, options.max_rows)
         facts = read_facts(given or {}, layout, vocabulary)
     read = ListRead(
@@ -109,7 +121,7 @@ def spooled(rows: Iterator[ListRow]) -> RowSpool:
 
 
 @contextlib.contextmanager
-def _file_errors(options: ImportOptions):
+def file_errors(options: ImportOptions):
     """A file that cannot be read as a list: one error for the file, no row's."""
     try:
         yield
@@ -120,7 +132,7 @@ def _file_errors(options: ImportOptions):
 
 
 def _read_rows(reader: RowReader, raw_rows, read: ListRead, options: ImportOptions):
-    with _file_errors(options):
+    with file_errors(options):
         for raw in raw_rows:
             read.rows += 1
             row, errors = reader.read(raw)

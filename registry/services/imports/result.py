@@ -116,6 +116,9 @@ class ImportResult:
     warnings: list[dict] = field(default_factory=builtins.list)
     errors: list[dict] = field(default_factory=builtins.list)
     ignored_columns: list[str] = field(default_factory=builtins.list)
+    sheets: list[dict] = field(
+        default_factory=builtins.list
+    )  # the file's sheets, read or set aside
     outcomes: list[dict] | None = None  # only when asked for
 
     @classmethod
@@ -142,6 +145,12 @@ class ImportResult:
             outcomes=applied.outcomes,
         )
 
+    def counts(self) -> dict:
+        """The answer's counts, as a sheet of a book reports its own."""
+        counts = {name: getattr(self, name) for name in COUNTS}
+        counts.update(errors=len({e["row"] for e in self.errors}), skipped=len(self.skipped))
+        return counts
+
     def answer(self) -> dict:
         """The answer as plain data, for a problem's body and the command line: every field in
         order, `outcomes` only when asked for (the entries are shared, not copied)."""
@@ -149,6 +158,38 @@ class ImportResult:
         if self.outcomes is None:
             del answer["outcomes"]
         return answer
+
+
+COUNTS = (
+    "rows",
+    "created_enterprises",
+    "created_certifications",
+    "revoked",
+    "unchanged",
+    "matched_by_name",
+    "resolved",
+)
+ENTRIES = ("conflicts", "skipped", "unresolved", "warnings", "errors")
+
+
+def combined(dry_run: bool, results: dict[str | None, ImportResult]) -> ImportResult:
+    """The answer of a book of several lists: each count summed, and each entry (an error, a
+    warning…) naming its sheet, sheet by sheet in the book's order."""
+    total = ImportResult(dry_run)
+    for sheet, result in results.items():
+        for name in COUNTS:
+            setattr(total, name, getattr(total, name) + getattr(result, name))
+        for name in ENTRIES:
+            getattr(total, name).extend({**e, "sheet": sheet} for e in getattr(result, name))
+        if result.outcomes is not None:
+            total.outcomes = (total.outcomes or []) + [
+                {**o, "sheet": sheet} for o in result.outcomes
+            ]
+        total.list = total.list or result.list
+        total.ignored_columns += [
+            c for c in result.ignored_columns if c not in total.ignored_columns
+        ]
+    return total
 
 
 def rejected(result: ImportResult, message: Message | None = None) -> ImportRejected:

@@ -7,12 +7,16 @@ facts are checked (steps 1 to 3), a forked child reads, identifies and decides i
 at a time while this process writes them (pipeline.py). Either way, any bad row, unresolved
 name or row outside a bureau's districts leaves the registry as it was, and the answer lists
 every problem of the list.
+
+A workbook of several lists (book.py) is one import: its sheets are read and checked whole, one
+after the other, then written in one write transaction, in the workbook's order; the forked
+child serves only a file's single list.
 """
 
 import contextlib
 import io
 from collections.abc import Callable, Iterable, Iterator
-from typing import IO
+from typing import IO, NamedTuple
 
 from registry.db import read_snapshot, write_transaction
 from registry.messages import Message
@@ -22,10 +26,11 @@ from registry.services.errors import Forbidden
 from registry.services.imports import pipeline
 from registry.services.imports.admission import Admission
 from registry.services.imports.apply import Applier, Certifier, Terms
+from registry.services.imports.book import BookSheet, named, open_book
 from registry.services.imports.facts import REVOKE
 from registry.services.imports.options import DEFAULT_OPTIONS, ImportOptions, Upload
-from registry.services.imports.reading import open_list, resolutions, spooled
-from registry.services.imports.result import ImportResult, Tally, rejected
+from registry.services.imports.reading import OpenList, resolutions, spooled
+from registry.services.imports.result import ImportResult, Tally, combined, rejected
 from registry.services.imports.revoke import Revoker
 from registry.services.imports.rows import ListRow
 from registry.services.imports.store import InProcess, Store
@@ -51,25 +56,101 @@ def run_import(
     Raises ImportRejected (bad rows, missing facts, unresolved names: nothing written),
     Forbidden (rows outside a bureau's districts) or Invalid (a bad parameter).
     """
-    tiers = tiers_by_key()
     size = _size(upload.file)
     vocabulary = Vocabulary.load()
-    opened = open_list(upload, given=given, options=options, vocabulary=vocabulary)
-    resolved = resolutions(resolve if resolve is not None else opened.resolve, vocabulary, options)
+    book = open_book(upload, given=given, options=options, vocabulary=vocabulary)
+    lists = [entry for entry in book if entry.opened]
+    first = lists[0].opened
+    resolved = resolutions(resolve if resolve is not None else first.resolve, vocabulary, options)
     only = options.only_districts
     if only is None and options.own_districts_only:
         only = scope.writes_only_in(actor)
+    job = _Job(actor, tiers_by_key(), only, resolved, options, on_progress or _unreported)
+    if len(lists) > 1:
+        tallies = _several(job, lists)
+    else:
+        with named(lists[0].name) if len(book) > 1 else contextlib.nullcontext():
+            tallies = [_one(job, first, upload.file, size)]
+    return _answer(options.dry_run, book, tallies)
+
+
+class _Job(NamedTuple):
+    """What every list of the file is loaded with."""
+
+    actor: Actor
+    tiers: dict
+    only: frozenset[str] | None
+    resolved: dict
+    options: ImportOptions
+    progress: Progress
+
+    def terms(self, opened: OpenList) -> Terms:
+        return Terms(self.actor, self.tiers, self.only, opened.read.columns)
+
+    def admission(self, tally: Tally) -> Admission:
+        return Admission(tally.identified, self.resolved, self.only, self.options.skip_unresolved)
+
+
+def _one(job: _Job, opened: OpenList, upload: IO[bytes], size: int) -> Tally:
+    """A file's one list: a large one on SQLite through a forked child, any other in process."""
+    options = job.options
     tally = Tally.begun(opened.read, outcomes=options.outcomes)
-    admission = Admission(tally.identified, resolved, only, options.skip_unresolved)
-    terms = Terms(actor, tiers, only, opened.read.columns)
+    admission, terms = job.admission(tally), job.terms(opened)
     kind = Revoker if opened.read.action == REVOKE else Certifier
-    progress = on_progress or _unreported
     if not options.dry_run and pipeline.streams(kind, size):
         chunks = admission.streamed(opened.rows)
-        tally = _forked(terms, tally, chunks, upload.file, size, progress)
-    else:
-        _in_process(kind, terms, tally, admission, opened.rows, options.dry_run, progress)
-    return _answer(options.dry_run, tally)
+        return _forked(terms, tally, chunks, upload, size, job.progress)
+    _in_process(kind, terms, tally, admission, opened.rows, options.dry_run, job.progress)
+    return tally
+
+
+def _several(job: _Job, lists: list[BookSheet]) -> list[Tally]:
+    """A book's lists, each read and identified in turn, then all written in one write
+    transaction (or, dry, decided in one snapshot), each sheet seeing the ones before it: any
+    sheet refused, nothing is written."""
+    spools, tallies, admissions = [], [], []
+    try:
+        for entry in lists:
+            with named(entry.name):
+                spools.append(spooled(entry.opened.rows))
+        for entry, spool in zip(lists, spools, strict=True):
+            tally = Tally.begun(entry.opened.read, outcomes=job.options.outcomes)
+            admission = job.admission(tally)
+            if admissions:  # one clerk's resolutions for the book: used by any of its sheets
+                admission.identifier = admissions[0].identifier
+            with read_snapshot():
+                for row in admission.identify(spool.to_identify):
+                    spool.repeats.add(row.credit_code)
+            tallies.append(tally)
+            admissions.append(admission)
+        admissions[-1].finished()
+        _apply_book(job, lists, spools, tallies, admissions)
+    finally:
+        for spool in spools:
+            spool.close()
+    return tallies
+
+
+def _apply_book(job: _Job, lists, spools, tallies: list[Tally], admissions) -> None:
+    """Step 6 for every list of the book, in one write transaction (or, dry, a snapshot)."""
+    write = not (job.options.dry_run or any(t.refused for t in tallies))
+    total, done = sum(len(spool) for spool in spools), 0
+    with _discarded(), write_transaction() if write else read_snapshot():
+        for entry, spool, tally, admission in zip(lists, spools, tallies, admissions, strict=True):
+            kind = Revoker if entry.opened.read.action == REVOKE else Certifier
+            applier = kind(
+                job.terms(entry.opened),
+                tally.applied,
+                write=write,
+                repeats=spool.repeats,
+                store=InProcess(),
+            )
+            for chunk in spool.chunks():
+                applier.apply(admission.admitted(chunk))
+                done += len(chunk)
+                job.progress(done, total)
+        if any(t.applied.forbidden or t.refused for t in tallies):
+            raise _Discard
 
 
 def _unreported(done: int, total: int) -> None:
@@ -153,13 +234,26 @@ def _apply(
             raise _Discard
 
 
-def _answer(dry_run: bool, tally: Tally) -> ImportResult:
-    """The import's answer, or why nothing was written."""
-    forbidden = tally.applied.forbidden
+def _answer(dry_run: bool, book: list[BookSheet], tallies: list[Tally]) -> ImportResult:
+    """The import's answer, or why nothing was written: for a file of one sheet as ever; for a
+    book, its totals with each sheet's own list and counts (`sheets`)."""
+    lists = [entry for entry in book if entry.opened]
+    several = len(book) > 1
+    forbidden = [
+        f"{entry.name}:{n}" if several else str(n)
+        for entry, tally in zip(lists, tallies, strict=True)
+        for n in tally.applied.forbidden
+    ]
     if forbidden:
-        rows = [str(n) for n in forbidden[:20]] + (["…"] if len(forbidden) > 20 else [])
+        rows = forbidden[:20] + (["…"] if len(forbidden) > 20 else [])
         raise Forbidden("import.outside_own_districts", rows=rows)
-    result = ImportResult.of(dry_run, tally)
+    results = [ImportResult.of(dry_run, tally) for tally in tallies]
+    counted = dict(zip((entry.name for entry in lists), results, strict=True))
+    result = combined(dry_run, counted) if several else results[0]
+    result.sheets = [
+        {**entry.report(), "counts": counted[entry.name].counts() if entry.opened else None}
+        for entry in book
+    ]
     if result.unresolved and not result.errors:
         raise rejected(result, Message("import.unresolved", count=len(result.unresolved)))
     if result.errors:

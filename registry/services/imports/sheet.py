@@ -45,7 +45,7 @@ class Sheet:
     rows: list | None = None  # JSON: row objects by the registry's column names
     title: str | None = None  # JSON: the list's title, when the client gives it
     resolve: dict | None = None  # JSON: name → credit code resolutions
-    name: str | None = None
+    name: str | None = None  # a workbook's sheet (or a document's table): its name
 
 
 def spool(stream: BinaryIO, limit: int | None = None) -> IO[bytes]:
@@ -63,6 +63,27 @@ def spool(stream: BinaryIO, limit: int | None = None) -> IO[bytes]:
     return spooled
 
 
+def read_book(
+    file: IO[bytes],
+    *,
+    filename: str | None = None,
+    content_type: str | None = None,
+    upload_limit: int,
+) -> list[Sheet]:
+    """A spooled list file's sheets, in the file's order, whatever its format (recognised by its
+    content): every worksheet of a workbook (each with its name), every table of a Word or PDF
+    document, or the one sheet of a text or JSON file."""
+    from registry.services.imports.formats import Limits, detect, docx, pdf, text, xls
+
+    kind = detect.kind(file, filename, content_type)
+    if kind == "xlsx":
+        return read_worksheets(file, upload_limit)
+    if kind == "json":
+        return [read_json(file)]
+    readers = {"xls": xls.read, "docx": docx.read, "pdf": pdf.read, "text": text.read}
+    return readers[kind](file, Limits(upload_limit))
+
+
 def read_sheet(
     file: IO[bytes],
     *,
@@ -70,16 +91,11 @@ def read_sheet(
     content_type: str | None = None,
     upload_limit: int,
 ) -> Sheet:
-    """Read a spooled list file of any supported format, recognised by its content."""
-    from registry.services.imports.formats import Limits, detect, docx, pdf, text, xls
-
-    kind = detect.kind(file, filename, content_type)
-    if kind == "xlsx":
-        return Sheet("xlsx", read_xlsx(file, upload_limit))
-    if kind == "json":
-        return read_json(file)
-    readers = {"xls": xls.read, "docx": docx.read, "pdf": pdf.read, "text": text.read}
-    return readers[kind](file, Limits(upload_limit))[0]  # the first sheet, until books are read
+    """A file read as one sheet, its first: a clerk's resolution sheet (a list is read whole,
+    every sheet, by `read_book`)."""
+    return read_book(file, filename=filename, content_type=content_type, upload_limit=upload_limit)[
+        0
+    ]
 
 
 # CSV ------------------------------------------------------------------------------------------
@@ -199,32 +215,37 @@ def _check_inflation(file: IO[bytes], upload_limit: int) -> None:
 
 
 def read_xlsx(file: IO[bytes], upload_limit: int) -> Iterator[tuple[int, list]]:
-    """The first worksheet's rows, numbered as Excel shows them. The dimension a sheet
-    declares is ignored: rows and columns are read as far as cells really exist."""
+    """The first worksheet's rows, numbered as Excel shows them."""
+    return read_worksheets(file, upload_limit)[0].records
+
+
+def read_worksheets(file: IO[bytes], upload_limit: int) -> list[Sheet]:
+    """Every worksheet, in the workbook's order, with its name; its rows numbered as Excel shows
+    them. The dimension a sheet declares is ignored: rows and columns are read as far as cells
+    really exist. (The workbook reads the upload, which its owner closes.)"""
     from openpyxl import load_workbook
 
     _check_inflation(file, upload_limit)
     try:
         workbook = load_workbook(file, read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()
+        worksheets = workbook.worksheets
+        if not worksheets:
+            raise ValueError("no worksheet")
+        for worksheet in worksheets:
+            worksheet.reset_dimensions()
     except Exception as exc:  # openpyxl raises anything from KeyError to XML parse errors
         raise file_error(Message("import.xlsx_unreadable", reason=_reason(exc)), "format") from exc
+    return [Sheet("xlsx", _worksheet_rows(w), name=w.title) for w in worksheets]
 
-    def records() -> Iterator[tuple[int, list]]:
-        try:
-            for number, cells in enumerate(
-                sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1
-            ):
-                yield number, list(cells)
-        except Exception as exc:
-            raise file_error(
-                Message("import.worksheet_unreadable", reason=_reason(exc)), "format"
-            ) from exc
-        finally:
-            workbook.close()
 
-    return records()
+def _worksheet_rows(sheet) -> Iterator[tuple[int, list]]:
+    try:
+        for number, cells in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), 1):
+            yield number, list(cells)
+    except Exception as exc:
+        raise file_error(
+            Message("import.worksheet_unreadable", reason=_reason(exc)), "format"
+        ) from exc
 
 
 def _reason(exc: Exception) -> str:
