@@ -8,6 +8,7 @@ import io
 import re
 import zipfile
 
+from tests.support import containers as box
 from tests.support import published as pub
 from tests.support.imports import (
     certify,
@@ -197,3 +198,20 @@ def test_a_dry_run_of_a_book_answers_as_the_import_and_writes_nothing(app, clien
     notes = by_name(english.json)["说明"]["skipped"]["message"]
     assert notes.startswith("Not a list: No header row naming the firms"), notes
     assert by_name(english.json)["附件2"]["counts"]["unchanged"] == 3
+
+
+def test_a_word_notice_of_two_attachments_loads_both_tables(app, client, auth):
+    """The same notice as a Word file (MIIT's and many cities' habit): each table is a list with
+    the facts of the title above it, loaded in one import."""
+    setup(client, auth)
+    word = box.word_notice([pub.city_list(), pub.renewal_list(groups=RENEWED)])
+    response = load_form(client, auth["admin"], word, certified_on=NOTICE_DATE)
+
+    assert response.status_code == 200, response.json
+    tables = by_name(response.json)
+    assert list(tables) == ["表 1", "表 2"]
+    assert tables["表 1"]["counts"]["created_certifications"] == 5
+    assert tables["表 2"]["list"]["facts"]["renewal"]["value"] is True
+    assert tables["表 2"]["counts"]["created_certifications"] == 3
+    for firm in (pub.HUIXIAN, pub.MUYE, pub.PINGYUAN):
+        assert certs(client, auth, firm.code)[-1][4] is True  # 表 2's: renewals

@@ -159,12 +159,18 @@ def _spans(grid: Grid, at: dict[int, int]) -> list[tuple[int, int, int, int]]:
 def docx(published: pub.Published, *, tables: int = 1) -> File:
     """As a Word attachment: the 附件 and title paragraphs, the table with its merged group
     cells, the footnote; `tables` > 1 repeats the list under a second title (two attachments)."""
+    return word_notice([published] * tables)
+
+
+def word_notice(lists: list[pub.Published]) -> File:
+    """A notice's attachments in one Word file: each list's title paragraphs, its table (merged
+    group cells) and its footnote, one after the other."""
     import docx as word
 
-    grid = grid_of(published)
-    above, rows, below, at = _table_part(grid)
     document = word.Document()
-    for _ in range(tables):
+    for published in lists:
+        grid = grid_of(published)
+        above, rows, below, at = _table_part(grid)
         for line in above:
             document.add_paragraph(line)
         _word_table(document, rows, _spans(grid, at))
@@ -172,7 +178,7 @@ def docx(published: pub.Published, *, tables: int = 1) -> File:
             document.add_paragraph(line)
     out = io.BytesIO()
     document.save(out)
-    return renamed(published, ".docx", out.getvalue())
+    return renamed(lists[0], ".docx", out.getvalue())
 
 
 def _word_table(document, rows: list[list], spans) -> None:
