@@ -20,13 +20,18 @@ from tests.support.servers import BIN, create_token, gunicorn_server
 
 COMMITTED = ROOT / "openapi" / "openapi.json"
 CODE = "91410702MA9F3K2L2U"  # the README's firm
-# The bodies it cannot model (CSV, XLSX) are bytes to it; nothing else is overridden.
+# The list files it cannot model (CSV and text, XLSX, XLS, DOCX, PDF) are bytes to it; nothing
+# else is overridden.
 GENERATOR_CONFIG = """\
 package_name_override: registry_client
 post_hooks: []
 content_type_overrides:
   text/csv: application/octet-stream
+  text/plain: application/octet-stream
   application/vnd.openxmlformats-officedocument.spreadsheetml.sheet: application/octet-stream
+  application/vnd.ms-excel: application/octet-stream
+  application/vnd.openxmlformats-officedocument.wordprocessingml.document: application/octet-stream
+  application/pdf: application/octet-stream
 """
 
 
