@@ -231,8 +231,24 @@ def _sheet() -> fields.String:
     )
 
 
-class RowErrorSchema(Schema):
+class PlacedSchema(Schema):
+    """Where an entry's row is beyond its number: its sheet in a workbook of several, its page
+    and its row on that page in a PDF."""
+
     sheet = _sheet()
+    page = fields.Integer(
+        metadata={"description": "A PDF's row: the page it is printed on", "example": 2}
+    )
+    page_row = fields.Integer(
+        metadata={
+            "description": "A PDF's row: its row on that page (the header printed again on a "
+            "page counts as its row 1)",
+            "example": 5,
+        }
+    )
+
+
+class RowErrorSchema(PlacedSchema):
     row = fields.Integer(
         allow_none=True,
         metadata={"description": "As numbered in the file; null for the file itself", "example": 7},
@@ -259,16 +275,14 @@ class RowErrorSchema(Schema):
     )
 
 
-class RowConflictSchema(Schema):
-    sheet = _sheet()
+class RowConflictSchema(PlacedSchema):
     row = fields.Integer(metadata={"example": 12})
     field = fields.String(metadata={"example": "name"})
     stored = fields.Raw(metadata={"example": "新乡市红旗机械有限公司"})
     given = fields.Raw(metadata={"example": "新乡市红旗机械制造有限公司"})
 
 
-class SkippedRowSchema(Schema):
-    sheet = _sheet()
+class SkippedRowSchema(PlacedSchema):
     row = fields.Integer(metadata={"example": 4})
     name = fields.String(metadata={"example": "郑州宇通客车股份有限公司"})
     region = fields.String(metadata={"description": "As the row prints it", "example": "郑州市"})
@@ -294,8 +308,7 @@ class UnresolvedRowSchema(SkippedRowSchema):
     )
 
 
-class ListWarningSchema(Schema):
-    sheet = _sheet()
+class ListWarningSchema(PlacedSchema):
     row = fields.Integer(allow_none=True, metadata={"example": 9})
     code = fields.String(
         metadata={"description": "The message's code", "example": "import.recorded_as_published"}
@@ -357,8 +370,7 @@ class PublishedListSchema(Schema):
     )
 
 
-class RowOutcomeSchema(Schema):
-    sheet = _sheet()
+class RowOutcomeSchema(PlacedSchema):
     row = fields.Integer(metadata={"example": 6})
     credit_code = fields.String(metadata={"example": "91410702MA9F3K2L2U"})
     name = fields.String(allow_none=True, metadata={"example": "新乡市红旗机械制造有限公司"})

@@ -19,11 +19,11 @@ def _report_import(result: dict) -> None:
             click.echo(f"list: {error['message']}", err=True)
             continue
         column = error.get("column") or error["field"]
-        click.echo(f"{_sheet(error)}row {error['row']}: {column}: {error['message']}", err=True)
+        click.echo(f"{_where(error)}: {column}: {error['message']}", err=True)
     if len(result["errors"]) > 200:
         click.echo(f"… and {len(result['errors']) - 200} more", err=True)
     for entry in result["unresolved"]:
-        where = f"{_sheet(entry)}row {entry['row']}"
+        where = _where(entry)
         click.echo(f"unresolved, {where}: {entry['name']}: {entry['reason']}", err=True)
         for candidate in entry["candidates"]:
             click.echo(
@@ -33,14 +33,22 @@ def _report_import(result: dict) -> None:
             )
     for conflict in result["conflicts"]:
         click.echo(
-            f"conflict, {_sheet(conflict)}row {conflict['row']}: {conflict['field']} is "
+            f"conflict, {_where(conflict)}: {conflict['field']} is "
             f"{conflict['stored']!r}, the list says {conflict['given']!r}",
             err=True,
         )
     for warning in result["warnings"]:
-        where = f"row {warning['row']}" if warning["row"] is not None else "list"
-        where = _sheet(warning) + where
+        where = _where(warning) if warning["row"] is not None else _sheet(warning) + "list"
         click.echo(f"warning, {where}: {warning['message']}", err=True)
+
+
+def _where(entry: dict) -> str:
+    """An entry's row as the file shows it: its sheet in a workbook of several, its page and
+    its row on that page in a PDF."""
+    where = f"{_sheet(entry)}row {entry['row']}"
+    if entry.get("page"):
+        where += f" (page {entry['page']}, row {entry['page_row']})"
+    return where
 
 
 def _sheet(entry: dict) -> str:

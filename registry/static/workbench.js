@@ -36,6 +36,7 @@
       "workbench.sheet.counts": "{rows} 行：新增认定 {created}，不变 {unchanged}，有错误的行 {errors}",
       "workbench.sheet.skipped": "未导入：{reason}",
       "workbench.sheet.row": "{sheet} 第 {row} 行",
+      "workbench.page.row": "第 {page} 页第 {row} 行",
       "workbench.sheet.unknown": "—",
       "workbench.import.drop": "把名单文件拖到这里，或点击选择文件（XLSX、XLS、CSV/TXT、Word、PDF、JSON）",
       "workbench.facts": "名单信息（整份名单只填一次；已按标题预填）",
@@ -169,6 +170,7 @@
       "workbench.sheet.counts": "{rows} rows: {created} certifications new, {unchanged} unchanged, {errors} rows with errors",
       "workbench.sheet.skipped": "Not loaded: {reason}",
       "workbench.sheet.row": "{sheet} row {row}",
+      "workbench.page.row": "page {page}, row {row}",
       "workbench.sheet.unknown": "—",
       "workbench.import.drop": "Drop the list here, or click to choose a file (XLSX, XLS, CSV/TXT, Word, PDF, JSON)",
       "workbench.facts": "The list's facts (once for the whole list; prefilled from its title)",
@@ -535,15 +537,18 @@
     const rows = new Map();
     const order = new Map((answer.sheets || []).map((sheet, index) => [sheet.name, index]));
     let sheet = null; // the sheet of the entry being placed (a workbook of several lists)
+    let page = null; // a PDF's row: its page and its row on that page
     const at = (number, name) => {
       const key = `${sheet ?? ""}\u0000${number ?? "list"}`;
       if (!rows.has(key)) rows.set(key, { row: number, sheet, place: order.get(sheet) ?? 0, name: "", kinds: new Set(), details: [] });
       const row = rows.get(key);
       if (name && !row.name) row.name = name;
+      if (page && !row.page) row.page = page;
       return row;
     };
     for (const o of answer.outcomes || []) {
       sheet = o.sheet ?? null;
+      page = o.page ? [o.page, o.page_row] : null;
       const row = at(o.row, o.name);
       row.kinds.add(o.outcome);
       if (o.found_by === "name") row.kinds.add("matched");
@@ -555,12 +560,14 @@
     }
     for (const e of answer.errors || []) {
       sheet = e.sheet ?? null;
+      page = e.page ? [e.page, e.page_row] : null;
       const row = at(e.row, e.name);
       row.kinds.add("error");
       row.details.push([e.column || e.field, e.message].filter(Boolean).join("："));
     }
     for (const u of answer.unresolved || []) {
       sheet = u.sheet ?? null;
+      page = u.page ? [u.page, u.page_row] : null;
       const row = at(u.row, u.name);
       row.kinds.add("unresolved");
       row.details.push(u.reason);
@@ -568,18 +575,21 @@
     }
     for (const c of answer.conflicts || []) {
       sheet = c.sheet ?? null;
+      page = c.page ? [c.page, c.page_row] : null;
       const row = at(c.row);
       row.kinds.add("conflict");
       row.details.push(t("workbench.conflict", c));
     }
     for (const s of answer.skipped || []) {
       sheet = s.sheet ?? null;
+      page = s.page ? [s.page, s.page_row] : null;
       const row = at(s.row, s.name);
       row.kinds.add("skipped");
       row.details.push(`${s.region || ""} ${s.reason}`.trim());
     }
     for (const w of answer.warnings || []) {
       sheet = w.sheet ?? null;
+      page = w.page ? [w.page, w.page_row] : null;
       at(w.row).kinds.add("warning");
       at(w.row).details.push(w.message);
     }
@@ -646,6 +656,7 @@
   }
 
   function rowLabel(row) {
+    if (row.page) return t("workbench.page.row", { page: row.page[0], row: row.page[1] });
     const number = row.row == null ? t("workbench.list.row") : String(row.row);
     return row.sheet ? t("workbench.sheet.row", { sheet: row.sheet, row: number }) : number;
   }

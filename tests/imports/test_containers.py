@@ -51,7 +51,10 @@ def essence(answer: dict) -> dict:
         "counts": counts(answer),
         "title": answer["list"]["title"],
         "facts": answer["list"]["facts"],
-        "outcomes": [{k: v for k, v in o.items() if k != "row"} for o in answer["outcomes"]],
+        "outcomes": [
+            {k: v for k, v in o.items() if k not in ("row", "page", "page_row")}
+            for o in answer["outcomes"]
+        ],
         "errors": [e["code"] for e in answer["errors"]],
     }
 
@@ -87,8 +90,32 @@ def test_a_table_over_two_pages_is_one_list_with_its_header_once(client, auth):
     assert answer.status_code == 200, answer.json
     assert answer.json["rows"] == 5  # the header printed again on page 2 is no firm
     assert answer.json["list"]["header_row"] == 1  # the table's first row
-    # Rows numbered through the joined table: the header 1, the firms 2…6.
-    assert [o["row"] for o in answer.json["outcomes"]] == [2, 3, 4, 5, 6]
+    # Rows numbered through the joined table: the header 1, the firms 2…6; and each named by
+    # its page and its row there, as the printed list shows it (the header again on page 2).
+    outcomes = answer.json["outcomes"]
+    assert [o["row"] for o in outcomes] == [2, 3, 4, 5, 6]
+    places = [(o["page"], o["page_row"]) for o in outcomes]
+    assert places == sorted(places) and places[0] == (1, 2)
+    pages = {page for page, _ in places}
+    assert pages == {1, 2}
+    first_on_page_2 = next(row for page, row in places if page == 2)
+    assert first_on_page_2 == 2  # below the header printed again on page 2
+    for page in pages:  # rows on a page follow on from each other
+        rows = [row for p, row in places if p == page]
+        assert rows == list(range(rows[0], rows[0] + len(rows)))
+
+
+def test_an_error_in_a_pdf_names_its_page_and_its_row_there(client, auth):
+    last_district, last_firms = pub.CITY_GROUPS[-1]
+    bad = ("新乡市页码测试有限公司", "91410700BADCODE00")
+    groups = [*pub.CITY_GROUPS[:-1], (last_district, [*last_firms, bad])]  # the last row
+    printed = box.pdf(pub.city_list(groups=groups), row_height=150)
+
+    answer = post_file(client, auth["admin"], printed, certified_on="2023-05-30")
+
+    assert answer.status_code == 422, answer.json
+    (error,) = {(e["row"], e["page"], e["page_row"]) for e in answer.json["errors"]}
+    assert error[1] == 2 and error[2] >= 2  # the last firm: on page 2, below its header
 
 
 @pytest.mark.parametrize("container", ["xls", "docx", "pdf", "unicode-text"])

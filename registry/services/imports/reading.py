@@ -91,6 +91,7 @@ def open_sheet(
         action=facts.action,
         ignored_columns=layout.ignored,
         warnings=[note(None, m) for m in facts.warnings],
+        places=sheet.places,
     )
     if missing := facts.missing():
         read.errors = missing

@@ -26,6 +26,7 @@ class ListRead:
     warnings: list[dict]  # the facts' (for no row)
     rows: int = 0
     errors: list[dict] = field(default_factory=list)
+    places: dict[int, tuple[int, int]] | None = None  # a PDF's rows: (page, row on it)
 
     @property
     def columns(self) -> dict[str, str]:
@@ -82,6 +83,13 @@ class Tally:
 
 def _row(entry: dict) -> int:
     return entry["row"] or 0
+
+
+def _on_page(entry: dict, places: dict[int, tuple[int, int]]) -> dict:
+    if entry.get("row") not in places:
+        return entry
+    page, row = places[entry["row"]]
+    return {**entry, "page": page, "page_row": row}
 
 
 def entry(row: int | None, field: str, column: str | None, message: Message) -> dict:
@@ -143,7 +151,17 @@ class ImportResult:
             errors=sorted(read.errors + applied.errors, key=_row),
             ignored_columns=read.ignored_columns,
             outcomes=applied.outcomes,
-        )
+        ).placed(read.places)
+
+    def placed(self, places: dict[int, tuple[int, int]] | None) -> ImportResult:
+        """Each entry of a PDF's rows also naming its page and its row on that page (`page`,
+        `page_row`), as a person reading the printed list finds it."""
+        if places:
+            for name in (*ENTRIES, "outcomes"):
+                entries = getattr(self, name)
+                if entries is not None:
+                    setattr(self, name, [_on_page(e, places) for e in entries])
+        return self
 
     def counts(self) -> dict:
         """The answer's counts, as a sheet of a book reports its own."""

@@ -46,6 +46,7 @@ class Sheet:
     title: str | None = None  # JSON: the list's title, when the client gives it
     resolve: dict | None = None  # JSON: name → credit code resolutions
     name: str | None = None  # a workbook's sheet (or a document's table): its name
+    places: dict[int, tuple[int, int]] | None = None  # a PDF table's rows: (page, row on it)
 
 
 def spool(stream: BinaryIO, limit: int | None = None) -> IO[bytes]:

@@ -3,7 +3,8 @@ starts a page with no text above it continues the one before (same columns): it 
 that table's header, and its first row dropped when it repeats the header (as a printed list
 repeats it on each page). The lines of text above a table are its title, given first as the
 rows above a sheet's header are. Rows are numbered through the joined table from 1 (its header),
-as the table would stand in a spreadsheet; the sheet is named by its pages. A PDF without a
+as the table would stand in a spreadsheet, each row's page and row on that page kept
+(`Sheet.places`: the answer names both); the sheet is named by its pages. A PDF without a
 text layer is a scan, refused as such; one of more than `limits.pages` pages is refused before
 any page is read."""
 
@@ -24,6 +25,7 @@ class _Table:
     last_page: int
     title: list[str]
     rows: list[list] = field(default_factory=list)
+    places: list[tuple[int, int]] = field(default_factory=list)  # each row's page, row on it
 
     @property
     def name(self) -> str:
@@ -51,7 +53,16 @@ def read(file: IO[bytes], limits: Limits) -> list[Sheet]:
         raise file_error(Message("import.scan"), "format")
     if not tables:
         raise file_error(Message("import.no_tables", format="PDF"), "format")
-    return [Sheet("pdf", _records(t), title=" ".join(t.title) or None, name=t.name) for t in tables]
+    return [
+        Sheet(
+            "pdf",
+            _records(t),
+            title=" ".join(t.title) or None,
+            name=t.name,
+            places=dict(enumerate(t.places, start=1)),
+        )
+        for t in tables
+    ]
 
 
 def _tables(pages, deadline: float) -> tuple[list[_Table], bool]:
@@ -67,14 +78,17 @@ def _tables(pages, deadline: float) -> tuple[list[_Table], bool]:
             rows = [_row(r) for r in found.extract()]
             above = _text_between(page, bottom, found.bbox[1])
             bottom = found.bbox[3]
+            first = 1  # the row on the page the first kept row is
             if position == 0 and not above and _continues(tables, rows, number):
                 current = tables[-1]
                 if rows and rows[0] == current.rows[0]:
-                    rows = rows[1:]  # the header printed again on this page
+                    rows, first = rows[1:], 2  # the header printed again on this page
                 current.rows.extend(rows)
+                current.places.extend((number, first + i) for i in range(len(rows)))
                 current.last_page = number
                 continue
-            tables.append(_Table(number, number, above, rows))
+            places = [(number, 1 + i) for i in range(len(rows))]
+            tables.append(_Table(number, number, above, rows, places))
         page.flush_cache()
     return [t for t in tables if t.rows], has_text
 
