@@ -215,3 +215,24 @@ def test_a_word_notice_of_two_attachments_loads_both_tables(app, client, auth):
     assert tables["表 2"]["counts"]["created_certifications"] == 3
     for firm in (pub.HUIXIAN, pub.MUYE, pub.PINGYUAN):
         assert certs(client, auth, firm.code)[-1][4] is True  # 表 2's: renewals
+
+
+def test_a_dry_run_meets_what_the_sheets_before_would_write(app, client, auth):
+    """The same firms in two sheets: new in the first, unchanged in the second, in the dry run
+    as in the load (the dry run writes and rolls back)."""
+    setup(client, auth)
+    book = pub.notice_book([("附件1", pub.city_list()), ("附件1（重复）", pub.city_list())])
+    before = written(app)
+
+    dry = load(client, auth["admin"], book, certified_on=NOTICE_DATE, dry_run="true")
+    assert dry.status_code == 200, dry.json
+    assert written(app) == before  # nothing kept
+    loaded = load(client, auth["admin"], book, certified_on=NOTICE_DATE)
+    assert loaded.status_code == 200, loaded.json
+
+    def per_sheet(answer):
+        return [(s["name"], s["counts"]) for s in answer["sheets"]]
+
+    assert per_sheet(dry.json) == per_sheet(loaded.json)
+    second = by_name(loaded.json)["附件1（重复）"]["counts"]
+    assert second["created_certifications"] == 0 and second["unchanged"] == 5

@@ -106,8 +106,8 @@ def _one(job: _Job, opened: OpenList, upload: IO[bytes], size: int) -> Tally:
 
 def _several(job: _Job, lists: list[BookSheet]) -> list[Tally]:
     """A book's lists, each read and identified in turn, then all written in one write
-    transaction (or, dry, decided in one snapshot), each sheet seeing the ones before it: any
-    sheet refused, nothing is written."""
+    transaction (dry: rolled back), each sheet seeing the ones before it: any sheet refused,
+    nothing is written."""
     spools, tallies, admissions = [], [], []
     try:
         for entry in lists:
@@ -132,8 +132,11 @@ def _several(job: _Job, lists: list[BookSheet]) -> list[Tally]:
 
 
 def _apply_book(job: _Job, lists, spools, tallies: list[Tally], admissions) -> None:
-    """Step 6 for every list of the book, in one write transaction (or, dry, a snapshot)."""
-    write = not (job.options.dry_run or any(t.refused for t in tallies))
+    """Step 6 for every list of the book, in one write transaction. A dry run writes too and
+    rolls it all back, so that each sheet meets what the sheets before it would write, as the
+    load does (a firm in two sheets is new in the first, unchanged in the second); a book
+    refused already is only decided, in a snapshot."""
+    write = not any(t.refused for t in tallies)
     total, done = sum(len(spool) for spool in spools), 0
     with _discarded(), write_transaction() if write else read_snapshot():
         for entry, spool, tally, admission in zip(lists, spools, tallies, admissions, strict=True):
@@ -149,7 +152,7 @@ def _apply_book(job: _Job, lists, spools, tallies: list[Tally], admissions) -> N
                 applier.apply(admission.admitted(chunk))
                 done += len(chunk)
                 job.progress(done, total)
-        if any(t.applied.forbidden or t.refused for t in tallies):
+        if job.options.dry_run or any(t.applied.forbidden or t.refused for t in tallies):
             raise _Discard
 
 
