@@ -59,6 +59,11 @@ class Message(str):
         return _rebuilt, (self.code, self.params)
 
 
+def as_message(code: str | Message, **params) -> Message:
+    """`code` said with `params`; a Message given already is kept as it is."""
+    return code if isinstance(code, Message) else Message(code, **params)
+
+
 def _rebuilt(code: str, params: dict) -> Message:
     return Message(code, **params)
 

@@ -4,7 +4,7 @@ Each is raised with a message code and its parameters (registry.messages), e.g.
 `NotFound("enterprise.not_found", credit_code=code)`: the web layer says it in the request's
 language, `detail` in English (logs, the command line)."""
 
-from registry.messages import Message
+from registry.messages import Message, as_message
 
 
 class DomainError(Exception):
@@ -12,7 +12,7 @@ class DomainError(Exception):
     names it), `detail` is its English text."""
 
     def __init__(self, code: str | Message, /, *, errors: dict | None = None, **params):
-        message = code if isinstance(code, Message) else Message(code, **params)
+        message = as_message(code, **params)
         super().__init__(str(message))
         self.message, self.code, self.detail = message, message.code, str(message)
         self.errors = errors
@@ -78,5 +78,5 @@ class ImportRejected(DomainError):
 def invalid_field(field: str, code: str | Message, **params) -> Invalid:
     """An `Invalid` naming one field and why (`code` and its parameters; `field` is one of
     them, so that the message can name the field by its label)."""
-    message = code if isinstance(code, Message) else Message(code, field=field, **params)
+    message = as_message(code, field=field, **params)
     return Invalid(message, fields={field: [message]})

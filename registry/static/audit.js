@@ -49,7 +49,7 @@
   const $ = (id) => document.getElementById(id);
   const h = R.h;
   const t = R.t;
-  const state = { after: 0, events: [] };
+  const state = { after: 0, events: [], asked: 0 };
 
   function who(event) {
     const login = event.actor_login ? ` (${event.actor_login})` : "";
@@ -63,7 +63,7 @@
       state.after = 0;
       state.events = [];
     }
-    const asked = (state.asked = (state.asked || 0) + 1);
+    const asked = ++state.asked;
     const kind = $("audit-kind").value;
     const query = new URLSearchParams({ after: state.after, limit: PAGE });
     if (kind) query.set("action", kind);

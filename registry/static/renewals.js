@@ -239,26 +239,16 @@ const Renewals = (() => {
     });
   }
 
-  /** Who is calling (GET /me): a person's or a token's role and districts. */
-  async function whoIsCalling() {
-    const reply = await state.call("GET", `${API}/me`);
-    const who = reply.status === 200 && reply.body ? reply.body.user || reply.body.token : null;
-    return who ? { role: who.role, districts: who.districts || [] } : null;
-  }
-
-  /** Show the list for the workbench's caller; answers who is calling ({role, districts}).
-      `call`: the workbench's request; `token`: its token (null for a person signed in);
-      `tiers`, `districts`: the catalog by key; `openFirm(code)`: show a firm. */
-  async function open({ call, token, tiers, districts, openFirm }) {
-    Object.assign(state, { call, token, tiers, districts, openFirm, district: "", kind: "primary", answer: null });
+  /** Show the list for the workbench's caller ({role, districts}, as GET /me told the
+      workbench). `call`: the workbench's request; `token`: its token (null for a person signed
+      in); `tiers`, `districts`: the catalog by key; `openFirm(code)`: show a firm. */
+  function open({ call, token, caller, tiers, districts, openFirm }) {
+    Object.assign(state, { call, token, caller, tiers, districts, openFirm, district: "", kind: "primary", answer: null });
     state.end = yearEnd(R.zoneDay());
     bind();
-    state.caller = await whoIsCalling();
-    if (!state.caller) return null;
     $("expiring-slot").hidden = false;
     renderFilters();
-    load(1); // the firm panel need not wait for the list
-    return state.caller;
+    load(1);
   }
 
   /** Read the page shown again, after a write of the workbench's (a revocation, a title, a

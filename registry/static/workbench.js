@@ -25,7 +25,6 @@
       "workbench.signin": "输入工作令牌",
       "workbench.signin.go": "进入",
       "workbench.signin.hint": "区县工信部门或管理员令牌；也可用链接打开：/workbench#token=…（令牌在 # 之后，不会发送到服务器）。",
-      "workbench.who": "当前令牌：{name}（{role}）",
       "workbench.import": "导入公布名单",
       "workbench.sheets": "文件中的名单（每个工作表一份）",
       "workbench.sheet.name": "工作表“{name}”",
@@ -159,7 +158,6 @@
       "workbench.signin": "Enter a bureau token",
       "workbench.signin.go": "Enter",
       "workbench.signin.hint": "A bureau or admin token; or open /workbench#token=… (after the #, the token is never sent to the server).",
-      "workbench.who": "Token: {name} ({role})",
       "workbench.import": "Load a published list",
       "workbench.sheets": "The lists in the file (one per sheet)",
       "workbench.sheet.name": "Sheet “{name}”",
@@ -359,8 +357,10 @@
     $("bench").hidden = false;
     $("token-error").textContent = "";
     renderWho();
-    // The renewal season (renewals.js) asks who is calling: the firm panel needs it too.
-    Renewals.open({ call, token: state.token, tiers: state.tiers, districts: state.districts, openFirm: showFirm }).then(usesCaller);
+    // Who is calling, as GET /me said at sign-in: the renewal season and the firm panel use it.
+    const caller = { role: state.caller.role, districts: state.caller.districts || [] };
+    Renewals.open({ call, token: state.token, caller, tiers: state.tiers, districts: state.districts, openFirm: showFirm });
+    usesCaller(caller);
   }
 
   function signOut(message) {

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from registry.messages import Message, code_of
 from registry.services.errors import ImportRejected, invalid_field
 from registry.services.imports.options import DEFAULT_OPTIONS, ImportOptions, Upload
-from registry.services.imports.reading import OpenList, file_errors, open_sheet
-from registry.services.imports.sheet import Sheet, read_book
+from registry.services.imports.reading import OpenList, open_sheet, read_upload
+from registry.services.imports.result import tagged
+from registry.services.imports.sheet import Sheet
 from registry.services.imports.vocabulary import Vocabulary
 
 NOT_A_LIST = ("import.no_header",)
@@ -49,14 +50,7 @@ def open_book(
     one sheet (or one picked) is read as a single list: what it lacks fails the import as ever.
     Raises ImportRejected, naming the sheet, for a sheet with a header that cannot be read."""
     vocabulary = vocabulary or Vocabulary.load()
-    with file_errors(options):
-        sheets = read_book(
-            upload.file,
-            filename=upload.filename,
-            content_type=upload.content_type,
-            upload_limit=options.upload_limit,
-        )
-    book = _picked(sheets, options.sheets)
+    book = _picked(read_upload(upload, options), options.sheets)
     if len(book) == 1:
         sheet, position = book[0]
         opened = open_sheet(sheet, given=given, options=options, vocabulary=vocabulary)
@@ -119,8 +113,3 @@ def named(sheet: str | None):
         result = dict(exc.result)
         result["errors"] = tagged(result.get("errors") or [], sheet)
         raise ImportRejected(message, result) from exc
-
-
-def tagged(entries: list[dict], sheet: str | None) -> list[dict]:
-    """A sheet's entries (errors, warnings…) each naming the sheet."""
-    return [{**entry, "sheet": sheet} for entry in entries]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from registry.db import rows_where_in
-from registry.messages import Message, reason_of
+from registry.messages import Message, as_message, reason_of
 from registry.models import Enterprise, FormerName
 from registry.services.errors import Invalid
 from registry.services.imports import cells
@@ -58,7 +58,7 @@ class Identification:
 
 
 def _resolution_error(name: str, code: str | Message, **params) -> Invalid:
-    message = code if isinstance(code, Message) else Message(code, **params)
+    message = as_message(code, **params)
     return Invalid(message, errors={"resolve": {name: [message]}})
 
 

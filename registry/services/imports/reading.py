@@ -28,7 +28,7 @@ from registry.services.imports.result import (
 )
 from registry.services.imports.rows import ListRow, RowReader
 from registry.services.imports.rowspool import RowSpool
-from registry.services.imports.sheet import Sheet, read_sheet
+from registry.services.imports.sheet import Sheet, read_book, read_sheet
 from registry.services.imports.vocabulary import Vocabulary
 
 
@@ -60,14 +60,21 @@ def open_list(
     they are iterated, every row's errors recorded in the ListRead) with a JSON body's
     resolutions. Raises ImportRejected for the file as a whole (unreadable, a fact missing;
     also while its rows are read) and Invalid for a bad parameter."""
+    return open_sheet(
+        read_upload(upload, options)[0], given=given, options=options, vocabulary=vocabulary
+    )
+
+
+def read_upload(upload: Upload, options: ImportOptions) -> list[Sheet]:
+    """The uploaded file's sheets (sheet.read_book), a file that cannot be read refused as the
+    import's one error."""
     with file_errors(options):
-        sheet = read_sheet(
+        return read_book(
             upload.file,
             filename=upload.filename,
             content_type=upload.content_type,
             upload_limit=options.upload_limit,
         )
-    return open_sheet(sheet, given=given, options=options, vocabulary=vocabulary)
 
 
 def open_sheet(

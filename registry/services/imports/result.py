@@ -190,19 +190,22 @@ COUNTS = (
 ENTRIES = ("conflicts", "skipped", "unresolved", "warnings", "errors")
 
 
-def combined(dry_run: bool, results: dict[str | None, ImportResult]) -> ImportResult:
+def tagged(entries: list[dict], sheet: str | None) -> list[dict]:
+    """A sheet's entries (errors, warnings…) each naming the sheet."""
+    return [{**entry, "sheet": sheet} for entry in entries]
+
+
+def combined(dry_run: bool, results: list[tuple[str | None, ImportResult]]) -> ImportResult:
     """The answer of a book of several lists: each count summed, and each entry (an error, a
     warning…) naming its sheet, sheet by sheet in the book's order."""
     total = ImportResult(dry_run)
-    for sheet, result in results.items():
+    for sheet, result in results:
         for name in COUNTS:
             setattr(total, name, getattr(total, name) + getattr(result, name))
         for name in ENTRIES:
-            getattr(total, name).extend({**e, "sheet": sheet} for e in getattr(result, name))
+            getattr(total, name).extend(tagged(getattr(result, name), sheet))
         if result.outcomes is not None:
-            total.outcomes = (total.outcomes or []) + [
-                {**o, "sheet": sheet} for o in result.outcomes
-            ]
+            total.outcomes = (total.outcomes or []) + tagged(result.outcomes, sheet)
         total.list = total.list or result.list
         total.ignored_columns += [
             c for c in result.ignored_columns if c not in total.ignored_columns

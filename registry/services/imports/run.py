@@ -251,10 +251,12 @@ def _answer(dry_run: bool, book: list[BookSheet], tallies: list[Tally]) -> Impor
         rows = forbidden[:20] + (["…"] if len(forbidden) > 20 else [])
         raise Forbidden("import.outside_own_districts", rows=rows)
     results = [ImportResult.of(dry_run, tally) for tally in tallies]
-    counted = dict(zip((entry.name for entry in lists), results, strict=True))
-    result = combined(dry_run, counted) if several else results[0]
+    named = [(entry.name, result) for entry, result in zip(lists, results, strict=True)]
+    result = combined(dry_run, named) if several else results[0]
+    # By position: two sheets may share a name (a PDF's two tables on one page).
+    counted = {entry.position: r for entry, r in zip(lists, results, strict=True)}
     result.sheets = [
-        {**entry.report(), "counts": counted[entry.name].counts() if entry.opened else None}
+        {**entry.report(), "counts": counted[entry.position].counts() if entry.opened else None}
         for entry in book
     ]
     if result.unresolved and not result.errors:
