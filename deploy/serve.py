@@ -262,6 +262,8 @@ def serve(app_spec: str) -> int:
         (run / "nginx.conf").write_text(render("standalone.nginx.conf", RUN=str(run)))
         # The app trusts exactly one proxy: nginx, whose X-Forwarded-For names the client.
         env = {**os.environ, "REGISTRY_TRUSTED_PROXIES": "1"}
+        # Every worker's metrics, summed at each scrape (emptied by registry/gunicorn_conf.py).
+        env["PROMETHEUS_MULTIPROC_DIR"] = str(run / "metrics")
         stop = threading.Event()
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: stop.set())

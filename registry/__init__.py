@@ -11,8 +11,9 @@ def create_app(config: dict | None = None) -> Flask:
     from registry import db, pages
     from registry.api import BLUEPRINTS
     from registry.config import configure
-    from registry.web import auth, caching, credentials, limits, query, request_ids
+    from registry.web import auth, caching, credentials, limits, metrics, query, request_ids
     from registry.web.api import Api
+    from registry.web.views import view_method
 
     # registry/static is served by the pages blueprint, at /assets
     app = Flask(__name__, instance_relative_config=True, static_folder=None)
@@ -31,6 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     credentials.init_app(app)
     caching.init_app(app)
+    metrics.init_app(app)  # outside the polls' answers; its hook before every other
     api = Api(app, spec_kwargs=_spec_kwargs())
     for name, scheme in SECURITY_SCHEMES.items():
         api.spec.components.security_scheme(name, scheme)
@@ -43,7 +45,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     @app.before_request
     def _connect():
-        db.database.connect(reuse_if_open=True)
+        if not getattr(view_method(), "_without_database", False):  # /metrics says it is down
+            db.database.connect(reuse_if_open=True)
 
     @app.teardown_request
     def _close(exc):

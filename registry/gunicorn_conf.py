@@ -8,6 +8,9 @@ import json
 import logging
 import multiprocessing
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import gunicorn.util
 
@@ -37,6 +40,35 @@ logger_class = "registry.access_log.JsonAccessLogger"
 # One control socket per user by default: several servers on one machine (tests) would collide.
 control_socket_disable = True
 
+METRICS_FOLDER = "PROMETHEUS_MULTIPROC_DIR"
+MADE_HERE = "GUNICORN_METRICS_FOLDER_MADE"  # set once the folder is set up ("1": made here)
+
+
+def metrics_folder() -> tuple[Path, bool]:
+    """The folder where every worker keeps its metrics (registry.metrics), emptied: the one
+    the environment names (deploy/serve.py's, or an operator's), else a private one made here
+    (removed on exit); True when made here. Before the app is loaded: prometheus_client reads
+    the variable when it is imported. Read again on HUP, it leaves the folder as it is."""
+    named = os.environ.get(METRICS_FOLDER)
+    if named and MADE_HERE in os.environ:
+        return Path(named), os.environ[MADE_HERE] == "1"
+    if not named:
+        folder = Path(tempfile.mkdtemp(prefix="registry-metrics-"))
+        os.environ.update({METRICS_FOLDER: str(folder), MADE_HERE: "1"})
+        return folder, True
+    os.environ[MADE_HERE] = "0"
+    folder = Path(named)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for stale in folder.glob("*.db"):  # a previous run's counts, or its dead workers'
+        stale.unlink()
+    return folder, False
+
+
+# gunicorn reads this file as the module `__config__`; deploy/serve.py imports it for its
+# settings alone, which must leave the metrics' folder alone.
+if __name__ == "__config__":
+    _METRICS, _MADE_HERE = metrics_folder()
+
 
 class _NotEachRefusal(logging.Filter):
     """flask-limiter logs every request it refuses; the access log has each 429 already."""
@@ -54,6 +86,18 @@ def on_starting(server):
         logger.setLevel(logging.INFO)
         logger.propagate = False
     logging.getLogger("flask-limiter").addFilter(_NotEachRefusal())
+
+
+def child_exit(server, worker):
+    """A worker gone: its live gauges no longer count (its counters still do)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if __name__ == "__config__" and _MADE_HERE:
+        shutil.rmtree(_METRICS, ignore_errors=True)
 
 
 def post_fork(server, worker):

@@ -196,7 +196,7 @@ class Figure(BaseModel):
 
 class Token(BaseModel):
     name = pw.CharField()
-    role = pw.CharField()  # admin | bureau | dashboard | enterprise
+    role = pw.CharField()  # admin | bureau | dashboard | enterprise | metrics
     districts = JSONField(default=list)  # a bureau's scope
     credit_code = pw.CharField(null=True, max_length=18)  # an enterprise's scope
     secret_hash = pw.CharField(unique=True, max_length=64)

@@ -7,7 +7,7 @@ from schemas.common import DistrictCode, PageArgsSchema, PaginationSchema
 from schemas.enterprises import EnterpriseStatusSchema
 from schemas.people import UserSchema
 
-ROLES = ("admin", "bureau", "dashboard", "enterprise")
+ROLES = ("admin", "bureau", "dashboard", "enterprise", "metrics")
 SHEET_FORMATS = ("xlsx", "csv")
 
 

@@ -11,6 +11,7 @@ from registry.services import imports
 from registry.services.errors import Invalid
 from registry.web.api import Blueprint
 from registry.web.auth import current_actor
+from registry.web.metrics import observes_import
 from registry.web.problems import PROBLEM_JSON, language, spoken_in
 from schemas.imports import (
     ImportProblemSchema,
@@ -140,6 +141,7 @@ class Imports(MethodView):
     )
     @blp.problem_response(400, "The body is not valid JSON")
     @blp.problem_response(413, "The body is over the upload limit")
+    @observes_import
     def post(self, args):
         """Load a published list as it is (titles granted, or with action=revoke revoked): all
         of it, or (any bad row) none of it; repeats change nothing"""

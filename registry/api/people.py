@@ -4,6 +4,7 @@ from flask import g, request, url_for
 from flask.views import MethodView
 from werkzeug.http import dump_cookie
 
+from registry import metrics
 from registry.messages import localized
 from registry.services.clock import now
 from registry.services.people import accounts, sessions
@@ -75,10 +76,13 @@ class SignIn(MethodView):
                 request_id=g.get("request_id"),
             )
         except sessions.SignInLocked as exc:
+            metrics.signed_in("locked")
             wait = max(1, int((exc.until - now()).total_seconds()))
             return problem(423, exc.message, headers={"Retry-After": str(wait)})
         except sessions.SignInFailed as exc:
+            metrics.signed_in("failed", locked_out=exc.locked)
             return problem(401, exc.message, headers=UNAUTHORIZED_HEADERS)
+        metrics.signed_in("success")
         return _session_answer(session_id, user, opened, 200)
 
     @blp.access(*PEOPLE, own_account=True)

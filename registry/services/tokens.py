@@ -18,7 +18,7 @@ from registry.services.errors import Invalid, NotFound, invalid_field
 from registry.services.scope import CLI_ACTOR, Actor
 from schemas.credit_code import CreditCodeError, normalize
 
-ROLES = ("admin", "bureau", "dashboard", "enterprise")
+ROLES = ("admin", "bureau", "dashboard", "enterprise", "metrics")
 SECRET_PREFIX = "ecr_"
 
 

@@ -7,6 +7,7 @@ firm, its districts) is decided by the services, with the objects they load, by 
 registry.services.scope.
 """
 
+import ipaddress
 from dataclasses import replace
 
 from flask import current_app, g, request
@@ -45,6 +46,16 @@ def authenticated() -> credentials.Caller | None:
     return g.caller
 
 
+def on_loopback(address: str | None) -> bool:
+    """Whether the client's address (behind nginx, the one nginx names) is this machine's."""
+    try:
+        found = ipaddress.ip_address(address or "")
+    except ValueError:  # none (a unix socket), or not an address
+        return False
+    mapped = getattr(found, "ipv4_mapped", None)  # ::ffff:127.0.0.1
+    return found.is_loopback or (mapped is not None and mapped.is_loopback)
+
+
 def authorize_request():
     """before_request hook: 401 or 403 before the view, or None to go on."""
     method = view_method()
@@ -52,6 +63,8 @@ def authorize_request():
         return None  # 404, 405 and automatic OPTIONS: nothing is served
     roles = getattr(method, "_access", None)
     if roles == () or request.blueprint in PUBLIC_BLUEPRINTS:
+        return None
+    if getattr(method, "_loopback", False) and on_loopback(request.remote_addr):
         return None
     caller = authenticated()
     if caller is None:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Hashable
 from flask import Flask, Response, current_app, request
 from marshmallow import Schema
 
+from registry import metrics
 from registry.services import version
 from registry.services.versioned_cache import VersionedCache
 from registry.web import polls
@@ -50,17 +51,21 @@ def cached_json(key: tuple, schema, compute: Callable) -> Response:
     dumps = current_app.json.dumps
 
     def render() -> bytes:
+        metrics.answer_computed()  # here, or in front of the app after a write
         return dumps(_dumper(schema).dump(compute())).encode()
 
     body = cached(AGGREGATES, key, render)
     method = view_method()
-    if getattr(method, "_polled", False):
+    polled = getattr(method, "_polled", False)
+    if polled:
         polls.remember(version, key, body, method._access, render)
     etag = polls.etag_of(key, version)
     if not_modified(etag):
         response = Response(status=304)
     else:
         response = Response(body, mimetype="application/json")
+    if polled:
+        metrics.poll_answered(response.status_code, "app")
     response.set_etag(etag)
     return response
 

@@ -30,7 +30,7 @@ from registry.services.versioned_cache import VersionedCache
 HOLDERS_CACHE = "registry.credentials"
 PRESENTED = "registry.credential"  # the request's credential, kept in its WSGI environ
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-READ_ONLY_ROLES = frozenset({"dashboard", "viewer", "auditor"})
+READ_ONLY_ROLES = frozenset({"dashboard", "viewer", "auditor", "metrics"})
 # The session cookie: `__Host-` (Secure, this host only, Path=/) over HTTPS; plain over HTTP,
 # where a browser refuses the prefix (a server on the bureau's network without TLS yet).
 COOKIES = ("__Host-registry_session", "registry_session")

@@ -18,6 +18,7 @@ import time
 from flask import Flask, Response, current_app, request
 from flask_limiter import ApplicationLimit, Limiter, RateLimitExceeded
 
+from registry import metrics
 from registry.messages import Message
 from registry.web import credentials
 from registry.web.auth import authenticated
@@ -70,6 +71,8 @@ def retry_after() -> int:
 
 
 def rate_limited(error: RateLimitExceeded) -> Response:
+    failed = getattr(error.limit, "scope", None) == "failed-authentication"
+    metrics.rate_limited("failed_authentication" if failed else "requests")
     wait = retry_after()
     return problem(
         429, Message("http.too_many_requests", retry_after=wait), headers={"Retry-After": str(wait)}

@@ -26,11 +26,13 @@ from collections.abc import Callable, Hashable, Iterable
 from flask import Flask, current_app, request
 from werkzeug.http import parse_etags
 
+from registry import metrics
 from registry.db import database
 from registry.services.clock import today
 from registry.services.version import current as current_version
 from registry.services.versioned_cache import VersionedCache
 from registry.web import credentials
+from registry.web.metrics import name_route
 from registry.web.request_ids import sane_request_id
 
 POLLS = "registry.polls"
@@ -53,13 +55,15 @@ class Answer:
     render: Callable[[], bytes]  # its body, computed again
     etag: str  # quoted, as sent
     body: bytes
+    route: str  # the operation's route template (what the metrics count it by)
 
 
 def remember(
     version: int, key: Hashable, body: bytes, roles: tuple[str, ...], render: Callable[[], bytes]
 ) -> None:
     """Keep the app's answer to this request, for repeats of it."""
-    answer = Answer(today(), roles, key, render, f'"{etag_of(key, version)}"', body)
+    etag = f'"{etag_of(key, version)}"'
+    answer = Answer(today(), roles, key, render, etag, body, request.url_rule.rule)
     asked = (request.environ.get("PATH_INFO", ""), request.environ.get("QUERY_STRING", ""))
     current_app.extensions[POLLS].get(asked, version, lambda: answer)
 
@@ -96,14 +100,17 @@ class PolledAnswers:
             return None
         if answer is None:
             return None
+        name_route(environ, answer.route)
         headers = [
             ("ETag", answer.etag),
             ("X-Request-ID", sane_request_id(environ.get("HTTP_X_REQUEST_ID", ""))),
         ]
         if parse_etags(environ.get("HTTP_IF_NONE_MATCH")).contains_weak(answer.etag[1:-1]):
+            metrics.poll_answered(304, "front")
             start_response("304 NOT MODIFIED", headers)
             return [b""]
         headers += [("Content-Type", "application/json"), ("Content-Length", str(len(answer.body)))]
+        metrics.poll_answered(200, "front")
         start_response("200 OK", headers)
         return [answer.body]
 

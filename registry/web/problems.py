@@ -13,6 +13,7 @@ from defusedxml import DefusedXmlException
 from flask import Flask, Response, current_app, json, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from registry import metrics
 from registry.db import drop_connection
 from registry.messages import Message, code_of, language_of, localized
 from registry.services import errors as domain
@@ -206,6 +207,7 @@ def database_problem(error: pw.OperationalError | pw.InterfaceError) -> Response
     """503: the database is down, restarting or locked. The connection is dropped, so the next
     request opens a new one: the service recovers by itself when the database does."""
     log.error("database unavailable: %s", error)
+    metrics.database_error()
     drop_connection()
     return problem(503, Message("database.unavailable"), headers={"Retry-After": "5"})
 

@@ -137,6 +137,7 @@ TEXTS = {
     "role.dashboard": ("a dashboard's token", "大屏令牌"),
     "role.enterprise": ("an enterprise", "企业"),
     "role.auditor": ("an auditor", "审计员"),
+    "role.metrics": ("a metrics scraper's token", "监控采集令牌"),
     # Scope: how far the caller reaches.
     "scope.enterprise_reads_own": (
         "An enterprise's token reads only its own enterprise.",

@@ -32,6 +32,8 @@ LAST_SEEN_EVERY = dt.timedelta(minutes=1)  # a session's last request is written
 class SignInFailed(DomainError):
     """Wrong login or password (or a disabled account): one answer for all."""
 
+    locked = False  # this failure reached the limit and locked the login
+
 
 class SignInLocked(DomainError):
     """Too many failed sign-ins of this login: refused until `until`."""
@@ -66,8 +68,8 @@ def actor_of(user: User, request_id: str | None = None) -> Actor:
     )
 
 
-def _failed(login: str, address: str | None, request_id: str | None) -> None:
-    """Count a failed sign-in; the one that reaches the limit locks the login."""
+def _failed(login: str, address: str | None, request_id: str | None) -> bool:
+    """Count a failed sign-in; the one that reaches the limit locks the login (True)."""
     limits, moment = rules.current(), now()
     window = moment - dt.timedelta(minutes=limits.sign_in_window_minutes)
     someone = Actor(name=login, role="anonymous", request_id=request_id)
@@ -100,6 +102,8 @@ def _failed(login: str, address: str | None, request_id: str | None) -> None:
                 data={"until": until.isoformat(), "address": address},
                 bump=False,
             )
+            return True
+    return False
 
 
 def sign_in(
@@ -116,8 +120,9 @@ def sign_in(
         passwords.match_nobody(password)
     expired = user is not None and user.one_time_until is not None and user.one_time_until < now()
     if not right or user.disabled or expired:
-        _failed(login, address, request_id)
-        raise SignInFailed("auth.sign_in_failed")
+        failed = SignInFailed("auth.sign_in_failed")
+        failed.locked = _failed(login, address, request_id)
+        raise failed
     with write_transaction():
         if passwords.outdated(user.password_hash):
             user.password_hash = passwords.hashed(password)
