@@ -8,6 +8,7 @@ holding a `metrics` token (or the admin's); otherwise 401 or 403 (registry.web.a
 """
 
 import functools
+import re
 import time
 from collections.abc import Callable, Iterable
 
@@ -16,7 +17,7 @@ from flask import Blueprint, Flask, Response, request
 from registry import metrics
 from registry.services.errors import DomainError, ImportRejected
 
-ROUTE = "registry.route"  # the request's route template, in its WSGI environ
+ROUTE = "registry.route"  # the request's route template, in its WSGI environ (as in OpenAPI)
 UNMATCHED = "unmatched"  # no route: a 404, a 405
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 ROLES = ("metrics", "admin")
@@ -41,10 +42,16 @@ def name_route(environ: dict, route: str) -> None:
     environ[ROUTE] = route
 
 
+@functools.lru_cache(maxsize=512)
+def template(rule: str) -> str:
+    """A Flask rule as the OpenAPI document names its path: /enterprises/{credit_code}."""
+    return re.sub(r"<(?:[^<>:]+:)?([^<>]+)>", r"{\1}", rule)
+
+
 def _named_route() -> None:
     """before_request, first of all: the route template, before any hook may answer."""
     rule = request.url_rule
-    name_route(request.environ, rule.rule if rule is not None else UNMATCHED)
+    name_route(request.environ, template(rule.rule) if rule is not None else UNMATCHED)
 
 
 class Measured:

@@ -32,7 +32,7 @@ from registry.services.clock import today
 from registry.services.version import current as current_version
 from registry.services.versioned_cache import VersionedCache
 from registry.web import credentials
-from registry.web.metrics import name_route
+from registry.web.metrics import name_route, template
 from registry.web.request_ids import sane_request_id
 
 POLLS = "registry.polls"
@@ -63,7 +63,7 @@ def remember(
 ) -> None:
     """Keep the app's answer to this request, for repeats of it."""
     etag = f'"{etag_of(key, version)}"'
-    answer = Answer(today(), roles, key, render, etag, body, request.url_rule.rule)
+    answer = Answer(today(), roles, key, render, etag, body, template(request.url_rule.rule))
     asked = (request.environ.get("PATH_INFO", ""), request.environ.get("QUERY_STRING", ""))
     current_app.extensions[POLLS].get(asked, version, lambda: answer)
 

@@ -114,8 +114,9 @@ class Operation:
 
 def is_doc_route(endpoint: str) -> bool:
     """Flask's static files, flask-smorest's own docs blueprint and the HTML pages (public by
-    auth.PUBLIC_BLUEPRINTS; tests/api/test_pages.py): not API operations."""
-    return endpoint == "static" or endpoint.startswith(("api-docs.", "pages."))
+    auth.PUBLIC_BLUEPRINTS; tests/api/test_pages.py), and Prometheus' scrape (its own rule:
+    tests/api/test_metrics.py): not API operations."""
+    return endpoint == "static" or endpoint.startswith(("api-docs.", "pages.", "metrics."))
 
 
 def operations(app) -> list[Operation]:

@@ -101,7 +101,8 @@ def test_with_redis_unreachable_the_limits_fail_open_logged_and_told_by_health(t
     assert "unreachable" in caplog.records[0].getMessage()
     health = client.get(f"{API}/health")
     assert health.status_code == 200
-    assert health.json == {"status": "degraded", "database": "ok", "rate_limits": "unreachable"}
+    told = {k: health.json[k] for k in ("status", "database", "rate_limits")}
+    assert told == {"status": "degraded", "database": "ok", "rate_limits": "unreachable"}
     # A client may send nothing that makes it a 500 meanwhile: unknown tokens, a refusal.
     assert client.get(f"{API}/enterprises", headers=bearer("nobody")).status_code == 401
     assert client.get(f"{API}/enterprises", headers=bearer(admin)).status_code == 429
@@ -110,7 +111,8 @@ def test_with_redis_unreachable_the_limits_fail_open_logged_and_told_by_health(t
 def test_health_says_the_counts_are_shared_when_redis_answers(tmp_path, rate_limit_storage):
     app = limited_app(tmp_path, rate_limit_storage)
     health = app.test_client().get(f"{API}/health")
-    assert health.json == {"status": "ok", "database": "ok", "rate_limits": "shared"}
+    told = {k: health.json[k] for k in ("status", "database", "rate_limits")}
+    assert told == {"status": "ok", "database": "ok", "rate_limits": "shared"}
 
 
 # Through `make run`: five workers, one count ---------------------------------------------------
