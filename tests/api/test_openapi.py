@@ -44,8 +44,10 @@ def _views(app) -> dict[tuple[str, str], object]:
     """(METHOD, OpenAPI path) -> the view function serving it, for every API operation."""
     views = {}
     for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static" or rule.endpoint.startswith(("api-docs.", "pages.")):
-            continue  # the document itself, the docs and the HTML pages are not operations
+        if rule.endpoint == "static" or rule.endpoint.startswith(
+            ("api-docs.", "pages.", "metrics.")
+        ):
+            continue  # the document itself, the docs, the HTML pages and Prometheus' scrape
         view = app.view_functions[rule.endpoint]
         view_class = getattr(view, "view_class", None)
         path = re.sub(r"<(?:[^<>:]+:)?([^<>]+)>", r"{\1}", rule.rule)
