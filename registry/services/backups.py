@@ -24,6 +24,7 @@ from registry.db.backup import (
     restore_sqlite,
 )
 from registry.db.dump import PG_DUMP_HEADER, check_dump, dump_postgresql, restore_postgresql
+from registry.migrations import SchemaVersion
 from registry.services import audit, retention
 from registry.services.scope import Actor
 
@@ -160,11 +161,13 @@ def kind_of(path: Path) -> str | None:
 
 
 def tables_with_rows() -> list[str]:
-    """The database's tables that hold a row (none: the database is empty)."""
+    """The database's tables that hold a row (none: the database is empty); the schema's own
+    version is no data."""
     return [
         table
         for table in sorted(database.get_tables())
-        if database.execute_sql(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone()
+        if table != SchemaVersion._meta.table_name
+        and database.execute_sql(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone()
     ]
 
 
