@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import peewee as pw
+
 from registry import migrations
 from registry.db import database, is_sqlite, write_transaction
 from registry.db.backup import (
@@ -96,7 +98,13 @@ def back_up(
         )
         for name in done.removed:
             say(f"Removed {name} (older than what is kept).")
-    _record(actor, done)
+    try:
+        _record(actor, done)
+    except pw.DatabaseError as exc:  # the copy stands; monitoring must hear it is not recorded
+        raise BackupRefused(
+            f"{final} is written and verified, but its {COMPLETED} event could not be "
+            f"recorded: {exc}"
+        ) from exc
     return done
 
 
