@@ -31,10 +31,14 @@ def refuse_live_target(target: Path) -> None:
         raise BackupRefused(f"{target} is the live database: back it up to another file")
 
 
-def backup_sqlite(target: str) -> dict[str, int]:
+STEP_PAGES = 8192  # pages copied a step (32 MB of 4 KB pages), between progress reports
+
+
+def backup_sqlite(target: str, on_progress=None) -> dict[str, int]:
     """A consistent copy of the live SQLite database into `target` (SQLite's online backup);
     returns the row counts of COUNTED as they were in the copied snapshot. The copy is a
-    self-contained file (rollback journal, no -wal beside it)."""
+    self-contained file (rollback journal, no -wal beside it). `on_progress(copied, total)`
+    hears the pages copied after each step."""
     if not is_sqlite():
         raise BackupRefused("backup copies a SQLite database; use pg_dump for PostgreSQL")
     refuse_live_target(Path(target))
@@ -53,7 +57,7 @@ def backup_sqlite(target: str) -> dict[str, int]:
         source.execute("BEGIN")
         counts = count_rows(source)
         with destination:
-            source.backup(destination)
+            source.backup(destination, pages=STEP_PAGES, progress=_reporter(on_progress))
         source.execute("COMMIT")
         destination.execute("PRAGMA journal_mode=DELETE")
     except sqlite3.Error as exc:
@@ -62,6 +66,12 @@ def backup_sqlite(target: str) -> dict[str, int]:
         destination.close()
         source.close()
     return counts
+
+
+def _reporter(on_progress):
+    if on_progress is None:
+        return None
+    return lambda status, remaining, total: on_progress(total - remaining, total)
 
 
 def count_rows(connection) -> dict[str, int]:

@@ -111,7 +111,7 @@ def back_up(
 def _write_and_check(done: Backup, partial: Path, bindir, say) -> None:
     if done.engine == "sqlite":
         say(f"Copying the SQLite database (online backup) into {partial.name} …")
-        done.counts = backup_sqlite(str(partial))
+        done.counts = backup_sqlite(str(partial), on_progress=_progress(say))
         say("Checking the copy: PRAGMA integrity_check …")
         found = check_sqlite_copy(partial)
         done.verified.append("integrity_check ok")
@@ -129,6 +129,19 @@ def _write_and_check(done: Backup, partial: Path, bindir, say) -> None:
     done.verified.append(f"rows as in the source at the backup's moment: {rows}")
     for line in done.verified:
         say(f"Verified: {line}.")
+
+
+def _progress(say):
+    """Report the pages copied at each tenth of the way (and at the end)."""
+    reported = [-1]
+
+    def report(copied: int, total: int) -> None:
+        tenth = copied * 10 // max(total, 1)
+        if tenth > reported[0]:
+            reported[0] = tenth
+            say(f"Copied {copied} of {total} pages ({tenth * 10}%).")
+
+    return report
 
 
 def _sync(path: Path) -> None:

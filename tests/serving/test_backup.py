@@ -276,3 +276,39 @@ def test_a_backup_whose_event_cannot_be_recorded_says_so(tmp_path):
     )
     with read_only(target) as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+@sqlite_only
+def test_a_backup_in_steps_copies_one_snapshot(app, tmp_path, monkeypatch):
+    """Writes committed between the backup's steps are not in the copy, which stays sound and
+    holds the rows counted at its start."""
+    from registry.db import backup as sqlite_backup
+
+    monkeypatch.setattr(sqlite_backup, "STEP_PAGES", 2)
+    live = Path(app.config["DATABASE_URL"].removeprefix("sqlite:///"))
+    target = tmp_path / "copy.db"
+    heard = []
+    with contextlib.closing(sqlite3.connect(live, isolation_level=None)) as other:
+
+        def write_between_steps(line):
+            heard.append(line)
+            if line.startswith("Copied"):
+                other.execute(
+                    "INSERT INTO enterprise (credit_code, name, district, created_at, updated_at,"
+                    " version) VALUES (?, ?, ?, '2024-01-01', '2024-01-01', 1)",
+                    (
+                        make_code(f"between-{len(heard)}"),
+                        f"新乡市步间{len(heard)}有限公司",
+                        DISTRICT,
+                    ),
+                )
+
+        with app.app_context(), db.connection_context():
+            done = backups.back_up(CLI_ACTOR, target, keep=None, say=write_between_steps)
+    steps = [line for line in heard if line.startswith("Copied")]
+    assert len(steps) >= 3 and steps[-1].endswith("(100%).")
+    assert done.counts["enterprise"] == 0
+    with read_only(target) as copy:
+        assert copy.execute("SELECT COUNT(*) FROM enterprise").fetchone()[0] == 0
+    with app.app_context():
+        assert Enterprise.select().count() == len(steps)  # all committed, after the snapshot
