@@ -92,9 +92,9 @@ def check_dump(path: Path, bindir: str | None = None) -> dict[str, int]:
                 table = None
             else:
                 counts[table] += 1
-        error = reader.stderr.read().decode(errors="replace").strip()
+        error = reader.stderr.read().decode(errors="replace").strip().splitlines()
     if reader.returncode != 0:
-        raise BackupRefused(f"pg_restore could not read {path}: {error.splitlines()[-1:]}")
+        raise BackupRefused(f"pg_restore could not read {path}: {error[-1] if error else ''}")
     return counts
 
 

@@ -312,3 +312,17 @@ def test_a_backup_in_steps_copies_one_snapshot(app, tmp_path, monkeypatch):
         assert copy.execute("SELECT COUNT(*) FROM enterprise").fetchone()[0] == 0
     with app.app_context():
         assert Enterprise.select().count() == len(steps)  # all committed, after the snapshot
+
+
+def test_a_copy_that_fails_its_check_is_not_kept(app, tmp_path, monkeypatch):
+    """Rows in the copy other than the source's: no file, no event, exit status 1."""
+    checker = "check_sqlite_copy" if not ON_POSTGRES else "check_dump"
+    monkeypatch.setattr(backups, checker, lambda *args: {"enterprise": -1})
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    result = invoke(app, "backup", str(folder))
+    assert result.exit_code == 1
+    assert "the copy does not hold the source's rows" in result.output
+    assert list(folder.iterdir()) == []
+    with app.app_context():
+        assert not Event.select().where(Event.action == "backup.completed").exists()
