@@ -3,10 +3,12 @@ gunicorn): one JSON object a line, each naming its request — gunicorn's access
 the answers it gives itself, the app's own lines — and gunicorn's text formats on request."""
 
 import json
+import re
 
 import pytest
 
 from tests.support.https import https_stack
+from tests.support.paths import ROOT
 from tests.support.servers import gunicorn_server
 from tests.support.waiting import wait_until
 
@@ -85,3 +87,22 @@ def test_text_logs_on_request(tmp_path):
         wait_until(lambda: '"GET /api/v1/tiers' in server.log(), what="the text access line")
     assert not server.json_lines()
     assert "Booting worker" in server.log()
+
+
+def test_logrotate_keeps_every_log_the_unit_and_the_site_write():
+    unit = (ROOT / "deploy" / "registry.service").read_text()
+    rotated = (ROOT / "deploy" / "logrotate" / "registry").read_text()
+    written = re.findall(r"GUNICORN_(?:ACCESS|ERROR)LOG=(\S+)", unit)
+    written.append(serve_py_default_access_log())
+    assert len(written) == 3
+    stanzas = re.findall(r"^(/\S.*?) \{\n(.*?)^\}", rotated, flags=re.M | re.S)
+    for path in written:
+        [(_, body)] = [(paths, body) for paths, body in stanzas if path in paths.split()]
+        for directive in ("daily", "rotate 30", "compress", "delaycompress", "postrotate"):
+            assert re.search(rf"^\s+{directive}$", body, flags=re.M), (path, directive)
+        assert "copytruncate" not in body  # both servers reopen their files on USR1
+
+
+def serve_py_default_access_log() -> str:
+    source = (ROOT / "deploy" / "serve.py").read_text()
+    return re.search(r'"--access-log", default="([^"]+)"', source).group(1)
