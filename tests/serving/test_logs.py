@@ -3,7 +3,9 @@ gunicorn): one JSON object a line, each naming its request — gunicorn's access
 the answers it gives itself, the app's own lines — and gunicorn's text formats on request."""
 
 import json
+import os
 import re
+import signal
 
 import pytest
 
@@ -106,3 +108,23 @@ def test_logrotate_keeps_every_log_the_unit_and_the_site_write():
 def serve_py_default_access_log() -> str:
     source = (ROOT / "deploy" / "serve.py").read_text()
     return re.search(r'"--access-log", default="([^"]+)"', source).group(1)
+
+
+def test_usr1_reopens_the_files_after_rotation_and_lines_stay_json(tmp_path):
+    access, errors = tmp_path / "access.log", tmp_path / "app.log"
+    files = {"GUNICORN_ACCESSLOG": str(access), "GUNICORN_ERRORLOG": str(errors)}
+    with gunicorn_server(tmp_path, workers=1, name="rotated", extra_env=files) as server:
+        access.rename(tmp_path / "access.log-1")  # what logrotate does, then its postrotate
+        errors.rename(tmp_path / "app.log-1")
+        os.kill(server.process.pid, signal.SIGUSR1)
+        wait_until(lambda: access.exists() and errors.exists(), what="the files reopened")
+        wait_until(
+            lambda: (
+                server.call("GET", "/tiers", headers={"X-Request-ID": "after-1"}).status == 200
+                and "after-1" in access.read_text()
+            ),
+            what="the next access line in the new file",
+        )
+    lines = [json.loads(x) for x in access.read_text().splitlines() if "after-1" in x]
+    assert lines[0]["status"] == 200  # (a line each time the wait asked)
+    assert all(json.loads(x)["level"] for x in errors.read_text().splitlines())
