@@ -6,11 +6,13 @@ person's session cookie `Secure` (the app believes nginx's X-Forwarded-Proto).""
 import json
 import socket
 import ssl
+import subprocess
 
 import pytest
 
-from tests.support.https import SERVER_NAME, https_stack
-from tests.support.servers import run_registry
+from tests.support.https import SERVER_NAME, https_stack, nginx_binary, render_site, self_signed
+from tests.support.paths import ROOT
+from tests.support.servers import BIN, env_for, free_port, run_registry
 
 HSTS = "max-age=63072000"
 
@@ -84,3 +86,38 @@ def test_signing_in_over_https_sets_a_secure_host_only_cookie(stack):
     assert cookie.startswith("__Host-registry_session=")
     attributes = {part.strip().split("=")[0].lower() for part in cookie.split(";")}
     assert {"secure", "httponly", "path"} <= attributes
+
+
+@pytest.mark.parametrize("chain", [True, False], ids=["with-chain", "without-chain"])
+def test_ocsp_stapling_only_with_the_issuers_chain(tmp_path, chain):
+    cert, key = self_signed(tmp_path)
+    files = {"tls_cert": cert, "tls_key": key} | ({"tls_chain": cert} if chain else {})
+    conf = render_site(tmp_path, free_port(), free_port(), "unix:/run/registry/g.sock", **files)
+    site = (tmp_path / "registry.conf").read_text()
+
+    if chain:
+        assert "ssl_stapling on;" in site and f"ssl_trusted_certificate {cert};" in site
+    else:
+        assert "ssl_stapling off;" in site and "ssl_trusted_certificate" not in site
+    assert "ssl_protocols TLSv1.2 TLSv1.3;" in site and "ssl_session_tickets off;" in site
+    checked = subprocess.run(
+        [nginx_binary(), "-t", "-e", "stderr", "-p", str(tmp_path), "-c", str(conf)],
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0, checked.stderr
+
+
+def test_https_needs_the_key_and_the_name_with_the_certificate(tmp_path):
+    cert, _ = self_signed(tmp_path)
+    refused = subprocess.run(
+        [
+            *(str(BIN / "python"), "deploy/serve.py", "site", "--upstream", "unix:/g.sock"),
+            *("--tls-cert", str(cert)),
+        ],
+        cwd=ROOT,
+        env=env_for(f"sqlite:///{tmp_path / 'unused.db'}"),
+        capture_output=True,
+        text=True,
+    )
+    assert refused.returncode != 0 and "--tls-key" in refused.stderr
