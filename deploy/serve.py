@@ -11,6 +11,8 @@ stopped too (Redis is started again: the limits fail open meanwhile).
 
     deploy/serve.py [--app wsgi:app]                    serve (what `make run` does)
     deploy/serve.py site --listen ADDR --upstream ADDR  print the nginx site for a production nginx
+    deploy/serve.py site --upstream ADDR --tls-cert FILE --tls-key FILE --server-name NAME
+                                                        the same over HTTPS (port 80 redirected)
 """
 
 import argparse
@@ -34,7 +36,8 @@ DEPLOY = ROOT / "deploy"
 BIN = Path(sys.executable).parent  # the venv's bin/ (not resolved: its python is a symlink)
 STARTUP_SECONDS = 30
 sys.path.insert(0, str(ROOT))  # the served app and registry/gunicorn_conf.py are read from here
-
+from deploy import tls_site  # noqa: E402  (from the project root, like the served app)
+from deploy.tls_site import Tls  # noqa: E402
 
 # What nginx answers itself, and how: its status → (the status sent, the detail, extra headers).
 # nginx's 494 is its 400 for a header or cookie too large; its 502 (gunicorn not listening: down
@@ -158,6 +161,7 @@ def problem_pages(allowed: list[str], max_body: int) -> str:
             "    internal;",
             "    default_type application/problem+json;",
             "    add_header X-Request-ID $registry_request_id always;",
+            "    add_header Strict-Transport-Security $registry_hsts always;",
             "    add_header Content-Language $registry_language always;",
             "    add_header Vary Accept-Language always;",
             *(
@@ -188,12 +192,18 @@ def render(template: str, **values: str) -> str:
     return text
 
 
-def site(listen: str, upstream: str, app, access_log: str = "/dev/stderr") -> str:
-    """The nginx site (http context) for the registry behind `listen`."""
+def site(
+    listen: str, upstream: str, app, access_log: str = "/dev/stderr", tls: "Tls | None" = None
+) -> str:
+    """The nginx site (http context) for the registry behind `listen`; over HTTPS with `tls`,
+    `listen` taking TLS and HTTP/2, and a server redirecting plain HTTP to it."""
     allowed = methods(app)
     return render(
         "registry.nginx.conf",
-        LISTEN=listen,
+        LISTEN=f"{listen} ssl http2" if tls else listen,
+        SERVER_NAME=tls.server_name if tls else "_",
+        TLS=render("tls.nginx.conf", **tls_site.fragment(tls)).strip() if tls else "",
+        REDIRECT=tls_site.redirect_server(tls, listen, access_log) if tls else "",
         UPSTREAM=upstream,
         MAX_BODY=str(upload_limit(app)),
         READ_TIMEOUT=str(gunicorn_settings().timeout + 10),
@@ -332,14 +342,25 @@ def main() -> int:
     parser.add_argument("--app", default="wsgi:app", help="the WSGI app gunicorn serves")
     commands = parser.add_subparsers(dest="command")
     production = commands.add_parser("site", help="print the nginx site for a production nginx")
-    production.add_argument("--listen", required=True, help="e.g. 80, or 10.0.0.5:80")
+    production.add_argument("--listen", help="e.g. 80, or 10.0.0.5:80 (443 with --tls-cert)")
     production.add_argument(
         "--upstream", required=True, help="gunicorn: unix:/run/registry/gunicorn.sock"
     )
-    production.add_argument("--access-log", default="/var/log/nginx/registry.log")
+    production.add_argument("--access-log", default="/var/log/registry/nginx.log")
+    production.add_argument("--tls-cert", help="HTTPS: the certificate, then its intermediates")
+    production.add_argument("--tls-key", help="HTTPS: the certificate's private key")
+    production.add_argument("--tls-chain", help="HTTPS: the issuer's chain (OCSP stapling on)")
+    production.add_argument("--server-name", help="HTTPS: the site's name, as in its certificate")
+    production.add_argument(
+        "--redirect-from", default="80", help="HTTPS: where plain HTTP is redirected from"
+    )
     args = parser.parse_args()
     if args.command == "site":
-        print(site(args.listen, args.upstream, served_app(args.app), args.access_log), end="")
+        tls = tls_site.from_options(
+            args.tls_cert, args.tls_key, args.tls_chain, args.server_name, args.redirect_from
+        )
+        listen = args.listen or ("443" if tls else "80")
+        print(site(listen, args.upstream, served_app(args.app), args.access_log, tls), end="")
         return 0
     return serve(args.app)
 

@@ -1,13 +1,23 @@
-"""gunicorn access log lines as JSON, one object a line, with the request id the app echoes."""
+"""gunicorn access log lines as JSON, one object a line, with the request id the app echoes;
+its error log (where the app's own lines go too) as JSON lines (registry.log_lines)."""
 
 import json
 import traceback
+from datetime import UTC, datetime
 
 from gunicorn.glogging import Logger
+
+from registry.log_lines import JsonLineFormatter
 
 
 class JsonAccessLogger(Logger):
     """Every field JSON-escaped (paths and agents may hold quotes); the same keys every line."""
+
+    def setup(self, cfg):
+        """Again at each reload (HUP): the error log's handlers are made anew each time."""
+        super().setup(cfg)
+        for handler in self.error_log.handlers:
+            handler.setFormatter(JsonLineFormatter())
 
     def access(self, resp, req, environ, request_time):
         if not self.access_log_enabled:
@@ -15,7 +25,7 @@ class JsonAccessLogger(Logger):
         headers = dict(resp.headers) if hasattr(resp, "headers") else {}
         headers = {name.lower(): value for name, value in headers.items()}
         line = {
-            "time": self.now(),
+            "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
             "request_id": headers.get("x-request-id"),
             "remote": environ.get("REMOTE_ADDR"),
             "method": environ.get("REQUEST_METHOD"),

@@ -43,6 +43,14 @@ class Config:
     # Repeated polls of an aggregate answered in front of the app (registry.web.polls); off:
     # every poll goes through the app (what the bench compares it with).
     ANSWER_POLLS_IN_FRONT: bool = True
+    # `registry backup FOLDER` keeps the newest backup of each of this many days, ISO weeks and
+    # months that have one (grandfather-father-son); the newest of all always.
+    BACKUP_KEEP_DAILY: int = 7
+    BACKUP_KEEP_WEEKLY: int = 4
+    BACKUP_KEEP_MONTHLY: int = 12
+    # Where pg_dump and pg_restore are (empty: the PATH); their major version must be the
+    # server's or newer (Debian: /usr/lib/postgresql/<major>/bin).
+    BACKUP_PG_BINDIR: str = ""
 
 
 class TestConfig:

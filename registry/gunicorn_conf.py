@@ -14,6 +14,8 @@ from pathlib import Path
 
 import gunicorn.util
 
+from registry.log_lines import chosen_format
+
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 # Sync workers: the app's work is short queries; 2 per core plus one, as gunicorn's docs advise.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
@@ -34,9 +36,15 @@ max_requests_jitter = max_requests // 10
 limit_request_line = 0  # no bound of gunicorn's own
 limit_request_fields = 32768  # the most gunicorn takes
 limit_request_field_size = 16384
+# Files under systemd (deploy/registry.service: /var/log/registry, rotated by
+# deploy/logrotate/registry, which sends USR1 to reopen them); the standard streams otherwise.
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
-errorlog = "-"
-logger_class = "registry.access_log.JsonAccessLogger"
+errorlog = os.environ.get("GUNICORN_ERRORLOG", "-")
+# JSON lines with the request id (access, and errors with the app's own lines), unless
+# REGISTRY_LOG_FORMAT=text asks for gunicorn's own formats.
+logger_class = {"json": "registry.access_log.JsonAccessLogger", "text": "gunicorn.glogging.Logger"}[
+    chosen_format()
+]
 # One control socket per user by default: several servers on one machine (tests) would collide.
 control_socket_disable = True
 
@@ -79,7 +87,8 @@ class _NotEachRefusal(logging.Filter):
 
 def on_starting(server):
     """The app's own log lines (an import's progress, a 500's traceback) and the rate limiter's
-    (its storage lost and found) go where gunicorn's go, with its format, from INFO up."""
+    (its storage lost and found) go where gunicorn's go, in its format, from INFO up (the same
+    handlers: gunicorn renews them in place when it reopens its files)."""
     for name in ("registry", "flask-limiter"):
         logger = logging.getLogger(name)
         logger.handlers = server.log.error_log.handlers

@@ -14,6 +14,8 @@ from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 from registry.db import database, is_sqlite
 from registry.models import (
     MODELS,
+    Application,
+    ApplicationMove,
     BaseModel,
     CertificationTally,
     Enterprise,
@@ -21,6 +23,7 @@ from registry.models import (
     HoldingTally,
     Ladder,
     Measure,
+    PipelineTally,
     TakeoverTally,
     Target,
 )
@@ -141,6 +144,12 @@ def _people() -> None:
         migrate(_migrator().add_column("event", "actor_login", Event.actor_login))
 
 
+def _applications() -> None:
+    """10: applications on the road to a title, their moves and the funnel's tally (new
+    tables, created whole)."""
+    database.create_tables([Application, ApplicationMove, PipelineTally], safe=True)
+
+
 STEPS: list[tuple[int, Callable[[], None]]] = [
     (2, _event_request_id),
     (3, _targets_of_any_plan),
@@ -150,6 +159,7 @@ STEPS: list[tuple[int, Callable[[], None]]] = [
     (7, _tally_indexes),
     (8, _covered_indexes),
     (9, _people),
+    (10, _applications),
 ]
 LATEST = max(number for number, _ in STEPS)
 

@@ -335,6 +335,73 @@ class TakeoverTally(BaseModel):
         indexes = ((("expiry_year", "day", "tier", "starts", "ends"), False),)  # a season's sum
 
 
+# The road to a title: the open stages in order, then how an application is closed.
+STAGES = ("candidate", "applied", "recommended", "reviewed", "publicized")
+OUTCOMES = ("certified", "rejected", "withdrawn")
+
+
+class Application(BaseModel):
+    """A firm on its way to a title of `tier` for `year`: in the pool (`candidate`), applied,
+    recommended by its county, reviewed by the city, publicized by the province or MIIT
+    (公示), then closed by an outcome. `highest` is the furthest open stage it reached (the
+    forecast's rates read it once the application is closed)."""
+
+    enterprise = pw.ForeignKeyField(Enterprise, backref="applications", index=False)
+    tier = pw.ForeignKeyField(Tier, column_name="tier", index=False)
+    year = pw.IntegerField()
+    batch = pw.CharField(null=True, max_length=100)
+    contact_name = pw.CharField(null=True, max_length=100)
+    contact_phone = pw.CharField(null=True, max_length=40)
+    note = pw.TextField(null=True)
+    stage = pw.CharField(max_length=16)  # one of STAGES while open, of OUTCOMES once closed
+    highest = pw.CharField(max_length=16)  # one of STAGES
+    is_open = pw.BooleanField(default=True)
+    created_at = pw.DateTimeField(default=utcnow)
+    updated_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = (
+            (("enterprise", "tier", "year"), False),
+            (("year", "tier", "stage"), False),
+        )
+
+
+# One open application of a firm for a tier and a year (a closed one may be followed by another).
+Application.add_index(
+    Application.index(
+        Application.enterprise, Application.tier, Application.year, unique=True
+    ).where(pw.SQL('"is_open"'))  # a boolean column, as both engines read it
+)
+
+
+class ApplicationMove(BaseModel):
+    """An application's history: the stage it was created at, then every move, dated."""
+
+    application = pw.ForeignKeyField(Application, backref="moves", on_delete="CASCADE", index=True)
+    stage = pw.CharField(max_length=16)
+    on = pw.DateField()  # the day it happened (a list's date, or the day it was recorded)
+    at = pw.DateTimeField(default=utcnow)  # when it was recorded
+    actor_name = pw.CharField()
+    actor_login = pw.CharField(null=True, max_length=64)
+    reason = pw.TextField(null=True)
+
+
+class PipelineTally(BaseModel):
+    """How many applications share a tier, year, district, stage (an open one's, or the
+    outcome that closed it) and highest open stage reached: the funnel and its forecast are
+    sums over it, kept by every write to an application (registry.services.applications)."""
+
+    tier = pw.CharField()
+    year = pw.IntegerField()
+    district = pw.CharField(max_length=6)
+    stage = pw.CharField(max_length=16)
+    highest = pw.CharField(max_length=16)
+    n = pw.IntegerField(default=0)
+
+    class Meta:
+        primary_key = pw.CompositeKey("tier", "year", "district", "stage", "highest")
+
+
 class RegistryVersion(BaseModel):
     """One row: how many writes the registry has seen. Cached aggregates are keyed by it."""
 
@@ -365,4 +432,7 @@ MODELS = (
     CertificationTally,
     HoldingTally,
     TakeoverTally,
+    Application,
+    ApplicationMove,
+    PipelineTally,
 )

@@ -3,11 +3,11 @@ subject (the database, published lists, tokens and people)."""
 
 from flask.cli import FlaskGroup
 
-from registry.cli import access, database, lists
+from registry.cli import access, database, events, lists
 from registry.cli.base import COMMANDS
 from registry.cli.database import init_db
 
-__all__ = ["access", "database", "init_db", "lists", "main", "register_commands"]
+__all__ = ["access", "database", "events", "init_db", "lists", "main", "register_commands"]
 
 
 def main():

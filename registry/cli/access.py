@@ -27,9 +27,19 @@ def create_token_command(role, name, districts, credit_code):
 
 
 @registry_command("revoke-token")
-@click.argument("token_id", type=int)
-def revoke_token_command(token_id):
-    """Revoke the token with this id (see `registry list-tokens`)."""
+@click.argument("token_id", type=int, required=False)
+@click.option("--name", help="Instead of an id: every active token held under this name.")
+def revoke_token_command(token_id, name):
+    """Revoke the token with this id (see `registry list-tokens`), or with --name every active
+    token held under a name (someone who left)."""
+    if (token_id is None) == (name is None):
+        raise click.UsageError("give a token's id or --name, not both")
+    if name is not None:
+        held = tokens.revoke_held_by(name)
+        for token in held:
+            click.echo(f"Token {token.id} ({token.name}, {token.role}) revoked.")
+        click.echo(f"{len(held)} active token(s) held under {name!r} revoked.")
+        return
     token = tokens.revoke_token(token_id)
     click.echo(f"Token {token.id} ({token.name}) revoked at {token.revoked_at:%Y-%m-%d %H:%M} UTC.")
 

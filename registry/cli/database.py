@@ -1,13 +1,16 @@
-"""The database: create and upgrade it, load plans, back it up, check the tallies, fake data."""
+"""The database: create and upgrade it, load plans, back it up and restore it, check the
+tallies, fake data."""
 
+import re
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
 
 from registry import migrations
 from registry.cli.base import registry_command
-from registry.db import database
+from registry.db import BackupRefused, database
 from registry.services import catalog
 from registry.services.scope import CLI_ACTOR
 
@@ -43,16 +46,61 @@ def load_plan_command(path):
 
 
 @registry_command("backup")
-@click.argument("path", type=click.Path(dir_okay=False))
-def backup_command(path):
-    """A consistent copy of the SQLite database, taken while the server runs."""
-    from registry.db import BackupRefused, backup_sqlite
+@click.argument("target", type=click.Path(path_type=Path))
+@click.option("--keep-daily", type=click.IntRange(0), help="Daily backups kept in a FOLDER.")
+@click.option("--keep-weekly", type=click.IntRange(0), help="Weekly backups kept in a FOLDER.")
+@click.option("--keep-monthly", type=click.IntRange(0), help="Monthly backups kept in a FOLDER.")
+def backup_command(target, keep_daily, keep_weekly, keep_monthly):
+    """Back the database up while the server runs, check the copy, record `backup.completed`.
 
+    TARGET a folder: a dated file in it (registry-YYYYMMDDTHHMMSSZ.sqlite3 from SQLite's online
+    backup, .dump from pg_dump -Fc), then the folder's older dated backups pruned (the newest of
+    each day, ISO week and month kept, as many as the options or REGISTRY_BACKUP_KEEP_* say).
+    TARGET another path: that file, nothing pruned."""
+    from registry.services import backups
+
+    config = current_app.config
+    keep = backups.Keep(
+        daily=config["BACKUP_KEEP_DAILY"] if keep_daily is None else keep_daily,
+        weekly=config["BACKUP_KEEP_WEEKLY"] if keep_weekly is None else keep_weekly,
+        monthly=config["BACKUP_KEEP_MONTHLY"] if keep_monthly is None else keep_monthly,
+    )
     try:
-        backup_sqlite(path)
+        done = backups.back_up(
+            CLI_ACTOR,
+            target,
+            keep=keep,
+            bindir=config["BACKUP_PG_BINDIR"] or None,
+            say=lambda line: click.echo(line, err=True),
+        )
     except BackupRefused as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"Backed up {current_app.config['DATABASE_URL']} to {path}.")
+    click.echo(f"Backed up {database_name()} to {done.path} ({done.size} bytes, verified).")
+
+
+@registry_command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def restore_command(path):
+    """Restore a backup (SQLite copy or pg_dump -Fc dump) into the configured database, which
+    must be empty: it refuses a database with any row. The schema is then brought up to date."""
+    from registry.services import backups
+
+    try:
+        restored = backups.restore(path, bindir=current_app.config["BACKUP_PG_BINDIR"] or None)
+    except BackupRefused as exc:
+        raise click.ClickException(str(exc)) from exc
+    rows = ", ".join(f"{n} {table}" for table, n in restored["counts"].items())
+    steps = ", ".join(map(str, restored["migrations"])) or "none needed"
+    click.echo(
+        f"Restored {path} into {database_name()}: {rows}; "
+        f"schema {restored['schema']} (migrations: {steps})."
+    )
+
+
+def database_name() -> str:
+    """The configured database, without a password."""
+    url = current_app.config["DATABASE_URL"]
+    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
 
 
 @registry_command("verify-aggregates")

@@ -146,6 +146,16 @@ def revoke_token(token_id: int, *, actor: Actor = CLI_ACTOR) -> Token:
     return token
 
 
+def revoke_held_by(name: str, *, actor: Actor = CLI_ACTOR) -> list[Token]:
+    """Revoke every active token held under `name` (someone who left: the tokens issued in
+    their name), in one transaction, an event each; [] when none is active."""
+    with write_transaction():
+        held = list(visible(actor).where((Token.name == name.strip()) & Token.revoked_at.is_null()))
+        for token in held:
+            revoke_token(token.id, actor=actor)
+    return held
+
+
 def visible(actor: Actor) -> pw.ModelSelect:
     """The tokens `actor` manages, by id: all for the admin; a bureau's districts' firms'."""
     query = Token.select().order_by(Token.id)

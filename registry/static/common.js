@@ -373,6 +373,11 @@ const Registry = (() => {
     return district.name_en;
   }
 
+  /** Names listed in the page's language: 「红旗区、卫滨区」, "Hongqi, Weibin". */
+  function listOf(names) {
+    return names.join(lang === "zh" ? "、" : ", ");
+  }
+
   /** The token form again (#token-form): the message, if any, in its alert; the field empty,
       marked invalid after a refusal, and focused. */
   function askForToken(message) {
@@ -422,6 +427,7 @@ const Registry = (() => {
     percent,
     tierLabel,
     districtName,
+    listOf,
     askForToken,
     whoAmI,
     signedIn,

@@ -141,7 +141,7 @@ const Renewals = (() => {
   /** Whose titles the list shows, in words: the county chosen, a bureau's own, or the city. */
   function scopeWords() {
     if (state.district) return districtName(state.district);
-    if (state.caller.role === "bureau") return state.caller.districts.map(districtName).join("、");
+    if (state.caller.role === "bureau") return R.listOf(state.caller.districts.map(districtName));
     return t("renewals.scope.city");
   }
 

@@ -82,7 +82,7 @@
 
   function placeNames(codes) {
     if (!codes.length) return t("users.city");
-    return codes.map((code) => (districts.has(code) ? R.districtName(districts.get(code)) : code)).join("、");
+    return R.listOf(codes.map((code) => (districts.has(code) ? R.districtName(districts.get(code)) : code)));
   }
 
   async function act(method, path, json) {

@@ -186,6 +186,20 @@ def test_the_other_designations_are_behind_a_filter(open_page, site):
     assert page.locator("#expiring-about").inner_text().startswith(f"Titles valid until {end}")
 
 
+def test_a_clerk_of_two_counties_reads_them_listed_in_the_pages_language(open_page, site):
+    token = create_token(
+        site.server.database_url,
+        *("--role", "bureau", "--name", "两区工信局", "--district", BUREAU, "--district", OTHER),
+    )
+    page = open_workbench(open_page, token, LAPTOP)
+    wait_for_rows(page)
+    count = page.locator("#expiring-count")
+    assert count.inner_text().startswith("红旗区、卫滨区：共")
+    page.locator("#lang-toggle").click()
+    page.wait_for_function("() => document.documentElement.lang === 'en'")
+    assert count.inner_text().startswith("Hongqi District, Weibin District: ")
+
+
 def test_the_admin_reads_the_city_and_chooses_a_county(open_page, site):
     admin = site.server.admin_token
     page = open_workbench(open_page, admin, LAPTOP)

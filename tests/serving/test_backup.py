@@ -1,4 +1,5 @@
-"""`registry backup FILE`: a consistent online copy of the SQLite database, and restoring it.
+"""`registry backup`: a consistent online copy of the database, checked, into a file or a
+folder of dated backups; restoring a SQLite copy by hand.
 
 The copy is taken while gunicorn serves and a writer keeps registering enterprises over HTTP;
 restoring is what an operator does: stop the server, copy the file over the database (without
@@ -6,6 +7,7 @@ the old -wal and -shm), start it again.
 """
 
 import contextlib
+import re
 import shutil
 import sqlite3
 import threading
@@ -13,9 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from registry.models import Enterprise
+from registry.db import database as db
+from registry.models import Enterprise, Event
+from registry.services import backups
+from registry.services.scope import CLI_ACTOR
+from tests.support.apps import invoke, make_app
 from tests.support.codes import DISTRICT, make_code
-from tests.support.databases import postgres_only, sqlite_only
+from tests.support.databases import ON_POSTGRES, postgres_only, sqlite_only
 from tests.support.servers import gunicorn_server, run_registry
 from tests.support.waiting import wait_until
 
@@ -147,10 +153,17 @@ def test_backup_leaves_out_an_uncommitted_write(app, tmp_path):
             " VALUES (?, ?, ?, '2024-01-01', '2024-01-01', 1)",
             (make_code("uncommitted"), "新乡市未提交有限公司", DISTRICT),
         )
-        with app.app_context():
-            result = app.test_cli_runner().invoke(args=["backup", str(target)])
-        other.execute("COMMIT")
-    assert result.exit_code == 0, result.output
+        heard = []
+
+        def commit_once_copied(line):  # the open write commits once the copy is made
+            heard.append(line)
+            if line.startswith("Checking the copy"):
+                other.execute("COMMIT")
+
+        with app.app_context(), db.connection_context():
+            done = backups.back_up(CLI_ACTOR, target, keep=None, say=commit_once_copied)
+    assert done.counts["enterprise"] == 0
+    assert "Verified: integrity_check ok." in heard
     with read_only(target) as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert copy.execute("SELECT COUNT(*) FROM enterprise").fetchone()[0] == 0
@@ -159,12 +172,61 @@ def test_backup_leaves_out_an_uncommitted_write(app, tmp_path):
 
 
 @postgres_only
-def test_backup_on_postgresql_points_to_pg_dump(app, tmp_path):
+def test_backup_to_a_file_on_postgresql_is_a_checked_dump(app, tmp_path):
+    target = tmp_path / "copy.dump"
+    result = invoke(app, "backup", str(target))
+    assert result.exit_code == 0, result.output
+    assert "pg_dump" in result.output and "Verified: pg_restore reads it." in result.output
+    assert target.read_bytes().startswith(b"PGDMP")
+    assert [p.name for p in tmp_path.iterdir()] == ["copy.dump"]  # no partial file left
+
+
+def test_backup_into_a_folder_dated_verified_recorded(app, tmp_path):
+    """A dated file, its checks printed, a `backup.completed` event with what it holds."""
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    (folder / "README.txt").write_text("not a backup")
     with app.app_context():
-        result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "copy.db")])
-    assert result.exit_code == 1
-    assert "pg_dump" in result.output
-    assert not (tmp_path / "copy.db").exists()
+        Enterprise.create(
+            credit_code=make_code("backed-up"), name="新乡市备份有限公司", district=DISTRICT
+        )
+    result = invoke(app, "backup", str(folder))
+    assert result.exit_code == 0, result.output
+
+    (made,) = (p for p in folder.iterdir() if p.name != "README.txt")
+    suffix = "dump" if ON_POSTGRES else "sqlite3"
+    assert re.fullmatch(rf"registry-\d{{8}}T\d{{6}}Z\.{suffix}", made.name)
+    if not ON_POSTGRES:
+        assert "Verified: integrity_check ok." in result.output
+    assert (
+        "Verified: rows as in the source at the backup's moment: 1 enterprise, 0 certification"
+        in result.output
+    )
+    assert "Backed up" in result.output and str(made) in result.output
+    with app.app_context():
+        event = Event.select().order_by(Event.id.desc()).first()
+    assert event.action == "backup.completed" and event.subject == f"backup/{made.name}"
+    assert event.data["file"] == made.name and event.data["size"] == made.stat().st_size
+    assert event.data["counts"]["enterprise"] == 1
+    assert event.data["engine"] == ("postgresql" if ON_POSTGRES else "sqlite")
+
+
+def test_backup_keeps_what_it_is_told_and_nothing_else_is_touched(app, tmp_path):
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    suffix = "dump" if ON_POSTGRES else "sqlite3"
+    old = [f"registry-202601{day:02d}T021500Z.{suffix}" for day in range(1, 11)]
+    for name in [*old, "registry.db", "registry-latest.sqlite3"]:
+        (folder / name).write_bytes(b"old")
+    result = invoke(
+        app, "backup", str(folder), "--keep-daily", "2", "--keep-weekly", "0", "--keep-monthly", "0"
+    )
+    assert result.exit_code == 0, result.output
+    left = sorted(p.name for p in folder.iterdir())
+    assert "registry.db" in left and "registry-latest.sqlite3" in left
+    dated = [name for name in left if name.startswith("registry-2")]
+    assert len(dated) == 2 and dated[0] == old[-1]  # the newest old one, and the new one
+    assert f"Removed {old[0]}" in result.output
 
 
 @sqlite_only
@@ -196,3 +258,71 @@ def test_backup_onto_the_live_database_is_refused(tmp_path, target):
     assert live.read_bytes() == before
     with read_only(live) as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+@sqlite_only
+def test_a_backup_whose_event_cannot_be_recorded_says_so(tmp_path):
+    """The copy stands, but the command fails: monitoring must not take it for recorded."""
+    app = make_app(tmp_path, SQLITE_BUSY_TIMEOUT_MS=100)
+    live = Path(app.config["DATABASE_URL"].removeprefix("sqlite:///"))
+    target = tmp_path / "copy.db"
+    with contextlib.closing(sqlite3.connect(live, isolation_level=None)) as other:
+        other.execute("BEGIN IMMEDIATE")  # a writer that keeps the lock throughout
+        result = invoke(app, "backup", str(target))
+        other.execute("ROLLBACK")
+    assert result.exit_code == 1
+    assert "written and verified, but its backup.completed event could not be recorded" in (
+        result.output
+    )
+    with read_only(target) as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+@sqlite_only
+def test_a_backup_in_steps_copies_one_snapshot(app, tmp_path, monkeypatch):
+    """Writes committed between the backup's steps are not in the copy, which stays sound and
+    holds the rows counted at its start."""
+    from registry.db import backup as sqlite_backup
+
+    monkeypatch.setattr(sqlite_backup, "STEP_PAGES", 2)
+    live = Path(app.config["DATABASE_URL"].removeprefix("sqlite:///"))
+    target = tmp_path / "copy.db"
+    heard = []
+    with contextlib.closing(sqlite3.connect(live, isolation_level=None)) as other:
+
+        def write_between_steps(line):
+            heard.append(line)
+            if line.startswith("Copied"):
+                other.execute(
+                    "INSERT INTO enterprise (credit_code, name, district, created_at, updated_at,"
+                    " version) VALUES (?, ?, ?, '2024-01-01', '2024-01-01', 1)",
+                    (
+                        make_code(f"between-{len(heard)}"),
+                        f"新乡市步间{len(heard)}有限公司",
+                        DISTRICT,
+                    ),
+                )
+
+        with app.app_context(), db.connection_context():
+            done = backups.back_up(CLI_ACTOR, target, keep=None, say=write_between_steps)
+    steps = [line for line in heard if line.startswith("Copied")]
+    assert len(steps) >= 3 and steps[-1].endswith("(100%).")
+    assert done.counts["enterprise"] == 0
+    with read_only(target) as copy:
+        assert copy.execute("SELECT COUNT(*) FROM enterprise").fetchone()[0] == 0
+    with app.app_context():
+        assert Enterprise.select().count() == len(steps)  # all committed, after the snapshot
+
+
+def test_a_copy_that_fails_its_check_is_not_kept(app, tmp_path, monkeypatch):
+    """Rows in the copy other than the source's: no file, no event, exit status 1."""
+    checker = "check_sqlite_copy" if not ON_POSTGRES else "check_dump"
+    monkeypatch.setattr(backups, checker, lambda *args: {"enterprise": -1})
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    result = invoke(app, "backup", str(folder))
+    assert result.exit_code == 1
+    assert "the copy does not hold the source's rows" in result.output
+    assert list(folder.iterdir()) == []
+    with app.app_context():
+        assert not Event.select().where(Event.action == "backup.completed").exists()

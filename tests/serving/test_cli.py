@@ -147,6 +147,27 @@ def test_revoke_token_makes_it_401_at_once(app, client):
     assert "9999" in unknown.output
 
 
+def test_revoke_token_by_name_revokes_every_active_token_held_under_it(app, client):
+    secrets = {}
+    for label, name in (("first", "张三"), ("second", "张三"), ("other", "李四")):
+        result = invoke(app, "create-token", "--role", "admin", "--name", name)
+        secrets[label] = result.output.splitlines()[-1]
+
+    result = invoke(app, "revoke-token", "--name", "张三")
+
+    assert result.exit_code == 0, result.output
+    assert "2 active token(s)" in result.output
+    for label in ("first", "second"):
+        assert_problem(client.get("/api/v1/enterprises", headers=bearer(secrets[label])), 401)
+    assert client.get("/api/v1/enterprises", headers=bearer(secrets["other"])).status_code == 200
+    with app.app_context():
+        assert Event.select().where(Event.action == "token.revoked").count() == 2
+    again = invoke(app, "revoke-token", "--name", "张三")  # none active any more: nothing
+    assert again.exit_code == 0 and "0 active token(s)" in again.output
+    both = invoke(app, "revoke-token", "1", "--name", "张三")
+    assert both.exit_code != 0 and "not both" in both.output
+
+
 def _refused(app, args, *words):
     before = token_count(app)
     result = invoke(app, "create-token", *args)

@@ -64,3 +64,18 @@ def query(url: str, sql: str) -> list[tuple]:
 
     with psycopg.connect(url, autocommit=True) as conn:
         return conn.execute(sql).fetchall()
+
+
+def destroy(url: str) -> None:
+    """Destroy the database at `url` as a disaster would, leaving an empty one of the same name
+    (a restore drill): a SQLite file and its -wal and -shm removed; a PostgreSQL database
+    dropped (its connections ended) and created again, empty."""
+    if url.startswith("sqlite:///"):
+        path = url.removeprefix("sqlite:///")
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return
+    name = urlsplit(url).path.lstrip("/")
+    with _admin() as connection:
+        connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')

@@ -130,9 +130,13 @@ class Logged:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
+    def json_lines(self) -> list[dict]:
+        """The JSON log lines so far: access lines, the app's and gunicorn's own."""
+        return [json.loads(line) for line in self.log().splitlines() if line.startswith("{")]
+
     def access_lines(self) -> list[dict]:
         """The JSON access log lines so far (gunicorn's, and nginx's for its own answers)."""
-        return [json.loads(line) for line in self.log().splitlines() if line.startswith("{")]
+        return [line for line in self.json_lines() if "status" in line]
 
     def access_line(self, request_id: str) -> dict:
         """The access log line of a request, once written (just after its answer)."""

@@ -18,6 +18,41 @@ TEXTS = {
         "and redo your change.",
         "您打开后他人已修改企业 {credit_code}：请重新打开后再修改。",
     ),
+    "application.not_found": (
+        "No application {id} is registered.",
+        "未找到编号为 {id} 的申报记录。",
+    ),
+    "application.unknown_stage": (
+        "“{stage}” is not a stage: use candidate, applied, recommended, reviewed, publicized, "
+        "certified, rejected or withdrawn.",
+        "“{stage}”不是申报阶段：可用 candidate（培育库）、applied（已申报）、"
+        "recommended（县级推荐）、reviewed（市级审核）、publicized（公示）、certified（已认定）、rejected（未通过）、"
+        "withdrawn（已撤回）。",
+    ),
+    "application.open_stage": (
+        "An application starts at an open stage (candidate to publicized), not “{stage}”.",
+        "申报只能从未结束的阶段（培育库至公示）开始，不能是“{stage}”。",
+    ),
+    "application.reason_blank": (
+        "Say why the application is rejected: the reason must not be blank.",
+        "请填写未通过的原因：不能为空。",
+    ),
+    "application.closed": (
+        "The application is closed ({stage}): it moves no further.",
+        "该申报已结束（{stage}），不能再变更阶段。",
+    ),
+    "application.backward": (
+        "The application is at {stage}: it moves forward only, not to {target}.",
+        "该申报处于“{stage}”阶段，只能向后推进，不能退回“{target}”。",
+    ),
+    "application.open_already": (
+        "{credit_code} already has an open application for the {tier} title of {year}.",
+        "{credit_code} 已有 {year} 年度{tier}的在办申报。",
+    ),
+    "application.title_held": (
+        "{credit_code} already holds the {tier} title of {year}: there is nothing to apply for.",
+        "{credit_code} 已获 {year} 年度{tier}认定，无需再申报。",
+    ),
     "certification.not_found": (
         "No certification {id} is registered.",
         "未找到编号为 {id} 的认定记录。",

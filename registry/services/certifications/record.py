@@ -7,7 +7,7 @@ import peewee as pw
 from registry.db import write_transaction
 from registry.messages import Message
 from registry.models import Certification, Enterprise, Ladder, Tier
-from registry.services import aggregates, enterprises, scope
+from registry.services import aggregates, applications, enterprises, scope
 from registry.services.audit import record, snapshot
 from registry.services.clock import today
 from registry.services.errors import Conflict, NotFound, invalid_field
@@ -137,6 +137,7 @@ def certify(actor: Actor, enterprise: Enterprise, data: dict) -> Certification:
             raise _duplicate(enterprise, tier, fields["year"]) from exc
         aggregates.certified([cert.id])
         enterprises.touch(enterprise.id)
+        applications.close_certified(actor, enterprise, tier.key, cert.year, cert.certified_on)
         record(
             actor,
             "certification.recorded",
