@@ -12,9 +12,9 @@ from pathlib import Path
 from registry import migrations
 from registry.db import database, is_sqlite
 from registry.models import Event
+from registry.services.backups import COMPLETED as BACKUP_COMPLETED
 
 DISTRIBUTION = "enterprise-cultivation-registry"  # pyproject.toml's project name
-BACKUP_COMPLETED = "backup.completed"  # the audit event a verified backup records
 
 
 @functools.cache

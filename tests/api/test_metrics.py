@@ -203,6 +203,18 @@ def test_the_last_backup_is_its_newest_event(app, client):
     assert value(samples, "registry_backup_last_success_timestamp_seconds") == newest
 
 
+def test_registry_backup_sets_the_last_backups_time(app, client, tmp_path):
+    import time
+
+    from tests.support.apps import invoke
+
+    before = time.time()
+    result = invoke(app, "backup", str(tmp_path / "backups"))
+    assert result.exit_code == 0, result.output
+    told = value(scrape(client), "registry_backup_last_success_timestamp_seconds")
+    assert before - 1 <= told <= time.time() + 1
+
+
 @pytest.mark.skipif(ENGINE != "sqlite", reason="the SQLite form of a database away")
 def test_with_the_database_away_the_scrape_says_so(tmp_path):
     volume = tmp_path / "volume"
