@@ -425,6 +425,9 @@ def test_an_unreachable_database_is_a_503_and_the_service_recovers_by_itself(tmp
         _assert_503(client.get("/api/v1/districts"))  # the open connection breaks
         _assert_503(client.get("/api/v1/health"))  # and new ones are refused
         _assert_503(client.get("/api/v1/districts"))
+        scraped = client.get("/metrics")  # on loopback: answered without it, saying so
+        assert scraped.status_code == 200
+        assert "registry_database_up 0.0" in scraped.get_data(as_text=True)
         relay.mend()
         assert client.get("/api/v1/health").status_code == 200  # no restart needed
         assert len(client.get("/api/v1/districts").json) == 15
