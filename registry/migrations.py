@@ -150,6 +150,11 @@ def _applications() -> None:
     database.create_tables([Application, ApplicationMove, PipelineTally], safe=True)
 
 
+def _backups_index() -> None:
+    """11: the backups' events indexed on their own (monitoring asks for the newest)."""
+    Event._schema.create_indexes(safe=True)
+
+
 STEPS: list[tuple[int, Callable[[], None]]] = [
     (2, _event_request_id),
     (3, _targets_of_any_plan),
@@ -160,6 +165,7 @@ STEPS: list[tuple[int, Callable[[], None]]] = [
     (8, _covered_indexes),
     (9, _people),
     (10, _applications),
+    (11, _backups_index),
 ]
 LATEST = max(number for number, _ in STEPS)
 

@@ -269,6 +269,12 @@ class Event(BaseModel):
     request_id = pw.CharField(null=True, max_length=64)  # X-Request-ID of the writing request
 
 
+# Monitoring's question "when did the last backup complete?" answered from a tiny index
+# (the backups' events only) rather than by reading the trail back from its newest event.
+BACKUPS_ONLY = pw.SQL("\"action\" = 'backup.completed'")
+Event.add_index(Event.index(Event.id, name="event_backups").where(BACKUPS_ONLY))
+
+
 # A certification never revoked, in the tallies' keys: a date, since a NULL would not match
 # itself in a unique key on every engine (SQLite and PostgreSQL alike), and UPSERTs need it to.
 NEVER = dt.date.max

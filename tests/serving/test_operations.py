@@ -70,7 +70,7 @@ def test_init_db_upgrades_the_previous_schema_in_place(tmp_path):
             "VALUES ('2024-01-02 03:04:05', 'cli', 'admin', 'token.created', 'token/1', '{}')"
         )
     with app.app_context():
-        assert migrations.upgrade() == [2, 3, 4, 5, 6, 7, 8, 9, 10]
+        assert migrations.upgrade() == [2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
         assert migrations.current_version() == migrations.LATEST
         assert migrations.upgrade() == []  # safe to repeat
         init_db()
@@ -154,7 +154,7 @@ def test_init_db_upgrades_release_3_for_names_only_lists(tmp_path):
                 (make_code(seed), name),
             )
     with app.app_context(), database.connection_context():
-        assert migrations.upgrade() == [4, 5, 6, 7, 8, 9, 10]
+        assert migrations.upgrade() == [4, 5, 6, 7, 8, 9, 10, 11]
         init_db()
         keys = {e.credit_code: e.name_key for e in Enterprise.select()}
         assert keys[make_code("a")] == "瑞德(长垣)机械有限公司"
@@ -191,7 +191,7 @@ def test_init_db_upgrades_release_4_events_to_events_by_firm(tmp_path):
                 (action, subject, district, data),
             )
     with app.app_context(), database.connection_context():
-        assert migrations.upgrade() == [5, 6, 7, 8, 9, 10]
+        assert migrations.upgrade() == [5, 6, 7, 8, 9, 10, 11]
         rows = [
             (e.action, e.credit_code, e.former_district) for e in Event.select().order_by(Event.id)
         ]
@@ -230,7 +230,7 @@ def test_init_db_upgrades_release_6_tallies_with_the_indexes_dashboards_read(tmp
                     database.execute_sql(f'DROP INDEX "{index.name}"')
         assert not wanted & indexes()
     with app.app_context(), database.connection_context():
-        assert migrations.upgrade() == [7, 8, 9, 10]
+        assert migrations.upgrade() == [7, 8, 9, 10, 11]
         assert wanted <= indexes()
         assert migrations.upgrade() == []
 
@@ -257,7 +257,7 @@ def test_init_db_drops_release_7s_certification_indexes_that_longer_ones_cover(t
         database.execute_sql('CREATE INDEX "certification_tier" ON "certification" ("tier")')
         assert covered <= columns()
     with app.app_context(), database.connection_context():
-        assert migrations.upgrade() == [8, 9, 10]
+        assert migrations.upgrade() == [8, 9, 10, 11]
         assert not covered & columns()
         assert migrations.upgrade() == []
         if not ON_POSTGRES:
@@ -279,7 +279,7 @@ def test_init_db_upgrades_release_2_targets_to_targets_of_any_plan(tmp_path):
         _rewind_names_to_release_3()
         _rewind_events_to_release_4()
     with app.app_context(), database.connection_context():
-        assert migrations.upgrade() == [3, 4, 5, 6, 7, 8, 9, 10]
+        assert migrations.upgrade() == [3, 4, 5, 6, 7, 8, 9, 10, 11]
         keys = {(t.key, t.year) for t in Target.select()}
         assert ("innovative_sme_annual", 2024) in keys and len(keys) == 10
         init_db()
