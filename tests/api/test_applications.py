@@ -255,3 +255,52 @@ def test_each_write_is_an_audit_event(client, auth, apply, moved, enterprise_cod
     assert {e["subject"] for e in ours} == {f"enterprise/{enterprise_code}/application/{app_id}"}
     assert ours[1]["data"]["reason"] == "材料不全"
     assert ours[1]["data"]["to"] == "rejected"
+
+
+def test_the_firm_s_status_shows_its_open_applications(client, auth, apply, moved, enterprise_code):
+    url = f"/api/v1/enterprises/{enterprise_code}/status"
+    before = client.get(url, headers=auth["enterprise"])
+    assert before.json["applications"] == []
+    first = apply(enterprise_code, "innovative_sme", 2026, batch="第一批").json["id"]
+    closed = apply(enterprise_code, "specialized_sme", 2026).json["id"]
+    moved(first, "reviewed", on="2026-05-10")
+    moved(closed, "withdrawn")
+    after = client.get(url, headers={**auth["enterprise"], "If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200  # its applications changed: not the answer it had
+    assert after.json["applications"] == [
+        {
+            "id": first,
+            "tier": "innovative_sme",
+            "year": 2026,
+            "batch": "第一批",
+            "stage": "reviewed",
+            "since": "2026-05-10",
+        }
+    ]
+    again = client.get(url, headers={**auth["enterprise"], "If-None-Match": after.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_the_schemas_know_the_model_s_stages():
+    from registry import models
+    from schemas import applications
+
+    assert (applications.STAGES, applications.OUTCOMES) == (models.STAGES, models.OUTCOMES)
+
+
+def test_the_stages_and_their_labels_are_public(client):
+    response = client.get("/api/v1/stages")
+    assert response.status_code == 200
+    stages = {s["key"]: s for s in response.json}
+    assert list(stages) == [
+        "candidate",
+        "applied",
+        "recommended",
+        "reviewed",
+        "publicized",
+        "certified",
+        "rejected",
+        "withdrawn",
+    ]
+    assert (stages["reviewed"]["label_zh"], stages["reviewed"]["open"]) == ("市级审核", True)
+    assert (stages["rejected"]["label_zh"], stages["rejected"]["open"]) == ("未通过", False)
