@@ -117,14 +117,14 @@ class ApplicationSchema(Schema):
     )
 
 
-class WarningSchema(Schema):
+class ApplicationWarningSchema(Schema):
     code = fields.String(metadata={"example": "application.prerequisite_missing"})
     detail = fields.String(metadata={"description": "In the request's language"})
 
 
 class ApplicationCreatedSchema(ApplicationSchema):
     warnings = fields.List(
-        fields.Nested(WarningSchema),
+        fields.Nested(ApplicationWarningSchema),
         metadata={"description": "What the ladder would refuse today (a missing lower title)"},
     )
 
