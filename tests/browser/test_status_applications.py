@@ -1,11 +1,12 @@
 """The status page shows the firm's open applications under its titles, each at its stage since
 its last move (Chinese first, the English switch), at 1366×768; a closed one is not shown, and
-a firm with none shows no such section."""
+a firm with none shows no such section. The audit page names the applications' actions."""
 
 import datetime as dt
 
 from registry.services.clock import today
 from tests.browser.support import assert_no_missing_values, screenshot
+from tests.browser.test_people import signed_in_afresh
 from tests.support.codes import make_code
 
 SMALL = {"width": 1366, "height": 768}
@@ -70,3 +71,29 @@ def test_a_firm_without_open_applications_shows_none(open_page, site):
     page = open_page(f"/status#token={token}", SMALL)
     page.wait_for_selector("#advice[data-kind]:not([hidden])")
     assert page.locator("#applications").is_hidden()
+
+
+def test_the_audit_page_names_the_applications_actions(open_page, site):
+    code, _ = _firm(site, "audit", "新乡市审计测试有限公司")
+    opened = _call(
+        site, "POST", f"/enterprises/{code}/applications", {"tier": "innovative_sme", "year": 2026}
+    )
+    _call(site, "PATCH", f"/applications/{opened['id']}", {"stage": "recommended"})
+    page = signed_in_afresh(open_page, site, "pipeline.auditor", "auditor", "Pipeline-2026-ok")
+    page.wait_for_selector("#audit-panel:not([hidden])")
+    page.locator("#audit-kind").select_option("application.")
+    page.wait_for_function(
+        "() => { const rows = [...document.querySelectorAll('#audit-table tbody tr')];"
+        " return rows.some(r => r.dataset.action === 'application.moved')"
+        " && rows.every(r => r.dataset.action.startsWith('application.')); }"
+    )
+    rows = page.eval_on_selector_all("#audit-table tbody tr", "rows => rows.map(r => r.innerText)")
+    assert any("登记申报（application.created）" in row for row in rows)
+    assert any("变更申报阶段（application.moved）" in row for row in rows)
+    page.locator("#lang-toggle").click()
+    page.wait_for_function(
+        "() => document.querySelector('#audit-table tbody tr').innerText.includes('application')"
+        " && document.documentElement.lang === 'en'"
+    )
+    rows = page.eval_on_selector_all("#audit-table tbody tr", "rows => rows.map(r => r.innerText)")
+    assert any("Moved an application (application.moved)" in row for row in rows)
