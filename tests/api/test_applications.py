@@ -2,6 +2,8 @@
 move, several at once (all or none), the list with its filters and paging, who may see and
 move what, and the audit events."""
 
+import datetime as dt
+
 import pytest
 
 from registry.services.clock import today
@@ -9,6 +11,7 @@ from tests.support.codes import OTHER_DISTRICT
 from tests.support.http import assert_problem
 
 URL = "/api/v1/applications"
+EARLIER = (today() - dt.timedelta(days=30)).isoformat()  # a day gone by
 
 
 @pytest.fixture
@@ -113,7 +116,7 @@ def test_bad_fields_are_422_naming_them(client, auth, enterprise_code, body, fie
 def test_every_stage_rule(apply, moved, enterprise_code):
     app_id = apply(enterprise_code, stage="candidate").json["id"]
     assert moved(app_id, "applied").json["stage"] == "applied"
-    skipped = moved(app_id, "reviewed", on="2026-05-10")
+    skipped = moved(app_id, "reviewed", on=EARLIER)
     assert (skipped.json["stage"], skipped.json["highest"]) == ("reviewed", "reviewed")
     assert_problem(moved(app_id, "recommended"), 409, code="application.backward")
     assert_problem(moved(app_id, "reviewed"), 409, code="application.backward")
@@ -133,10 +136,24 @@ def test_every_stage_rule(apply, moved, enterprise_code):
         ("reviewed", None),
         ("rejected", "研发投入不足"),
     ]
-    assert closed.json["history"][2]["on"] == "2026-05-10"
+    assert closed.json["history"][2]["on"] == EARLIER
     assert_problem(moved(app_id, "withdrawn"), 409, code="application.closed")
     assert_problem(moved(app_id, "publicized"), 409, code="application.closed")
     assert_problem(moved(app_id, "nowhere"), 422)
+
+
+def test_a_move_is_dated_today_or_before(client, auth, apply, moved, enterprise_code):
+    app_id = apply(enterprise_code).json["id"]
+    tomorrow = (today() + dt.timedelta(days=1)).isoformat()
+    refused = assert_problem(moved(app_id, "reviewed", on=tomorrow), 422, code="field.in_future")
+    assert "on" in refused["errors"]["json"]
+    both = client.post(
+        f"{URL}/moves",
+        json={"ids": [app_id], "stage": "reviewed", "on": tomorrow},
+        headers=auth["admin"],
+    )
+    assert_problem(both, 422, code="field.in_future")
+    assert moved(app_id, "reviewed", on=today().isoformat()).status_code == 200
 
 
 def test_withdrawn_closes_and_another_may_open(apply, moved, enterprise_code):
@@ -263,7 +280,7 @@ def test_the_firm_s_status_shows_its_open_applications(client, auth, apply, move
     assert before.json["applications"] == []
     first = apply(enterprise_code, "innovative_sme", 2026, batch="第一批").json["id"]
     closed = apply(enterprise_code, "specialized_sme", 2026).json["id"]
-    moved(first, "reviewed", on="2026-05-10")
+    moved(first, "reviewed", on=EARLIER)
     moved(closed, "withdrawn")
     after = client.get(url, headers={**auth["enterprise"], "If-None-Match": before.headers["ETag"]})
     assert after.status_code == 200  # its applications changed: not the answer it had
@@ -274,7 +291,7 @@ def test_the_firm_s_status_shows_its_open_applications(client, auth, apply, move
             "year": 2026,
             "batch": "第一批",
             "stage": "reviewed",
-            "since": "2026-05-10",
+            "since": EARLIER,
         }
     ]
     again = client.get(url, headers={**auth["enterprise"], "If-None-Match": after.headers["ETag"]})
