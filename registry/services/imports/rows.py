@@ -11,7 +11,7 @@ from registry.services.certifications import prepare
 from registry.services.clock import today
 from registry.services.errors import Invalid
 from registry.services.imports import cells
-from registry.services.imports.facts import REVOKE, ListFacts
+from registry.services.imports.facts import PROPOSALS, REVOKE, ListFacts
 from registry.services.imports.layout import Layout, RawRow
 from registry.services.imports.regions import OUTSIDE, Place, Regions, UnknownPlace
 from registry.services.imports.result import entry
@@ -89,6 +89,8 @@ class RowReader:
         self.shared: dict[tuple, tuple | None] = {}  # a row's cells but the firm's → _alike
         self.defaults = tuple((name, facts.value(name)) for name in _FACT_FIELDS)
         self.required = ("tier", "revoked_on", "reason") if facts.action == REVOKE else _REQUIRED
+        if facts.action in PROPOSALS:
+            self.required = ("tier",)
         self.parsers = {
             "credit_code": cells.credit_code,
             "tier": self._tier,
@@ -209,7 +211,22 @@ class RowReader:
             return None, errors
         if self.facts.action == REVOKE:
             return self._revocation(number, values, place)
+        if self.facts.action in PROPOSALS:
+            return self._proposal(number, values, place)
         return self._checked(number, values, place)
+
+    def _proposal(self, number: int, values: dict, place: Place) -> tuple[ListRow | None, list]:
+        """A firm proposed for a title (a 公示, a recommendation): which tier and year, and the
+        day of the move (the list's date if given, else today; never a day to come). The year
+        is the list's, else that day's."""
+        data = {name: values.get(name, fact) for name, fact in self.defaults}
+        on = data["certified_on"] or today()
+        if on > today():
+            future = Message("field.in_future", field="certified_on")
+            return None, [self.error(number, "certified_on", future)]
+        fields = {**data, "tier": values["tier"], "certified_on": on, "renewal": False}
+        fields["year"] = data["year"] or on.year
+        return _row(number, values, place, fields), []
 
     def _revocation(self, number: int, values: dict, place: Place) -> tuple[ListRow | None, list]:
         """A title revoked: which (tier, and year if given), when and why."""
