@@ -184,9 +184,7 @@ def test_the_action_overrides_the_title_both_ways(app, client, auth):
     assert as_final.json["list"]["action"]["source"] == "parameter"
     assert as_final.json["created_certifications"] == 1
 
-    as_proposed = load(
-        client, auth["admin"], _with_codes(FINAL, pub.WEIBIN), action="publicize"
-    )
+    as_proposed = load(client, auth["admin"], _with_codes(FINAL, pub.WEIBIN), action="publicize")
     assert as_proposed.status_code == 200, as_proposed.json
     assert (as_proposed.json["publicized"], as_proposed.json["created_certifications"]) == (1, 0)
     with app.app_context():

@@ -103,8 +103,7 @@ TEXTS = {
         "只有县级申报/推荐表（action=apply）才能指定阶段；该名单类型为 {action}。",
     ),
     "import.title_held_already": (
-        "{credit_code} already holds the {tier} title of {year}: its application is left as "
-        "it is.",
+        "{credit_code} already holds the {tier} title of {year}: its application is unchanged.",
         "{credit_code} 已获 {year} 年度{tier}认定：不再变更其申报。",
     ),
     "import.title_differs": (
