@@ -17,9 +17,12 @@ from registry.models import (
     Tier,
 )
 from registry.services import applications
+from registry.services.aggregates import scan
 from registry.services.clock import today
+from registry.services.imports import pipeline, rowspool
 from registry.services.scope import CLI_ACTOR
 from tests.support import published as pub
+from tests.support.databases import ON_POSTGRES
 from tests.support.http import assert_problem
 from tests.support.imports import load, register, written
 
@@ -336,3 +339,25 @@ def test_unresolved_names_and_bad_rows_refuse_a_proposed_list(app, client, auth)
     response = load(client, auth["admin"], bad)
     assert_problem(response, 422)
     assert response.json["errors"][0]["field"] == "credit_code"
+
+
+def test_a_final_list_decided_in_a_child_process_closes_the_same(app, client, auth, monkeypatch):
+    """A large list on SQLite is decided in a forked child: the applications it closes are
+    found there and closed here, after the titles are written."""
+    ids = _publicized(app, client, auth)
+    monkeypatch.setattr(rowspool, "CHUNK", 1)
+    monkeypatch.setattr(pipeline, "MIN_BYTES", 0)
+    forked = []
+    real = pipeline.apply_forked
+    monkeypatch.setattr(pipeline, "apply_forked", lambda *a: forked.append(1) or real(*a))
+
+    final = _with_codes(FINAL, pub.HONGQI, pub.WEIBIN)
+    response = load(client, auth["admin"], final, certified_on="2026-06-20")
+
+    assert response.status_code == 200, response.json
+    assert forked == ([] if ON_POSTGRES else [1])
+    assert response.json["certified_applications"] == 2
+    assert [e["id"] for e in response.json["not_on_final_list"]] == [ids["hightech"]]
+    assert _applications(app, pub.WEIBIN)[0][1] == "certified"
+    with app.app_context():
+        assert not scan.verify()
