@@ -3,7 +3,6 @@
 from marshmallow import fields, post_dump, validate
 
 from registry.messages import Message
-from registry.models import STAGES
 from schemas import Schema, Text
 from schemas.common import ProblemSchema
 
@@ -11,6 +10,7 @@ DATE_TEXT = r"^\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*$"
 _TEXT_OR_NUMBER = [{"type": "string"}, {"type": "number"}]  # a spreadsheet may give a number
 FACT_SOURCES = ("parameter", "title", "default")
 ACTIONS = ("certify", "revoke", "publicize", "review", "apply")
+STAGES = ("candidate", "applied", "recommended", "reviewed", "publicized")  # the open stages
 # Every column a published list may have, by the registry's names (seeds/aliases.json maps the
 # printed headers to them): a JSON row's fields, and 序号 and 状态, read only to find the header.
 LIST_COLUMNS = (
