@@ -24,7 +24,7 @@ from registry.services.scope import CLI_ACTOR
 from tests.support import published as pub
 from tests.support.databases import ON_POSTGRES
 from tests.support.http import assert_problem
-from tests.support.imports import load, register, written
+from tests.support.imports import load, register, run_cli, summary, written
 
 PUBLICITY = "关于2026年度第一批河南省专精特新中小企业拟认定名单的公示"
 FINAL = "2026年度第一批河南省专精特新中小企业名单"
@@ -361,3 +361,22 @@ def test_a_final_list_decided_in_a_child_process_closes_the_same(app, client, au
     assert _applications(app, pub.WEIBIN)[0][1] == "certified"
     with app.app_context():
         assert not scan.verify()
+
+
+def test_the_command_line_loads_a_proposed_list_and_reports_the_final_ones_leftovers(
+    app, client, auth, tmp_path
+):
+    register(client, auth, pub.HONGQI, pub.WEIBIN)
+    publicity = _with_codes(PUBLICITY, pub.HONGQI, pub.WEIBIN).write(tmp_path)
+    proposed = run_cli(app, publicity, "--certified-on", "2026-05-10")
+    assert proposed.exit_code == 0, proposed.output
+    assert "moved 2 applications to publicized, no title granted" in proposed.output
+
+    final = _with_codes(FINAL, pub.HONGQI)
+    final_path = tmp_path / "final"
+    final_path.mkdir()
+    done = run_cli(app, final.write(final_path), "--certified-on", "2026-06-20")
+    assert done.exit_code == 0, done.output
+    assert "1 applications closed as certified" in done.output
+    assert f"not on the final list: {pub.WEIBIN.code} {pub.WEIBIN.name} (410703)" in done.output
+    assert summary(done.output)["created_certifications"] == 1
