@@ -30,6 +30,8 @@ LIST_COLUMNS = (
     "status",
     "revoked_on",
     "reason",
+    "contact_name",
+    "contact_phone",
 )
 DATE_ERROR = Message("field.date_text", example="2023-05-30", example_zh="2023年5月30日")
 
@@ -209,6 +211,12 @@ class ImportRowSchema(Schema):
     revoked_on = _column(_DATE, description="撤销日期 (a revocation list)")
     reason = _column(*_TEXT_OR_NUMBER, description="撤销原因 (a revocation list)")
     industry_chain = _column(*_TEXT_OR_NUMBER, description="产业链")
+    contact_name = _column(
+        *_TEXT_OR_NUMBER, description="联系人 (a county's 申报/推荐 sheet: the application's)"
+    )
+    contact_phone = _column(
+        *_TEXT_OR_NUMBER, description="联系电话 (a county's 申报/推荐 sheet: the application's)"
+    )
 
 
 _RESOLVE = {

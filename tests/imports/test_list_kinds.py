@@ -380,3 +380,31 @@ def test_the_command_line_loads_a_proposed_list_and_reports_the_final_ones_lefto
     assert "1 applications closed as certified" in done.output
     assert f"not on the final list: {pub.WEIBIN.code} {pub.WEIBIN.name} (410703)" in done.output
     assert summary(done.output)["created_certifications"] == 1
+
+
+def test_a_county_sheet_gives_its_applications_contacts(app, client, auth):
+    register(client, auth, pub.HONGQI)
+    sheet = pub.city_list(
+        "红旗区2026年度专精特新中小企业推荐汇总表",
+        [("红旗区", [(pub.HONGQI.name, pub.HONGQI.code)])],
+        extra=[
+            ("申报类别", ["专精特新中小企业"]),
+            ("联系人", ["王敏"]),
+            ("联系电话", [13803730001]),
+        ],
+    )
+    response = load(client, auth["bureau"], sheet)
+    assert response.status_code == 200, response.json
+    result = response.json
+    assert (result["list"]["action"]["value"], result["list"]["stage"]["value"]) == (
+        "apply",
+        "recommended",
+    )
+    assert result["applied"] == 1 and result["ignored_columns"] == ["序号"]
+    with app.app_context():
+        application = Application.get()
+        assert (application.stage, application.contact_name, application.contact_phone) == (
+            "recommended",
+            "王敏",
+            "13803730001",
+        )

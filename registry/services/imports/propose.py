@@ -107,6 +107,8 @@ class Proposer(Applier):
                     stage=stage,
                     on=row.certified_on,
                     batch=row.batch,
+                    contact_name=row.contact_name,
+                    contact_phone=row.contact_phone,
                 ).id
             else:
                 application = Application(id=application_id)

@@ -18,13 +18,22 @@ from registry.services.imports.result import entry
 from registry.services.imports.vocabulary import COLUMNS, UNUSED, Vocabulary
 
 ROW_KEYS = tuple(c for c in COLUMNS if c not in UNUSED)
-_TEXT = ("name", "document_no", "batch", "industry_chain", "reason")
+_TEXT = (
+    "name",
+    "document_no",
+    "batch",
+    "industry_chain",
+    "reason",
+    "contact_name",
+    "contact_phone",
+)
 # Cells a list repeats row after row (a tier, a date, a district): each distinct one read once.
 _KEYS = frozenset(ROW_KEYS)
 _REPEATED = _KEYS - {"name", "credit_code"}
 _FACT_FIELDS = ("year", "certified_on", "valid_until", "renewal", "document_no", "batch")
 _REQUIRED = ("tier", "certified_on")
 _FIRM = frozenset({"name", "credit_code"})  # a row's own cells: the others repeat
+_CONTACT = ("contact_name", "contact_phone")  # a county's sheet's, row by row
 _STAND_IN = "—"
 _UNSEEN = object()
 _TEXT_OR_NONE = (str, type(None))
@@ -51,6 +60,8 @@ class ListRow:
     revoked_on: dt.date | None = None
     reason: str | None = None
     found_by: str = "code"  # how the firm was identified: code | name | resolution
+    contact_name: str | None = None  # a county's sheet's contact for the application
+    contact_phone: str | None = None
 
     @property
     def district(self) -> str | None:
@@ -74,7 +85,8 @@ class ListRow:
 
 # What a row shares with rows alike: its fields after the firm's name and code (and before how
 # the firm was found), in ListRow's order.
-_shared_fields = operator.attrgetter(*[f.name for f in dataclasses.fields(ListRow)][3:-1])
+_NAMES = [f.name for f in dataclasses.fields(ListRow)]
+_shared_fields = operator.attrgetter(*_NAMES[3 : _NAMES.index("found_by")])
 
 
 class RowReader:
@@ -137,6 +149,8 @@ class RowReader:
         """The common row, quickly: its cells other than the firm's (its title, place, dates)
         as an earlier row's, all sound, and its firm's name and code sound. None for any other
         row, read cell by cell (`_read`), which names every error."""
+        if any(given.get(name) not in (None, "") for name in _CONTACT):
+            return None  # a contact differs row by row: read cell by cell
         try:
             key = tuple([item for item in given.items() if item[0] not in _FIRM])
             shared = self.shared.get(key, _UNSEEN)
@@ -283,4 +297,6 @@ def _row(number: int, values: dict, place: Place, fields: dict, **more) -> ListR
         values.get("industry_chain"),
         values.get("revoked_on"),
         values.get("reason"),
+        contact_name=values.get("contact_name"),
+        contact_phone=values.get("contact_phone"),
     )
