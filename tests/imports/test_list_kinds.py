@@ -408,3 +408,39 @@ def test_a_county_sheet_gives_its_applications_contacts(app, client, auth):
             "王敏",
             "13803730001",
         )
+
+
+@pytest.mark.parametrize(
+    ("title", "action", "stage"),
+    [
+        (PUBLICITY, "publicize", "publicized"),
+        ("第五批专精特新“小巨人”企业拟入选名单", "publicize", "publicized"),
+        (CITY_REVIEW, "review", "reviewed"),
+        ("红旗区2026年度专精特新中小企业推荐汇总表", "apply", "recommended"),
+        ("2026年度专精特新中小企业申报企业名单（红旗区）", "apply", "applied"),
+        (FINAL, "certify", None),
+        ("关于公布2026年度第一批河南省专精特新中小企业名单的通知", "certify", None),
+    ],
+)
+def test_the_title_says_what_the_list_is(app, client, auth, title, action, stage):
+    register(client, auth, pub.HONGQI)
+    body = {"title": title, "rows": [{"credit_code": pub.HONGQI.code, "district": "红旗区"}]}
+    response = client.post(
+        "/api/v1/imports",
+        query_string={"dry_run": "true", "certified_on": "2026-06-01", "tier": TIER},
+        json=body,
+        headers=auth["admin"],
+    )
+    assert response.status_code == 200, response.json
+    assert response.json["list"]["action"] == {
+        "value": action,
+        "source": _source(action),
+        "column": None,
+    }
+    assert response.json["list"]["stage"]["value"] == stage
+    with app.app_context():
+        assert Application.select().count() == 0 and Certification.select().count() == 0
+
+
+def _source(action: str) -> str:
+    return "default" if action == "certify" else "title"

@@ -175,16 +175,25 @@ def from_title(title: str, vocabulary: Vocabulary) -> tuple[dict, int | None]:
 def _action(given: dict, title: str | None) -> tuple[str, str, str | None]:
     """What the list does (grants, revokes or proposes), where that came from, and a proposed
     list's stage as its title words it (申报: applied, 推荐: recommended)."""
+    titled = CERTIFY, DEFAULT, None
+    if title and _REVOCATION.search(title):
+        titled = REVOKE, TITLE, None
+    elif title:
+        titled = next(
+            (
+                (action, TITLE, stage)
+                for words, action, stage in _TITLE_KINDS
+                if words.search(title)
+            ),
+            titled,
+        )
     if given.get("action"):
         if given["action"] not in ACTIONS:
             raise invalid_field("action", "import.unknown_action")
-        return given["action"], PARAMETER, None
-    if title and _REVOCATION.search(title):
-        return REVOKE, TITLE, None
-    for words, action, stage in _TITLE_KINDS:
-        if title and words.search(title):
-            return action, TITLE, stage
-    return CERTIFY, DEFAULT, None
+        # A county's sheet loaded as one keeps the stage its title words (推荐汇总表).
+        stage = titled[2] if given["action"] == titled[0] == APPLY else None
+        return given["action"], PARAMETER, stage
+    return titled
 
 
 def _stage(given: dict, action: str, titled: str | None) -> tuple[str | None, str | None]:
@@ -232,9 +241,9 @@ def read_facts(given: dict, layout: Layout, vocabulary: Vocabulary) -> ListFacts
         facts[name] = fact
     if facts["renewal"].value is None and facts["renewal"].column is None:
         facts["renewal"] = Fact(False, DEFAULT)
-    facts_read = ListFacts(facts, title, warnings, renews_year, action, action_source)
-    facts_read.stage, facts_read.stage_source = stage, stage_source
-    return facts_read
+    return ListFacts(
+        facts, title, warnings, renews_year, action, action_source, stage, stage_source
+    )
 
 
 def _shown(value) -> str:
