@@ -351,7 +351,8 @@ def test_a_final_list_decided_in_a_child_process_closes_the_same(app, client, au
     real = pipeline.apply_forked
     monkeypatch.setattr(pipeline, "apply_forked", lambda *a: forked.append(1) or real(*a))
 
-    final = _with_codes(FINAL, pub.HONGQI, pub.WEIBIN)
+    # 红旗's row again after the child forgot it: its application is closed once.
+    final = _with_codes(FINAL, pub.HONGQI, pub.WEIBIN, pub.HONGQI)
     response = load(client, auth["admin"], final, certified_on="2026-06-20")
 
     assert response.status_code == 200, response.json

@@ -49,6 +49,11 @@ def _close(actor: Actor, closing: list[tuple]) -> None:
     """Each application (id, credit code, day) closed as certified on the title's day."""
     if not closing:
         return
+    # Once each: a forked child that forgot a firm between its rows may name its one twice.
+    once: dict[int, tuple] = {}
+    for entry in closing:
+        once.setdefault(entry[0], entry)
+    closing = list(once.values())
     ids = [entry[0] for entry in closing]
     firms = {
         application.id: application.enterprise

@@ -162,7 +162,7 @@ class ImportResult:
             publicized=applied.publicized,
             reviewed=applied.reviewed,
             applied=applied.applied,
-            certified_applications=len(applied.closing),
+            certified_applications=len({entry[0] for entry in applied.closing}),
             list=read.list,
             conflicts=applied.conflicts,
             skipped=sorted(identified.skipped + applied.skipped, key=_row),
