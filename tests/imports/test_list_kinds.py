@@ -194,6 +194,14 @@ def test_the_action_overrides_the_title_both_ways(app, client, auth):
         assert Certification.select().count() == 1
 
 
+def test_a_proposed_revocation_revokes_no_one_unless_told(app, client, auth):
+    register(client, auth, pub.HONGQI)
+    title = "关于拟撤销2026年度部分专精特新中小企业称号的公示"
+    refused = load(client, auth["admin"], _with_codes(title, pub.HONGQI))
+    body = assert_problem(refused, 422, code="import.proposed_revocation")
+    assert "拟撤销" in body["detail"], body
+
+
 def test_a_county_sheet_loads_applications_at_the_stage_given(app, client, auth):
     register(client, auth, pub.HONGQI)
     candidate = _open(app, pub.HONGQI, "candidate")

@@ -92,6 +92,11 @@ TEXTS = {
         "The list does not state its {field}: fill in the {field} (for the whole list).",
         "名单未注明“{field}”：请填写“{field}”（整份名单的{field}）。",
     ),
+    "import.proposed_revocation": (
+        "The title says the revocation is only proposed (拟撤销, put to the public): it revokes "
+        "no one yet. Load the final revocation notice, or choose the list's kind (action).",
+        "标题表明为拟撤销名单（公示）：尚不撤销任何认定。请导入正式撤销通知，或指定名单类型（action）。",
+    ),
     "import.unknown_action": (
         "Choose the list's kind: certify, revoke, publicize (a 公示), review (a city's 拟推荐) "
         "or apply (a county's 申报/推荐 sheet).",

@@ -63,6 +63,8 @@ _YEAR_ONLY = re.compile(r"(\d{4})\s*年(?!\s*\d{1,2}\s*月)")
 _BATCH = re.compile(r"第\s*([一二三四五六七八九十百零〇两\d]+)\s*批")
 _RENEWAL = re.compile(r"复核|复审")
 _REVOCATION = re.compile(r"撤销|取消.{0,40}(称号|资格|认定)")
+# A revocation put to the public first (拟撤销…公示) revokes no one yet, and proposes no title.
+_PROPOSED_REVOCATION = re.compile(r"拟(撤销|取消)")
 # What a title says of the list's kind, tried in this order after a revocation's words: the
 # city's recommendations put to the public (拟推荐…公示); the province's or MIIT's proposed
 # list (拟认定, 拟入选, 公示); a county's or a firm's own sheet (推荐, 申报). Any other title is
@@ -176,6 +178,8 @@ def _action(given: dict, title: str | None) -> tuple[str, str, str | None]:
     """What the list does (grants, revokes or proposes), where that came from, and a proposed
     list's stage as its title words it (申报: applied, 推荐: recommended)."""
     titled = CERTIFY, DEFAULT, None
+    if title and _PROPOSED_REVOCATION.search(title) and not given.get("action"):
+        raise invalid_field("action", "import.proposed_revocation")
     if title and _REVOCATION.search(title):
         titled = REVOKE, TITLE, None
     elif title:
