@@ -77,9 +77,9 @@ def forecast(certified: int, open_: dict[str, int], rates: dict[str, float | Non
     high = min(max(expected + spread, certified), certified + waiting)
     return {
         "forecast": {
-            "expected": round(expected, 1),
-            "low": round(low, 1),
-            "high": round(high, 1),
+            "expected": round(float(expected), 1),
+            "low": round(float(low), 1),
+            "high": round(float(high), 1),
         },
         "reason": None,
     }
