@@ -8,6 +8,8 @@ bench/work/):
   (a) the bare route, wrk: the baseline, measured before and after each figure below;
   (b) GET /plans/{id}/progress answered 200 (a screen without an ETag), wrk;
   (c) the same answered 304 (If-None-Match), wrk;
+  (p) GET /plans/{id}/pipeline (the funnel and its forecast) answered 200, and (p304) 304,
+      wrk, through the same path, between bare runs as (b) and (c) are;
   (d) the first poll after a write (POST /enterprises, then one GET): median of rounds, taken
       by every size in turn (all served at once);
   (g) (b) while a writer does 5 writes a second (registrations and certifications), beside
@@ -396,6 +398,7 @@ class Measured:
         screen = registry(url, "create-token", "--role", "dashboard", "--name", "screen")
         self.server = Server("wsgi:app", url, args.workers).wait("/api/v1/health")
         self.poll = f"{self.server.base}/api/v1/plans/{PLAN}/progress?year={YEAR}"
+        self.funnel = f"{self.server.base}/api/v1/plans/{PLAN}/pipeline?year={YEAR}"
         self.auth = {"Authorization": f"Bearer {screen.split()[-1]}"}
         self.url, self.args = url, args
         self.row: dict = {"engine": engine.name, "size": size, "runs": []}
@@ -425,6 +428,8 @@ class Measured:
             run["a"].append(wrk(f"{bare.base}/bare", {}, args))
             run["c"] = wrk(poll, conditional, args)
             run["a"].append(wrk(f"{bare.base}/bare", {}, args))
+            run["p"], run["p304"] = self.funnel_polls(args)
+            run["a"].append(wrk(f"{bare.base}/bare", {}, args))
             seed = self.row["size"] + repeat
             with Writer(self.server.base, self.admin, args.write_rate, seed=seed) as writer:
                 run["g"] = wrk(poll, auth, args)
@@ -436,6 +441,16 @@ class Measured:
             run["s_rate"] = len(people.statuses) / people.seconds
             run["s_failed"] = sum(s != 200 for s in people.statuses)
             row["runs"].append(run)
+
+    def funnel_polls(self, args) -> tuple[dict, dict]:
+        """(p) and (p304): the pipeline poll answered 200, then 304."""
+        status, headers, body = call(self.funnel, self.auth)
+        assert status == 200, body
+        self.row["funnel"] = {
+            t["tier"]: t["forecast"] for t in json.loads(body)["tiers"] if t["quota"]
+        }
+        conditional = {**self.auth, "If-None-Match": headers["ETag"]}
+        return wrk(self.funnel, self.auth, args), wrk(self.funnel, conditional, args)
 
     def first_poll(self) -> None:
         """(d), one round: a write, then one poll, timed."""
@@ -554,10 +569,13 @@ def _spread(values: list[float]) -> str:
 def ratios(row: dict) -> dict:
     """Each run's ratios: to the bare route measured around it, and to quiet polling beside it."""
     out = {"b": [], "c": [], "g": [], "p99_g": [], "p99_b": [], "s": [], "p99_s": []}
+    out |= {"p": [], "p304": []}
     for run in row["runs"]:
-        a1, a2, a3 = (r["rps"] for r in run["a"])
+        a1, a2, a3, a4 = (r["rps"] for r in run["a"])
         out["b"].append(run["b"]["rps"] / ((a1 + a2) / 2))
         out["c"].append(run["c"]["rps"] / ((a2 + a3) / 2))
+        out["p"].append(run["p"]["rps"] / ((a3 + a4) / 2))
+        out["p304"].append(run["p304"]["rps"] / ((a3 + a4) / 2))
         out["g"].append(run["g"]["rps"] / ((run["b"]["rps"] + run["b2"]["rps"]) / 2))
         out["p99_g"].append(run["g"]["p99_us"] / 1000)
         out["p99_b"].append(run["b"]["p99_us"] / 1000)
@@ -587,8 +605,8 @@ def report(args, command: str, rows: list[dict], profiles: dict, extra: dict) ->
         "| engine | firms | (b) 200s / bare | (c) 304s / bare | (b) p99 ms | (d) first poll "
         "after a write, ms | (d) / (d) at 10k | (g) polls while writing / quiet | (g) p99 ms "
         "| writes/s in (g) | (h) writes/s, 8 writers | (s) polls while signing in / quiet "
-        "| (s) p99 ms |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| (s) p99 ms | (p) pipeline 200s / bare | (p304) pipeline 304s / bare |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     smallest = {}
     for row in rows:
@@ -601,7 +619,8 @@ def report(args, command: str, rows: list[dict], profiles: dict, extra: dict) ->
             f"| {row['engine']} | {row['size']:,} | {_spread(r['b'])} | {_spread(r['c'])} "
             f"| {_spread(r['p99_b'])} | {row['after_write_ms']:.1f} | {flat:.2f} "
             f"| {_spread(r['g'])} | {_spread(r['p99_g'])} | {writes:.1f} "
-            f"| {row['writes_per_s']:.0f} | {_spread(r['s'])} | {_spread(r['p99_s'])} |"
+            f"| {row['writes_per_s']:.0f} | {_spread(r['s'])} | {_spread(r['p99_s'])} "
+            f"| {_spread(r['p'])} | {_spread(r['p304'])} |"
         )
     lines += ["", "## Goals, in this run", ""]
     for engine in dict.fromkeys(row["engine"] for row in rows):
@@ -622,6 +641,9 @@ def report(args, command: str, rows: list[dict], profiles: dict, extra: dict) ->
             f"- {engine}: quiet polling / bare route, every size and round: 200s "
             f"{_spread([x for row in mine for x in ratios(row)['b']])} (goal ≥ 0.80), 304s "
             f"{_spread([x for row in mine for x in ratios(row)['c']])} (goal ≥ 1.0)",
+            f"- {engine}: the pipeline poll / bare route, every size and round: 200s "
+            f"{_spread([x for row in mine for x in ratios(row)['p']])} (as progress: ≥ 0.80), "
+            f"304s {_spread([x for row in mine for x in ratios(row)['p304']])} (≥ 1.0)",
         ]
     lines += ["", "Absolute figures (requests a second; the bare route measured around each):", ""]
     for row in rows:
@@ -629,7 +651,8 @@ def report(args, command: str, rows: list[dict], profiles: dict, extra: dict) ->
             bare = ", ".join(f"{a['rps']:.0f}" for a in run["a"])
             lines.append(
                 f"- {row['engine']} {row['size']:,} round {n}: bare {bare}; (b) "
-                f"{run['b']['rps']:.0f}; (c) {run['c']['rps']:.0f}; (g) {run['g']['rps']:.0f} "
+                f"{run['b']['rps']:.0f}; (c) {run['c']['rps']:.0f}; (p) {run['p']['rps']:.0f}; "
+                f"(p304) {run['p304']['rps']:.0f}; (g) {run['g']['rps']:.0f} "
                 f"with {run['g_writes']:.1f} writes/s ({run['g_failed']} failed); (b) again "
                 f"{run['b2']['rps']:.0f}; (s) {run['s']['rps']:.0f} with {run['s_rate']:.1f} "
                 f"sign-ins/s ({run['s_failed']} failed)"

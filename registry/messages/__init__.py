@@ -14,7 +14,7 @@ Adding a code is one line in a catalog module: `"area.what": ("English {x}", "�
 from __future__ import annotations
 
 from registry.messages.catalog import CATALOG
-from registry.messages.labels import label
+from registry.messages.labels import label, stage_label
 
 LANGUAGES = ("en", "zh")
 ENGLISH, CHINESE = LANGUAGES
@@ -33,6 +33,8 @@ LABELLED = frozenset(
         "resolved",
     }
 )
+# Parameters naming an application's stage are shown by its label (市级审核, reviewed by the city).
+STAGED = frozenset({"stage", "target"})
 _JOINED = {ENGLISH: ", ", CHINESE: "、"}
 
 
@@ -78,7 +80,10 @@ class _Filled(dict):
     def __getitem__(self, name: str):
         if name not in self:
             return "{" + name + "}"
-        return shown(super().__getitem__(name), self.language, labelled=name in LABELLED)
+        value = super().__getitem__(name)
+        if name in STAGED and isinstance(value, str):
+            return stage_label(value, self.language)
+        return shown(value, self.language, labelled=name in LABELLED)
 
 
 def shown(value, language: str, *, labelled: bool = False):
