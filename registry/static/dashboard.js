@@ -17,6 +17,7 @@
   const POLL_MIN_SECONDS = 2;
   const ROTATE_SECONDS = 8;
   const OTHERS_PER_PAGE = 6;
+  const FUNNEL_TURNS = 2; // the funnel and the trend take turns, each for two pages of the others
   const PACE_SYMBOL = { achieved: "✓", ahead: "▲", on_track: "●", behind: "▼" };
   // After the plan's last year: each target's final result, no pace
   const RESULT_SYMBOL = { met: "✓", unmet: "✗" };
@@ -173,6 +174,10 @@
     generation: 0, // bumped when the year changes or the viewer signs out
     pollSeconds: POLL_SECONDS,
     rotateSeconds: ROTATE_SECONDS,
+    pipeline: null, // the pipeline answer (the funnel), null while the registry has none
+    pinned: null, // `panel=funnel|trend` in the fragment: that panel only, no turns
+    funnelShown: false,
+    turns: 0,
   };
 
   // ---------------------------------------------------------------------------------------
@@ -192,6 +197,27 @@
     const query = new URLSearchParams({ group_by: "year,tier,month,renewal,status" });
     if (state.asOf) query.set("as_of", state.asOf);
     return `${API}/stats/certifications?${query}`;
+  }
+
+  function pipelineUrl(year) {
+    const query = new URLSearchParams({ year });
+    if (state.asOf) query.set("as_of", state.asOf);
+    return `${API}/plans/${encodeURIComponent(state.plan.id)}/pipeline?${query}`;
+  }
+
+  /** The funnel's answer, one conditional request a poll as progress: a failure leaves the
+      screen as it is (the trend alone when there is no answer). */
+  async function pollPipeline(generation, options) {
+    try {
+      const answer = await R.getJSON(pipelineUrl(state.year), options);
+      if (generation !== state.generation) return;
+      if (answer.changed || !state.pipeline) {
+        state.pipeline = answer.body;
+        renderFunnel();
+      }
+    } catch (error) {
+      if (error.status === 404 || error.status === 403) state.pipeline = null;
+    }
   }
 
   async function loadCatalog() {
@@ -220,6 +246,7 @@
         state.stats = stats.body;
         render();
       }
+      await pollPipeline(generation, options);
       state.updatedAt = new Date();
       state.error = null;
     } catch (error) {
@@ -237,6 +264,7 @@
     state.generation += 1;
     clearTimeout(state.timer);
     state.board = null;
+    state.pipeline = null;
     $("board").setAttribute("aria-busy", "true");
     poll();
   }
@@ -298,6 +326,7 @@
     renderTrend();
     renderOthers();
     renderExpiry();
+    renderFunnel();
   }
 
   function isHeadline(row) {
@@ -683,7 +712,22 @@
       state.page = (state.page + 1) % pageCount();
       renderOthers();
     }
+    state.turns += 1;
+    if (!state.pinned && state.turns % FUNNEL_TURNS === 0) showFunnel(!state.funnelShown);
     state.rotation = setTimeout(rotate, state.rotateSeconds * 1000);
+  }
+
+  // The funnel, in turn with the trend (or alone, pinned by `panel=funnel`).
+  function showFunnel(shown) {
+    state.funnelShown = Boolean(shown && state.pipeline);
+    $("funnel-panel").hidden = !state.funnelShown;
+    $("trend-panel").hidden = state.funnelShown;
+  }
+
+  function renderFunnel() {
+    if (state.pipeline && window.Funnel) Funnel.render(state.pipeline, state.tiers);
+    if (state.pinned) showFunnel(state.pinned === "funnel");
+    else if (!state.pipeline) showFunnel(false);
   }
 
   /** Titles ending in the calendar year (the answer's `renewal_year`, whatever plan year is
@@ -777,6 +821,7 @@
     const turn = Number(params.get("rotate"));
     if (turn) state.rotateSeconds = Math.max(1, turn);
     if (/^\d{4}-\d{2}-\d{2}$/.test(params.get("as_of") || "")) state.asOf = params.get("as_of");
+    if (["funnel", "trend"].includes(params.get("panel"))) state.pinned = params.get("panel");
     const taken = R.takeFromFragment({ token: TOKEN_KEY });
     for (;;) {
       try {
