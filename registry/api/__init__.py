@@ -1,6 +1,7 @@
 """The HTTP API: one module per resource, registered in this order (the docs' order)."""
 
 from registry.api import (
+    applications,
     catalog,
     certifications,
     dashboards,
@@ -20,6 +21,7 @@ BLUEPRINTS = (
     dashboards.blp,
     enterprises.blp,
     certifications.blp,
+    applications.blp,
     imports.blp,
     exports.blp,
     figures.blp,

@@ -1,13 +1,16 @@
-"""Certifications out: the exports (XLSX for people, CSV for machines)."""
+"""Certifications out: the exports (XLSX for people, CSV for machines); the applications'
+推荐汇总表."""
 
 from flask import Response, send_file, stream_with_context
 from flask.views import MethodView
 
 from registry.db import read_snapshot
 from registry.services import exports
+from registry.services.applications import export as application_export
 from registry.services.clock import today
 from registry.web.api import Blueprint
 from registry.web.auth import current_actor
+from schemas.applications import ApplicationFilterSchema
 from schemas.exports import CsvExportQueryArgsSchema, XlsxExportQueryArgsSchema
 
 blp = Blueprint("exports", __name__, description="Certifications out")
@@ -103,6 +106,48 @@ class XlsxExport(MethodView):
             mimetype=XLSX,
             as_attachment=True,
             download_name=f"certifications-{today()}.xlsx",
+        )
+        response.headers["X-Last-Event-Id"] = str(last_event)
+        return response
+
+
+@blp.route("/exports/applications.xlsx")
+class ApplicationsExport(MethodView):
+    @blp.access("bureau", "admin")
+    @blp.arguments(ApplicationFilterSchema(), location="query")
+    @blp.response(
+        200,
+        {"type": "string", "format": "binary"},
+        content_type=XLSX,
+        headers={
+            "X-Last-Event-Id": {
+                "description": "The last audit event included",
+                "schema": {"type": "integer"},
+            }
+        },
+    )
+    def get(self, filters):
+        """The 推荐汇总表: the applications the list's filters find (a bureau: its districts'
+        only), as an XLSX workbook
+
+        序号, 县（市、区）, 企业名称, 统一社会信用代码, 申报类别, 联系人, 联系电话, 阶段
+        (the tier and the stage by their Chinese labels), by year (newest first), district and
+        credit code; every text a text cell, never a formula.
+        """
+        with read_snapshot():
+            last_event = exports.last_event_id()
+            workbook = exports.write_xlsx(
+                application_export.rows(current_actor(), filters),
+                application_export.COLUMNS,
+                title=application_export.SHEET_TITLE,
+                about={"last_event_id": last_event},
+                lang="zh",
+            )
+        response = send_file(
+            workbook,
+            mimetype=XLSX,
+            as_attachment=True,
+            download_name=f"applications-{today()}.xlsx",
         )
         response.headers["X-Last-Event-Id"] = str(last_event)
         return response

@@ -9,12 +9,15 @@ from pathlib import Path
 # field → (English, Chinese)
 FIELDS = {
     "action": ("list action (certify or revoke)", "名单类型（认定或撤销）"),
+    "app_id": ("application", "申报记录"),
     "after": ("after", "起始位置"),
     "as_of": ("as-of date", "统计日期"),
     "batch": ("batch", "批次"),
     "cert_id": ("certification", "认定记录"),
     "certified_on": ("announcement date", "公告日期"),
     "column": ("column", "列"),
+    "contact_name": ("contact person", "联系人"),
+    "contact_phone": ("contact phone", "联系电话"),
     "credit_code": ("unified social credit code", "统一社会信用代码"),
     "credit_codes": ("unified social credit codes", "统一社会信用代码"),
     "current_password": ("current password", "当前密码"),
@@ -28,6 +31,7 @@ FIELDS = {
     "file": ("file", "文件"),
     "format": ("format", "格式"),
     "group_by": ("grouped by", "分组方式"),
+    "ids": ("applications", "申报记录"),
     "industry_chain": ("industry chain", "产业链"),
     "json": ("request body", "请求内容"),
     "lang": ("language", "语言"),
@@ -37,6 +41,8 @@ FIELDS = {
     "name": ("name", "名称"),
     "new_password": ("new password", "新密码"),
     "note": ("note", "备注"),
+    "on": ("date", "日期"),
+    "open": ("open only", "仅在办"),
     "outcomes": ("every row's outcome", "逐行结果"),
     "own_districts_only": ("only this office's counties", "只导入本辖区的行"),
     "page": ("page", "页码"),
@@ -55,6 +61,7 @@ FIELDS = {
     "rows": ("rows", "行"),
     "size": ("file size", "文件大小"),
     "skip_unresolved": ("skip unmatched rows", "跳过未匹配的行"),
+    "stage": ("stage", "阶段"),
     "status": ("status", "状态"),
     "superseded": ("superseded", "已被取代"),
     "tier": ("tier", "层级"),
@@ -64,6 +71,27 @@ FIELDS = {
     "value": ("value", "数值"),
     "year": ("year", "年度"),
 }
+
+# An application's stages (registry.models.STAGES, then its OUTCOMES) → (English, Chinese):
+# the pages (GET /stages) and the 推荐汇总表 print the same words.
+STAGES = {
+    "candidate": ("candidate pool", "培育库"),
+    "applied": ("applied", "已申报"),
+    "recommended": ("recommended by the county", "县级推荐"),
+    "reviewed": ("reviewed by the city", "市级审核"),
+    "publicized": ("publicized", "公示中"),
+    "certified": ("certified", "已认定"),
+    "rejected": ("rejected", "未通过"),
+    "withdrawn": ("withdrawn", "已撤回"),
+}
+
+
+def stage_label(stage: str, language: str) -> str:
+    """An application stage's label in `language` ("zh" or "en"); an unknown one as it is."""
+    texts = STAGES.get(stage)
+    if texts is None:
+        return stage
+    return texts[1] if language == "zh" else texts[0]
 
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"

@@ -53,6 +53,8 @@ STATUS_CODES = {
     503: "http.unavailable",
 }
 # The tags Accept-Language is matched against (a `zh-Hans;q=0.9` beats an `en;q=0.5`).
+# Messages that wrap another (a field's, an item's of a batch): the problem's code is the inner's.
+WRAPPERS = frozenset({"field.problem", "application.in_batch"})
 OFFERED = ("en", "zh", "zh-CN", "zh-Hans", "zh-TW", "zh-Hant", "zh-HK")
 CONTENT_LANGUAGE = {"en": "en", "zh": "zh-CN"}
 
@@ -128,7 +130,7 @@ def code_in(message: Message | str, status: int) -> str:
     written as plain text, not from the catalog: its status's)."""
     if not isinstance(message, Message):
         return STATUS_CODES.get(status, "http.error")
-    inner = message.params.get("message") if message.code == "field.problem" else None
+    inner = message.params.get("message") if message.code in WRAPPERS else None
     return code_of(inner or message, "value.invalid")
 
 
@@ -179,7 +181,12 @@ def domain_problem(error: domain.DomainError) -> Response:
         return problem(422, error.message, extra=error.result)
     status = next((DOMAIN_STATUS[c] for c in type(error).__mro__ if c in DOMAIN_STATUS), 400)
     fields = getattr(error, "fields", None)
-    return problem(status, error.message, errors=located(fields) if fields else error.errors)
+    return problem(
+        status,
+        error.message,
+        errors=located(fields) if fields else error.errors,
+        extra=getattr(error, "extra", None),
+    )
 
 
 def located(fields: dict[str, list]) -> dict:

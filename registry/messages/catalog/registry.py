@@ -53,6 +53,24 @@ TEXTS = {
         "{credit_code} already holds the {tier} title of {year}: there is nothing to apply for.",
         "{credit_code} 已获 {year} 年度{tier}认定，无需再申报。",
     ),
+    "application.in_batch": (
+        "Application {id}: {message} Nothing was moved.",
+        "申报记录 {id}：{message}本批均未变更。",
+    ),
+    "application.prerequisite_missing": (
+        "The {tier} title needs an active {prerequisite} title; the firm holds none today: "
+        "it is recorded, check before recommending it.",
+        "申报{tier}须持有有效的{prerequisite}认定，该企业目前没有：申报已记录，推荐前请核实。",
+    ),
+    "application.revocation_bar": (
+        "A {revoked_tier} title of the firm was revoked on {revoked_on}: it may not be "
+        "certified in this ladder before {bar_ends}.",
+        "该企业的{revoked_tier}称号已于 {revoked_on} 被撤销：{bar_ends} 前不得再获本梯度认定。",
+    ),
+    "application.phone": (
+        "A telephone number is digits, with + - ( ) and spaces at most.",
+        "联系电话只能包含数字及 + - ( ) 和空格。",
+    ),
     "certification.not_found": (
         "No certification {id} is registered.",
         "未找到编号为 {id} 的认定记录。",
