@@ -153,7 +153,7 @@ const Board = (() => {
 
   /** The filters, as the list and its export take them. */
   function filters() {
-    const query = new URLSearchParams({ year: String(state.year) });
+    const query = new URLSearchParams({ year: String(state.year), open: "true" });
     if (state.tier) query.set("tier", state.tier);
     if (state.district) query.set("district", state.district);
     return query;
@@ -164,7 +164,6 @@ const Board = (() => {
     const items = [];
     for (let page = 1; ; page += 1) {
       const query = filters();
-      query.set("open", "true");
       query.set("page", String(page));
       query.set("page_size", String(PAGE_SIZE));
       const reply = await state.call("GET", `${API}/applications?${query}`);
@@ -333,7 +332,6 @@ const Board = (() => {
   async function download(event) {
     event.preventDefault();
     const query = filters();
-    query.set("lang", R.language());
     const response = await fetch(`${API}/exports/applications.xlsx?${query}`, { headers: { ...R.credentialHeaders("GET", state.token), "Accept-Language": R.language() === "zh" ? "zh-CN" : "en" }, cache: "no-store" });
     if (!response.ok) {
       let body = null;
