@@ -37,7 +37,8 @@ def seed(site, viewport, n: int = 3) -> list[dict]:
     year = registry_year(site)
     made = []
     for i in range(n):
-        code = register(site, f"board-{viewport['width']}-{i}", f"看板测试企业{viewport['width']}-{i}")
+        tag = f"{viewport['width']}-{i}"
+        code = register(site, f"board-{tag}", f"看板测试企业{tag}")
         reply = site.server.call(
             "POST",
             f"/enterprises/{code}/applications",
@@ -152,7 +153,7 @@ def test_the_recommendation_summary_downloads_as_xlsx(open_page, site):
     with page.expect_download() as download:
         page.locator("#board-export").click()
     assert download.value.suggested_filename.endswith(".xlsx")
-    book = load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
+    book = load_workbook(io.BytesIO(download.value.path().read_bytes()))
     rows = [list(r) for r in book.active.iter_rows(values_only=True)]
     header = next(i for i, r in enumerate(rows) if r and r[0] == "序号")
     assert rows[header][: len(EXPORT_HEADER)] == EXPORT_HEADER
