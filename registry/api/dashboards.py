@@ -1,8 +1,9 @@
-"""What dashboards poll: progress against the plan and certification statistics."""
+"""What dashboards poll: progress against the plan, the funnel of applications and its
+forecast, and certification statistics."""
 
 from flask.views import MethodView
 
-from registry.services import catalog, progress
+from registry.services import catalog, pipeline, progress
 from registry.services.clock import today
 from registry.web.api import Blueprint
 from registry.web.caching import cached_json
@@ -14,6 +15,7 @@ from schemas.dashboards import (
     StatsQueryArgsSchema,
     StatsSchema,
 )
+from schemas.pipeline import PipelineQueryArgsSchema, PipelineSchema
 
 blp = Blueprint("dashboards", __name__, description="Progress and statistics")
 
@@ -65,6 +67,31 @@ class DistrictsProgress(MethodView):
         return cached_json(
             ("progress-districts", plan_id, year, as_of), DistrictsProgressSchema, compute
         )
+
+
+@blp.route("/plans/<string:plan_id>/pipeline")
+class Pipeline(MethodView):
+    @blp.access("dashboard", "viewer", "bureau", "admin")
+    @blp.polled
+    @blp.arguments(PipelineQueryArgsSchema(), location="query")
+    @blp.response(200, PipelineSchema, headers={"ETag": {"$ref": "#/components/headers/ETAG"}})
+    @blp.problem_response(404, "No such plan")
+    def get(self, args, plan_id):
+        """Per tier of a plan year: quota, certified, open applications per stage, closed
+        ones, the rates earlier years give and the forecast, at risk or not"""
+        as_of = args.get("as_of") or today()
+        year, district = args.get("year"), args.get("district")
+
+        def compute():
+            plan = catalog.plan(plan_id)
+            return pipeline.pipeline(
+                plan,
+                year=year or progress.default_year(plan, as_of),
+                as_of=as_of,
+                district=district,
+            )
+
+        return cached_json(("pipeline", plan_id, year, district, as_of), PipelineSchema, compute)
 
 
 @blp.route("/stats/certifications")

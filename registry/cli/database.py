@@ -57,25 +57,27 @@ def backup_command(path):
 
 @registry_command("verify-aggregates")
 @click.option(
-    "--repair", is_flag=True, help="Rebuild the tallies from the certifications after reporting."
+    "--repair",
+    is_flag=True,
+    help="Rebuild the tallies from the certifications and applications after reporting.",
 )
 def verify_aggregates_command(repair):
-    """Recompute what dashboards read by scanning the certifications, and report every
-    difference from the tallies (exit status 1 when there is any)."""
+    """Recompute what dashboards read by scanning the certifications and the applications,
+    and report every difference from the tallies (exit status 1 when there is any)."""
     from registry.services.aggregates import scan
 
     differences = scan.verify()
     for line in differences.rows + differences.answers:
         click.echo(line, err=True)
     if not differences:
-        click.echo("The tallies agree with the certifications.")
+        click.echo("The tallies agree with the certifications and the applications.")
         return
     if repair:
         scan.repair(CLI_ACTOR)
-        click.echo("Tallies rebuilt from the certifications.", err=True)
+        click.echo("Tallies rebuilt from the certifications and applications.", err=True)
     raise click.ClickException(
         f"{len(differences.rows)} tally rows and {len(differences.answers)} answers differ "
-        "from a scan of the certifications"
+        "from a scan of the certifications and applications"
     )
 
 

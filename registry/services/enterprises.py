@@ -8,6 +8,7 @@ import peewee as pw
 from registry.db import bulk_insert, is_sqlite, write_transaction
 from registry.models import Certification, Enterprise, FormerName, utcnow
 from registry.services import aggregates, certifications, scope
+from registry.services.applications import tally as pipeline_tally
 from registry.services.audit import record, snapshot
 from registry.services.catalog import check_district
 from registry.services.errors import Conflict, NotFound, Stale, invalid_field
@@ -93,6 +94,7 @@ def update(
             raise Stale("enterprise.stale", credit_code=enterprise.credit_code)
         if "district" in changes:  # its certifications now count in the new district
             aggregates.moved(enterprise.id, enterprise.district_id)
+            pipeline_tally.moved(enterprise.id, enterprise.district_id, changes["district"])
         # As stored now, without reading it back: the caller's copy stays as it was.
         updated = Enterprise(
             **{**enterprise.__data__, **stored, "version": expected_version + 1, "updated_at": now}

@@ -50,6 +50,7 @@ POLICY = {
     ("GET", f"{API}/plans/{{plan_id}}"): PUBLIC,
     ("GET", f"{API}/plans/{{plan_id}}/progress"): STATS,
     ("GET", f"{API}/plans/{{plan_id}}/progress/districts"): STATS,
+    ("GET", f"{API}/plans/{{plan_id}}/pipeline"): STATS,
     ("GET", f"{API}/stats/certifications"): STATS,
     ("GET", f"{API}/enterprises"): READS,
     ("POST", f"{API}/enterprises"): CITY,

@@ -135,6 +135,11 @@ TEXTS = {
         "The plan {plan} covers {first}–{last}: choose a year in it.",
         "规划 {plan} 涵盖 {first}—{last} 年：请选择其中的年度。",
     ),
+    "pipeline.no_history": (
+        "No closed application of an earlier year reached the stage {stage}: there is no rate "
+        "to forecast its open applications with.",
+        "往年没有到达“{stage_zh}”阶段的已结束申报，无法据以预测该阶段的在途申报。",
+    ),
     "figure.unknown_measure": (
         "There is no measure '{measure}'.",
         "没有“{measure}”这一指标。",

@@ -19,6 +19,7 @@ from registry.services import certifications
 from registry.services.aggregates import counts
 from registry.services.aggregates.tallies import Share, scanned
 from registry.services.aggregates.upkeep import rebuild
+from registry.services.applications import tally as pipeline
 from registry.services.audit import record
 from registry.services.clock import today
 from registry.services.scope import Actor
@@ -189,7 +190,8 @@ def check_days(years: list[int]) -> list[dt.date]:
 
 
 def verify(*, answers: bool = True) -> Differences:
-    """Every tally row against the certifications, and (`answers`) the answers dashboards
+    """Every tally row against the certifications (the funnel's against the applications),
+    and (`answers`) the answers dashboards
     read — flows of every year, stocks of every tier — on today and each year's end against
     the scans."""
     differences = Differences()
@@ -202,6 +204,7 @@ def verify(*, answers: bool = True) -> Differences:
         ("takeovers ended", mine.takeover_ends, truth.takeover_ends),
     ):
         _compare_rows(name, stored_part, scanned_part, differences)
+    _compare_rows("applications", pipeline.stored(), pipeline.scanned(), differences)
     if answers:
         _compare_answers(differences)
     return differences
@@ -225,14 +228,19 @@ def _compare_answers(differences: Differences) -> None:
 
 
 def repair(actor: Actor) -> None:
-    """Rebuild the tallies from the certifications: one write, with its audit event (cached
-    answers are recomputed)."""
+    """Rebuild the tallies from the certifications (the funnel's from the applications): one
+    write, with its audit event (cached answers are recomputed)."""
     with write_transaction():
         share = rebuild()
+        funnel = pipeline.rebuild()
         record(
             actor,
             "aggregates.rebuilt",
             "aggregates",
             district=None,
-            data={"certifications": sum(share.counts.values()), "rows": len(share.counts)},
+            data={
+                "certifications": sum(share.counts.values()),
+                "rows": len(share.counts),
+                "applications": sum(funnel.values()),
+            },
         )
