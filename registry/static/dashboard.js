@@ -717,17 +717,19 @@
     state.rotation = setTimeout(rotate, state.rotateSeconds * 1000);
   }
 
-  // The funnel, in turn with the trend (or alone, pinned by `panel=funnel`).
+  // The funnel, in turn with the trend (or alone, pinned by `panel=funnel`); a phone, which
+  // scrolls, shows both.
   function showFunnel(shown) {
     state.funnelShown = Boolean(shown && state.pipeline);
-    $("funnel-panel").hidden = !state.funnelShown;
-    $("trend-panel").hidden = state.funnelShown;
+    const both = NARROW.matches && Boolean(state.pipeline);
+    $("funnel-panel").hidden = !(state.funnelShown || both);
+    $("trend-panel").hidden = state.funnelShown && !both;
   }
 
   function renderFunnel() {
-    if (state.pipeline && window.Funnel) Funnel.render(state.pipeline, state.tiers);
+    if (state.pipeline) Funnel.render(state.pipeline, state.tiers);
     if (state.pinned) showFunnel(state.pinned === "funnel");
-    else if (!state.pipeline) showFunnel(false);
+    else showFunnel(state.funnelShown);
   }
 
   /** Titles ending in the calendar year (the answer's `renewal_year`, whatever plan year is
@@ -856,7 +858,10 @@
       signIn(token);
     });
     $("signout").addEventListener("click", () => signOut(""));
-    NARROW.addEventListener("change", () => state.board && renderOthers());
+    NARROW.addEventListener("change", () => {
+      if (state.board) renderOthers();
+      showFunnel(state.funnelShown);
+    });
     state.rotation = setTimeout(rotate, state.rotateSeconds * 1000);
 
     const token = taken.token || sessionStorage.getItem(TOKEN_KEY);

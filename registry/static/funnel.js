@@ -54,14 +54,14 @@ const Funnel = (() => {
   const h = R.h;
   const t = R.t;
 
-  /** The tiers the screen shows: the headline ladders', those with a quota first (at most four). */
+  /** The tiers the screen shows: the headline ladders' tiers the plans count (at most four). */
   function shownTiers(answer, tiers) {
-    const rows = answer.tiers.filter((row) => {
-      const tier = tiers.get(row.tier);
-      return tier && LADDERS.includes(tier.ladder);
-    });
-    const withQuota = rows.filter((row) => row.quota != null);
-    return (withQuota.length ? withQuota : rows).slice(0, MAX_TIERS);
+    return answer.tiers
+      .filter((row) => {
+        const tier = tiers.get(row.tier);
+        return tier && LADDERS.includes(tier.ladder) && tier.has_quota;
+      })
+      .slice(0, MAX_TIERS);
   }
 
   function bar(share) {
@@ -72,7 +72,10 @@ const Funnel = (() => {
 
   function forecastText(row) {
     const forecast = row.forecast;
-    if (!forecast) return t("funnel.forecast.none");
+    if (!forecast) {
+      const reason = R.language() === "zh" ? row.forecast_reason_zh : row.forecast_reason_en;
+      return reason || t("funnel.forecast.none");
+    }
     const figures = { expected: R.number(forecast.expected), low: R.number(forecast.low), high: R.number(forecast.high) };
     if (row.quota == null) return t("funnel.forecast.no_quota", figures);
     return t("funnel.forecast", { ...figures, quota: R.number(row.quota) });
