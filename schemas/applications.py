@@ -4,10 +4,12 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from registry.messages import Message
-from registry.models import OUTCOMES, STAGES
 from schemas import Schema, Text, UtcDateTime
 from schemas.common import DistrictCode, Key, PageArgsSchema, PaginationSchema, Year
 
+# An application's open stages in order, then the outcomes (as registry.models has them).
+STAGES = ("candidate", "applied", "recommended", "reviewed", "publicized")
+OUTCOMES = ("certified", "rejected", "withdrawn")
 EVERY_STAGE = [*STAGES, *OUTCOMES]
 EXAMPLE_CODE = "91410702MA9F3K2L2U"
 
@@ -115,14 +117,14 @@ class ApplicationSchema(Schema):
     )
 
 
-class WarningSchema(Schema):
+class ApplicationWarningSchema(Schema):
     code = fields.String(metadata={"example": "application.prerequisite_missing"})
     detail = fields.String(metadata={"description": "In the request's language"})
 
 
 class ApplicationCreatedSchema(ApplicationSchema):
     warnings = fields.List(
-        fields.Nested(WarningSchema),
+        fields.Nested(ApplicationWarningSchema),
         metadata={"description": "What the ladder would refuse today (a missing lower title)"},
     )
 

@@ -28,6 +28,15 @@ class TierSchema(Schema):
     has_quota = fields.Boolean()
 
 
+class StageSchema(Schema):
+    """An application's stage: the open ones in order, then the outcomes that close one."""
+
+    key = fields.String(metadata={"example": "reviewed"})
+    label_zh = fields.String(metadata={"example": "市级审核"})
+    label_en = fields.String(metadata={"example": "reviewed by the city"})
+    open = fields.Boolean(metadata={"description": "An open stage (false: an outcome)"})
+
+
 class MeasureSchema(Schema):
     key = fields.String(metadata={"example": "entrepreneur_training"})
     label_zh = fields.String(metadata={"example": "企业家培训"})

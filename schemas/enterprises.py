@@ -5,6 +5,7 @@ from marshmallow import fields
 
 from schemas import Schema, Text, UtcDateTime
 from schemas import credit_code as credit_codes
+from schemas.applications import OpenApplicationSchema
 from schemas.certifications import CertificationSchema, CertificationValiditySchema
 from schemas.common import DistrictCode, Key, PageArgsSchema, PaginationSchema, Year
 from schemas.events import EventSchema
@@ -200,6 +201,10 @@ class EnterpriseStatusSchema(Schema):
         metadata={"description": "Newest first (by announcement)"},
     )
     next_step = fields.Nested(NextStepSchema)
+    applications = fields.List(
+        fields.Nested(OpenApplicationSchema),
+        metadata={"description": "The firm's open applications, by year and tier"},
+    )
 
 
 class EnterpriseReadArgsSchema(Schema):

@@ -5,7 +5,6 @@ from flask.views import MethodView
 
 from registry.services import enterprises
 from registry.services.applications import moves, read, submit
-from registry.services.applications.write import move
 from registry.web.api import ID_CONVERTER, Blueprint
 from registry.web.auth import current_actor
 from registry.web.paging import paginate
@@ -88,7 +87,7 @@ class ApplicationItem(MethodView):
     def patch(self, data, application):
         """Move the application forward (stages may be skipped) or close it (certified,
         rejected with a `reason`, withdrawn); checked against its stage now, no If-Match"""
-        moved = move(
+        moved = moves.move_one(
             current_actor(), application, data["stage"], reason=data["reason"], on=data["on"]
         )
         return read.with_history([moved])[0]

@@ -2,6 +2,8 @@
 
 from flask.views import MethodView
 
+from registry.messages.labels import STAGES
+from registry.models import OUTCOMES
 from registry.services import catalog
 from registry.web.api import Blueprint
 from schemas.catalog import (
@@ -9,6 +11,7 @@ from schemas.catalog import (
     MeasureSchema,
     PlanSchema,
     PlanSummarySchema,
+    StageSchema,
     TierSchema,
 )
 
@@ -33,6 +36,20 @@ class Tiers(MethodView):
     def get(self):
         """Every tier (designation), by ladder and rank"""
         return catalog.tiers()
+
+
+@blp.route("/stages")
+class Stages(MethodView):
+    @blp.public
+    @blp.etag
+    @blp.response(200, StageSchema(many=True))
+    def get(self):
+        """An application's stages in order (the open ones, then the outcomes), with the
+        labels the pages and the 推荐汇总表 print"""
+        return [
+            {"key": key, "label_en": en, "label_zh": zh, "open": key not in OUTCOMES}
+            for key, (en, zh) in STAGES.items()
+        ]
 
 
 @blp.route("/measures")

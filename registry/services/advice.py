@@ -16,9 +16,10 @@ Every step names where the firm applies: its district's industry bureau, from th
 """
 
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
-from registry.models import Certification, District, Enterprise
+from registry.models import Application, Certification, District, Enterprise
+from registry.services.applications.read import open_of
 from registry.services.enterprises import Profile, profile
 from registry.services.standing import ACTIVE, EXPIRED, Standing
 
@@ -67,10 +68,11 @@ class NextStep:
 
 @dataclass(frozen=True)
 class Status(Profile):
-    """The firm as its status page shows it: its profile, its titles newest first, and the
-    next step."""
+    """The firm as its status page shows it: its profile, its titles newest first, the
+    next step, and its open applications (with `since`, the day of their last move)."""
 
     next_step: NextStep | None = None
+    applications: list[Application] = field(default_factory=list)
 
 
 def bureau_of(district: District | None) -> Bureau:
@@ -176,4 +178,8 @@ def status(enterprise: Enterprise, day: dt.date) -> Status:
     )
     stand = Standing(found.current_tier, found.next_tier, found.designations, found.ladder)
     bureau = bureau_of(District.get_or_none(District.code == enterprise.district_id))
-    return Status(**shown, next_step=next_step(found.certifications, stand, bureau, day))
+    return Status(
+        **shown,
+        next_step=next_step(found.certifications, stand, bureau, day),
+        applications=open_of(enterprise),
+    )

@@ -2,7 +2,8 @@
    the server). Current tier, the ladder and the next tier, the next step the server derives
    (next_step: barred after a revocation, renew before the title ends, apply again after it
    ended, the top tier, the next tier; with the firm's bureau), each certification newest first
-   with its validity and the days left. */
+   with its validity and the days left; its open applications, each at its stage since its last
+   move. */
 "use strict";
 
 (() => {
@@ -77,6 +78,9 @@
       "status.advice.top_tier.until": "认定有效期至 {date}（还有 {days} 天），到期前请向{bureau}申请复核。",
       "status.advice.apply_next_tier.title": "→ 可申报下一层级",
       "status.advice.apply_next_tier.action": "可申报“{tier}”，请向{bureau}咨询申报事宜。",
+      "status.applications": "在办申报",
+      "status.application": "{year} 年度 {tier}{batch} · {stage}（{since} 起）",
+      "status.application.batch": "（{batch}）",
     },
     en: {
       "status.title": "Enterprise cultivation status",
@@ -147,13 +151,16 @@
         "It is valid until {date} ({days} days left); apply to {bureau} for its renewal review (复核) before then.",
       "status.advice.apply_next_tier.title": "→ The next tier",
       "status.advice.apply_next_tier.action": "The firm may apply for {tier}; ask {bureau}.",
+      "status.applications": "Applications under way",
+      "status.application": "{tier}, {year}{batch} · {stage} (since {since})",
+      "status.application.batch": " ({batch})",
     },
   });
 
   const $ = (id) => document.getElementById(id);
   const h = R.h;
   const t = R.t;
-  const state = { tiers: new Map(), status: null };
+  const state = { tiers: new Map(), stages: new Map(), status: null };
 
   function label(key) {
     return R.tierLabel(state.tiers.get(key)) || key;
@@ -241,9 +248,37 @@
       ? status.designations.map(label).join(R.language() === "zh" ? "、" : ", ")
       : t("status.no_designations");
 
+    renderApplications(status);
     renderAdvice(status);
     renderLadder(status);
     renderCertifications(status);
+  }
+
+  function stageLabel(key) {
+    const stage = state.stages.get(key);
+    if (!stage) return key;
+    return R.language() === "zh" ? stage.label_zh : stage.label_en;
+  }
+
+  /** The firm's open applications, under its titles: 「2026 年度 专精特新中小企业 · 市级审核（2026-05-10 起）」. */
+  function renderApplications(status) {
+    const open = status.applications || [];
+    $("applications").hidden = open.length === 0;
+    $("application-list").replaceChildren(
+      ...open.map((a) =>
+        h(
+          "li",
+          { dataset: { tier: a.tier, stage: a.stage, id: String(a.id) } },
+          t("status.application", {
+            year: a.year,
+            tier: label(a.tier),
+            batch: a.batch ? t("status.application.batch", { batch: a.batch }) : "",
+            stage: stageLabel(a.stage),
+            since: a.since || "—",
+          }),
+        ),
+      ),
+    );
   }
 
   function barred(status) {
@@ -392,8 +427,9 @@
     R.start();
     const taken = R.takeFromFragment({ token: TOKEN_KEY, code: CODE_KEY });
     try {
-      const tiers = await R.getJSON(`${API}/tiers`);
+      const [tiers, stages] = await Promise.all([R.getJSON(`${API}/tiers`), R.getJSON(`${API}/stages`)]);
       for (const tier of tiers.body) state.tiers.set(tier.key, tier);
+      for (const stage of stages.body) state.stages.set(stage.key, stage);
     } catch (_) {
       showForm(t("common.error.network"), null);
     }

@@ -2,6 +2,8 @@
 move, several at once (all or none), the list with its filters and paging, who may see and
 move what, and the audit events."""
 
+import datetime as dt
+
 import pytest
 
 from registry.services.clock import today
@@ -9,6 +11,7 @@ from tests.support.codes import OTHER_DISTRICT
 from tests.support.http import assert_problem
 
 URL = "/api/v1/applications"
+EARLIER = (today() - dt.timedelta(days=30)).isoformat()  # a day gone by
 
 
 @pytest.fixture
@@ -113,7 +116,7 @@ def test_bad_fields_are_422_naming_them(client, auth, enterprise_code, body, fie
 def test_every_stage_rule(apply, moved, enterprise_code):
     app_id = apply(enterprise_code, stage="candidate").json["id"]
     assert moved(app_id, "applied").json["stage"] == "applied"
-    skipped = moved(app_id, "reviewed", on="2026-05-10")
+    skipped = moved(app_id, "reviewed", on=EARLIER)
     assert (skipped.json["stage"], skipped.json["highest"]) == ("reviewed", "reviewed")
     assert_problem(moved(app_id, "recommended"), 409, code="application.backward")
     assert_problem(moved(app_id, "reviewed"), 409, code="application.backward")
@@ -133,10 +136,24 @@ def test_every_stage_rule(apply, moved, enterprise_code):
         ("reviewed", None),
         ("rejected", "研发投入不足"),
     ]
-    assert closed.json["history"][2]["on"] == "2026-05-10"
+    assert closed.json["history"][2]["on"] == EARLIER
     assert_problem(moved(app_id, "withdrawn"), 409, code="application.closed")
     assert_problem(moved(app_id, "publicized"), 409, code="application.closed")
     assert_problem(moved(app_id, "nowhere"), 422)
+
+
+def test_a_move_is_dated_today_or_before(client, auth, apply, moved, enterprise_code):
+    app_id = apply(enterprise_code).json["id"]
+    tomorrow = (today() + dt.timedelta(days=1)).isoformat()
+    refused = assert_problem(moved(app_id, "reviewed", on=tomorrow), 422, code="field.in_future")
+    assert "on" in refused["errors"]["json"]
+    both = client.post(
+        f"{URL}/moves",
+        json={"ids": [app_id], "stage": "reviewed", "on": tomorrow},
+        headers=auth["admin"],
+    )
+    assert_problem(both, 422, code="field.in_future")
+    assert moved(app_id, "reviewed", on=today().isoformat()).status_code == 200
 
 
 def test_withdrawn_closes_and_another_may_open(apply, moved, enterprise_code):
@@ -255,3 +272,52 @@ def test_each_write_is_an_audit_event(client, auth, apply, moved, enterprise_cod
     assert {e["subject"] for e in ours} == {f"enterprise/{enterprise_code}/application/{app_id}"}
     assert ours[1]["data"]["reason"] == "材料不全"
     assert ours[1]["data"]["to"] == "rejected"
+
+
+def test_the_firm_s_status_shows_its_open_applications(client, auth, apply, moved, enterprise_code):
+    url = f"/api/v1/enterprises/{enterprise_code}/status"
+    before = client.get(url, headers=auth["enterprise"])
+    assert before.json["applications"] == []
+    first = apply(enterprise_code, "innovative_sme", 2026, batch="第一批").json["id"]
+    closed = apply(enterprise_code, "specialized_sme", 2026).json["id"]
+    moved(first, "reviewed", on=EARLIER)
+    moved(closed, "withdrawn")
+    after = client.get(url, headers={**auth["enterprise"], "If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200  # its applications changed: not the answer it had
+    assert after.json["applications"] == [
+        {
+            "id": first,
+            "tier": "innovative_sme",
+            "year": 2026,
+            "batch": "第一批",
+            "stage": "reviewed",
+            "since": EARLIER,
+        }
+    ]
+    again = client.get(url, headers={**auth["enterprise"], "If-None-Match": after.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_the_schemas_know_the_model_s_stages():
+    from registry import models
+    from schemas import applications
+
+    assert (applications.STAGES, applications.OUTCOMES) == (models.STAGES, models.OUTCOMES)
+
+
+def test_the_stages_and_their_labels_are_public(client):
+    response = client.get("/api/v1/stages")
+    assert response.status_code == 200
+    stages = {s["key"]: s for s in response.json}
+    assert list(stages) == [
+        "candidate",
+        "applied",
+        "recommended",
+        "reviewed",
+        "publicized",
+        "certified",
+        "rejected",
+        "withdrawn",
+    ]
+    assert (stages["reviewed"]["label_zh"], stages["reviewed"]["open"]) == ("市级审核", True)
+    assert (stages["rejected"]["label_zh"], stages["rejected"]["open"]) == ("未通过", False)

@@ -46,6 +46,7 @@ POLICY = {
     ("GET", f"{API}/health"): PUBLIC,
     ("GET", f"{API}/tiers"): PUBLIC,
     ("GET", f"{API}/districts"): PUBLIC,
+    ("GET", f"{API}/stages"): PUBLIC,
     ("GET", f"{API}/plans"): PUBLIC,
     ("GET", f"{API}/plans/{{plan_id}}"): PUBLIC,
     ("GET", f"{API}/plans/{{plan_id}}/progress"): STATS,
@@ -61,6 +62,13 @@ POLICY = {
     ("GET", f"{API}/enterprises/{{credit_code}}/certifications"): FIRM,
     ("POST", f"{API}/enterprises/{{credit_code}}/certifications"): CITY,
     ("POST", f"{API}/certifications/{{cert_id}}/revoke"): CITY,
+    # Applications carry a contact's name and telephone: the admin's and the bureaus' only.
+    ("POST", f"{API}/enterprises/{{credit_code}}/applications"): CITY,
+    ("GET", f"{API}/applications"): CITY,
+    ("GET", f"{API}/applications/{{app_id}}"): CITY,
+    ("PATCH", f"{API}/applications/{{app_id}}"): CITY,
+    ("POST", f"{API}/applications/moves"): CITY,
+    ("GET", f"{API}/exports/applications.xlsx"): CITY,
     ("POST", f"{API}/imports"): CITY,
     ("GET", f"{API}/exports/certifications.csv"): READS,
     ("GET", f"{API}/exports/certifications.xlsx"): READS,
@@ -110,7 +118,12 @@ class Operation:
     @property
     def names_a_firm(self):
         """The path names one enterprise's resource (so a bureau's district scope applies)."""
-        return "{credit_code}" in self.path or "{cert_id}" in self.path
+        return any(f"{{{name}}}" in self.path for name in ("credit_code", "cert_id", "app_id"))
+
+    @property
+    def district_scoped(self):
+        """Reading it too is for its district's bureau (an application: a contact's data)."""
+        return "{app_id}" in self.path
 
 
 def is_doc_route(endpoint: str) -> bool:
@@ -165,6 +178,7 @@ class World:
     other_name: str
     cert_id: int
     token_id: int  # an enterprise token of `code`'s firm, there to be read and revoked
+    app_id: int  # an application of `code`'s firm
 
     def signed_in(self, login: str) -> dict:
         """A new session of `login`: the headers its requests carry (the cookie, the CSRF
@@ -182,6 +196,7 @@ class World:
             "cert_id": self.cert_id,
             "plan_id": PLAN_ID,
             "token_id": self.token_id,
+            "app_id": self.app_id,
             "login": "sample",
             **values,
         }
@@ -234,6 +249,12 @@ def shared_world(tmp_path_factory):
         _, firm = tokens.create_token("enterprise", "the firm", credit_code=code)
         sample, _ = tokens.create_token("enterprise", "a spare token", credit_code=code)
     headers["enterprise"] = bearer(firm)
+    application = client.post(
+        f"{API}/enterprises/{code}/applications",
+        json={"tier": "specialized_sme", "year": 2026},
+        headers=headers["admin"],
+    )
+    assert application.status_code == 201, application.json
     with app.app_context():
         for login, role in PEOPLE.items():
             districts = [DISTRICT] if role == "bureau" else []
@@ -250,6 +271,7 @@ def shared_world(tmp_path_factory):
         other_name,
         response.json["id"],
         sample.id,
+        application.json["id"],
     )
     world.headers.update({person: world.signed_in(person) for person in PEOPLE})
     return world
@@ -391,7 +413,7 @@ def refused(op: Operation, role: str) -> bool:
         return True  # a dashboard, a viewer and the auditor never write; an enterprise reads
     if PEOPLE.get(role, role.removeprefix("other_")) not in allowed:
         return True
-    return role == "other_bureau" and op.writes and op.names_a_firm
+    return role == "other_bureau" and ((op.writes and op.names_a_firm) or op.district_scoped)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -158,9 +158,11 @@ def test_documented_statuses(method, path, operation):
         _documents(operation, 401, 403)
     if "application/json" in operation.get("requestBody", {}).get("content", {}):
         _documents(operation, 400, 413, 422)
-    if method == "PATCH" and "/users/" not in path:  # an account's change needs no If-Match
+    # An account's change needs no If-Match, nor an application's move (checked against its
+    # stage as it stands).
+    if method == "PATCH" and "/users/" not in path and "/applications/" not in path:
         _documents(operation, 412, 428)
-    if re.search(r"\{(credit_code|cert_id|plan_id)\}", path):
+    if re.search(r"\{(credit_code|cert_id|plan_id|app_id)\}", path):
         _documents(operation, 404)
 
 

@@ -1,5 +1,5 @@
-"""Moving several applications at once: all of them, or none (one write transaction; the
-first refusal names its application)."""
+"""Moving applications through the API: one, dated no later than today; or several at once,
+all of them or none (one write transaction; the first refusal names its application)."""
 
 import datetime as dt
 
@@ -8,8 +8,28 @@ from registry.messages import Message
 from registry.models import Application, Enterprise
 from registry.services import scope
 from registry.services.applications.write import move
-from registry.services.errors import DomainError, NotFound
+from registry.services.clock import today
+from registry.services.errors import DomainError, NotFound, invalid_field
 from registry.services.scope import Actor
+
+
+def check_day(on: dt.date | None) -> None:
+    """A move happened on a day gone by, or today (422 naming `on` otherwise)."""
+    if on is not None and on > today():
+        raise invalid_field("on", "field.in_future")
+
+
+def move_one(
+    actor: Actor,
+    application: Application,
+    stage: str,
+    *,
+    reason: str | None = None,
+    on: dt.date | None = None,
+) -> Application:
+    """Move `application` (as `read.get` gave it) as `write.move` does, on a day not to come."""
+    check_day(on)
+    return move(actor, application, stage, reason=reason, on=on)
 
 
 def move_many(
@@ -23,6 +43,7 @@ def move_many(
     """Move every application of `ids` to `stage` (each checked as `move` checks one), in the
     order given; one refused (unknown, out of the actor's reach, or by the stage rules)
     refuses them all, its problem naming it (`application_id`)."""
+    check_day(on)
     ids = list(dict.fromkeys(ids))  # the same id twice moves it once
     found = {
         a.id: a
