@@ -25,12 +25,14 @@ from registry.demo.names import (
     credit_code,
     name_prefixes,
 )
+from registry.demo.pipeline import AT_RISK, LADDER, add_pipeline
 from registry.demo.shares import split
 from registry.demo.store import insert_certifications, insert_firms
 from registry.models import District, Enterprise, Plan, Target
 from registry.services.audit import record
 from registry.services.certifications import default_valid_until, tiers_by_key
 from registry.services.clock import today
+from registry.services.progress import default_year
 from registry.services.scope import Actor
 
 PLAN_ID = "xinxiang-2023-2025"
@@ -283,6 +285,7 @@ class City:
     def write(self) -> dict[str, int]:
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         ids = insert_firms([(f.code, f.name, f.district, f.chain, now, now, 1) for f in self.firms])
+        self.ids = ids  # the firms' ids by credit code (their applications are written next)
         rows = [
             (
                 ids[f.code],
@@ -325,6 +328,11 @@ class Quotas:
             quota *= 0.8 if year < self.plan.first_year else 1.0
         return round(quota * self.scale * self.rng.uniform(0.85, 1.15))
 
+    def quota(self, tier: str, year: int) -> float:
+        """The plan's annual target of `tier` for `year`, scaled (0 without one)."""
+        values = [t.value for t in self.targets if t.tier_id == tier and t.year == year]
+        return (values[0] if values and year in self.plan_years else 0) * self.scale
+
     def holders(self, tier: str, year: int) -> int:
         """Firms holding a stock designation at `year`: from about 40 % of the target in 2020
         to its reach at the plan's end."""
@@ -333,11 +341,16 @@ class Quotas:
         return max(1, round(held))
 
 
-def _a_year(city: City, quotas: Quotas, year: int) -> None:
-    """One year of lists: renewals, the ladder's new titles, the designations, 头雁 candidates."""
+def _a_year(city: City, quotas: Quotas, year: int, shown: int) -> None:
+    """One year of lists: renewals, the ladder's new titles, the designations, 头雁 candidates.
+    In the year the dashboards show (`shown`), the city lists fewer 专精特新 than the plan
+    wants: its funnel shows the tier at risk."""
     city.renewals(year)
     for tier in ("innovative_sme", "specialized_sme", "little_giant"):
-        city.ladder_year(tier, year, quotas.yearly(tier, year))
+        count = quotas.yearly(tier, year)
+        if year == shown and tier == AT_RISK:
+            count = round(quotas.quota(tier, year) * 0.85)
+        city.ladder_year(tier, year, count)
     for tier in ("listed", "service_manufacturing"):
         city.annual_designation(tier, year, quotas.yearly(tier, year))
     for tier in quotas.stocks:
@@ -360,12 +373,15 @@ def generate_city(
     last_day = today()
     city = City(rng, scale, last_day)
     quotas = Quotas(rng, plan, scale)
+    shown = default_year(plan, last_day)
     with write_transaction():
         for year in range(FIRST_YEAR, last_day.year + 1):
-            _a_year(city, quotas, year)
+            _a_year(city, quotas, year, shown)
         city.revocations(quotas.plan_years, max(1, round(6 * scale)))
         written = city.write()
         written["figures"] = insert_figures(rng, plan, city, scale)
+        year_quotas = {tier: round(quotas.quota(tier, shown)) for tier in LADDER}
+        written["applications"] = add_pipeline(city, rng, plan.first_year, shown, year_quotas)
         record(
             actor or Actor(name="demo-data", role="admin"),
             "demo_data.generated",

@@ -28,12 +28,12 @@ from registry.services.errors import invalid_field
 Z90 = 1.645  # the two-sided 90 % interval of a normal approximation
 # The tiers a funnel may show: the SME ladder's, and Henan's 头雁 (with a target or applications)
 LADDERS = ("sme", "head_goose")
-STAGE_ZH = {
-    "candidate": "培育库",
-    "applied": "申报",
-    "recommended": "县级推荐",
-    "reviewed": "市级审核",
-    "publicized": "公示",
+STAGE_NAMES = {  # as a message names them
+    "candidate": Message("pipeline.stage.candidate"),
+    "applied": Message("pipeline.stage.applied"),
+    "recommended": Message("pipeline.stage.recommended"),
+    "reviewed": Message("pipeline.stage.reviewed"),
+    "publicized": Message("pipeline.stage.publicized"),
 }
 
 
@@ -64,9 +64,7 @@ def forecast(certified: int, open_: dict[str, int], rates: dict[str, float | Non
     if lacking:
         return {
             "forecast": None,
-            "reason": Message(
-                "pipeline.no_history", stage=lacking[0], stage_zh=STAGE_ZH[lacking[0]]
-            ),
+            "reason": Message("pipeline.no_history", stage=STAGE_NAMES[lacking[0]]),
         }
     waiting = sum(open_.get(s, 0) for s in STAGES)
     gain = sum(open_.get(s, 0) * rates[s] for s in STAGES if open_.get(s))
@@ -77,9 +75,9 @@ def forecast(certified: int, open_: dict[str, int], rates: dict[str, float | Non
     high = min(max(expected + spread, certified), certified + waiting)
     return {
         "forecast": {
-            "expected": round(expected, 1),
-            "low": round(low, 1),
-            "high": round(high, 1),
+            "expected": round(float(expected), 1),
+            "low": round(float(low), 1),
+            "high": round(float(high), 1),
         },
         "reason": None,
     }

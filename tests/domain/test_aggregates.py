@@ -1,6 +1,7 @@
 """The tallies dashboards read: kept by every write in its own transaction,
-equal after every step to a scan of the certifications, on the engine under test; verified and
-repaired by `registry verify-aggregates`; filled by the upgrade that adds them."""
+equal after every step to a scan of the certifications (the funnel's, of the applications), on
+the engine under test; verified and repaired by `registry verify-aggregates`; filled by the
+upgrade that adds them."""
 
 import datetime as dt
 import io
@@ -33,6 +34,7 @@ from registry.services import certifications, imports, tokens
 from registry.services.aggregates import counts, scan
 from registry.services.clock import today
 from registry.services.scope import CLI_ACTOR
+from tests.support import application_rules
 from tests.support.codes import make_code
 from tests.support.databases import postgres_only, query
 from tests.support.http import bearer
@@ -57,10 +59,10 @@ def days(first: dt.date = FIRST_DAY) -> st.SearchStrategy[dt.date]:
     return st.dates(min_value=first, max_value=today())
 
 
-class Registry(RuleBasedStateMachine):
+class Registry(application_rules.ApplicationRules, RuleBasedStateMachine):
     """Random registrations, certifications (renewals among them), revocations, moves and
-    imports (of titles and of revocations) through the HTTP API; after every step the tallies'
-    answers equal the scan's."""
+    imports (of titles and of revocations) through the HTTP API, and applications created,
+    moved and closed; after every step the tallies' answers equal the scan's."""
 
     def __init__(self, app, admin):
         super().__init__()
@@ -68,6 +70,7 @@ class Registry(RuleBasedStateMachine):
         self.codes: list[str] = []  # the firms registered
         with app.app_context(), database.connection_context():
             for model in (
+                *application_rules.MODELS,
                 FormerName,
                 Certification,
                 Enterprise,

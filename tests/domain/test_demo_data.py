@@ -7,8 +7,18 @@ from collections import Counter
 
 from registry import demo
 from registry.cli import init_db
-from registry.models import Certification, District, Enterprise, Event, Figure, Tier
-from registry.services import catalog, certifications, enterprises, progress
+from registry.models import (
+    Application,
+    Certification,
+    District,
+    Enterprise,
+    Event,
+    Figure,
+    Tier,
+)
+from registry.services import catalog, certifications, enterprises, pipeline, progress
+from registry.services.aggregates import scan
+from registry.services.clock import today
 from registry.services.scope import Actor
 from schemas.credit_code import is_valid
 from tests.support.apps import make_app
@@ -157,5 +167,46 @@ def test_demo_data_with_no_option_makes_the_city(app):
             }
             for y in (2023, 2024, 2025)
         }
+        shown = progress.default_year(plan, today())
+        funnel = {
+            row["tier"]: row for row in pipeline.pipeline(plan, year=shown, as_of=today())["tiers"]
+        }
     # at full scale, a real city's mix: some targets met, some ahead, some behind
     assert all(len(p) >= 3 for p in paces.values()), paces
+    # the funnel of the year shown: 创新型 on track, 专精特新 short of its quota
+    assert funnel["innovative_sme"]["at_risk"] is False
+    assert funnel["specialized_sme"]["at_risk"] is True
+    for tier in ("innovative_sme", "specialized_sme"):
+        assert funnel[tier]["forecast"] and all(funnel[tier]["stages"].values()), funnel[tier]
+
+
+def test_the_citys_applications_are_its_titles_and_a_funnel(app):
+    """Each certified application is a new title of that firm, tier and year, and each new
+    title of the ladder from the plan's first year to the year shown has one; earlier years
+    convert about as bureaus see (publicized ~90 %, applied ~25 %); the year shown has open
+    ones at every stage; the funnel's tally agrees with a scan."""
+    with app.app_context():
+        written = demo.generate_city(seed=2, scale=0.4)
+        plan = catalog.plan(PLAN)
+        shown = progress.default_year(plan, today())
+        apps = list(Application.select())
+        titles = {
+            (c.enterprise_id, c.tier_id, c.year)
+            for c in Certification.select().where(
+                Certification.year.between(plan.first_year, shown)
+                & (Certification.renewal == False)  # noqa: E712
+                & Certification.tier.in_(["innovative_sme", "specialized_sme", "little_giant"])
+            )
+        }
+        funnel = pipeline.pipeline(plan, year=shown, as_of=today())
+        assert not scan.verify(answers=False)
+    assert written["applications"] == len(apps)
+    certified = {(a.enterprise_id, a.tier_id, a.year) for a in apps if a.stage == "certified"}
+    assert certified == titles
+    assert all(a.highest == "publicized" for a in apps if a.stage == "certified")
+    assert {a.stage for a in apps if not a.is_open} == {"certified", "rejected", "withdrawn"}
+    assert {a.year for a in apps if a.is_open} == {shown}
+    rates = {row["tier"]: row["rates"] for row in funnel["tiers"]}["innovative_sme"]
+    assert 0.8 <= rates["publicized"] <= 1 and 0.15 <= rates["applied"] <= 0.35, rates
+    stages = {row["tier"]: row["stages"] for row in funnel["tiers"]}["innovative_sme"]
+    assert all(stages.values()), stages

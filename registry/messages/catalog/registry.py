@@ -138,8 +138,14 @@ TEXTS = {
     "pipeline.no_history": (
         "No closed application of an earlier year reached the stage {stage}: there is no rate "
         "to forecast its open applications with.",
-        "往年没有到达“{stage_zh}”阶段的已结束申报，无法据以预测该阶段的在途申报。",
+        "往年没有到达“{stage}”阶段的已结束申报，无法据以预测该阶段的在途申报。",
     ),
+    # The stages, as a message names them
+    "pipeline.stage.candidate": ("candidate (in the pool)", "培育库"),
+    "pipeline.stage.applied": ("applied", "申报"),
+    "pipeline.stage.recommended": ("recommended by the county", "县级推荐"),
+    "pipeline.stage.reviewed": ("reviewed by the city", "市级审核"),
+    "pipeline.stage.publicized": ("publicized (公示)", "公示"),
     "figure.unknown_measure": (
         "There is no measure '{measure}'.",
         "没有“{measure}”这一指标。",
