@@ -9,6 +9,8 @@ from schemas.common import ProblemSchema
 DATE_TEXT = r"^\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*$"
 _TEXT_OR_NUMBER = [{"type": "string"}, {"type": "number"}]  # a spreadsheet may give a number
 FACT_SOURCES = ("parameter", "title", "default")
+ACTIONS = ("certify", "revoke", "publicize", "review", "apply")
+STAGES = ("candidate", "applied", "recommended", "reviewed", "publicized")  # the open stages
 # Every column a published list may have, by the registry's names (seeds/aliases.json maps the
 # printed headers to them): a JSON row's fields, and 序号 and 状态, read only to find the header.
 LIST_COLUMNS = (
@@ -28,6 +30,8 @@ LIST_COLUMNS = (
     "status",
     "revoked_on",
     "reason",
+    "contact_name",
+    "contact_phone",
 )
 DATE_ERROR = Message("field.date_text", example="2023-05-30", example_zh="2023年5月30日")
 
@@ -56,7 +60,11 @@ class ImportQueryArgsSchema(Schema):
             DATE_TEXT,
             error=DATE_ERROR,
         ),
-        metadata={"description": "公告日期, the announcement's date", "example": "2023-05-30"},
+        metadata={
+            "description": "公告日期, the announcement's date; for a proposed list (publicize, "
+            "review, apply) the day of its moves, default today",
+            "example": "2023-05-30",
+        },
     )
     document_no = Text(
         max_length=100, metadata={"description": "文号", "example": "豫工信企业〔2023〕45号"}
@@ -75,10 +83,25 @@ class ImportQueryArgsSchema(Schema):
         },
     )
     action = fields.String(
-        validate=validate.OneOf(("certify", "revoke")),
+        validate=validate.OneOf(ACTIONS),
         metadata={
-            "description": "certify: the list grants titles; revoke: it revokes them (撤销/取消). "
-            "Default: revoke when the title says so, else certify"
+            "description": "What the list is. certify: a final list (公告) grants titles; "
+            "revoke: it revokes them (撤销/取消); publicize: the province's or MIIT's proposed "
+            "list (拟认定名单公示) moves applications to publicized and certifies no one; "
+            "review: the city's recommendations (拟推荐) move them to reviewed; apply: a "
+            "county's own 申报/推荐 sheet, at `stage`. Default, by the title: 撤销/取消…称号 "
+            "revoke; 拟推荐 review; 拟认定/拟入选/公示 publicize; 推荐 or 申报 apply (at "
+            "recommended or applied); else certify",
+            "example": "publicize",
+        },
+    )
+    stage = fields.String(
+        validate=validate.OneOf(STAGES),
+        metadata={
+            "description": "With action=apply (a county's sheet): the stage its applications "
+            "move to or are created at, any open stage; default: the title's (推荐: "
+            "recommended, 申报: applied), else applied. Refused with any other action",
+            "example": "recommended",
         },
     )
     revoked_on = fields.String(
@@ -188,6 +211,12 @@ class ImportRowSchema(Schema):
     revoked_on = _column(_DATE, description="撤销日期 (a revocation list)")
     reason = _column(*_TEXT_OR_NUMBER, description="撤销原因 (a revocation list)")
     industry_chain = _column(*_TEXT_OR_NUMBER, description="产业链")
+    contact_name = _column(
+        *_TEXT_OR_NUMBER, description="联系人 (a county's 申报/推荐 sheet: the application's)"
+    )
+    contact_phone = _column(
+        *_TEXT_OR_NUMBER, description="联系电话 (a county's 申报/推荐 sheet: the application's)"
+    )
 
 
 _RESOLVE = {
@@ -354,7 +383,17 @@ class PublishedListSchema(Schema):
     )
     header_row = fields.Integer(allow_none=True, metadata={"example": 3})
     action = fields.Nested(
-        ListFactSchema, metadata={"description": "certify or revoke, and where that came from"}
+        ListFactSchema,
+        metadata={
+            "description": "certify, revoke, publicize, review or apply, and where that came from"
+        },
+    )
+    stage = fields.Nested(
+        ListFactSchema,
+        metadata={
+            "description": "A proposed list's stage (publicized, reviewed, or a county's "
+            "sheet's), and where that came from; null for a final or revocation list"
+        },
     )
     renews_year = fields.Integer(
         allow_none=True, metadata={"description": "A renewal list's 年度 (of the titles renewed)"}
@@ -387,19 +426,37 @@ class RowOutcomeSchema(PlacedSchema):
         metadata={
             "enum": [
                 "created",
+                "moved",
                 "revoked",
                 "unchanged",
+                "held",
                 "conflict",
                 "skipped",
                 "forbidden",
                 "error",
             ],
-            "description": "created: a new certification; revoked: a title revoked (a "
-            "revocation list); unchanged: already recorded; "
+            "description": "created: a new certification (a proposed list: a new application); "
+            "moved: an application moved to a proposed list's stage; revoked: a title revoked "
+            "(a revocation list); unchanged: already recorded (a proposed list: the "
+            "application at that stage or past it); held: the firm holds the title already "
+            "(a proposed list: a warning, nothing written); "
             "conflict, error: see `conflicts`, `errors`; skipped: a district not loaded; "
             "forbidden: outside the bureau's districts",
         }
     )
+
+
+class LeftOutSchema(Schema):
+    """An application the proposed list named and the final list left out."""
+
+    id = fields.Integer(metadata={"example": 12})
+    credit_code = fields.String(metadata={"example": "91410702MA9F3K2L2U"})
+    name = fields.String(metadata={"example": "新乡市红旗机械制造有限公司"})
+    district = fields.String(metadata={"example": "410702"})
+    tier = fields.String(metadata={"example": "specialized_sme"})
+    year = fields.Integer(metadata={"example": 2026})
+    batch = fields.String(allow_none=True, metadata={"example": "第一批"})
+    sheet = _sheet()
 
 
 class SheetCountsSchema(Schema):
@@ -410,6 +467,10 @@ class SheetCountsSchema(Schema):
     unchanged = fields.Integer(metadata={"example": 0})
     matched_by_name = fields.Integer(metadata={"example": 0})
     resolved = fields.Integer(metadata={"example": 0})
+    publicized = fields.Integer(metadata={"example": 0})
+    reviewed = fields.Integer(metadata={"example": 0})
+    applied = fields.Integer(metadata={"example": 0})
+    certified_applications = fields.Integer(metadata={"example": 0})
     errors = fields.Integer(metadata={"description": "Rows with errors", "example": 0})
     skipped = fields.Integer(metadata={"description": "Rows skipped", "example": 0})
 
@@ -464,6 +525,42 @@ class ImportResultSchema(Schema):
     )
     resolved = fields.Integer(
         metadata={"description": "Names-only rows resolved by the request", "example": 2}
+    )
+    publicized = fields.Integer(
+        metadata={
+            "description": "A proposed list (publicize): applications moved to publicized or "
+            "created there",
+            "example": 0,
+        }
+    )
+    reviewed = fields.Integer(
+        metadata={
+            "description": "A city's recommendations (review): applications moved to reviewed "
+            "or created there",
+            "example": 0,
+        }
+    )
+    applied = fields.Integer(
+        metadata={
+            "description": "A county's sheet (apply): applications moved to its stage or "
+            "created there",
+            "example": 0,
+        }
+    )
+    certified_applications = fields.Integer(
+        metadata={
+            "description": "A final list: the listed firms' open applications of its titles "
+            "closed as certified",
+            "example": 3,
+        }
+    )
+    not_on_final_list = fields.List(
+        fields.Nested(LeftOutSchema),
+        metadata={
+            "description": "A final list: the applications of its tier and year (and batch, "
+            "when both state one) still at publicized that it does not list, within the "
+            "importer's districts"
+        },
     )
     list = fields.Nested(
         PublishedListSchema,

@@ -141,8 +141,9 @@ class Imports(MethodView):
     @blp.problem_response(400, "The body is not valid JSON")
     @blp.problem_response(413, "The body is over the upload limit")
     def post(self, args):
-        """Load a published list as it is (titles granted, or with action=revoke revoked): all
-        of it, or (any bad row) none of it; repeats change nothing"""
+        """Load a published list as it is (a final list's titles granted, a revocation list's
+        revoked, a proposed list's applications moved: the title decides, `action` overrides):
+        all of it, or (any bad row) none of it; repeats change nothing"""
         try:
             upload, resolve = _uploaded_list()
         except Invalid as exc:  # no file part, a resolution that is not JSON

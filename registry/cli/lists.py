@@ -73,9 +73,19 @@ def _report_sheets(result: dict, dry_run: bool) -> None:
         )
 
 
+PROPOSED = {"publicize": "publicized", "review": "reviewed", "apply": "applied"}
+
+
 def _summary(result: dict, dry_run: bool) -> str:
-    if result["list"]["action"]["value"] == "revoke":
+    action = result["list"]["action"]["value"]
+    if action == "revoke":
         done = f"{'would revoke' if dry_run else 'revoked'} {result['revoked']} titles"
+    elif action in PROPOSED:
+        stage = result["list"]["stage"]["value"]
+        done = (
+            f"{'would move' if dry_run else 'moved'} {result[PROPOSED[action]]} applications "
+            f"to {stage}, no title granted"
+        )
     else:
         done = (
             f"{'would create' if dry_run else 'created'} {result['created_enterprises']} "
@@ -101,8 +111,14 @@ def _summary(result: dict, dry_run: bool) -> str:
 @click.option("--valid-until", help="有效期至, or the span the notice prints.")
 @click.option(
     "--action",
-    type=click.Choice(["certify", "revoke"]),
-    help="revoke: a revocation list (default: revoke when the title says 撤销/取消).",
+    type=click.Choice(["certify", "revoke", "publicize", "review", "apply"]),
+    help="What the list is (default: by its title): certify a final list, revoke (撤销/取消), "
+    "publicize (拟认定/公示), review (拟推荐), apply (a county's 申报/推荐 sheet).",
+)
+@click.option(
+    "--stage",
+    type=click.Choice(["candidate", "applied", "recommended", "reviewed", "publicized"]),
+    help="With --action apply: the stage of the sheet's applications (default: applied).",
 )
 @click.option("--revoked-on", help="A revocation list's date.")
 @click.option("--reason", help="A revocation list's reason (default: its title).")
@@ -173,7 +189,19 @@ def import_command(path, dry_run, resolve, skip_unresolved, districts, sheets, *
     result = localized(result, cli_language())
     _report_import(result)
     _report_sheets(result, dry_run)
+    _report_applications(result)
     click.echo(_summary(result, dry_run))
+
+
+def _report_applications(result: dict) -> None:
+    """A final list's applications: closed as certified, and those it left out."""
+    if result["certified_applications"]:
+        click.echo(f"{result['certified_applications']} applications closed as certified")
+    for left in result["not_on_final_list"]:
+        click.echo(
+            f"not on the final list: {left['credit_code']} {left['name']} ({left['district']}), "
+            f"{left['tier']} {left['year']} {left['batch'] or ''}".rstrip()
+        )
 
 
 class _ByteProgress:

@@ -93,8 +93,18 @@ TEXTS = {
         "名单未注明“{field}”：请填写“{field}”（整份名单的{field}）。",
     ),
     "import.unknown_action": (
-        "Choose whether the list certifies or revokes.",
-        "请选择名单类型：认定或撤销。",
+        "Choose the list's kind: certify, revoke, publicize (a 公示), review (a city's 拟推荐) "
+        "or apply (a county's 申报/推荐 sheet).",
+        "请选择名单类型：certify（认定）、revoke（撤销）、publicize（拟认定公示）、"
+        "review（市级拟推荐）或 apply（县级申报/推荐表）。",
+    ),
+    "import.stage_needs_apply": (
+        "A stage is given only with a county's sheet (action=apply); this list is {action}.",
+        "只有县级申报/推荐表（action=apply）才能指定阶段；该名单类型为 {action}。",
+    ),
+    "import.title_held_already": (
+        "{credit_code} already holds the {tier} title of {year}: its application is unchanged.",
+        "{credit_code} 已获 {year} 年度{tier}认定：不再变更其申报。",
     ),
     "import.title_differs": (
         "the title says {field} {stated}; the parameter's {given} is used",

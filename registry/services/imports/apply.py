@@ -48,6 +48,8 @@ class Terms:
     tiers: dict[str, Tier]
     only_districts: frozenset[str] | None
     columns: dict[str, str]
+    action: str = "certify"  # facts.ACTIONS
+    stage: str | None = None  # a proposed list's: where its applications move
 
 
 class Applier:
@@ -129,6 +131,23 @@ class Applier:
                 }
             )
 
+    def _new_firm(self, row: ListRow) -> Firm | None:
+        """The firm a row registers, or None (and an error) when the row cannot."""
+        if row.place.kind != DISTRICT:
+            where = row.place.text or Message("import.no_region")
+            self._error(
+                row,
+                "district",
+                Message("row.not_registered_no_district", credit_code=row.credit_code, where=where),
+            )
+            return None
+        if not row.name:
+            self._error(
+                row, "name", Message("row.not_registered_no_name", credit_code=row.credit_code)
+            )
+            return None
+        return Firm(None, row.name, (name_key(row.name),), row.district, row.industry_chain)
+
     def _done_with_chunk(self) -> None:
         """Memory stays bounded by the chunk: only the firms that come again in the list are
         kept, with their titles (and, once written, their ids), for the later rows that name
@@ -189,28 +208,26 @@ class Certifier(Applier):
             else:
                 changed = len(self.applied.conflicts) > conflicts
                 self._outcome(row, firm, "conflict" if changed else "unchanged", registers)
+            if facts is not None or not changed:
+                self._listed(row, firm)
         self.applied.created_enterprises += len(new_firms)
         self.applied.created_certifications += len(new_certs)
         writes = self._writes(new_firms, new_certs, new_facts) if self.write else None
         self._done_with_chunk()
         return writes
 
-    def _new_firm(self, row: ListRow) -> Firm | None:
-        """The firm a row registers, or None (and an error) when the row cannot."""
-        if row.place.kind != DISTRICT:
-            where = row.place.text or Message("import.no_region")
-            self._error(
-                row,
-                "district",
-                Message("row.not_registered_no_district", credit_code=row.credit_code, where=where),
-            )
-            return None
-        if not row.name:
-            self._error(
-                row, "name", Message("row.not_registered_no_name", credit_code=row.credit_code)
-            )
-            return None
-        return Firm(None, row.name, (name_key(row.name),), row.district, row.industry_chain)
+    def _listed(self, row: ListRow, firm: Firm) -> None:
+        """The firm holds the row's title: its open application for that tier and year, if
+        any, closes as certified once the titles are written (closing.py); the title a new
+        one (not a renewal) leaves other firms' publicized applications out of."""
+        if not row.renewal:
+            self.applied.titles.add((row.tier, row.year, row.batch))
+        for application in firm.applications:
+            id_, tier, year = application[:3]
+            if tier == row.tier and year == row.year:
+                self.applied.closing.append((id_, row.credit_code, row.certified_on))
+                firm.applications.remove(application)  # a repeat of the row closes nothing
+                return
 
     def _certification(self, row: ListRow) -> Facts | None:
         """The new certification the row records, in the firm's history (None when it is

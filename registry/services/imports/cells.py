@@ -21,7 +21,15 @@ YEAR_TEXT = re.compile(r"^(\d{4})\s*(年度?)?$", re.ASCII)
 EXCEL_NUMBER = re.compile(r"^\d(\.\d+)?E\+?\d+$", re.IGNORECASE | re.ASCII)
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
-MAX_TEXT = {"name": 200, "document_no": 100, "batch": 100, "industry_chain": 100, "reason": 500}
+MAX_TEXT = {
+    "name": 200,
+    "document_no": 100,
+    "batch": 100,
+    "industry_chain": 100,
+    "reason": 500,
+    "contact_name": 100,  # as the application stores them
+    "contact_phone": 40,
+}
 
 
 # What counts as blank around a value: the white space of the documented patterns (ECMAScript's

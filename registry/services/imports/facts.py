@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from registry.messages import Message, reason_of
+from registry.models import STAGES
 from registry.services.errors import invalid_field
 from registry.services.imports import cells
 from registry.services.imports.layout import Layout
@@ -31,10 +32,19 @@ FACTS = (
     "reason",
 )
 CERTIFY, REVOKE = "certify", "revoke"
-ACTIONS = (CERTIFY, REVOKE)
+# Lists that propose, and grant nothing: the province's 公示 of its proposed list, the city's
+# 公示 of its recommendations, a county's own 申报/推荐 sheet. They move applications.
+PUBLICIZE, REVIEW, APPLY = "publicize", "review", "apply"
+PROPOSALS = {PUBLICIZE: "publicized", REVIEW: "reviewed", APPLY: "applied"}  # → the stage
+ACTIONS = (CERTIFY, REVOKE, *PROPOSALS)
 # A list of titles granted needs its tier and date; a list of titles revoked (撤销/取消) its
-# tier, the revocation's date and a reason.
-REQUIRED = {CERTIFY: ("tier", "certified_on"), REVOKE: ("tier", "revoked_on", "reason")}
+# tier, the revocation's date and a reason; a proposed list its tier only (its date, if given,
+# dates the moves; else the day it is loaded).
+REQUIRED = {
+    CERTIFY: ("tier", "certified_on"),
+    REVOKE: ("tier", "revoked_on", "reason"),
+    **{action: ("tier",) for action in PROPOSALS},
+}
 LABELS = {
     "tier": "类别",
     "year": "年度",
@@ -53,6 +63,16 @@ _YEAR_ONLY = re.compile(r"(\d{4})\s*年(?!\s*\d{1,2}\s*月)")
 _BATCH = re.compile(r"第\s*([一二三四五六七八九十百零〇两\d]+)\s*批")
 _RENEWAL = re.compile(r"复核|复审")
 _REVOCATION = re.compile(r"撤销|取消.{0,40}(称号|资格|认定)")
+# What a title says of the list's kind, tried in this order after a revocation's words: the
+# city's recommendations put to the public (拟推荐…公示); the province's or MIIT's proposed
+# list (拟认定, 拟入选, 公示); a county's or a firm's own sheet (推荐, 申报). Any other title is
+# a final list (公告, 通知) that grants its titles.
+_TITLE_KINDS = (
+    (re.compile(r"拟推荐"), REVIEW, None),
+    (re.compile(r"拟认定|拟入选|公示"), PUBLICIZE, None),
+    (re.compile(r"推荐"), APPLY, "recommended"),
+    (re.compile(r"申报"), APPLY, "applied"),
+)
 _VALIDITY = re.compile(r"有效期(?:为|限)?[:：]?\s*(\S+?(?:至|到)\S+?日)")
 
 
@@ -71,6 +91,8 @@ class ListFacts:
     renews_year: int | None = None  # a renewal list's 年度: that of the titles it renews
     action: str = CERTIFY
     action_source: str = DEFAULT
+    stage: str | None = None  # a proposed list's: the stage its applications move to
+    stage_source: str | None = None
 
     def value(self, name: str):
         return self.facts[name].value
@@ -92,6 +114,7 @@ class ListFacts:
         return {
             "title": self.title,
             "action": {"value": self.action, "source": self.action_source, "column": None},
+            "stage": {"value": self.stage, "source": self.stage_source, "column": None},
             "renews_year": self.renews_year,
             "facts": facts,
         }
@@ -149,21 +172,53 @@ def from_title(title: str, vocabulary: Vocabulary) -> tuple[dict, int | None]:
     return stated, renews_year
 
 
-def _action(given: dict, title: str | None) -> tuple[str, str]:
-    """Whether the list grants titles or revokes them, and where that came from."""
+def _action(given: dict, title: str | None) -> tuple[str, str, str | None]:
+    """What the list does (grants, revokes or proposes), where that came from, and a proposed
+    list's stage as its title words it (申报: applied, 推荐: recommended)."""
+    titled = CERTIFY, DEFAULT, None
+    if title and _REVOCATION.search(title):
+        titled = REVOKE, TITLE, None
+    elif title:
+        titled = next(
+            (
+                (action, TITLE, stage)
+                for words, action, stage in _TITLE_KINDS
+                if words.search(title)
+            ),
+            titled,
+        )
     if given.get("action"):
         if given["action"] not in ACTIONS:
             raise invalid_field("action", "import.unknown_action")
-        return given["action"], PARAMETER
-    if title and _REVOCATION.search(title):
-        return REVOKE, TITLE
-    return CERTIFY, DEFAULT
+        # A county's sheet loaded as one keeps the stage its title words (推荐汇总表).
+        stage = titled[2] if given["action"] == titled[0] == APPLY else None
+        return given["action"], PARAMETER, stage
+    return titled
+
+
+def _stage(given: dict, action: str, titled: str | None) -> tuple[str | None, str | None]:
+    """The stage a proposed list moves its applications to: a 公示's publicized, a city's
+    拟推荐 reviewed; a county's sheet (apply) the stage given, else its title's, else applied.
+    A stage given for a list that proposes nothing, or not an open stage, is refused."""
+    stage = given.get("stage")
+    if stage not in (None, ""):
+        if action != APPLY:
+            raise invalid_field("stage", "import.stage_needs_apply", action=action)
+        if stage not in STAGES:
+            raise invalid_field("stage", "application.open_stage", stage=stage)
+        return stage, PARAMETER
+    if action == APPLY and titled:
+        return titled, TITLE
+    if action in PROPOSALS:
+        return PROPOSALS[action], DEFAULT
+    return None, None
 
 
 def read_facts(given: dict, layout: Layout, vocabulary: Vocabulary) -> ListFacts:
     """The list's facts: each parameter given, else the title's; with the columns that win."""
     title = layout.title
-    action, action_source = _action(given, title)
+    action, action_source, titled_stage = _action(given, title)
+    stage, stage_source = _stage(given, action, titled_stage)
     stated, renews_year = from_title(title, vocabulary) if title else ({}, None)
     if action == REVOKE and title:
         stated["reason"] = title  # "关于撤销…称号的通知" says why, unless the clerk does
@@ -186,7 +241,9 @@ def read_facts(given: dict, layout: Layout, vocabulary: Vocabulary) -> ListFacts
         facts[name] = fact
     if facts["renewal"].value is None and facts["renewal"].column is None:
         facts["renewal"] = Fact(False, DEFAULT)
-    return ListFacts(facts, title, warnings, renews_year, action, action_source)
+    return ListFacts(
+        facts, title, warnings, renews_year, action, action_source, stage, stage_source
+    )
 
 
 def _shown(value) -> str:

@@ -59,6 +59,16 @@ class Applied:
     errors: list[dict] = field(default_factory=list)
     outcomes: list[dict] | None = None  # every row's, when asked for
     forbidden: list[int] = field(default_factory=list)  # rows beyond a bureau's districts
+    # A proposed list's applications moved or created at its stage (by the list's action).
+    publicized: int = 0
+    reviewed: int = 0
+    applied: int = 0
+    # A final list's: the listed firms' open applications it closes as certified, (id, credit
+    # code, the day) each; the titles it grants, (tier, year, batch) each, for the
+    # applications it leaves out (closing.py fills `not_on_final_list` from them).
+    closing: list[tuple] = field(default_factory=list)
+    titles: set[tuple] = field(default_factory=set)
+    not_on_final_list: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -117,6 +127,10 @@ class ImportResult:
     unchanged: int = 0
     matched_by_name: int = 0
     resolved: int = 0
+    publicized: int = 0
+    reviewed: int = 0
+    applied: int = 0
+    certified_applications: int = 0
     list: dict | None = None  # the answer's name: below it, the type is builtins.list
     conflicts: list[dict] = field(default_factory=builtins.list)
     skipped: list[dict] = field(default_factory=builtins.list)
@@ -128,6 +142,8 @@ class ImportResult:
         default_factory=builtins.list
     )  # the file's sheets, read or set aside
     outcomes: list[dict] | None = None  # only when asked for
+    # A final list's applications of its tier and year still at publicized that it left out.
+    not_on_final_list: list[dict] = field(default_factory=builtins.list)
 
     @classmethod
     def of(cls, dry_run: bool, tally: Tally) -> ImportResult:
@@ -143,6 +159,10 @@ class ImportResult:
             unchanged=applied.unchanged,
             matched_by_name=identified.matched_by_name,
             resolved=identified.resolved,
+            publicized=applied.publicized,
+            reviewed=applied.reviewed,
+            applied=applied.applied,
+            certified_applications=len({entry[0] for entry in applied.closing}),
             list=read.list,
             conflicts=applied.conflicts,
             skipped=sorted(identified.skipped + applied.skipped, key=_row),
@@ -151,6 +171,7 @@ class ImportResult:
             errors=sorted(read.errors + applied.errors, key=_row),
             ignored_columns=read.ignored_columns,
             outcomes=applied.outcomes,
+            not_on_final_list=applied.not_on_final_list,
         ).placed(read.places)
 
     def placed(self, places: dict[int, tuple[int, int]] | None) -> ImportResult:
@@ -186,6 +207,10 @@ COUNTS = (
     "unchanged",
     "matched_by_name",
     "resolved",
+    "publicized",
+    "reviewed",
+    "applied",
+    "certified_applications",
 )
 ENTRIES = ("conflicts", "skipped", "unresolved", "warnings", "errors")
 
@@ -206,6 +231,7 @@ def combined(dry_run: bool, results: list[tuple[str | None, ImportResult]]) -> I
             getattr(total, name).extend(tagged(getattr(result, name), sheet))
         if result.outcomes is not None:
             total.outcomes = (total.outcomes or []) + tagged(result.outcomes, sheet)
+        total.not_on_final_list += tagged(result.not_on_final_list, sheet)
         total.list = total.list or result.list
         total.ignored_columns += [
             c for c in result.ignored_columns if c not in total.ignored_columns

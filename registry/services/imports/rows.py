@@ -11,20 +11,29 @@ from registry.services.certifications import prepare
 from registry.services.clock import today
 from registry.services.errors import Invalid
 from registry.services.imports import cells
-from registry.services.imports.facts import REVOKE, ListFacts
+from registry.services.imports.facts import PROPOSALS, REVOKE, ListFacts
 from registry.services.imports.layout import Layout, RawRow
 from registry.services.imports.regions import OUTSIDE, Place, Regions, UnknownPlace
 from registry.services.imports.result import entry
 from registry.services.imports.vocabulary import COLUMNS, UNUSED, Vocabulary
 
 ROW_KEYS = tuple(c for c in COLUMNS if c not in UNUSED)
-_TEXT = ("name", "document_no", "batch", "industry_chain", "reason")
+_TEXT = (
+    "name",
+    "document_no",
+    "batch",
+    "industry_chain",
+    "reason",
+    "contact_name",
+    "contact_phone",
+)
 # Cells a list repeats row after row (a tier, a date, a district): each distinct one read once.
 _KEYS = frozenset(ROW_KEYS)
 _REPEATED = _KEYS - {"name", "credit_code"}
 _FACT_FIELDS = ("year", "certified_on", "valid_until", "renewal", "document_no", "batch")
 _REQUIRED = ("tier", "certified_on")
 _FIRM = frozenset({"name", "credit_code"})  # a row's own cells: the others repeat
+_CONTACT = ("contact_name", "contact_phone")  # a county's sheet's, row by row
 _STAND_IN = "—"
 _UNSEEN = object()
 _TEXT_OR_NONE = (str, type(None))
@@ -51,6 +60,8 @@ class ListRow:
     revoked_on: dt.date | None = None
     reason: str | None = None
     found_by: str = "code"  # how the firm was identified: code | name | resolution
+    contact_name: str | None = None  # a county's sheet's contact for the application
+    contact_phone: str | None = None
 
     @property
     def district(self) -> str | None:
@@ -74,7 +85,8 @@ class ListRow:
 
 # What a row shares with rows alike: its fields after the firm's name and code (and before how
 # the firm was found), in ListRow's order.
-_shared_fields = operator.attrgetter(*[f.name for f in dataclasses.fields(ListRow)][3:-1])
+_NAMES = [f.name for f in dataclasses.fields(ListRow)]
+_shared_fields = operator.attrgetter(*_NAMES[3 : _NAMES.index("found_by")])
 
 
 class RowReader:
@@ -89,6 +101,8 @@ class RowReader:
         self.shared: dict[tuple, tuple | None] = {}  # a row's cells but the firm's → _alike
         self.defaults = tuple((name, facts.value(name)) for name in _FACT_FIELDS)
         self.required = ("tier", "revoked_on", "reason") if facts.action == REVOKE else _REQUIRED
+        if facts.action in PROPOSALS:
+            self.required = ("tier",)
         self.parsers = {
             "credit_code": cells.credit_code,
             "tier": self._tier,
@@ -135,6 +149,8 @@ class RowReader:
         """The common row, quickly: its cells other than the firm's (its title, place, dates)
         as an earlier row's, all sound, and its firm's name and code sound. None for any other
         row, read cell by cell (`_read`), which names every error."""
+        if any(given.get(name) not in (None, "") for name in _CONTACT):
+            return None  # a contact differs row by row: read cell by cell
         try:
             key = tuple([item for item in given.items() if item[0] not in _FIRM])
             shared = self.shared.get(key, _UNSEEN)
@@ -209,7 +225,22 @@ class RowReader:
             return None, errors
         if self.facts.action == REVOKE:
             return self._revocation(number, values, place)
+        if self.facts.action in PROPOSALS:
+            return self._proposal(number, values, place)
         return self._checked(number, values, place)
+
+    def _proposal(self, number: int, values: dict, place: Place) -> tuple[ListRow | None, list]:
+        """A firm proposed for a title (a 公示, a recommendation): which tier and year, and the
+        day of the move (the list's date if given, else today; never a day to come). The year
+        is the list's, else that day's."""
+        data = {name: values.get(name, fact) for name, fact in self.defaults}
+        on = data["certified_on"] or today()
+        if on > today():
+            future = Message("field.in_future", field="certified_on")
+            return None, [self.error(number, "certified_on", future)]
+        fields = {**data, "tier": values["tier"], "certified_on": on, "renewal": False}
+        fields["year"] = data["year"] or on.year
+        return _row(number, values, place, fields), []
 
     def _revocation(self, number: int, values: dict, place: Place) -> tuple[ListRow | None, list]:
         """A title revoked: which (tier, and year if given), when and why."""
@@ -266,4 +297,6 @@ def _row(number: int, values: dict, place: Place, fields: dict, **more) -> ListR
         values.get("industry_chain"),
         values.get("revoked_on"),
         values.get("reason"),
+        contact_name=values.get("contact_name"),
+        contact_phone=values.get("contact_phone"),
     )

@@ -27,8 +27,10 @@ from registry.services.imports import pipeline
 from registry.services.imports.admission import Admission
 from registry.services.imports.apply import Applier, Certifier, Terms
 from registry.services.imports.book import BookSheet, named, open_book
-from registry.services.imports.facts import REVOKE
+from registry.services.imports.closing import settle
+from registry.services.imports.facts import CERTIFY, REVOKE
 from registry.services.imports.options import DEFAULT_OPTIONS, ImportOptions, Upload
+from registry.services.imports.propose import Proposer
 from registry.services.imports.reading import OpenList, resolutions, spooled
 from registry.services.imports.result import ImportResult, Tally, combined, rejected
 from registry.services.imports.revoke import Revoker
@@ -85,7 +87,9 @@ class _Job(NamedTuple):
     progress: Progress
 
     def terms(self, opened: OpenList) -> Terms:
-        return Terms(self.actor, self.tiers, self.only, opened.read.columns)
+        read = opened.read
+        stage = read.list["stage"]["value"]
+        return Terms(self.actor, self.tiers, self.only, read.columns, read.action, stage)
 
     def admission(self, tally: Tally) -> Admission:
         return Admission(tally.identified, self.resolved, self.only, self.options.skip_unresolved)
@@ -96,7 +100,7 @@ def _one(job: _Job, opened: OpenList, upload: IO[bytes], size: int) -> Tally:
     options = job.options
     tally = Tally.begun(opened.read, outcomes=options.outcomes)
     admission, terms = job.admission(tally), job.terms(opened)
-    kind = Revoker if opened.read.action == REVOKE else Certifier
+    kind = _kind(opened.read.action)
     if not options.dry_run and pipeline.streams(kind, size):
         chunks = admission.streamed(opened.rows)
         return _forked(terms, tally, chunks, upload, size, job.progress)
@@ -140,7 +144,7 @@ def _apply_book(job: _Job, lists, spools, tallies: list[Tally], admissions) -> N
     total, done = sum(len(spool) for spool in spools), 0
     with _discarded(), write_transaction() if write else read_snapshot():
         for entry, spool, tally, admission in zip(lists, spools, tallies, admissions, strict=True):
-            kind = Revoker if entry.opened.read.action == REVOKE else Certifier
+            kind = _kind(entry.opened.read.action)
             applier = kind(
                 job.terms(entry.opened),
                 tally.applied,
@@ -152,8 +156,24 @@ def _apply_book(job: _Job, lists, spools, tallies: list[Tally], admissions) -> N
                 applier.apply(admission.admitted(chunk))
                 done += len(chunk)
                 job.progress(done, total)
+        _settled(job.actor, job.only, tallies, write=write)
         if job.options.dry_run or any(t.applied.forbidden or t.refused for t in tallies):
             raise _Discard
+
+
+def _kind(action: str) -> type[Applier]:
+    """The applier of a list of this kind: titles granted, revoked, or proposed."""
+    if action == REVOKE:
+        return Revoker
+    return Certifier if action == CERTIFY else Proposer
+
+
+def _settled(actor: Actor, only, tallies: list[Tally], *, write: bool) -> None:
+    """The final lists' applications closed (if `write`) and those left out named, once their
+    titles are written (closing.py)."""
+    finals = [(t.read.list, t.applied) for t in tallies if t.read.action == CERTIFY]
+    if finals and not any(t.applied.forbidden or t.refused for t in tallies):
+        settle(actor, finals, only, write)
 
 
 def _unreported(done: int, total: int) -> None:
@@ -195,6 +215,7 @@ def _forked(
         answered = pipeline.apply_forked(certifier, chunks, tally, upload, size, progress)
         if answered.applied.forbidden or answered.refused:
             raise _Discard
+        _settled(terms.actor, terms.only_districts, [answered], write=True)
     return answered
 
 
@@ -235,6 +256,7 @@ def _apply(
             progress(done, total)
         if tally.applied.forbidden or tally.refused:
             raise _Discard
+        _settled(applier.actor, applier.terms.only_districts, [tally], write=applier.write)
 
 
 def _answer(dry_run: bool, book: list[BookSheet], tallies: list[Tally]) -> ImportResult:

@@ -4,11 +4,11 @@ process's connection (InProcess); one decided in a forked child reads from the c
 and sends its writes to the writing process (pipeline.py)."""
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from registry.db import new_ids, rows_where_in
-from registry.models import Certification, Enterprise, FormerName
+from registry.models import Application, Certification, Enterprise, FormerName
 from registry.services.names import name_key
 
 FACTS = (
@@ -46,11 +46,13 @@ class Firm:
     name_keys: tuple[str, ...]  # its name and former names, folded
     district: str
     industry_chain: str | None = None
+    # Its open applications (the list's rows move or close them): (id, tier, year, stage, batch)
+    applications: list[tuple] = field(default_factory=list)
 
 
 def stored(codes: list[str], lock: bool) -> tuple[dict[str, Firm], dict[str, list[Facts]]]:
     """The registered firms of `codes` (locked, where the engine locks rows, if `lock`) with
-    their former names, and their certifications, by credit code."""
+    their former names and open applications, and their certifications, by credit code."""
     firms, history, code_of = {}, {}, {}
     for id_, code, name, district in rows_where_in(
         [Enterprise.id, Enterprise.credit_code, Enterprise.name, Enterprise.district],
@@ -72,6 +74,21 @@ def stored(codes: list[str], lock: bool) -> tuple[dict[str, Firm], dict[str, lis
         ids,
     ):
         history[code_of[id_]].append(Facts(*facts))
+    for id_, is_open, *application in rows_where_in(
+        [
+            Application.enterprise,
+            Application.is_open,
+            Application.id,
+            Application.tier,
+            Application.year,
+            Application.stage,
+            Application.batch,
+        ],
+        Application.enterprise,
+        ids,
+    ):
+        if is_open:  # (a firm's closed ones are few, and the index leads by the firm)
+            firms[code_of[id_]].applications.append(tuple(application))
     return firms, history
 
 
