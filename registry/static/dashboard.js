@@ -607,7 +607,8 @@
     const node = $("trend-chart");
     if (!state.chart) {
       state.chart = window.echarts.init(node, null, { renderer: "svg" });
-      new ResizeObserver(() => state.chart.resize()).observe(node);
+      // not while the funnel has its place (no size): it is resized when shown again
+      new ResizeObserver(() => node.clientWidth && state.chart.resize()).observe(node);
     }
     const size = parseFloat(getComputedStyle(node).fontSize) || 16;
     const text = getComputedStyle(document.body).color;
@@ -724,6 +725,8 @@
     const both = NARROW.matches && Boolean(state.pipeline);
     $("funnel-panel").hidden = !(state.funnelShown || both);
     $("trend-panel").hidden = state.funnelShown && !both;
+    // drawn at its size before anything else can see it
+    if (!$("trend-panel").hidden && state.chart) state.chart.resize();
   }
 
   function renderFunnel() {
