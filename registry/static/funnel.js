@@ -25,6 +25,8 @@ const Funnel = (() => {
       "funnel.certified": "{certified} / {quota}",
       "funnel.forecast": "预计完成 {expected} 家（{low}—{high}）/ 目标 {quota} 家",
       "funnel.forecast.no_quota": "预计完成 {expected} 家（{low}—{high}）",
+      "funnel.forecast.exact": "预计完成 {expected} 家 / 目标 {quota} 家",
+      "funnel.forecast.exact.no_quota": "预计完成 {expected} 家",
       "funnel.forecast.none": "往年无可比数据，暂不预测",
       "funnel.at_risk": "▼ 有风险",
       "funnel.on_track": "✓ 可望完成",
@@ -43,6 +45,8 @@ const Funnel = (() => {
       "funnel.certified": "{certified} / {quota}",
       "funnel.forecast": "Expected {expected} ({low}–{high}) / quota {quota}",
       "funnel.forecast.no_quota": "Expected {expected} ({low}–{high})",
+      "funnel.forecast.exact": "Expected {expected} / quota {quota}",
+      "funnel.forecast.exact.no_quota": "Expected {expected}",
       "funnel.forecast.none": "No earlier years to forecast from",
       "funnel.at_risk": "▼ At risk",
       "funnel.on_track": "✓ On course",
@@ -77,8 +81,10 @@ const Funnel = (() => {
       return reason || t("funnel.forecast.none");
     }
     const figures = { expected: R.number(forecast.expected), low: R.number(forecast.low), high: R.number(forecast.high) };
-    if (row.quota == null) return t("funnel.forecast.no_quota", figures);
-    return t("funnel.forecast", { ...figures, quota: R.number(row.quota) });
+    // no range to give when nothing is open (low = high)
+    const key = figures.low === figures.high ? "funnel.forecast.exact" : "funnel.forecast";
+    if (row.quota == null) return t(`${key}.no_quota`, figures);
+    return t(key, { ...figures, quota: R.number(row.quota) });
   }
 
   function riskMark(row) {

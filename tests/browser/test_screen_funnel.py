@@ -98,6 +98,9 @@ def test_the_funnel_shows_the_pipeline_answer_with_its_forecast_and_risk(open_pa
             continue
         expected = math.floor(api["forecast"]["expected"] + 0.5)  # as the page rounds
         assert row["forecast"].startswith(f"预计完成 {expected:,} 家"), row["forecast"]
+        low, high = (math.floor(api["forecast"][k] + 0.5) for k in ("low", "high"))
+        if low != high:  # the 90 % range, when anything is open
+            assert f"（{low:,}—{high:,}）" in row["forecast"], row["forecast"]
         assert row["risk"] == ("" if api["at_risk"] is None else str(api["at_risk"]).lower())
         assert ("有风险" in row["forecast"]) == bool(api["at_risk"])
 

@@ -2,7 +2,8 @@
 the demo city, at an office laptop's 1366×768 and a desk's 1920×1080: the clerk's open
 applications grouped by stage with their counts; two moved forward at once (the stage picker
 offers only later stages); one rejected with a reason (cancel writes nothing, no reason is
-refused in the dialog); the 推荐汇总表 downloaded as XLSX; the page in English."""
+refused in the dialog); the 推荐汇总表 downloaded as XLSX; the page in English; a county's own
+申报 sheet loaded through the list form at the stage chosen, onto the board."""
 
 import io
 
@@ -10,7 +11,9 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.browser.support import BUREAU, assert_no_missing_values, screenshot
+from tests.browser.test_workbench_loading import choose
 from tests.browser.test_workbench_renewals import fits, open_workbench, register
+from tests.support import published as pub
 
 LAPTOP = {"width": 1366, "height": 768}
 DESK = {"width": 1920, "height": 1080}
@@ -180,3 +183,26 @@ def test_a_refused_move_is_said_in_the_pages_language(open_page, site):
     said = page.locator("#board-status").inner_text()
     assert said.startswith("Not done (409): ")
     assert application(site, made["id"])["stage"] == "publicized"
+
+
+def test_a_county_sheet_loads_onto_the_board_at_the_stage_chosen(open_page, site):
+    year = registry_year(site)
+    firms = [
+        (name, register(site, f"board-sheet-{i}", name))
+        for i, name in enumerate(["看板申报表企业甲", "看板申报表企业乙"])
+    ]
+    sheet = pub.city_list(f"红旗区{year}年度创新型中小企业申报汇总表", [("红旗区", firms)])
+    page = open_workbench(open_page, site.bureau_token, LAPTOP)
+    assert page.locator("#opt-stage-field").is_hidden()
+    page.select_option("#opt-action", "apply")
+    assert page.locator("#opt-stage-field").is_visible()
+    page.select_option("#opt-stage", "recommended")
+    choose(page, sheet)
+    page.locator("#import-status.success").wait_for()
+    page.locator("#commit").click()
+    page.wait_for_selector("#result-area:not([hidden])")
+    assert "申报 2 家" in page.locator("#result").inner_text()
+    for _, code in firms:
+        page.locator(
+            f'#board-table tbody[data-stage="recommended"] tr[data-code="{code}"]'
+        ).wait_for()
