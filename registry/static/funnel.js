@@ -94,7 +94,8 @@ const Funnel = (() => {
 
   function tierRows(row, tiers) {
     const counts = STAGES.map((stage) => (row.stages && row.stages[stage]) || 0);
-    const widest = Math.max(1, ...counts, row.certified || 0, row.quota || 0);
+    // the stages against each other (a funnel); the titles against the quota
+    const widest = Math.max(1, ...counts);
     const head = h(
       "tr",
       { class: "funnel-tier", dataset: { tier: row.tier, atRisk: row.at_risk == null ? "" : String(row.at_risk) } },

@@ -122,6 +122,23 @@ def test_the_funnel_shows_the_pipeline_answer_with_its_forecast_and_risk(open_pa
         "() => document.getElementById('funnel-heading').textContent.startsWith('2025:')"
     )
     assert "At risk" in shown(page)[TIER]["forecast"]
+    assert not funnel_problems(page, min_font=14)
+
+
+def funnel_problems(page, min_font: float = 0) -> list[str]:
+    """The funnel's own (the English screen cuts long names elsewhere with an ellipsis)."""
+    found = layout_problems(page, min_font=min_font)["problems"]
+    return [line for line in found if "funnel" in line]
+
+
+def test_the_funnel_fits_a_laptop_in_english(open_page, site, seeded):
+    page = open_funnel(open_page, site, {"width": 1366, "height": 768}, "&panel=funnel&lang=en")
+    page.wait_for_selector("#funnel-panel:not([hidden]) #funnel-table tbody")
+    page.wait_for_function(
+        "() => document.getElementById('funnel-heading').textContent.startsWith('2025:')"
+    )
+    assert not funnel_problems(page)
+    screenshot(page, "screen-funnel-en")
 
 
 def test_the_funnel_takes_turns_with_the_trend(open_page, site, seeded):
