@@ -3,10 +3,11 @@
    One screen, no scrolling, readable across a room: the SME tiers and 头雁 with their pace, the
    counties ranked, the trend of new titles by month over the plan's years against the pro-rata
    line (ECharts, SVG: every label is text), the other targets rotating by themselves (a wall
-   screen cannot be clicked), and the titles expiring this year with the renewals so far.
+   screen cannot be clicked), and the titles expiring this year with the renewals so far; the
+   funnel per tier (funnel.js) takes the trend's place in turn.
 
    Each poll is one conditional request (progress/districts, with If-None-Match); only when it
-   answers 200 are the monthly statistics fetched again. */
+   answers 200 are the monthly statistics fetched again; then the funnel's (pipeline), alike. */
 "use strict";
 
 (() => {
