@@ -171,6 +171,9 @@ def test_a_refused_move_is_said_in_the_pages_language(open_page, site):
     page.locator("#lang-toggle, .lang-toggle").first.click()
     page.wait_for_function("() => document.documentElement.lang.startsWith('en')")
     assert page.locator("#board-heading").inner_text() == "Applications: from the pool to the title"
+    assert_no_missing_values(page)
+    page.locator("#board-slot").scroll_into_view_if_needed()
+    screenshot(page, "workbench-board-en")
     pick(page, made["id"])
     # someone else moves it meanwhile: the board's move (backward now) is refused, all or none
     moved = site.server.call(
@@ -206,3 +209,14 @@ def test_a_county_sheet_loads_onto_the_board_at_the_stage_chosen(open_page, site
         page.locator(
             f'#board-table tbody[data-stage="recommended"] tr[data-code="{code}"]'
         ).wait_for()
+    # withdrawn (the note optional): closed, off the board
+    first = page.locator(f'#board-table tr[data-code="{firms[0][1]}"]')
+    app_id = int(first.get_attribute("data-id"))
+    pick(page, app_id)
+    page.locator("#board-withdraw").click()
+    page.locator("#board-dialog").wait_for()
+    assert page.locator("#board-reason-label").inner_text() == "说明（选填）"
+    page.locator("#board-dialog-confirm").click()
+    row(page, app_id).wait_for(state="detached")
+    assert application(site, app_id)["stage"] == "withdrawn"
+    assert page.locator("#board-status").inner_text() == "已将 1 家标记为“已撤回”。"
