@@ -4,7 +4,14 @@ from marshmallow import ValidationError, fields, validate
 
 from registry.messages import Message
 from schemas import Schema, Text
-from schemas.common import DistrictCode, Key, PageArgsSchema, PaginationSchema, Year
+from schemas.common import (
+    DistrictCode,
+    Key,
+    ListParameter,
+    PageArgsSchema,
+    PaginationSchema,
+    Year,
+)
 
 STATUSES = ["active", "expired", "revoked"]
 
@@ -133,7 +140,14 @@ class CertificationValiditySchema(_WorkingYear):
 class CertificationSearchArgsSchema(PageArgsSchema):
     """Certifications across the registry: the renewal season's questions."""
 
-    tier = Key()
+    tier = ListParameter(
+        Key(),
+        validate=validate.Length(min=1, max=50),
+        metadata={
+            "description": "One tier, or several (comma-separated or repeated): their titles",
+            "example": "innovative_sme,specialized_sme",
+        },
+    )
     year = Year(strict=False, metadata={"description": "年度"})
     district = DistrictCode(
         metadata={

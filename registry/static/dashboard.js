@@ -3,10 +3,11 @@
    One screen, no scrolling, readable across a room: the SME tiers and 头雁 with their pace, the
    counties ranked, the trend of new titles by month over the plan's years against the pro-rata
    line (ECharts, SVG: every label is text), the other targets rotating by themselves (a wall
-   screen cannot be clicked), and the titles expiring this year with the renewals so far.
+   screen cannot be clicked), and the titles expiring this year with the renewals so far; the
+   funnel per tier (funnel.js) takes the trend's place in turn.
 
    Each poll is one conditional request (progress/districts, with If-None-Match); only when it
-   answers 200 are the monthly statistics fetched again. */
+   answers 200 are the monthly statistics fetched again; then the funnel's (pipeline), alike. */
 "use strict";
 
 (() => {
@@ -17,6 +18,7 @@
   const POLL_MIN_SECONDS = 2;
   const ROTATE_SECONDS = 8;
   const OTHERS_PER_PAGE = 6;
+  const FUNNEL_TURNS = 2; // the funnel and the trend take turns, each for two pages of the others
   const PACE_SYMBOL = { achieved: "✓", ahead: "▲", on_track: "●", behind: "▼" };
   // After the plan's last year: each target's final result, no pace
   const RESULT_SYMBOL = { met: "✓", unmet: "✗" };
@@ -173,6 +175,10 @@
     generation: 0, // bumped when the year changes or the viewer signs out
     pollSeconds: POLL_SECONDS,
     rotateSeconds: ROTATE_SECONDS,
+    pipeline: null, // the pipeline answer (the funnel), null while the registry has none
+    pinned: null, // `panel=funnel|trend` in the fragment: that panel only, no turns
+    funnelShown: false,
+    turns: 0,
   };
 
   // ---------------------------------------------------------------------------------------
@@ -192,6 +198,27 @@
     const query = new URLSearchParams({ group_by: "year,tier,month,renewal,status" });
     if (state.asOf) query.set("as_of", state.asOf);
     return `${API}/stats/certifications?${query}`;
+  }
+
+  function pipelineUrl(year) {
+    const query = new URLSearchParams({ year });
+    if (state.asOf) query.set("as_of", state.asOf);
+    return `${API}/plans/${encodeURIComponent(state.plan.id)}/pipeline?${query}`;
+  }
+
+  /** The funnel's answer, one conditional request a poll as progress: a failure leaves the
+      screen as it is (the trend alone when there is no answer). */
+  async function pollPipeline(generation, options) {
+    try {
+      const answer = await R.getJSON(pipelineUrl(state.year), options);
+      if (generation !== state.generation) return;
+      if (answer.changed || !state.pipeline) {
+        state.pipeline = answer.body;
+        renderFunnel();
+      }
+    } catch (error) {
+      if (error.status === 404 || error.status === 403) state.pipeline = null;
+    }
   }
 
   async function loadCatalog() {
@@ -220,6 +247,7 @@
         state.stats = stats.body;
         render();
       }
+      await pollPipeline(generation, options);
       state.updatedAt = new Date();
       state.error = null;
     } catch (error) {
@@ -237,6 +265,7 @@
     state.generation += 1;
     clearTimeout(state.timer);
     state.board = null;
+    state.pipeline = null;
     $("board").setAttribute("aria-busy", "true");
     poll();
   }
@@ -298,6 +327,7 @@
     renderTrend();
     renderOthers();
     renderExpiry();
+    renderFunnel();
   }
 
   function isHeadline(row) {
@@ -578,7 +608,8 @@
     const node = $("trend-chart");
     if (!state.chart) {
       state.chart = window.echarts.init(node, null, { renderer: "svg" });
-      new ResizeObserver(() => state.chart.resize()).observe(node);
+      // not while the funnel has its place (no size): it is resized when shown again
+      new ResizeObserver(() => node.clientWidth && state.chart.resize()).observe(node);
     }
     const size = parseFloat(getComputedStyle(node).fontSize) || 16;
     const text = getComputedStyle(document.body).color;
@@ -683,7 +714,26 @@
       state.page = (state.page + 1) % pageCount();
       renderOthers();
     }
+    state.turns += 1;
+    if (!state.pinned && state.turns % FUNNEL_TURNS === 0) showFunnel(!state.funnelShown);
     state.rotation = setTimeout(rotate, state.rotateSeconds * 1000);
+  }
+
+  // The funnel, in turn with the trend (or alone, pinned by `panel=funnel`); a phone, which
+  // scrolls, shows both.
+  function showFunnel(shown) {
+    state.funnelShown = Boolean(shown && state.pipeline);
+    const both = NARROW.matches && Boolean(state.pipeline);
+    $("funnel-panel").hidden = !(state.funnelShown || both);
+    $("trend-panel").hidden = state.funnelShown && !both;
+    // drawn at its size before anything else can see it
+    if (!$("trend-panel").hidden && state.chart) state.chart.resize();
+  }
+
+  function renderFunnel() {
+    if (state.pipeline) Funnel.render(state.pipeline, state.tiers);
+    if (state.pinned) showFunnel(state.pinned === "funnel");
+    else showFunnel(state.funnelShown);
   }
 
   /** Titles ending in the calendar year (the answer's `renewal_year`, whatever plan year is
@@ -777,6 +827,7 @@
     const turn = Number(params.get("rotate"));
     if (turn) state.rotateSeconds = Math.max(1, turn);
     if (/^\d{4}-\d{2}-\d{2}$/.test(params.get("as_of") || "")) state.asOf = params.get("as_of");
+    if (["funnel", "trend"].includes(params.get("panel"))) state.pinned = params.get("panel");
     const taken = R.takeFromFragment({ token: TOKEN_KEY });
     for (;;) {
       try {
@@ -811,7 +862,10 @@
       signIn(token);
     });
     $("signout").addEventListener("click", () => signOut(""));
-    NARROW.addEventListener("change", () => state.board && renderOthers());
+    NARROW.addEventListener("change", () => {
+      if (state.board) renderOthers();
+      showFunnel(state.funnelShown);
+    });
     state.rotation = setTimeout(rotate, state.rotateSeconds * 1000);
 
     const token = taken.token || sessionStorage.getItem(TOKEN_KEY);

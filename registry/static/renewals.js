@@ -1,7 +1,8 @@
 /* The renewal season on the workbench: the titles ending by this year's end that nothing takes
    over yet (no 复核 renewal, no higher title), in the caller's districts (a bureau's own; the
-   admin and a viewer choose a county or read the city), the primary ladder's titles first (the
-   ones renewed by 复核) and the other designations behind a filter; a page at a time with the
+   admin and a viewer choose a county or read the city), the titles renewed by 复核 first (the
+   cultivation ladder's tiers and 头雁, as the catalog places them) and the other designations
+   behind a filter; a page at a time with the
    count, the firm one click away, and the same list as an Excel sheet. Everything through the
    public API (GET /certifications, GET /exports/certifications.xlsx) as the workbench's caller.
 
@@ -13,14 +14,17 @@ const Renewals = (() => {
   const R = Registry;
   const API = "/api/v1";
   const PAGE_SIZE = 20;
-  const KINDS = ["primary", "other", "all"]; // the filter's choices, as `primary=true|false|—`
+  const KINDS = ["primary", "other", "all"]; // the filter's choices, as lists of tiers (or none)
+  // Renewed by 复核: every tier of these ladders…, and these tiers (头雁, not its candidates)
+  const RENEWED_LADDERS = ["sme"];
+  const RENEWED_TIERS = ["head_goose"];
 
   R.addStrings({
     zh: {
       "renewals.heading": "本年度到期、尚未复核的认定",
       "renewals.about": "有效期至 {end} 及之前、尚无复核或晋级的认定；剩余天数按 {today} 计。",
       "renewals.kinds": "认定类别",
-      "renewals.kind.primary": "梯度培育认定（需复核）",
+      "renewals.kind.primary": "梯度培育及头雁（需复核）",
       "renewals.kind.other": "其他称号",
       "renewals.kind.all": "全部",
       "renewals.district": "县（市、区）",
@@ -52,7 +56,7 @@ const Renewals = (() => {
       "renewals.heading": "Titles ending this year, not renewed",
       "renewals.about": "Titles valid until {end} or earlier that no renewal (复核) or higher title takes over yet; days left as of {today}.",
       "renewals.kinds": "Kind of title",
-      "renewals.kind.primary": "Cultivation ladder (renewed by 复核)",
+      "renewals.kind.primary": "Cultivation ladder and 头雁 (renewed by 复核)",
       "renewals.kind.other": "Other designations",
       "renewals.kind.all": "All",
       "renewals.district": "District",
@@ -110,10 +114,16 @@ const Renewals = (() => {
     return R.tierLabel(state.tiers.get(key)) || key;
   }
 
+  /** The tiers renewed by 复核 (`renewed`) or the others, as the catalog places them. */
+  function tiersOf(renewed) {
+    const isRenewed = (tier) => RENEWED_LADDERS.includes(tier.ladder) || RENEWED_TIERS.includes(tier.key);
+    return [...state.tiers.values()].filter((tier) => isRenewed(tier) === renewed).map((tier) => tier.key);
+  }
+
   /** The list's filters, as the list and its export take them. */
   function filters() {
     const query = new URLSearchParams({ expires_by: state.end, superseded: "false" });
-    if (state.kind !== "all") query.set("primary", String(state.kind === "primary"));
+    if (state.kind !== "all") query.set("tier", tiersOf(state.kind === "primary").join(","));
     if (state.district) query.set("district", state.district);
     return query;
   }

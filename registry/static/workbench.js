@@ -360,6 +360,7 @@
     // Who is calling, as GET /me said at sign-in: the renewal season and the firm panel use it.
     const caller = { role: state.caller.role, districts: state.caller.districts || [] };
     Renewals.open({ call, token: state.token, caller, tiers: state.tiers, districts: state.districts, openFirm: showFirm });
+    Board.open({ call, token: state.token, caller, tiers: state.tiers, districts: state.districts, openFirm: showFirm });
     usesCaller(caller);
   }
 
@@ -381,6 +382,15 @@
       "workbench.option.own.hint": "其他县（市、区）的行跳过，由其工信部门导入",
       "workbench.option.skip": "跳过未匹配的行",
       "workbench.option.skip.hint": "名称对不上任何已登记企业的行不导入",
+      "workbench.option.action": "名单类型",
+      "workbench.option.action.hint": "公示名单只推进申报阶段，不写入认定",
+      "workbench.option.stage": "申报表所处阶段",
+      "workbench.action.auto": "按标题判断",
+      "workbench.action.certify": "认定名单（公告）",
+      "workbench.action.publicize": "拟认定名单（公示）",
+      "workbench.action.review": "市级拟推荐名单（公示）",
+      "workbench.action.apply": "本地申报/推荐汇总表",
+      "workbench.action.revoke": "撤销名单",
       "workbench.retry.own": "只导入本辖区的行并重试",
       "workbench.retry.skip": "跳过未匹配的行并重试",
       "workbench.forbidden.rows": "名单中有不属于本辖区（{districts}）的行，本令牌不能写入。",
@@ -393,6 +403,8 @@
       "workbench.status.skipped": "跳过 {n} 行。",
       "workbench.result.conflicts": "另有 {n} 行冲突，未导入。",
       "workbench.result.warnings": "提示 {n} 条。",
+      "workbench.result.pipeline": "申报推进：公示 {publicized} 家，市级审核 {reviewed} 家，申报 {applied} 家；认定结案 {certified} 家。",
+      "workbench.result.not_final": "公示后未列入本认定名单的申报 {n} 家：{names}",
       "workbench.firm.row": "{name}（{code}，{district}）",
       "workbench.remember": "记住此名称",
       "workbench.remember.hint": "以后名单印作“{name}”时自动匹配到此企业",
@@ -404,6 +416,15 @@
       "workbench.option.own.hint": "Rows of other counties are skipped; their bureaus load them",
       "workbench.option.skip": "Skip unmatched rows",
       "workbench.option.skip.hint": "Rows whose name matches no registered firm are not loaded",
+      "workbench.option.action": "Kind of list",
+      "workbench.option.action.hint": "A proposed (公示) list moves applications on; it records no title",
+      "workbench.option.stage": "Stage of the sheet's applications",
+      "workbench.action.auto": "From the list's title",
+      "workbench.action.certify": "Final list (公告)",
+      "workbench.action.publicize": "Proposed list (拟认定公示)",
+      "workbench.action.review": "City's recommendation (拟推荐公示)",
+      "workbench.action.apply": "Our own application / recommendation sheet",
+      "workbench.action.revoke": "Revocation list",
       "workbench.retry.own": "Load only my districts' rows and retry",
       "workbench.retry.skip": "Skip unmatched rows and retry",
       "workbench.forbidden.rows": "The list has rows outside your districts ({districts}); this token cannot write them.",
@@ -416,6 +437,8 @@
       "workbench.status.skipped": "{n} rows skipped.",
       "workbench.result.conflicts": "{n} conflicting rows not loaded.",
       "workbench.result.warnings": "{n} warnings.",
+      "workbench.result.pipeline": "Applications moved: {publicized} publicized, {reviewed} reviewed by the city, {applied} applied; {certified} closed as certified.",
+      "workbench.result.not_final": "{n} publicized applications left off this final list: {names}",
       "workbench.firm.row": "{name} ({code}, {district})",
       "workbench.remember": "Remember this name",
       "workbench.remember.hint": "Lists printing “{name}” will match this firm from now on",
@@ -458,6 +481,9 @@
     if (dry) query.set("outcomes", "true");
     if (ownDistricts() && $("opt-own").checked) query.set("own_districts_only", "true");
     if ($("opt-skip").checked) query.set("skip_unresolved", "true");
+    const action = $("opt-action").value;
+    if (action) query.set("action", action);
+    if (action === "apply") query.set("stage", $("opt-stage").value);
     for (const [name, value] of Object.entries(state.given)) {
       if (value !== "" && value !== null && value !== undefined) query.set(name, value);
     }
@@ -790,6 +816,10 @@
     const parts = [t("workbench.result.text", { ...answer, skipped: n.skipped })];
     if (n.conflicts) parts.push(t("workbench.result.conflicts", { n: n.conflicts }));
     if (n.warnings) parts.push(t("workbench.result.warnings", { n: n.warnings }));
+    const moved = { publicized: answer.publicized || 0, reviewed: answer.reviewed || 0, applied: answer.applied || 0, certified: answer.certified_applications || 0 };
+    if (Object.values(moved).some(Boolean)) parts.push(t("workbench.result.pipeline", moved));
+    const left = answer.not_on_final_list || [];
+    if (left.length) parts.push(t("workbench.result.not_final", { n: left.length, names: left.map((a) => a.name).join("、") }));
     return parts.join(" ");
   }
 
@@ -805,6 +835,7 @@
     $("result-area").hidden = false;
     state.result = reply.body;
     Renewals.refresh();
+    Board.refresh();
     $("result").textContent = resultText(reply.body);
     renderSheets(reply.body, "result-sheets");
     const events = [];
@@ -950,8 +981,9 @@
 
   /** The listeners of the parts above: the list's options, finding, the token. */
   function setUpLoadingAndFinding() {
-    for (const id of ["opt-own", "opt-skip"]) {
+    for (const id of ["opt-own", "opt-skip", "opt-action", "opt-stage"]) {
       $(id).addEventListener("change", () => {
+        $("opt-stage-field").hidden = $("opt-action").value !== "apply";
         if (state.file) dryRun();
       });
     }

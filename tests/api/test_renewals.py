@@ -104,6 +104,30 @@ def test_the_count_and_the_pages_are_the_scoped_list(client, auth, titles):
     assert mine["pagination"]["total"] == 2 and mine["pagination"]["total_pages"] == 2
 
 
+def test_several_tiers_at_once(client, auth, titles):
+    """The list's `tier` takes several, comma-separated or repeated; the export the same."""
+    both = listed(client, auth["admin"], tier="innovative_sme,cloud_enterprise")
+    assert keys(both, titles) == {"mine", "theirs", "theirs_cloud"}
+    repeated = client.get(
+        f"{API}/certifications",
+        query_string=[
+            ("as_of", AS_OF),
+            ("expires_by", END),
+            ("superseded", "false"),
+            ("tier", "innovative_sme"),
+            ("tier", "cloud_enterprise"),
+        ],
+        headers=auth["admin"],
+    )
+    assert repeated.status_code == 200, repeated.json
+    assert keys(repeated.json, titles) == keys(both, titles)
+    assert keys(listed(client, auth["admin"], tier="cloud_enterprise"), titles) == {"theirs_cloud"}
+    exported = xlsx_ids(client, auth["admin"], tier="innovative_sme,cloud_enterprise")
+    assert exported == {item["id"] for item in both["items"]}
+    bad = client.get(f"{API}/certifications", query_string={"tier": "a,B"}, headers=auth["admin"])
+    assert "tier" in assert_problem(bad, 422)["errors"]["query"]
+
+
 def test_a_bad_primary_is_refused(client, auth):
     response = client.get(
         f"{API}/certifications", query_string={"primary": "maybe"}, headers=auth["admin"]

@@ -2,7 +2,8 @@
 nothing drawn over anything, nothing cut, every county in sight, text a room can read; and the
 plan's end: on a day after 2025 it says the period has ended and shows final results (完成 /
 未完成, no pace), the renewal panel of the calendar year; during the plan, the pace. The day is
-fixed with `as_of` (the registry as it stood that day), whatever the demo city's own date.
+fixed with `as_of` (the registry as it stood that day), whatever the demo city's own date. The
+funnel in the trend's place is measured alike (pinned by `panel=funnel`; else the two take turns).
 Photographed in tests/artifacts/ (screen-<state>-<size>.png)."""
 
 import re
@@ -17,7 +18,12 @@ HD = {"width": 1280, "height": 720}
 SIZES = [DESKTOP, LAPTOP, HD, WALL_4K]
 ENDED = "2026-12-06"  # a year after the plan's last (2023–2025)
 MID_PLAN = "2024-09-30"
-STATES = {"ended": f"&as_of={ENDED}", "running": f"&year=2024&as_of={MID_PLAN}"}
+STATES = {
+    "ended": f"&as_of={ENDED}",
+    "running": f"&year=2024&as_of={MID_PLAN}",
+    # the funnel in the trend's place (it takes turns with it; pinned here)
+    "funnel": f"&year=2024&as_of={MID_PLAN}&panel=funnel",
+}
 PACE_WORDS = ("已完成", "超前", "正常", "落后")
 BANNER = "规划期（2023—2025年）已结束 · 最终结果"
 
@@ -25,7 +31,10 @@ BANNER = "规划期（2023—2025年）已结束 · 最终结果"
 def open_screen(open_page, site, state: str, viewport=DESKTOP, extra: str = ""):
     page = open_page(f"/dashboard#token={site.dashboard_token}{STATES[state]}{extra}", viewport)
     page.wait_for_selector("#targets .card")
-    page.wait_for_selector("#trend-chart svg text")
+    if state == "funnel":  # in the trend's place
+        page.wait_for_selector("#funnel-panel:not([hidden]) #funnel-table tbody")
+    else:
+        page.wait_for_selector("#trend-chart svg text")
     return page
 
 

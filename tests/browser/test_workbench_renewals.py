@@ -22,7 +22,8 @@ LAPTOP = {"width": 1366, "height": 768}
 DESK = {"width": 1920, "height": 1080}
 SIZES = pytest.mark.parametrize("viewport", [LAPTOP, DESK], ids=["1366x768", "1920x1080"])
 OTHER = "410703"  # 卫滨区
-PRIMARY = {"innovative_sme", "specialized_sme", "little_giant"}
+# renewed by 复核: the cultivation ladder's tiers and 头雁 (the list's default)
+PRIMARY = {"innovative_sme", "specialized_sme", "little_giant", "head_goose"}
 HEADERS = ["企业名称", "统一社会信用代码", "县（市、区）", "层级", "有效期至", "剩余天数", "企业"]
 
 
@@ -32,8 +33,16 @@ def open_workbench(open_page, token, viewport):
     return page
 
 
+def renewed(site, yes: bool = True) -> str:
+    """The tiers renewed by 复核 (or the others), as the list's `tier` filter."""
+    return ",".join(key for key in site.tiers if (key in PRIMARY) == yes)
+
+
 def expiring(site, token, **query) -> dict:
-    """The list as the API answers the same caller (the page's source of truth)."""
+    """The list as the API answers the same caller (the page's source of truth); `primary`
+    true or false: the tiers renewed by 复核, or the others (the page's two kinds)."""
+    if "primary" in query:
+        query["tier"] = renewed(site, query.pop("primary") == "true")
     end = f"{site.api('/certifications?page_size=1', site.bureau_token)['as_of'][:4]}-12-31"
     params = "&".join(
         f"{k}={v}" for k, v in {"expires_by": end, "superseded": "false", **query}.items()
@@ -146,7 +155,7 @@ def test_the_other_designations_are_behind_a_filter(open_page, site):
     wait_for_rows(page)
     first = shown(page)[0]["id"]
     kinds = page.locator("#expiring-kinds")
-    assert kinds.locator("[aria-pressed=true]").inner_text() == "梯度培育认定（需复核）"
+    assert kinds.locator("[aria-pressed=true]").inner_text() == "梯度培育及头雁（需复核）"
 
     kinds.get_by_role("button", name="其他称号").click()
     wait_for_rows(page, first)

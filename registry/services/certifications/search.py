@@ -93,7 +93,7 @@ def search(
     *,
     as_of: dt.date,
     actor: Actor | None = None,
-    tier: str | None = None,
+    tier: str | list[str] | None = None,
     year: int | None = None,
     district: str | None = None,
     renewal: bool | None = None,
@@ -105,8 +105,9 @@ def search(
 ) -> pw.ModelSelect:
     """Certifications announced by `as_of`, filtered, with their firm (and district), each
     carrying `superseded_by_id`; by end date, then credit code and id (a stable order).
-    `expires_by`: titles active on `as_of` that end on or before that day. `primary`: the
-    primary ladder's titles only (those renewed by 复核), or only the other designations.
+    `tier`: one tier or several. `expires_by`: titles active on `as_of` that end on or
+    before that day. `primary`: the primary ladder's titles only, or only the other
+    designations.
     Naming no district, `actor` (a bureau) is answered its own districts (scope)."""
     check_district(district)
     query = (
@@ -125,8 +126,9 @@ def search(
         exists = pw.fn.EXISTS(_superseding(as_of))
         query = query.where(exists if superseded else ~exists)
     query = _narrowed(query, actor, district, primary)
+    if tier is not None:
+        query = query.where(Certification.tier.in_([tier] if isinstance(tier, str) else tier))
     for column, value in (
-        (Certification.tier, tier),
         (Certification.year, year),
         (Enterprise.district, district),
         (Certification.renewal, renewal),
