@@ -6,7 +6,6 @@ from flask import url_for
 from flask.views import MethodView
 
 from registry.services import advice, clock, enterprises, history, known_names
-from registry.services.applications.read import stamp
 from registry.services.clock import today
 from registry.web.api import Blueprint
 from registry.web.auth import current_actor
@@ -131,7 +130,7 @@ class EnterpriseStatus(MethodView):
         expiring, taken over by a renewal or a higher tier, or barred after a revocation; and
         the next step (apply for the next tier, renew, barred until, re-apply, top tier) with
         the firm's bureau; and its open applications, each at its stage since its last move"""
-        blp.set_etag({**etag_data(enterprise), "applications": stamp(enterprise)})
+        blp.set_etag(etag_data(enterprise))
         return advice.status(enterprise, today())
 
 

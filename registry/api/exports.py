@@ -18,6 +18,23 @@ blp = Blueprint("exports", __name__, description="Certifications out")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+LAST_EVENT_HEADER = {
+    "X-Last-Event-Id": {
+        "description": "The last audit event included",
+        "schema": {"type": "integer"},
+    }
+}
+
+
+def _workbook(workbook, name: str, last_event: int) -> Response:
+    """A workbook as a download named by what it lists and the day, with its last event."""
+    response = send_file(
+        workbook, mimetype=XLSX, as_attachment=True, download_name=f"{name}-{today()}.xlsx"
+    )
+    response.headers["X-Last-Event-Id"] = str(last_event)
+    return response
+
+
 def _export_headers(last_event: int, filename: str) -> dict:
     return {
         "X-Last-Event-Id": str(last_event),
@@ -33,12 +50,7 @@ class CsvExport(MethodView):
         200,
         {"type": "string"},
         content_type="text/csv",
-        headers={
-            "X-Last-Event-Id": {
-                "description": "The last audit event included",
-                "schema": {"type": "integer"},
-            }
-        },
+        headers=LAST_EVENT_HEADER,
     )
     def get(self, filters):
         """Every matching certification with its enterprise, as CSV (UTF-8 with BOM)
@@ -77,12 +89,7 @@ class XlsxExport(MethodView):
         200,
         {"type": "string", "format": "binary"},
         content_type=XLSX,
-        headers={
-            "X-Last-Event-Id": {
-                "description": "The last audit event included",
-                "schema": {"type": "integer"},
-            }
-        },
+        headers=LAST_EVENT_HEADER,
     )
     def get(self, filters):
         """Every matching certification with its enterprise, as an XLSX workbook
@@ -101,14 +108,7 @@ class XlsxExport(MethodView):
                 about={"last_event_id": last_event},
                 lang=lang,
             )
-        response = send_file(
-            workbook,
-            mimetype=XLSX,
-            as_attachment=True,
-            download_name=f"certifications-{today()}.xlsx",
-        )
-        response.headers["X-Last-Event-Id"] = str(last_event)
-        return response
+        return _workbook(workbook, "certifications", last_event)
 
 
 @blp.route("/exports/applications.xlsx")
@@ -119,12 +119,7 @@ class ApplicationsExport(MethodView):
         200,
         {"type": "string", "format": "binary"},
         content_type=XLSX,
-        headers={
-            "X-Last-Event-Id": {
-                "description": "The last audit event included",
-                "schema": {"type": "integer"},
-            }
-        },
+        headers=LAST_EVENT_HEADER,
     )
     def get(self, filters):
         """The 推荐汇总表: the applications the list's filters find (a bureau: its districts'
@@ -143,11 +138,4 @@ class ApplicationsExport(MethodView):
                 about={"last_event_id": last_event},
                 lang="zh",
             )
-        response = send_file(
-            workbook,
-            mimetype=XLSX,
-            as_attachment=True,
-            download_name=f"applications-{today()}.xlsx",
-        )
-        response.headers["X-Last-Event-Id"] = str(last_event)
-        return response
+        return _workbook(workbook, "applications", last_event)

@@ -80,7 +80,8 @@ def test_a_revoke_reads_the_certification_and_its_firm_once(client, auth, firm, 
     ("method", "path", "body", "budget"),
     [
         ("GET", "/enterprises/{code}", None, 4),  # version, firm, its certifications, ladder
-        ("GET", "/enterprises/{code}/status", None, 5),  # + its district, naming its bureau
+        # + its district, naming its bureau, and its open applications
+        ("GET", "/enterprises/{code}/status", None, 6),
         ("GET", "/enterprises/{code}/certifications", None, 3),
         ("GET", "/enterprises?q=计数", None, 3),  # version, count, page
         # … and the former name kept, for lists that still print it
@@ -90,7 +91,8 @@ def test_a_revoke_reads_the_certification_and_its_firm_once(client, auth, firm, 
             "POST",
             "/enterprises/{code}/certifications",
             {"tier": "specialized_sme", "certified_on": "2024-03-01"},
-            12 + LOCK + NOTIFY,  # + the firm's certifications and two UPSERTs for the tallies
+            # + the firm's certifications, two UPSERTs for the tallies and its open application
+            13 + LOCK + NOTIFY,
         ),
         ("GET", "/events", None, 2),
         ("GET", f"/plans/{PLAN}/progress", None, 1),  # cached since the last write: version only

@@ -106,15 +106,3 @@ def open_of(enterprise: Enterprise) -> list[Application]:
         application.enterprise = enterprise
         application.since = since(application)
     return found
-
-
-def stamp(enterprise: Enterprise) -> list:
-    """What changes when any application of the firm does (for its status's ETag): how many
-    it has, and the latest change."""
-    count, latest = (
-        Application.select(pw.fn.COUNT(Application.id), pw.fn.MAX(Application.updated_at))
-        .where(Application.enterprise == enterprise.id)
-        .tuples()
-        .get()
-    )
-    return [count, str(latest)]

@@ -77,6 +77,7 @@ def create(
             raise _open_already(enterprise, tier, year) from exc
         _history(actor, application, on, None)
         tally.change(None, key_of(application, enterprise.district_id))
+        enterprises.touch(enterprise.id)  # the firm's status changes with it: a new ETag
         record(
             actor,
             "application.created",
@@ -153,6 +154,7 @@ def move(
         )
         _history(actor, current, on, reason)
         tally.change(before, key_of(current, enterprise.district_id))
+        enterprises.touch(enterprise.id)
         record(
             actor,
             "application.moved",
