@@ -80,6 +80,13 @@ class ProblemSchema(Schema):
             },
         }
     )
+    # Extension members (RFC 9457 §3.2), present only where an operation says so.
+    application_id = fields.Integer(
+        metadata={
+            "description": "Moving several applications at once: the one refused (none moved)",
+            "example": 12,
+        }
+    )
 
 
 class PageArgsSchema(Schema):
