@@ -20,6 +20,20 @@ from schemas.pipeline import PipelineQueryArgsSchema, PipelineSchema
 blp = Blueprint("dashboards", __name__, description="Progress and statistics")
 
 
+def _plan_year(name: str, plan_id: str, args: dict, schema, answer):
+    """A plan year's answer (`answer(plan, year=, as_of=, district=)`) for one district or the
+    city, the year defaulting to the plan's current one; kept per registry version."""
+    as_of = args.get("as_of") or today()
+    year, district = args.get("year"), args.get("district")
+
+    def compute():
+        plan = catalog.plan(plan_id)
+        year_ = year or progress.default_year(plan, as_of)
+        return answer(plan, year=year_, as_of=as_of, district=district)
+
+    return cached_json((name, plan_id, year, district, as_of), schema, compute)
+
+
 @blp.route("/plans/<string:plan_id>/progress")
 class Progress(MethodView):
     @blp.access("dashboard", "viewer", "bureau", "admin")
@@ -29,19 +43,7 @@ class Progress(MethodView):
     @blp.problem_response(404, "No such plan")
     def get(self, args, plan_id):
         """Each target of a plan year: achieved, expected by now, and the pace"""
-        as_of = args.get("as_of") or today()
-        year, district = args.get("year"), args.get("district")
-
-        def compute():
-            plan = catalog.plan(plan_id)
-            return progress.progress(
-                plan,
-                year=year or progress.default_year(plan, as_of),
-                as_of=as_of,
-                district=district,
-            )
-
-        return cached_json(("progress", plan_id, year, district, as_of), ProgressSchema, compute)
+        return _plan_year("progress", plan_id, args, ProgressSchema, progress.progress)
 
 
 @blp.route("/plans/<string:plan_id>/progress/districts")
@@ -79,19 +81,7 @@ class Pipeline(MethodView):
     def get(self, args, plan_id):
         """Per tier of a plan year: quota, certified, open applications per stage, closed
         ones, the rates earlier years give and the forecast, at risk or not"""
-        as_of = args.get("as_of") or today()
-        year, district = args.get("year"), args.get("district")
-
-        def compute():
-            plan = catalog.plan(plan_id)
-            return pipeline.pipeline(
-                plan,
-                year=year or progress.default_year(plan, as_of),
-                as_of=as_of,
-                district=district,
-            )
-
-        return cached_json(("pipeline", plan_id, year, district, as_of), PipelineSchema, compute)
+        return _plan_year("pipeline", plan_id, args, PipelineSchema, pipeline.pipeline)
 
 
 @blp.route("/stats/certifications")

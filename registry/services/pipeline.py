@@ -94,7 +94,7 @@ def _quota(plan: Plan, year: int, target: Target | None, district: str | None) -
         return None
     if district is None:
         return target.value
-    allocations = progress._allocations(plan, year, progress.targets_of(plan, year))
+    allocations = progress.allocations_of(plan, year, progress.targets_of(plan, year))
     return allocations[target.id].get(district, 0) if target.id in allocations else None
 
 

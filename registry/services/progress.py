@@ -180,7 +180,7 @@ def _check_year(plan: Plan, year: int) -> None:
         )
 
 
-def _allocations(plan: Plan, year: int, targets: list[Target]) -> dict[int, dict[str, int]]:
+def allocations_of(plan: Plan, year: int, targets: list[Target]) -> dict[int, dict[str, int]]:
     """{target id: {district: value}} for the targets the plan divides among districts (kept
     per process until the catalog changes, as the targets are)."""
 
@@ -253,7 +253,7 @@ def progress(plan: Plan, *, year: int, as_of: dt.date, district: str | None = No
     _check_year(plan, year)
     check_district(district)
     targets = targets_of(plan, year)
-    allocations = _allocations(plan, year, targets) if district else {}
+    allocations = allocations_of(plan, year, targets) if district else {}
     flows = annual_counts(year, as_of, district)
     span = _Year(plan, year, as_of)
     sums = figure_sums(span.years, district) if targets else {}
@@ -292,7 +292,7 @@ def districts_progress(plan: Plan, *, year: int, as_of: dt.date) -> dict:
     a city-wide target is never set against one district's count."""
     city = progress(plan, year=year, as_of=as_of)
     targets = targets_of(plan, year)
-    allocations = _allocations(plan, year, targets)
+    allocations = allocations_of(plan, year, targets)
     span = _Year(plan, year, as_of)
     flows: dict[str, dict[str, int]] = {}
     for (district, tier), n in counts.annual_counts_by_district(year, as_of).items():
